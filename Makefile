@@ -1,0 +1,41 @@
+# Makefile for the migrate extension (PGXS)
+#
+#   make / make install     build and install into the server found by pg_config
+#   make test               install what is missing, build with warnings as
+#                           errors, install, run every suite on a throwaway cluster
+#   make demo               the same set-up, then a real migration session in psql
+#   make installcheck       pg_regress + isolation against a server you run yourself
+
+EXTENSION = migrate
+# The version lives in migrate.control only.
+EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENSION).control)
+
+MODULE_big = migrate
+OBJS = \
+	src/migrate.o \
+	src/script.o \
+	src/graph.o \
+	src/catalog.o \
+	src/register.o \
+	src/apply.o \
+	src/info.o
+PGFILEDESC = "migrate - schema migrations inside PostgreSQL"
+
+DATA = sql/migrate--$(EXTVERSION).sql
+
+# pg_regress suites: sql/<topic>.sql, expected/<topic>.out
+REGRESS = register targets push downgrade stamp info security
+# isolation suites: test/specs/<name>.spec, test/expected/<name>.out
+ISOLATION = concurrent_push
+ISOLATION_OPTS = --inputdir=test
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+.PHONY: test demo
+test:
+	bash test/run-tests.sh
+
+demo:
+	bash test/demo.sh

@@ -1,0 +1,163 @@
+/* sql/migrate--0.1.sql */
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION migrate" to load this file. \quit
+
+/*
+ * Catalog.  The tables live in their own schema "migrate"; the functions live
+ * in the extension's schema (public by default) so that
+ * SELECT migrate_push() works on a default search_path.
+ *
+ * Nobody but the extension owner has any privilege on these tables: the C
+ * code switches to the owner for its own reads and writes, and migration
+ * scripts run with the caller's rights.  Nothing here stores an OID, so a
+ * dump and restore keeps everything.
+ */
+CREATE SCHEMA migrate;
+REVOKE ALL ON SCHEMA migrate FROM PUBLIC;
+COMMENT ON SCHEMA migrate IS 'catalog of the migrate extension';
+
+CREATE TABLE migrate.revision (
+	id			text PRIMARY KEY
+				CHECK (id OPERATOR(pg_catalog.~) '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'),
+	parents		text[] NOT NULL DEFAULT '{}',
+	message		text NOT NULL,
+	up_sql		text NOT NULL,
+	down_sql	text,				-- NULL: irreversible
+	checksum	text NOT NULL,		-- over the scripts' tokens (see src/script.c)
+	position	bigint NOT NULL UNIQUE,	-- registration order, breaks ties in topological order
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	created_by	name NOT NULL
+);
+COMMENT ON TABLE migrate.revision IS 'every registered revision, applied or not';
+
+CREATE TABLE migrate.applied (
+	id			text PRIMARY KEY REFERENCES migrate.revision (id),
+	applied_at	timestamptz NOT NULL,
+	applied_by	name NOT NULL,
+	duration	interval			-- NULL when stamped
+);
+COMMENT ON TABLE migrate.applied IS 'the set of revisions applied now';
+
+CREATE SEQUENCE migrate.history_seq;
+CREATE TABLE migrate.history (
+	seq			bigint PRIMARY KEY
+				DEFAULT pg_catalog.nextval('migrate.history_seq'::pg_catalog.regclass),
+	revision	text NOT NULL,
+	action		text NOT NULL
+				CHECK (action OPERATOR(pg_catalog.=) ANY (ARRAY['upgrade', 'downgrade', 'stamp', 'unstamp', 'failure'])),
+	started_at	timestamptz NOT NULL,
+	duration	interval,
+	session_role name NOT NULL DEFAULT session_user,
+	acting_role	name NOT NULL,			-- current_user of the caller
+	application_name text,
+	client_addr	inet DEFAULT pg_catalog.inet_client_addr(),
+	backend_pid	integer NOT NULL DEFAULT pg_catalog.pg_backend_pid(),
+	xid			xid8,
+	wal_lsn		pg_lsn,
+	checksum	text,
+	error		text
+);
+ALTER SEQUENCE migrate.history_seq OWNED BY migrate.history.seq;
+COMMENT ON TABLE migrate.history IS 'append-only log of every upgrade, downgrade and stamp';
+
+REVOKE ALL ON ALL TABLES IN SCHEMA migrate FROM PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA migrate FROM PUBLIC;
+
+-- pg_dump carries the catalog's rows (even with --schema-only)
+SELECT pg_catalog.pg_extension_config_dump('migrate.revision', '');
+SELECT pg_catalog.pg_extension_config_dump('migrate.applied', '');
+SELECT pg_catalog.pg_extension_config_dump('migrate.history', '');
+SELECT pg_catalog.pg_extension_config_dump('migrate.history_seq', '');
+
+/*
+ * Registering
+ */
+CREATE FUNCTION @extschema@.migrate_add(message text,
+										up text,
+										down text DEFAULT NULL,
+										id text DEFAULT NULL,
+										revises text[] DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'migrate_add'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_add(text, text, text, text, text[])
+IS 'register a revision (up script, optional down script) and return its id';
+
+/*
+ * Applying and rolling back
+ */
+CREATE FUNCTION @extschema@.migrate_push(target text DEFAULT 'heads')
+RETURNS TABLE (revision text, message text, duration interval)
+AS 'MODULE_PATHNAME', 'migrate_push'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_push(text)
+IS 'apply every pending revision up to the target, atomically';
+
+CREATE FUNCTION @extschema@.migrate_downgrade(target text DEFAULT '-1')
+RETURNS TABLE (revision text, message text, duration interval)
+AS 'MODULE_PATHNAME', 'migrate_downgrade'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_downgrade(text)
+IS 'run down scripts back to the target, atomically';
+
+CREATE FUNCTION @extschema@.migrate_stamp(target text)
+RETURNS TABLE (revision text, message text, action text)
+AS 'MODULE_PATHNAME', 'migrate_stamp'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_stamp(text)
+IS 'mark revisions applied or unapplied up to the target without running them';
+
+/*
+ * Looking
+ */
+CREATE FUNCTION @extschema@.migrate_status()
+RETURNS TABLE (revision text, message text, state text, is_head boolean,
+			   is_current boolean, parents text[], applied_at timestamptz,
+			   applied_by name, reversible boolean)
+AS 'MODULE_PATHNAME', 'migrate_status'
+LANGUAGE C STABLE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_status()
+IS 'every revision in apply order: applied or pending, head, current';
+
+CREATE FUNCTION @extschema@.migrate_current()
+RETURNS TABLE (revision text, message text, applied_at timestamptz)
+AS 'MODULE_PATHNAME', 'migrate_current'
+LANGUAGE C STABLE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_current()
+IS 'the applied revisions that no applied revision builds on';
+
+CREATE FUNCTION @extschema@.migrate_heads()
+RETURNS TABLE (revision text, message text, applied boolean)
+AS 'MODULE_PATHNAME', 'migrate_heads'
+LANGUAGE C STABLE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_heads()
+IS 'the revisions that no revision builds on';
+
+CREATE FUNCTION @extschema@.migrate_show(revision text)
+RETURNS TABLE (revision text, message text, parents text[], up text,
+			   down text, checksum text, created_at timestamptz,
+			   created_by name, applied_at timestamptz)
+AS 'MODULE_PATHNAME', 'migrate_show'
+LANGUAGE C STABLE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_show(text)
+IS 'the SQL of one revision, up and down';
+
+CREATE FUNCTION @extschema@.migrate_history()
+RETURNS TABLE (seq bigint, revision text, action text, started_at timestamptz,
+			   duration interval, session_role name, acting_role name,
+			   application_name text, client_addr inet, backend_pid integer,
+			   xid xid8, wal_lsn pg_lsn, error text)
+AS 'MODULE_PATHNAME', 'migrate_history'
+LANGUAGE C STABLE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_history()
+IS 'every upgrade, downgrade and stamp, oldest first';
+
+/*
+ * Changing the catalog or the schema is for the extension owner and the roles
+ * it grants; looking is for everyone.
+ */
+REVOKE ALL ON FUNCTION @extschema@.migrate_add(text, text, text, text, text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.migrate_push(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.migrate_downgrade(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.migrate_stamp(text) FROM PUBLIC;

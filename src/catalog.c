@@ -1,0 +1,401 @@
+/*-------------------------------------------------------------------------
+ *
+ * catalog.c
+ *	  Every read and write of the extension's own tables in schema "migrate".
+ *
+ * Nobody but the extension owner holds any privilege on those tables, so
+ * that a role granted migrate_push() can apply migrations but can neither
+ * forge nor erase their record.  Each access here switches to the extension
+ * owner (as pg_cron does) and pins search_path to pg_catalog for its
+ * duration, so that no object a user created can be reached with the owner's
+ * rights; every name is qualified as well.  Migration scripts never run
+ * inside such a switch: apply.c runs them with the caller's rights.
+ *
+ * All queries go through SPI with $n parameters; the caller holds the SPI
+ * connection.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/indexing.h"
+#include "catalog/pg_extension.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "storage/proc.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+
+#include "migrate.h"
+
+typedef struct CatalogAccess
+{
+	Oid			save_userid;
+	int			save_sec_context;
+	int			save_nestlevel;
+} CatalogAccess;
+
+/* The owner of extension "migrate", looked up once per transaction */
+static Oid	owner_oid = InvalidOid;
+static LocalTransactionId owner_lxid = InvalidLocalTransactionId;
+
+static Oid
+extension_owner(void)
+{
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+
+	if (owner_lxid == MyProc->lxid && OidIsValid(owner_oid))
+		return owner_oid;
+
+	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber,
+				F_NAMEEQ, CStringGetDatum("migrate"));
+	scan = systable_beginscan(rel, ExtensionNameIndexId, true, NULL, 1, &key);
+	tuple = systable_getnext(scan);
+	if (!HeapTupleIsValid(tuple))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("extension \"migrate\" is not installed in this database"),
+				 errhint("Run CREATE EXTENSION migrate.")));
+	owner_oid = ((Form_pg_extension) GETSTRUCT(tuple))->extowner;
+	owner_lxid = MyProc->lxid;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return owner_oid;
+}
+
+static void
+catalog_enter(CatalogAccess *a)
+{
+	Oid			owner = extension_owner();
+
+	GetUserIdAndSecContext(&a->save_userid, &a->save_sec_context);
+	SetUserIdAndSecContext(owner, a->save_sec_context |
+						   SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	a->save_nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp",
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+}
+
+static void
+catalog_leave(CatalogAccess *a)
+{
+	AtEOXact_GUC(true, a->save_nestlevel);
+	SetUserIdAndSecContext(a->save_userid, a->save_sec_context);
+}
+
+/*
+ * Run one catalog query as the extension owner; fails on anything but the
+ * expected SPI result code.
+ */
+static void
+catalog_exec(const char *sql, int nargs, Oid *types, Datum *values,
+			 const char *nulls, int expected)
+{
+	CatalogAccess a;
+	int			rc;
+
+	catalog_enter(&a);
+	rc = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);
+	catalog_leave(&a);
+	if (rc != expected)
+		elog(ERROR, "catalog query failed: %s", SPI_result_code_string(rc));
+}
+
+/* Column i (1-based) of row r of the last result, as a C string or NULL */
+static char *
+get_text(int r, int i)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc,
+								  i, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+static Datum
+get_datum(int r, int i, bool *isnull)
+{
+	return SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, i,
+						 isnull);
+}
+
+/* A text[] datum as a List of C strings */
+static List *
+text_array_to_list(Datum d)
+{
+	ArrayType  *arr = DatumGetArrayTypeP(d);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	List	   *result = NIL;
+
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT,
+					  &elems, &nulls, &n);
+	for (int i = 0; i < n; i++)
+		if (!nulls[i])
+			result = lappend(result, TextDatumGetCString(elems[i]));
+	return result;
+}
+
+static Datum
+list_to_text_array(List *ids)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(ids), 1));
+	ListCell   *lc;
+	int			n = 0;
+
+	foreach(lc, ids)
+		elems[n++] = CStringGetTextDatum(lfirst(lc));
+	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false,
+										   TYPALIGN_INT));
+}
+
+/*
+ * Serialize every change to the catalog: a transaction-scoped advisory lock,
+ * taken before the catalog is read, so that a second pusher waits and then
+ * sees what the first one applied.
+ */
+void
+catalog_lock(void)
+{
+	DirectFunctionCall2(pg_advisory_xact_lock_int4,
+						Int32GetDatum(MIGRATE_LOCK_CLASS),
+						Int32GetDatum(MIGRATE_LOCK_KEY));
+}
+
+/*
+ * The whole revision graph, without scripts.
+ */
+RevGraph *
+catalog_load_graph(void)
+{
+	RevNode    *nodes;
+	List	  **parents;
+	int			n;
+
+	catalog_exec("SELECT r.id, r.parents, r.message, r.position,"
+				 " r.down_sql IS NOT NULL, a.applied_at, a.applied_by"
+				 " FROM migrate.revision r"
+				 " LEFT JOIN migrate.applied a ON a.id OPERATOR(pg_catalog.=) r.id"
+				 " ORDER BY r.position",
+				 0, NULL, NULL, NULL, SPI_OK_SELECT);
+
+	n = (int) SPI_processed;
+	nodes = palloc0(sizeof(RevNode) * Max(n, 1));
+	parents = palloc0(sizeof(List *) * Max(n, 1));
+	for (int r = 0; r < n; r++)
+	{
+		bool		isnull;
+		Datum		d;
+
+		nodes[r].id = get_text(r, 1);
+		parents[r] = text_array_to_list(get_datum(r, 2, &isnull));
+		nodes[r].message = get_text(r, 3);
+		nodes[r].position = DatumGetInt64(get_datum(r, 4, &isnull));
+		nodes[r].reversible = DatumGetBool(get_datum(r, 5, &isnull));
+		d = get_datum(r, 6, &isnull);
+		nodes[r].applied = !isnull;
+		if (!isnull)
+		{
+			nodes[r].applied_at = DatumGetTimestampTz(d);
+			nodes[r].applied_by = pstrdup(NameStr(*DatumGetName(get_datum(r, 7, &isnull))));
+		}
+	}
+	SPI_freetuptable(SPI_tuptable);
+
+	return graph_build(n, nodes, parents);
+}
+
+/*
+ * One revision with its scripts, or NULL if there is none with this id.
+ */
+RevisionRow *
+catalog_get_revision(const char *id)
+{
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(id)};
+	RevisionRow *row;
+	bool		isnull;
+	Datum		d;
+
+	catalog_exec("SELECT r.id, r.parents, r.message, r.up_sql, r.down_sql,"
+				 " r.checksum, r.created_at, r.created_by, a.applied_at"
+				 " FROM migrate.revision r"
+				 " LEFT JOIN migrate.applied a ON a.id OPERATOR(pg_catalog.=) r.id"
+				 " WHERE r.id OPERATOR(pg_catalog.=) $1",
+				 1, types, values, NULL, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+		return NULL;
+
+	row = palloc0(sizeof(RevisionRow));
+	row->id = get_text(0, 1);
+	row->parents = text_array_to_list(get_datum(0, 2, &isnull));
+	row->message = get_text(0, 3);
+	row->up_sql = get_text(0, 4);
+	row->down_sql = get_text(0, 5);
+	row->checksum = get_text(0, 6);
+	row->created_at = DatumGetTimestampTz(get_datum(0, 7, &isnull));
+	row->created_by = pstrdup(NameStr(*DatumGetName(get_datum(0, 8, &isnull))));
+	d = get_datum(0, 9, &isnull);
+	row->applied = !isnull;
+	if (!isnull)
+		row->applied_at = DatumGetTimestampTz(d);
+	SPI_freetuptable(SPI_tuptable);
+	return row;
+}
+
+static void
+revision_params(RevisionRow *row, Oid *types, Datum *values, char *nulls)
+{
+	types[0] = TEXTOID;
+	values[0] = CStringGetTextDatum(row->id);
+	types[1] = TEXTARRAYOID;
+	values[1] = list_to_text_array(row->parents);
+	types[2] = TEXTOID;
+	values[2] = CStringGetTextDatum(row->message);
+	types[3] = TEXTOID;
+	values[3] = CStringGetTextDatum(row->up_sql);
+	types[4] = TEXTOID;
+	values[4] = row->down_sql ? CStringGetTextDatum(row->down_sql) : (Datum) 0;
+	nulls[4] = row->down_sql ? ' ' : 'n';
+	types[5] = TEXTOID;
+	values[5] = CStringGetTextDatum(row->checksum);
+	types[6] = NAMEOID;
+	values[6] = DirectFunctionCall1(namein, CStringGetDatum(row->created_by));
+}
+
+/* Register a new revision after every other one */
+void
+catalog_insert_revision(RevisionRow *row)
+{
+	Oid			types[7];
+	Datum		values[7];
+	char		nulls[8] = "       ";
+
+	revision_params(row, types, values, nulls);
+	catalog_exec("INSERT INTO migrate.revision"
+				 " (id, parents, message, up_sql, down_sql, checksum, position, created_by)"
+				 " SELECT $1, $2, $3, $4, $5, $6,"
+				 " COALESCE(pg_catalog.max(position), 0) OPERATOR(pg_catalog.+) 1, $7"
+				 " FROM migrate.revision",
+				 7, types, values, nulls, SPI_OK_INSERT);
+}
+
+/* Replace an unapplied revision in place; it keeps its position */
+void
+catalog_update_revision(RevisionRow *row)
+{
+	Oid			types[7];
+	Datum		values[7];
+	char		nulls[8] = "       ";
+
+	revision_params(row, types, values, nulls);
+	catalog_exec("UPDATE migrate.revision"
+				 " SET parents = $2, message = $3, up_sql = $4, down_sql = $5,"
+				 " checksum = $6, created_at = pg_catalog.now(), created_by = $7"
+				 " WHERE id OPERATOR(pg_catalog.=) $1",
+				 7, types, values, nulls, SPI_OK_UPDATE);
+}
+
+void
+catalog_mark_applied(const char *id, const char *role, TimestampTz at,
+					 const Interval *duration)
+{
+	Oid			types[4] = {TEXTOID, TIMESTAMPTZOID, NAMEOID, INTERVALOID};
+	Datum		values[4];
+	char		nulls[5] = "    ";
+
+	values[0] = CStringGetTextDatum(id);
+	values[1] = TimestampTzGetDatum(at);
+	values[2] = DirectFunctionCall1(namein, CStringGetDatum(role));
+	values[3] = duration ? IntervalPGetDatum(duration) : (Datum) 0;
+	nulls[3] = duration ? ' ' : 'n';
+	catalog_exec("INSERT INTO migrate.applied (id, applied_at, applied_by, duration)"
+				 " VALUES ($1, $2, $3, $4)",
+				 4, types, values, nulls, SPI_OK_INSERT);
+}
+
+void
+catalog_unmark_applied(const char *id)
+{
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(id)};
+
+	catalog_exec("DELETE FROM migrate.applied WHERE id OPERATOR(pg_catalog.=) $1",
+				 1, types, values, NULL, SPI_OK_DELETE);
+}
+
+/*
+ * Append to the history.  Who and where come from the server itself
+ * (session_user, client address, backend pid, transaction id, WAL position),
+ * not from anything a client could claim; role is the caller's current_user.
+ */
+void
+catalog_log_history(const char *id, const char *action, const char *role,
+					TimestampTz started, const Interval *duration,
+					const char *checksum, const char *error)
+{
+	Oid			types[7] = {TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID,
+	NAMEOID, TEXTOID, TEXTOID};
+	Datum		values[7];
+	char		nulls[8] = "       ";
+
+	values[0] = CStringGetTextDatum(id);
+	values[1] = CStringGetTextDatum(action);
+	values[2] = TimestampTzGetDatum(started);
+	values[3] = duration ? IntervalPGetDatum(duration) : (Datum) 0;
+	nulls[3] = duration ? ' ' : 'n';
+	values[4] = DirectFunctionCall1(namein, CStringGetDatum(role));
+	values[5] = checksum ? CStringGetTextDatum(checksum) : (Datum) 0;
+	nulls[5] = checksum ? ' ' : 'n';
+	values[6] = error ? CStringGetTextDatum(error) : (Datum) 0;
+	nulls[6] = error ? ' ' : 'n';
+	catalog_exec("INSERT INTO migrate.history (revision, action, started_at,"
+				 " duration, acting_role, application_name, xid, wal_lsn,"
+				 " checksum, error)"
+				 " VALUES ($1, $2, $3, $4, $5,"
+				 " pg_catalog.current_setting('application_name'),"
+				 " pg_catalog.pg_current_xact_id(),"
+				 " pg_catalog.pg_current_wal_insert_lsn(), $6, $7)",
+				 7, types, values, nulls, SPI_OK_INSERT);
+}
+
+/*
+ * Run a catalog SELECT whose columns match the result type of the calling
+ * set-returning function, and add every row to its tuplestore.
+ */
+void
+catalog_select_into(const char *sql, ReturnSetInfo *rsinfo)
+{
+	TupleDesc	desc = rsinfo->setDesc;
+	int			natts = desc->natts;
+	Datum	   *values = palloc(sizeof(Datum) * natts);
+	bool	   *nulls = palloc(sizeof(bool) * natts);
+
+	catalog_exec(sql, 0, NULL, NULL, NULL, SPI_OK_SELECT);
+	if (SPI_tuptable->tupdesc->natts != natts)
+		elog(ERROR, "catalog query returned %d columns, expected %d",
+			 SPI_tuptable->tupdesc->natts, natts);
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		heap_deform_tuple(SPI_tuptable->vals[r], SPI_tuptable->tupdesc,
+						  values, nulls);
+		tuplestore_putvalues(rsinfo->setResult, desc, values, nulls);
+	}
+	SPI_freetuptable(SPI_tuptable);
+}

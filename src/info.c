@@ -1,0 +1,195 @@
+/*-------------------------------------------------------------------------
+ *
+ * info.c
+ *	  The functions that only look: status, current, heads, show, history.
+ *
+ * They take no lock and change nothing, and anyone may call them: the
+ * catalog reads in catalog.c run as the extension owner, so the tables
+ * themselves need no grants.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "migrate.h"
+
+PG_FUNCTION_INFO_V1(migrate_status);
+PG_FUNCTION_INFO_V1(migrate_current);
+PG_FUNCTION_INFO_V1(migrate_heads);
+PG_FUNCTION_INFO_V1(migrate_show);
+PG_FUNCTION_INFO_V1(migrate_history);
+
+static Datum
+parents_array(RevGraph *g, RevNode *node)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(node->nparents, 1));
+
+	for (int p = 0; p < node->nparents; p++)
+		elems[p] = CStringGetTextDatum(g->nodes[node->parents[p]].id);
+	return PointerGetDatum(construct_array(elems, node->nparents, TEXTOID,
+										   -1, false, TYPALIGN_INT));
+}
+
+/*
+ * migrate_status(): every revision in apply order, applied or pending, with
+ * its head and current markers.
+ */
+Datum
+migrate_status(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	RevGraph   *g;
+
+	InitMaterializedSRF(fcinfo, 0);
+	SPI_connect();
+	g = catalog_load_graph();
+	for (int k = 0; k < g->n; k++)
+	{
+		int			i = g->order[k];
+		RevNode    *node = &g->nodes[i];
+		Datum		values[9];
+		bool		nulls[9] = {0};
+
+		values[0] = CStringGetTextDatum(node->id);
+		values[1] = CStringGetTextDatum(node->message);
+		values[2] = CStringGetTextDatum(node->applied ? "applied" : "pending");
+		values[3] = BoolGetDatum(graph_is_head(g, i));
+		values[4] = BoolGetDatum(graph_is_current(g, i));
+		values[5] = parents_array(g, node);
+		values[6] = TimestampTzGetDatum(node->applied_at);
+		values[7] = node->applied ?
+			DirectFunctionCall1(namein, CStringGetDatum(node->applied_by)) : (Datum) 0;
+		nulls[6] = nulls[7] = !node->applied;
+		values[8] = BoolGetDatum(node->reversible);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/*
+ * migrate_current(): the applied revisions nothing applied builds on; one
+ * row per branch, none at base.
+ */
+Datum
+migrate_current(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	RevGraph   *g;
+
+	InitMaterializedSRF(fcinfo, 0);
+	SPI_connect();
+	g = catalog_load_graph();
+	for (int k = 0; k < g->n; k++)
+	{
+		int			i = g->order[k];
+		Datum		values[3];
+		bool		nulls[3] = {0};
+
+		if (!graph_is_current(g, i))
+			continue;
+		values[0] = CStringGetTextDatum(g->nodes[i].id);
+		values[1] = CStringGetTextDatum(g->nodes[i].message);
+		values[2] = TimestampTzGetDatum(g->nodes[i].applied_at);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/*
+ * migrate_heads(): the revisions nothing builds on.
+ */
+Datum
+migrate_heads(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	RevGraph   *g;
+	ListCell   *lc;
+
+	InitMaterializedSRF(fcinfo, 0);
+	SPI_connect();
+	g = catalog_load_graph();
+	foreach(lc, graph_heads(g))
+	{
+		RevNode    *node = &g->nodes[lfirst_int(lc)];
+		Datum		values[3];
+		bool		nulls[3] = {0};
+
+		values[0] = CStringGetTextDatum(node->id);
+		values[1] = CStringGetTextDatum(node->message);
+		values[2] = BoolGetDatum(node->applied);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/*
+ * migrate_show(revision): one revision and its SQL.  Takes "head", an id or
+ * a unique prefix.
+ */
+Datum
+migrate_show(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *spec = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	RevGraph   *g;
+	RevisionRow *row;
+	ListCell   *lc;
+	Datum		values[9];
+	bool		nulls[9] = {0};
+	Datum	   *parents;
+	int			n = 0;
+
+	InitMaterializedSRF(fcinfo, 0);
+	SPI_connect();
+	g = catalog_load_graph();
+	row = catalog_get_revision(g->nodes[graph_lookup(g, spec)].id);
+
+	parents = palloc(sizeof(Datum) * Max(list_length(row->parents), 1));
+	foreach(lc, row->parents)
+		parents[n++] = CStringGetTextDatum(lfirst(lc));
+
+	values[0] = CStringGetTextDatum(row->id);
+	values[1] = CStringGetTextDatum(row->message);
+	values[2] = PointerGetDatum(construct_array(parents, n, TEXTOID, -1,
+												false, TYPALIGN_INT));
+	values[3] = CStringGetTextDatum(row->up_sql);
+	values[4] = row->down_sql ? CStringGetTextDatum(row->down_sql) : (Datum) 0;
+	nulls[4] = row->down_sql == NULL;
+	values[5] = CStringGetTextDatum(row->checksum);
+	values[6] = TimestampTzGetDatum(row->created_at);
+	values[7] = DirectFunctionCall1(namein, CStringGetDatum(row->created_by));
+	values[8] = TimestampTzGetDatum(row->applied_at);
+	nulls[8] = !row->applied;
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/*
+ * migrate_history(): every upgrade, downgrade and stamp, oldest first.
+ */
+Datum
+migrate_history(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+
+	InitMaterializedSRF(fcinfo, 0);
+	SPI_connect();
+	catalog_select_into("SELECT seq, revision, action, started_at, duration,"
+						" session_role, acting_role, application_name,"
+						" client_addr, backend_pid, xid, wal_lsn, error"
+						" FROM migrate.history ORDER BY seq",
+						rsinfo);
+	SPI_finish();
+	return (Datum) 0;
+}

@@ -1,0 +1,143 @@
+/*-------------------------------------------------------------------------
+ *
+ * migrate.h
+ *	  Declarations shared by the files of the migrate extension.
+ *
+ * The pieces, one file each:
+ *	  script.c	 migration text: statements, validation, checksum
+ *	  graph.c	 the revision graph and target resolution
+ *	  catalog.c	 every read and write of the tables in schema "migrate"
+ *	  apply.c	 running revisions: push, downgrade, stamp
+ *	  info.c	 the functions that only look: status, history, show
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MIGRATE_H
+#define MIGRATE_H
+
+#include "postgres.h"
+
+#include "datatype/timestamp.h"
+#include "nodes/pg_list.h"
+
+struct ReturnSetInfo;
+
+/* Largest id accepted; ids match [A-Za-z0-9][A-Za-z0-9_.-]{0,63} */
+#define MIGRATE_ID_MAXLEN	64
+
+/* Advisory lock class taken by every function that changes the catalog */
+#define MIGRATE_LOCK_CLASS	0x6d696772	/* "migr" */
+#define MIGRATE_LOCK_KEY	1
+
+/* ----------------------------------------------------------------
+ * script.c
+ * ----------------------------------------------------------------
+ */
+
+/* One statement of a script, as the server's raw parser split it */
+typedef struct MigrateStmt
+{
+	int			number;			/* 1-based, counting every statement written */
+	int			offset;			/* byte offset of its first token */
+	int			len;			/* byte length, without the ';' */
+	int			line;			/* 1-based line of its first token */
+} MigrateStmt;
+
+typedef struct MigrateScript
+{
+	const char *what;			/* "up" or "down", for messages */
+	const char *text;			/* the script as registered */
+	int			nstmts;			/* statements to run (wrapper excluded) */
+	MigrateStmt *stmts;
+	bool		wrapper;		/* an outer BEGIN; ... COMMIT; was dropped */
+} MigrateScript;
+
+extern MigrateScript *script_parse(const char *text, const char *what);
+extern char *script_checksum(const char *up, const char *down);
+extern int	script_line_at(const char *text, int byteoffset);
+
+/* ----------------------------------------------------------------
+ * graph.c
+ * ----------------------------------------------------------------
+ */
+
+typedef struct RevNode
+{
+	char	   *id;
+	char	   *message;
+	int64		position;		/* registration order */
+	int			nparents;
+	int		   *parents;		/* indexes into RevGraph.nodes */
+	int			nchildren;
+	int		   *children;
+	bool		applied;
+	bool		reversible;		/* has a down script */
+	TimestampTz applied_at;		/* valid when applied */
+	char	   *applied_by;		/* valid when applied */
+} RevNode;
+
+typedef struct RevGraph
+{
+	int			n;
+	RevNode    *nodes;			/* sorted by position */
+	int		   *order;			/* topological order, ties by position */
+	struct HTAB *byid;			/* id -> index */
+} RevGraph;
+
+extern RevGraph *graph_build(int n, RevNode *nodes, List **parent_ids);
+extern int	graph_find(RevGraph *g, const char *id);
+extern int	graph_lookup(RevGraph *g, const char *spec);
+extern List *graph_heads(RevGraph *g);
+extern bool graph_is_head(RevGraph *g, int idx);
+extern bool graph_is_current(RevGraph *g, int idx);
+extern bool graph_is_ancestor(RevGraph *g, int ancestor, int idx);
+extern List *graph_plan_push(RevGraph *g, const char *target);
+extern List *graph_plan_downgrade(RevGraph *g, const char *target);
+extern void graph_plan_stamp(RevGraph *g, const char *target,
+							 List **mark, List **unmark);
+extern char *graph_id_list(RevGraph *g, List *idxs);
+
+/* ----------------------------------------------------------------
+ * catalog.c
+ * ----------------------------------------------------------------
+ */
+
+/* A revision's row, as migrate_add compares and writes it */
+typedef struct RevisionRow
+{
+	char	   *id;
+	char	   *message;
+	List	   *parents;		/* of char * */
+	char	   *up_sql;
+	char	   *down_sql;		/* NULL: irreversible */
+	char	   *checksum;
+	TimestampTz created_at;
+	char	   *created_by;
+	bool		applied;
+	TimestampTz applied_at;
+} RevisionRow;
+
+extern void catalog_lock(void);
+extern RevGraph *catalog_load_graph(void);
+extern RevisionRow *catalog_get_revision(const char *id);
+extern void catalog_insert_revision(RevisionRow *row);
+extern void catalog_update_revision(RevisionRow *row);
+extern void catalog_mark_applied(const char *id, const char *role,
+								 TimestampTz at, const Interval *duration);
+extern void catalog_unmark_applied(const char *id);
+extern void catalog_log_history(const char *id, const char *action,
+								const char *role, TimestampTz started,
+								const Interval *duration,
+								const char *checksum, const char *error);
+extern void catalog_select_into(const char *sql, struct ReturnSetInfo *rsinfo);
+
+/* ----------------------------------------------------------------
+ * apply.c
+ * ----------------------------------------------------------------
+ */
+extern bool migrate_in_migration(void);
+extern void migrate_check_not_nested(void);
+extern void migrate_check_can_change(void);
+extern char *migrate_current_role(void);
+
+#endif							/* MIGRATE_H */

@@ -1,0 +1,290 @@
+/*-------------------------------------------------------------------------
+ *
+ * register.c
+ *	  migrate_add: registering a revision.
+ *
+ * Both scripts are parsed and validated (script.c) before the catalog is
+ * touched, so bad input stores nothing.  Registering is idempotent, so that
+ * files kept in git can be replayed:
+ *
+ *	  same id, same message, parents and checksum	no-op
+ *	  same id, anything else, not applied			replaced, with a NOTICE
+ *	  same id, anything else, applied				error: applied history is
+ *													immutable
+ *
+ * A new revision's parents default to the single head (a first revision is a
+ * root); with several heads they must be named.  For an existing id they
+ * default to its current parents, so a replayed file without "revises" stays
+ * where it was.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+#include "migrate.h"
+
+PG_FUNCTION_INFO_V1(migrate_add);
+
+/*
+ * Ids are [A-Za-z0-9][A-Za-z0-9_.-]{0,63} and not a target keyword, so that
+ * an id never reads as "head", "base" or a relative target like -1.
+ */
+static void
+check_id(const char *id, const char *what)
+{
+	size_t		len = strlen(id);
+	bool		ok = len > 0 && len <= MIGRATE_ID_MAXLEN &&
+		isalnum((unsigned char) id[0]);
+
+	for (size_t i = 0; ok && i < len; i++)
+		ok = isalnum((unsigned char) id[i]) || id[i] == '_' ||
+			id[i] == '.' || id[i] == '-';
+	if (!ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid %s \"%s\"", what, id),
+				 errdetail("A revision id is 1 to %d letters, digits, \"_\", \".\" or \"-\", starting with a letter or digit.",
+						   MIGRATE_ID_MAXLEN)));
+	if (strcmp(id, "head") == 0 || strcmp(id, "heads") == 0 ||
+		strcmp(id, "base") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_RESERVED_NAME),
+				 errmsg("revision id \"%s\" is reserved", id),
+				 errdetail("\"head\", \"heads\" and \"base\" name targets.")));
+}
+
+/* 12 random hex digits not yet taken */
+static char *
+generate_id(RevGraph *g)
+{
+	for (;;)
+	{
+		uint8		bytes[6];
+		char	   *id = palloc(13);
+
+		if (!pg_strong_random(bytes, sizeof(bytes)))
+			ereport(ERROR,
+					(errcode(ERRCODE_INTERNAL_ERROR),
+					 errmsg("could not generate a random revision id")));
+		hex_encode((const char *) bytes, sizeof(bytes), id);
+		id[12] = '\0';
+		if (graph_find(g, id) < 0)
+			return id;
+	}
+}
+
+static int
+cmp_str(const ListCell *a, const ListCell *b)
+{
+	return strcmp(lfirst(a), lfirst(b));
+}
+
+/* Parents as sets: order does not matter */
+static bool
+same_parents(List *a, List *b)
+{
+	ListCell   *la;
+	ListCell   *lb;
+
+	if (list_length(a) != list_length(b))
+		return false;
+	a = list_copy(a);
+	b = list_copy(b);
+	list_sort(a, cmp_str);
+	list_sort(b, cmp_str);
+	forboth(la, a, lb, b)
+		if (strcmp(lfirst(la), lfirst(lb)) != 0)
+		return false;
+	return true;
+}
+
+/* The "revises" argument as a list of distinct ids */
+static List *
+revises_list(ArrayType *arr)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	List	   *result = NIL;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("revises must be a one-dimensional array")));
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT,
+					  &elems, &nulls, &n);
+	for (int i = 0; i < n; i++)
+	{
+		char	   *id;
+		ListCell   *lc;
+		bool		dup = false;
+
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("revises must not contain null")));
+		id = TextDatumGetCString(elems[i]);
+		foreach(lc, result)
+			dup |= strcmp(lfirst(lc), id) == 0;
+		if (!dup)
+			result = lappend(result, id);
+	}
+	return result;
+}
+
+/*
+ * The parents of the revision being registered, checked against the graph.
+ * revises_given distinguishes "revises => '{}'" (a new root) from no
+ * argument (the single head).
+ */
+static List *
+choose_parents(RevGraph *g, const char *id, bool revises_given,
+			   List *revises, RevisionRow *old)
+{
+	ListCell   *lc;
+	List	   *heads;
+	List	   *parents = NIL;
+	int			self = old ? graph_find(g, id) : -1;
+
+	if (!revises_given && old != NULL)
+		return old->parents;
+
+	if (revises_given)
+	{
+		foreach(lc, revises)
+		{
+			const char *parent = lfirst(lc);
+			int			pi = graph_find(g, parent);
+
+			if (strcmp(parent, id) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("revision \"%s\" cannot revise itself", id)));
+			if (pi < 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_OBJECT),
+						 errmsg("parent revision \"%s\" does not exist", parent),
+						 errhint("Register the parent first. Parents are named by their full id.")));
+			if (self >= 0 && graph_is_ancestor(g, self, pi))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("revision \"%s\" cannot revise \"%s\", which builds on it",
+								id, parent),
+						 errdetail("The revision graph would have a cycle.")));
+		}
+		return revises;
+	}
+
+	heads = graph_heads(g);
+	if (list_length(heads) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot choose a parent: there are %d heads",
+						list_length(heads)),
+				 errdetail("The heads are %s.", graph_id_list(g, heads)),
+				 errhint("Name the parent with revises => ARRAY['...'], or register a merge that revises every head.")));
+	foreach(lc, heads)
+		parents = lappend(parents, g->nodes[lfirst_int(lc)].id);
+	return parents;
+}
+
+/*
+ * migrate_add(message, up, down, id, revises) returns the id.
+ */
+Datum
+migrate_add(PG_FUNCTION_ARGS)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	RevisionRow row;
+	RevisionRow *old;
+	MigrateScript *up;
+	MigrateScript *down = NULL;
+	List	   *revises;
+	RevGraph   *g;
+	char	   *id;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("a revision needs a message")));
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("a revision needs an up script")));
+
+	memset(&row, 0, sizeof(row));
+	row.message = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	row.up_sql = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	row.down_sql = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
+	id = PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3));
+	revises = PG_ARGISNULL(4) ? NIL : revises_list(PG_GETARG_ARRAYTYPE_P(4));
+
+	if (row.message[strspn(row.message, " \t\r\n")] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a revision needs a message"),
+				 errhint("Say what the revision changes, as in a commit message.")));
+	if (id != NULL)
+		check_id(id, "revision id");
+
+	/* everything about the scripts is checked before the catalog is read */
+	up = script_parse(row.up_sql, "up");
+	if (up->nstmts == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the up script has no statements"),
+				 errhint("Empty migrations are refused: a revision must change something.")));
+	if (row.down_sql != NULL)
+		down = script_parse(row.down_sql, "down");
+	if (up->wrapper)
+		ereport(NOTICE,
+				(errmsg("dropped the BEGIN/COMMIT pair around the up script"),
+				 errdetail("Every revision already runs in its own subtransaction.")));
+	if (down && down->wrapper)
+		ereport(NOTICE,
+				(errmsg("dropped the BEGIN/COMMIT pair around the down script"),
+				 errdetail("Every revision already runs in its own subtransaction.")));
+	row.checksum = script_checksum(row.up_sql, row.down_sql);
+	row.created_by = migrate_current_role();
+
+	migrate_check_can_change();
+	SPI_connect();
+	catalog_lock();
+	g = catalog_load_graph();
+
+	old = id ? catalog_get_revision(id) : NULL;
+	row.id = id ? id : generate_id(g);
+	row.parents = choose_parents(g, row.id, !PG_ARGISNULL(4), revises, old);
+
+	if (old == NULL)
+		catalog_insert_revision(&row);
+	else if (strcmp(old->checksum, row.checksum) != 0 ||
+			 strcmp(old->message, row.message) != 0 ||
+			 !same_parents(old->parents, row.parents))
+	{
+		if (old->applied)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("revision \"%s\" is applied and cannot be changed", row.id),
+					 strcmp(old->checksum, row.checksum) != 0 ?
+					 errdetail("Its scripts differ from the registered ones (checksum %.12s, given %.12s).",
+							   old->checksum, row.checksum) :
+					 strcmp(old->message, row.message) != 0 ?
+					 errdetail("Its message differs from the registered one.") :
+					 errdetail("Its parents differ from the registered ones."),
+					 errhint("Applied history is immutable: register the change as a new revision.")));
+		catalog_update_revision(&row);
+		ereport(NOTICE,
+				(errmsg("replaced revision \"%s\", which was not applied", row.id)));
+	}
+
+	id = MemoryContextStrdup(caller, row.id);
+	SPI_finish();
+
+	PG_RETURN_TEXT_P(cstring_to_text(id));
+}

@@ -1,0 +1,637 @@
+/*-------------------------------------------------------------------------
+ *
+ * script.c
+ *	  Migration text: split into statements, validated, checksummed.
+ *
+ * A script is split with the server's own raw parser, exactly as CREATE
+ * EXTENSION splits its scripts: only raw parsing can happen before anything
+ * runs, since statement N+1 may depend on what statement N creates.  Each
+ * statement keeps its byte offset and line so that an error, at registration
+ * or while it runs, can say where it is.
+ *
+ * Validation refuses, before anything is stored, what could never run inside
+ * a push: transaction control (every revision runs in a subtransaction of the
+ * caller's transaction), statements that refuse to run inside a transaction
+ * block, COPY to or from the client, psql meta-commands, and changes of
+ * standard_conforming_strings (they would change how the rest of the text
+ * scans).  One outer "BEGIN; ... COMMIT;" pair, as hand-written and Sqitch
+ * files often have, is accepted and skipped.
+ *
+ * The checksum is a SHA-256 over the scanner's tokens, not over the text:
+ * whitespace, comments, the case of keywords and unquoted identifiers and a
+ * dropped wrapper all leave it unchanged, so reformatting a file never reads
+ * as a change to an applied revision.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "common/cryptohash.h"
+#include "common/sha2.h"
+#include "commands/defrem.h"
+#include "mb/pg_wchar.h"
+#include "nodes/parsenodes.h"
+#include "parser/parser.h"
+#include "parser/scanner.h"
+#include "parser/gram.h"
+#include "tcop/utility.h"
+#include "utils/builtins.h"
+
+#include "migrate.h"
+
+/* What the error context callback needs to place an error in a script */
+typedef struct ScriptErrorArg
+{
+	const char *what;
+	const char *text;
+} ScriptErrorArg;
+
+/* Token start offsets of a whole script, from one scanner pass */
+typedef struct TokenList
+{
+	int			n;
+	int			cap;
+	int		   *starts;
+	int			backslash;		/* offset of the first '\\' token, or -1 */
+} TokenList;
+
+typedef void (*token_callback) (int code, core_YYSTYPE *val, int start,
+								void *arg);
+
+static void script_error_callback(void *arg);
+static void script_scan(const char *text, token_callback cb, void *arg);
+static void collect_token(int code, core_YYSTYPE *val, int start, void *arg);
+static int	first_token_at(TokenList *tokens, int offset);
+static bool is_wrapper_begin(Node *stmt);
+static bool is_wrapper_commit(Node *stmt);
+static void check_statement(MigrateScript *script, MigrateStmt *stmt,
+							Node *node);
+static bool defelem_is_false(List *options, const char *name);
+
+/*
+ * Convert a 1-based character position in text into a line and a column.
+ */
+static void
+position_to_line_column(const char *text, int charpos, int *line, int *column)
+{
+	const char *p = text;
+	int			l = 1;
+	int			c = 1;
+
+	while (*p && --charpos > 0)
+	{
+		if (*p == '\n')
+		{
+			l++;
+			c = 1;
+		}
+		else
+			c++;
+		p += pg_mblen(p);
+	}
+	*line = l;
+	*column = c;
+}
+
+/*
+ * The 1-based line on which a byte offset of text falls.
+ */
+int
+script_line_at(const char *text, int byteoffset)
+{
+	int			line = 1;
+
+	for (int i = 0; i < byteoffset && text[i]; i++)
+		if (text[i] == '\n')
+			line++;
+	return line;
+}
+
+/*
+ * Error context while scanning or parsing a script at registration: turn the
+ * position of a syntax error, which counts characters of the script, into a
+ * line and column, and drop the position itself, which psql would otherwise
+ * point into the caller's query.
+ */
+static void
+script_error_callback(void *arg)
+{
+	ScriptErrorArg *e = (ScriptErrorArg *) arg;
+	int			pos = geterrposition();
+
+	if (pos > 0)
+	{
+		int			line;
+		int			column;
+
+		position_to_line_column(e->text, pos, &line, &column);
+		errposition(0);
+		errcontext("%s script, line %d, column %d", e->what, line, column);
+	}
+	else
+		errcontext("%s script", e->what);
+}
+
+/*
+ * Run the core scanner over text, calling cb for every token.
+ */
+static void
+script_scan(const char *text, token_callback cb, void *arg)
+{
+	core_yyscan_t scanner;
+	core_yy_extra_type extra;
+	core_YYSTYPE val;
+	int			loc;
+	int			code;
+
+	scanner = scanner_init(text, &extra, &ScanKeywords, ScanKeywordTokens);
+	/* raw_parser warns about nonstandard escapes already */
+	extra.escape_string_warning = false;
+
+	while ((code = core_yylex(&val, &loc, scanner)) != 0)
+		cb(code, &val, loc, arg);
+
+	scanner_finish(scanner);
+}
+
+static void
+collect_token(int code, core_YYSTYPE *val, int start, void *arg)
+{
+	TokenList  *tokens = (TokenList *) arg;
+
+	if (tokens->n == tokens->cap)
+	{
+		tokens->cap *= 2;
+		tokens->starts = repalloc(tokens->starts, sizeof(int) * tokens->cap);
+	}
+	tokens->starts[tokens->n++] = start;
+
+	/*
+	 * A backslash outside quotes is a psql meta-command (\i, \set, \gexec
+	 * ...): the server's grammar would only say "syntax error".  Say what it
+	 * is.
+	 */
+	if (code == '\\' && tokens->backslash < 0)
+		tokens->backslash = start;
+}
+
+/* Index of the first token starting at or after offset, or -1 */
+static int
+first_token_at(TokenList *tokens, int offset)
+{
+	int			lo = 0;
+	int			hi = tokens->n;
+
+	while (lo < hi)
+	{
+		int			mid = (lo + hi) / 2;
+
+		if (tokens->starts[mid] < offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < tokens->n ? lo : -1;
+}
+
+/*
+ * Split and validate a script.  Errors name the script ("up" or "down"), the
+ * statement and its line.  A script made only of comments, or only of a
+ * BEGIN/COMMIT pair, comes back with nstmts = 0: the caller decides whether
+ * that is acceptable.
+ */
+MigrateScript *
+script_parse(const char *text, const char *what)
+{
+	MigrateScript *script = palloc0(sizeof(MigrateScript));
+	ErrorContextCallback errcb;
+	ScriptErrorArg errarg;
+	TokenList	tokens;
+	List	   *raw;
+	ListCell   *lc;
+	int			textlen = strlen(text);
+	int			n = 0;
+	int			first = 0;
+	int			last;
+
+	script->what = what;
+	script->text = text;
+
+	errarg.what = what;
+	errarg.text = text;
+	errcb.callback = script_error_callback;
+	errcb.arg = &errarg;
+	errcb.previous = error_context_stack;
+	error_context_stack = &errcb;
+
+	/* one scanner pass: token positions, and psql meta-commands */
+	tokens.n = 0;
+	tokens.cap = 64;
+	tokens.starts = palloc(sizeof(int) * tokens.cap);
+	tokens.backslash = -1;
+	script_scan(text, collect_token, &tokens);
+
+	if (tokens.backslash >= 0)
+	{
+		int			start = tokens.backslash;
+		int			end = start + 1;
+
+		{
+
+			while (text[end] && !isspace((unsigned char) text[end]) &&
+				   end - start < 32)
+				end++;
+			error_context_stack = errcb.previous;
+			ereport(ERROR,
+					(errcode(ERRCODE_SYNTAX_ERROR),
+					 errmsg("psql meta-commands are not supported in a migration script"),
+					 errdetail("The %s script has \"%.*s\" at line %d.",
+							   what, end - start, text + start,
+							   script_line_at(text, start)),
+					 errhint("The server runs the script, not psql: write the SQL itself instead.")));
+		}
+	}
+
+	raw = raw_parser(text, RAW_PARSE_DEFAULT);
+
+	error_context_stack = errcb.previous;
+
+	script->stmts = palloc0(sizeof(MigrateStmt) * Max(list_length(raw), 1));
+	foreach(lc, raw)
+	{
+		RawStmt    *rs = lfirst_node(RawStmt, lc);
+		MigrateStmt *st = &script->stmts[n];
+		int			end;
+		int			t;
+
+		end = rs->stmt_len > 0 ? rs->stmt_location + rs->stmt_len : textlen;
+		t = first_token_at(&tokens, rs->stmt_location);
+		st->number = n + 1;
+		st->offset = t >= 0 ? tokens.starts[t] : rs->stmt_location;
+		st->len = end - st->offset;
+		st->line = script_line_at(text, st->offset);
+		n++;
+	}
+	script->nstmts = n;
+
+	/* one outer BEGIN; ... COMMIT; pair is dropped */
+	last = n - 1;
+	if (n >= 2 &&
+		is_wrapper_begin(linitial_node(RawStmt, raw)->stmt) &&
+		is_wrapper_commit(llast_node(RawStmt, raw)->stmt))
+	{
+		script->wrapper = true;
+		first = 1;
+		last = n - 2;
+	}
+
+	n = 0;
+	foreach(lc, raw)
+	{
+		RawStmt    *rs = lfirst_node(RawStmt, lc);
+		int			i = foreach_current_index(lc);
+
+		if (i < first || i > last)
+			continue;
+		check_statement(script, &script->stmts[i], rs->stmt);
+		script->stmts[n++] = script->stmts[i];
+	}
+	script->nstmts = n;
+
+	return script;
+}
+
+static bool
+is_wrapper_begin(Node *stmt)
+{
+	TransactionStmt *ts = (TransactionStmt *) stmt;
+
+	return IsA(stmt, TransactionStmt) &&
+		(ts->kind == TRANS_STMT_BEGIN || ts->kind == TRANS_STMT_START) &&
+		ts->options == NIL;
+}
+
+static bool
+is_wrapper_commit(Node *stmt)
+{
+	TransactionStmt *ts = (TransactionStmt *) stmt;
+
+	return IsA(stmt, TransactionStmt) &&
+		ts->kind == TRANS_STMT_COMMIT && !ts->chain;
+}
+
+/* true if options holds "name = false" (or off, 0) */
+static bool
+defelem_is_false(List *options, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, options)
+	{
+		DefElem    *d = lfirst_node(DefElem, lc);
+
+		if (strcmp(d->defname, name) == 0)
+			return d->arg != NULL && !defGetBoolean(d);
+	}
+	return false;
+}
+
+/*
+ * The statements that PreventInTransactionBlock() refuses when called from
+ * SPI, which never runs at top level: checked on the raw parse tree, so that
+ * registration refuses them instead of a push failing later.  Returns the
+ * statement's name and a hint, or NULL if it can run in a migration.
+ */
+static const char *
+no_transaction_block(Node *node, const char **hint)
+{
+	static const char *elsewhere = "Run it outside the migration, before or after the push.";
+
+	*hint = elsewhere;
+	switch (nodeTag(node))
+	{
+		case T_IndexStmt:
+			if (((IndexStmt *) node)->concurrent)
+			{
+				*hint = "Create the index without CONCURRENTLY, or create it outside the migration.";
+				return "CREATE INDEX CONCURRENTLY";
+			}
+			break;
+		case T_DropStmt:
+			if (((DropStmt *) node)->concurrent)
+			{
+				*hint = "Drop the index without CONCURRENTLY, or drop it outside the migration.";
+				return "DROP INDEX CONCURRENTLY";
+			}
+			break;
+		case T_ReindexStmt:
+			{
+				ReindexStmt *rs = (ReindexStmt *) node;
+				ListCell   *lc;
+
+				foreach(lc, rs->params)
+				{
+					DefElem    *d = lfirst_node(DefElem, lc);
+
+					if (strcmp(d->defname, "concurrently") == 0 &&
+						(d->arg == NULL || defGetBoolean(d)))
+					{
+						*hint = "Reindex without CONCURRENTLY, or outside the migration.";
+						return "REINDEX CONCURRENTLY";
+					}
+				}
+				if (rs->kind == REINDEX_OBJECT_SCHEMA ||
+					rs->kind == REINDEX_OBJECT_SYSTEM ||
+					rs->kind == REINDEX_OBJECT_DATABASE)
+				{
+					*hint = "Reindex the tables or indexes one by one, or outside the migration.";
+					return rs->kind == REINDEX_OBJECT_SCHEMA ? "REINDEX SCHEMA" :
+						rs->kind == REINDEX_OBJECT_SYSTEM ? "REINDEX SYSTEM" :
+						"REINDEX DATABASE";
+				}
+			}
+			break;
+		case T_VacuumStmt:
+			if (((VacuumStmt *) node)->is_vacuumcmd)
+			{
+				*hint = "Run VACUUM outside the migration; ANALYZE is allowed inside.";
+				return "VACUUM";
+			}
+			break;
+		case T_ClusterStmt:
+			if (((ClusterStmt *) node)->relation == NULL)
+			{
+				*hint = "Name the table (CLUSTER table USING index), or run it outside the migration.";
+				return "CLUSTER without a table";
+			}
+			break;
+		case T_CreatedbStmt:
+			return "CREATE DATABASE";
+		case T_DropdbStmt:
+			return "DROP DATABASE";
+		case T_CreateTableSpaceStmt:
+			return "CREATE TABLESPACE";
+		case T_DropTableSpaceStmt:
+			return "DROP TABLESPACE";
+		case T_AlterSystemStmt:
+			return "ALTER SYSTEM";
+		case T_AlterDatabaseStmt:
+			{
+				ListCell   *lc;
+
+				foreach(lc, ((AlterDatabaseStmt *) node)->options)
+					if (strcmp(lfirst_node(DefElem, lc)->defname, "tablespace") == 0)
+						return "ALTER DATABASE SET TABLESPACE";
+			}
+			break;
+		case T_AlterTableStmt:
+			{
+				ListCell   *lc;
+
+				foreach(lc, ((AlterTableStmt *) node)->cmds)
+				{
+					AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
+
+					if (cmd->subtype == AT_DetachPartition &&
+						((PartitionCmd *) cmd->def)->concurrent)
+					{
+						*hint = "Detach the partition without CONCURRENTLY, or outside the migration.";
+						return "ALTER TABLE ... DETACH PARTITION CONCURRENTLY";
+					}
+				}
+			}
+			break;
+		case T_CreateSubscriptionStmt:
+			{
+				List	   *opts = ((CreateSubscriptionStmt *) node)->options;
+
+				if (!defelem_is_false(opts, "connect") &&
+					!defelem_is_false(opts, "create_slot"))
+				{
+					*hint = "Create it WITH (create_slot = false), or outside the migration.";
+					return "CREATE SUBSCRIPTION";
+				}
+			}
+			break;
+		case T_AlterSubscriptionStmt:
+			{
+				AlterSubscriptionStmt *as = (AlterSubscriptionStmt *) node;
+
+				if (as->kind == ALTER_SUBSCRIPTION_REFRESH ||
+					((as->kind == ALTER_SUBSCRIPTION_SET_PUBLICATION ||
+					  as->kind == ALTER_SUBSCRIPTION_ADD_PUBLICATION ||
+					  as->kind == ALTER_SUBSCRIPTION_DROP_PUBLICATION) &&
+					 !defelem_is_false(as->options, "refresh")))
+				{
+					*hint = "Use WITH (refresh = false) and refresh outside the migration.";
+					return "ALTER SUBSCRIPTION with refresh";
+				}
+			}
+			break;
+		case T_DiscardStmt:
+			if (((DiscardStmt *) node)->target == DISCARD_ALL)
+			{
+				*hint = "Use DISCARD PLANS, SEQUENCES or TEMP instead.";
+				return "DISCARD ALL";
+			}
+			break;
+		default:
+			break;
+	}
+	return NULL;
+}
+
+/*
+ * Refuse a statement that can never run inside a migration.
+ */
+static void
+check_statement(MigrateScript *script, MigrateStmt *stmt, Node *node)
+{
+	const char *name;
+	const char *hint;
+
+	if (IsA(node, TransactionStmt))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("transaction control is not allowed in a migration script"),
+				 errdetail("Statement %d of the %s script, at line %d, is %s.",
+						   stmt->number, script->what, stmt->line,
+						   CreateCommandName(node)),
+				 errhint("Every revision runs in a subtransaction of the push, which commits or rolls back as a whole: split the work into revisions instead. "
+						 "One BEGIN; ... COMMIT; pair around the whole script is accepted and dropped.")));
+
+	if (IsA(node, CopyStmt) && ((CopyStmt *) node)->filename == NULL &&
+		!((CopyStmt *) node)->is_program)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("COPY to or from the client is not supported in a migration script"),
+				 errdetail("Statement %d of the %s script, at line %d, is COPY %s.",
+						   stmt->number, script->what, stmt->line,
+						   ((CopyStmt *) node)->is_from ? "FROM STDIN" : "TO STDOUT"),
+				 errhint("Load the data with INSERT statements, or COPY from a file on the server.")));
+
+	if (IsA(node, VariableSetStmt) && ((VariableSetStmt *) node)->name != NULL &&
+		pg_strcasecmp(((VariableSetStmt *) node)->name,
+					  "standard_conforming_strings") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("a migration script cannot change standard_conforming_strings"),
+				 errdetail("Statement %d of the %s script, at line %d, sets it.",
+						   stmt->number, script->what, stmt->line),
+				 errhint("The setting changes how the rest of the script is read: remove the statement.")));
+
+	if ((name = no_transaction_block(node, &hint)) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
+				 errmsg("%s cannot run inside a migration", name),
+				 errdetail("Statement %d of the %s script, at line %d, cannot run inside a transaction block, and every revision runs inside one.",
+						   stmt->number, script->what, stmt->line),
+				 errhint("%s", hint)));
+}
+
+/* ----------------------------------------------------------------
+ * Checksum
+ * ----------------------------------------------------------------
+ */
+
+typedef struct HashState
+{
+	pg_cryptohash_ctx *ctx;
+	MigrateScript *script;
+	int			stmt;			/* index of the statement being hashed */
+} HashState;
+
+static void
+hash_bytes(HashState *h, const void *data, size_t len)
+{
+	if (pg_cryptohash_update(h->ctx, data, len) < 0)
+		elog(ERROR, "could not update checksum: %s",
+			 pg_cryptohash_error(h->ctx));
+}
+
+/*
+ * Hash one token if it belongs to a statement that runs: its token code and,
+ * for identifiers, literals and operators, its value as the scanner decoded
+ * it.  Keywords are fully named by their code.  A marker separates
+ * statements, so "a; b" and "a b" differ.
+ */
+static void
+hash_token(int code, core_YYSTYPE *val, int start, void *arg)
+{
+	HashState  *h = (HashState *) arg;
+	MigrateScript *s = h->script;
+	int32		c = code;
+	char		buf[32];
+
+	while (h->stmt < s->nstmts &&
+		   start >= s->stmts[h->stmt].offset + s->stmts[h->stmt].len)
+	{
+		hash_bytes(h, ";", 1);
+		h->stmt++;
+	}
+	if (h->stmt >= s->nstmts || start < s->stmts[h->stmt].offset)
+		return;
+
+	hash_bytes(h, &c, sizeof(c));
+	switch (code)
+	{
+		case IDENT:
+		case UIDENT:
+		case FCONST:
+		case SCONST:
+		case USCONST:
+		case BCONST:
+		case XCONST:
+		case Op:
+			hash_bytes(h, val->str, strlen(val->str) + 1);
+			break;
+		case ICONST:
+		case PARAM:
+			snprintf(buf, sizeof(buf), "%d", val->ival);
+			hash_bytes(h, buf, strlen(buf) + 1);
+			break;
+		default:
+			break;
+	}
+}
+
+static void
+hash_script(pg_cryptohash_ctx *ctx, const char *label, const char *text)
+{
+	HashState	h;
+
+	h.ctx = ctx;
+	h.stmt = 0;
+	hash_bytes(&h, label, strlen(label) + 1);
+	if (text == NULL)
+		return;
+	h.script = script_parse(text, label);
+	script_scan(text, hash_token, &h);
+	hash_bytes(&h, ";", 1);
+}
+
+/*
+ * The checksum of a revision's scripts, as 64 hex digits.  A missing down
+ * script (irreversible) hashes differently from an empty one.
+ */
+char *
+script_checksum(const char *up, const char *down)
+{
+	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
+	uint8		digest[PG_SHA256_DIGEST_LENGTH];
+	char	   *hex = palloc(PG_SHA256_DIGEST_LENGTH * 2 + 1);
+
+	if (pg_cryptohash_init(ctx) < 0)
+		elog(ERROR, "could not initialize checksum: %s",
+			 pg_cryptohash_error(ctx));
+	hash_script(ctx, "up", up);
+	hash_script(ctx, down ? "down" : "no down", down);
+	if (pg_cryptohash_final(ctx, digest, sizeof(digest)) < 0)
+		elog(ERROR, "could not finish checksum: %s",
+			 pg_cryptohash_error(ctx));
+	pg_cryptohash_free(ctx);
+
+	hex_encode((const char *) digest, sizeof(digest), hex);
+	hex[PG_SHA256_DIGEST_LENGTH * 2] = '\0';
+	return hex;
+}
