@@ -282,7 +282,7 @@ run_plan(FunctionCallInfo fcinfo, bool upgrade)
 						 errmsg("cannot downgrade past revision \"%s\" (%s), which is irreversible",
 								node->id, node->message),
 						 errdetail("It has no down script. Nothing was run."),
-						 errhint("Downgrade to a target after it, or mark it unapplied with migrate_stamp() after undoing it by hand.")));
+						 errhint("Downgrade only as far as this revision, or undo it by hand and then mark it unapplied with migrate_stamp().")));
 		}
 
 	foreach(lc, plan)

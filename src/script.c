@@ -497,8 +497,7 @@ check_statement(MigrateScript *script, MigrateStmt *stmt, Node *node)
 				 errdetail("Statement %d of the %s script, at line %d, is %s.",
 						   stmt->number, script->what, stmt->line,
 						   CreateCommandName(node)),
-				 errhint("Every revision runs in a subtransaction of the push, which commits or rolls back as a whole: split the work into revisions instead. "
-						 "One BEGIN; ... COMMIT; pair around the whole script is accepted and dropped.")));
+				 errhint("A push commits or rolls back as a whole: split the work into revisions instead. One BEGIN; ... COMMIT; pair around the whole script is accepted.")));
 
 	if (IsA(node, CopyStmt) && ((CopyStmt *) node)->filename == NULL &&
 		!((CopyStmt *) node)->is_program)

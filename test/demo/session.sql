@@ -1,0 +1,60 @@
+-- The migrate demo: one psql session, the whole workflow.
+-- Run by `make demo` (test/demo.sh) against a throwaway cluster.
+\pset pager off
+\set VERBOSITY default
+
+\echo
+\echo '=== 1. Install the extension'
+CREATE EXTENSION migrate;
+
+\echo
+\echo '=== 2. Register three revisions from files kept in git (psql -f each)'
+\ir migrations/001_create_users.sql
+\ir migrations/002_add_email.sql
+\ir migrations/003_create_orders.sql
+\echo '--- replaying a file is a no-op'
+\ir migrations/001_create_users.sql
+SELECT revision, message, state, is_head, parents FROM migrate_status();
+
+\echo
+\echo '=== 3. Push: every pending revision, in one transaction'
+SELECT * FROM migrate_push();
+SELECT revision, message, state, is_current, applied_by FROM migrate_status();
+\d users
+
+\echo
+\echo '=== 4. A failing migration rolls back cleanly'
+\ir migrations/004_order_status.sql
+SELECT * FROM migrate_push();
+\echo '--- nothing of the failed push remains: no status column, 004 still pending'
+SELECT count(*) AS status_columns FROM information_schema.columns
+ WHERE table_name = 'orders' AND column_name = 'status';
+SELECT revision, state FROM migrate_status();
+\echo '--- fix the script; the revision was never applied, so it is replaced'
+\ir migrations/004_order_status_fixed.sql
+SELECT * FROM migrate_push();
+
+\echo
+\echo '=== 5. Status, current, heads, show'
+SELECT revision, message, state, is_head, is_current FROM migrate_status();
+SELECT revision, message FROM migrate_current();
+SELECT up, down FROM migrate_show('head');
+
+\echo
+\echo '=== 6. Downgrade -1'
+SELECT * FROM migrate_downgrade('-1');
+SELECT revision, state, is_current FROM migrate_status();
+\d orders
+
+\echo
+\echo '=== 7. An irreversible revision stops a downgrade before anything runs'
+SELECT migrate_add('seed reference data', $$CREATE TABLE countries (code text PRIMARY KEY); INSERT INTO countries VALUES ('FR'), ('DE')$$,
+                   id => '005_countries', revises => '{004_order_status}');
+SELECT revision FROM migrate_push();
+SELECT * FROM migrate_downgrade('base');
+
+\echo
+\echo '=== 8. History: who did what, when, from where'
+SELECT seq, revision, action, acting_role, application_name,
+       round(extract(epoch FROM duration) * 1000, 3) AS ms
+  FROM migrate_history();
