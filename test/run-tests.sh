@@ -280,12 +280,11 @@ if ((failed > 0)); then
 fi
 cluster_stop
 
-print_summary
-if ((failed > 0)); then
-	exit 1
+if ((passed == 0 && failed == 0)); then
+	results+=("no test ran at all")
 fi
-if ((passed == 0)); then
-	echo "migrate: no test ran" >&2
+print_summary
+if ((failed > 0 || passed == 0)); then
 	exit 1
 fi
 exit 0
