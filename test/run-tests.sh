@@ -200,6 +200,8 @@ run_pgtap() {
 # which PostgreSQL refuses as root: then run them as the unprivileged cluster
 # user in a copy of the tree that user can write to, and copy tmp_check/ back.
 # test/subreaper.pl reaps the servers they kill (kill9, then start again).
+# TMPDIR points inside the run's own temporary directory, so the socket
+# directories a test leaves behind when it is interrupted go away with it.
 run_tap() {
 	local files user total p f failed_files name out
 	banner "TAP: test/t/*.pl"
@@ -218,17 +220,19 @@ run_tap() {
 		tar -C "$MIGRATE_TOP" --exclude=./.git --exclude=./results \
 			--exclude=./output_iso --exclude=./tmp_check --exclude=./log \
 			-cf - . | tar -C "$tapcopy" -xf -
+		mkdir "$tapcopy/.tmp"
 		chown -R "$user": "$tapcopy"
 		echo "(running as $user in $tapcopy)"
 		run_logged tap perl test/subreaper.pl \
-			runuser -u "$user" -- env HOME="$tapcopy" TMPDIR=/tmp \
+			runuser -u "$user" -- env HOME="$tapcopy" TMPDIR="$tapcopy/.tmp" \
 			make --no-print-directory -C "$tapcopy" PG_CONFIG="$PG_CONFIG" "${args[@]}"
 		rm -rf tmp_check
 		if [[ -d $tapcopy/tmp_check ]]; then
 			cp -R "$tapcopy/tmp_check" tmp_check
 		fi
 	else
-		run_logged tap perl test/subreaper.pl \
+		mkdir -p "$rundir/tmp"
+		run_logged tap perl test/subreaper.pl env TMPDIR="$rundir/tmp" \
 			make --no-print-directory PG_CONFIG="$PG_CONFIG" "${args[@]}"
 	fi
 	out=$rundir/tap.out
