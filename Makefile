@@ -18,6 +18,7 @@ OBJS = \
 	src/catalog.o \
 	src/register.o \
 	src/apply.o \
+	src/offline.o \
 	src/info.o
 PGFILEDESC = "migrate - schema migrations inside PostgreSQL"
 

@@ -56,7 +56,10 @@ CREATE TABLE migrate.history (
 	xid			xid8,
 	wal_lsn		pg_lsn,
 	checksum	text,
-	error		text
+	error		text,				-- a failure: the message,
+	sqlstate	text,				-- its SQLSTATE,
+	statement	integer,			-- the statement of the script that failed,
+	line		integer				-- and its line
 );
 ALTER SEQUENCE migrate.history_seq OWNED BY migrate.history.seq;
 COMMENT ON TABLE migrate.history IS 'append-only log of every upgrade, downgrade and stamp';
@@ -108,6 +111,46 @@ LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.migrate_stamp(text)
 IS 'mark revisions applied or unapplied up to the target without running them';
 
+CREATE PROCEDURE @extschema@.migrate_deploy(target text DEFAULT 'heads')
+AS 'MODULE_PATHNAME', 'migrate_deploy'
+LANGUAGE C;
+COMMENT ON PROCEDURE @extschema@.migrate_deploy(text)
+IS 'apply every pending revision up to the target, committing after each one';
+
+CREATE FUNCTION @extschema@.migrate_reset(confirm boolean DEFAULT false)
+RETURNS TABLE (revision text, message text, action text, duration interval)
+AS 'MODULE_PATHNAME', 'migrate_reset'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_reset(boolean)
+IS 'downgrade to base, then push to heads, in one transaction: destroys data';
+
+CREATE FUNCTION @extschema@.migrate_merge(message text,
+										  heads text[] DEFAULT NULL,
+										  id text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'migrate_merge'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_merge(text, text[], text)
+IS 'register a revision that merges heads (all of them by default)';
+
+/*
+ * Files and offline SQL
+ */
+CREATE FUNCTION @extschema@.migrate_export()
+RETURNS TABLE (revision text, filename text, content text)
+AS 'MODULE_PATHNAME', 'migrate_export'
+LANGUAGE C STABLE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_export()
+IS 'every revision as a psql-runnable registration file, in apply order';
+
+CREATE FUNCTION @extschema@.migrate_script(target text DEFAULT 'heads',
+										   "from" text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'migrate_script'
+LANGUAGE C STABLE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_script(text, text)
+IS 'the exact SQL a push or downgrade to the target would run, bookkeeping included';
+
 /*
  * Looking
  */
@@ -147,11 +190,12 @@ CREATE FUNCTION @extschema@.migrate_history()
 RETURNS TABLE (seq bigint, revision text, action text, started_at timestamptz,
 			   duration interval, session_role name, acting_role name,
 			   application_name text, client_addr inet, backend_pid integer,
-			   xid xid8, wal_lsn pg_lsn, error text)
+			   xid xid8, wal_lsn pg_lsn, error text, sqlstate text,
+			   statement integer, line integer)
 AS 'MODULE_PATHNAME', 'migrate_history'
 LANGUAGE C STABLE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.migrate_history()
-IS 'every upgrade, downgrade and stamp, oldest first';
+IS 'every upgrade, downgrade, stamp and failure, oldest first';
 
 /*
  * Changing the catalog or the schema is for the extension owner and the roles
@@ -161,3 +205,6 @@ REVOKE ALL ON FUNCTION @extschema@.migrate_add(text, text, text, text, text[]) F
 REVOKE ALL ON FUNCTION @extschema@.migrate_push(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_downgrade(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_stamp(text) FROM PUBLIC;
+REVOKE ALL ON PROCEDURE @extschema@.migrate_deploy(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.migrate_reset(boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.migrate_merge(text, text[], text) FROM PUBLIC;

@@ -26,6 +26,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "nodes/parsenodes.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
@@ -42,6 +43,8 @@
 PG_FUNCTION_INFO_V1(migrate_push);
 PG_FUNCTION_INFO_V1(migrate_downgrade);
 PG_FUNCTION_INFO_V1(migrate_stamp);
+PG_FUNCTION_INFO_V1(migrate_reset);
+PG_FUNCTION_INFO_V1(migrate_deploy);
 
 /* A revision script is running in this backend */
 static bool in_migration = false;
@@ -50,10 +53,20 @@ static bool in_migration = false;
 typedef struct RunState
 {
 	const char *verb;			/* "applying" or "reverting" */
-	RevNode    *node;
+	const char *id;
+	const char *message;
 	MigrateScript *script;
 	MigrateStmt *stmt;			/* statement running now */
 } RunState;
+
+/* A script's failure, when the caller records it before rethrowing */
+typedef struct RunFailure
+{
+	ErrorData  *edata;
+	int			statement;		/* 0 when not inside a statement */
+	int			line;
+	int64		usec;
+} RunFailure;
 
 bool
 migrate_in_migration(void)
@@ -112,37 +125,42 @@ interval_from_usec(int64 usec)
 }
 
 /*
+ * The line of the script on which an error in statement st falls: the
+ * statement's first line, moved down to the error's position within the
+ * statement when the error has one (SPI turns a syntax error's position into
+ * an internal position).
+ */
+static int
+error_line(MigrateScript *script, MigrateStmt *st, int ipos)
+{
+	int			line = st->line;
+	const char *p = script->text + st->offset;
+	const char *end = p + st->len;
+
+	while (ipos > 0 && p < end && *p && --ipos > 0)
+	{
+		if (*p == '\n')
+			line++;
+		p += pg_mblen(p);
+	}
+	return line;
+}
+
+/*
  * Error context while a script runs: the revision, the statement and the
- * line of the script.  SPI's own callback runs first and turns a syntax
- * error's position into an internal position within the statement, which
- * gives the exact line.
+ * line of the script.  SPI's own callback runs first.
  */
 static void
 run_error_callback(void *arg)
 {
 	RunState   *rs = (RunState *) arg;
 	MigrateStmt *st = rs->stmt;
-	int			line;
-	int			ipos;
 
 	if (st == NULL)
 		return;
-	line = st->line;
-	ipos = getinternalerrposition();
-	if (ipos > 0)
-	{
-		const char *p = rs->script->text + st->offset;
-		const char *end = p + st->len;
-
-		while (p < end && *p && --ipos > 0)
-		{
-			if (*p == '\n')
-				line++;
-			p += pg_mblen(p);
-		}
-	}
 	errcontext("while %s revision \"%s\" (%s), statement %d at line %d",
-			   rs->verb, rs->node->id, rs->node->message, st->number, line);
+			   rs->verb, rs->id, rs->message, st->number,
+			   error_line(rs->script, st, getinternalerrposition()));
 }
 
 /* Run the statements of one script through SPI, one call each */
@@ -172,11 +190,14 @@ run_statements(RunState *rs)
 
 /*
  * Run one script in its own subtransaction and GUC nest level; returns the
- * time it took in microseconds.  On error the subtransaction is rolled back
- * and the error, with its context, is thrown again.
+ * time it took in microseconds.  On error the subtransaction is rolled back;
+ * then, if failure is NULL, the error (with its context) is thrown again,
+ * else it is described in *failure and -1 is returned, so that the caller
+ * can record it before throwing it.
  */
 static int64
-run_script(RevNode *node, MigrateScript *script, const char *verb)
+run_script(const char *id, const char *message, MigrateScript *script,
+		   const char *verb, RunFailure *failure)
 {
 	MemoryContext oldcontext = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
@@ -187,7 +208,8 @@ run_script(RevNode *node, MigrateScript *script, const char *verb)
 	int			nestlevel;
 
 	rs.verb = verb;
-	rs.node = node;
+	rs.id = id;
+	rs.message = message;
 	rs.script = script;
 	rs.stmt = NULL;
 
@@ -224,7 +246,15 @@ run_script(RevNode *node, MigrateScript *script, const char *verb)
 		MemoryContextSwitchTo(oldcontext);
 		CurrentResourceOwner = oldowner;
 		AtEOXact_GUC(false, nestlevel);
-		ReThrowError(edata);
+		if (failure == NULL)
+			ReThrowError(edata);
+		failure->edata = edata;
+		failure->statement = rs.stmt ? rs.stmt->number : 0;
+		failure->line = rs.stmt ? error_line(script, rs.stmt, edata->internalpos) : 0;
+		INSTR_TIME_SET_CURRENT(elapsed);
+		INSTR_TIME_SUBTRACT(elapsed, start);
+		failure->usec = INSTR_TIME_GET_MICROSEC(elapsed);
+		return -1;
 	}
 	PG_END_TRY();
 
@@ -234,6 +264,63 @@ run_script(RevNode *node, MigrateScript *script, const char *verb)
 	INSTR_TIME_SET_CURRENT(elapsed);
 	INSTR_TIME_SUBTRACT(elapsed, start);
 	return INSTR_TIME_GET_MICROSEC(elapsed);
+}
+
+static void
+progress_notice(const char *id, const char *message, bool upgrade, int64 usec)
+{
+	ereport(NOTICE,
+			(errmsg("%s revision \"%s\": %s",
+					upgrade ? "applied" : "reverted", id, message),
+			 errdetail("Took %.3f ms.", usec / 1000.0)));
+}
+
+/*
+ * Apply (or revert) one revision inside the current transaction, with its
+ * bookkeeping; returns the time its script took.
+ */
+static Interval *
+apply_one(RevNode *node, bool upgrade, const char *role)
+{
+	RevisionRow *row = catalog_get_revision(node->id);
+	MigrateScript *script = script_parse(upgrade ? row->up_sql : row->down_sql,
+										 upgrade ? "up" : "down");
+	TimestampTz started = GetCurrentTimestamp();
+	int64		usec;
+	Interval   *duration;
+
+	usec = run_script(node->id, node->message, script,
+					  upgrade ? "applying" : "reverting", NULL);
+	duration = interval_from_usec(usec);
+	if (upgrade)
+		catalog_mark_applied(node->id, role, started, duration);
+	else
+		catalog_unmark_applied(node->id);
+	catalog_log_history(node->id, upgrade ? "upgrade" : "downgrade", role,
+						started, duration, row->checksum, NULL);
+	node->applied = upgrade;
+	progress_notice(node->id, node->message, upgrade, usec);
+	return duration;
+}
+
+/* An irreversible revision on the way stops a downgrade before it starts */
+static void
+check_reversible(RevGraph *g, List *plan)
+{
+	ListCell   *lc;
+
+	foreach(lc, plan)
+	{
+		RevNode    *node = &g->nodes[lfirst_int(lc)];
+
+		if (!node->reversible)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("cannot downgrade past revision \"%s\" (%s), which is irreversible",
+							node->id, node->message),
+					 errdetail("It has no down script. Nothing was run."),
+					 errhint("Downgrade only as far as this revision, or undo it by hand and then mark it unapplied with migrate_stamp().")));
+	}
 }
 
 /* Add one row (revision, message, third column) to the result */
@@ -246,6 +333,21 @@ put_row(ReturnSetInfo *rsinfo, RevNode *node, Datum third)
 	values[0] = CStringGetTextDatum(node->id);
 	values[1] = CStringGetTextDatum(node->message);
 	values[2] = third;
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+/* Add one row (revision, message, action, duration) to a reset's result */
+static void
+put_action_row(ReturnSetInfo *rsinfo, RevNode *node, const char *action,
+			   Interval *duration)
+{
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+
+	values[0] = CStringGetTextDatum(node->id);
+	values[1] = CStringGetTextDatum(node->message);
+	values[2] = CStringGetTextDatum(action);
+	values[3] = IntervalPGetDatum(duration);
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
@@ -269,47 +371,14 @@ run_plan(FunctionCallInfo fcinfo, bool upgrade)
 	catalog_lock();
 	g = catalog_load_graph();
 	plan = upgrade ? graph_plan_push(g, target) : graph_plan_downgrade(g, target);
-
-	/* an irreversible revision on the way stops a downgrade before it starts */
 	if (!upgrade)
-		foreach(lc, plan)
-		{
-			RevNode    *node = &g->nodes[lfirst_int(lc)];
-
-			if (!node->reversible)
-				ereport(ERROR,
-						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-						 errmsg("cannot downgrade past revision \"%s\" (%s), which is irreversible",
-								node->id, node->message),
-						 errdetail("It has no down script. Nothing was run."),
-						 errhint("Downgrade only as far as this revision, or undo it by hand and then mark it unapplied with migrate_stamp().")));
-		}
+		check_reversible(g, plan);
 
 	foreach(lc, plan)
 	{
 		RevNode    *node = &g->nodes[lfirst_int(lc)];
-		RevisionRow *row = catalog_get_revision(node->id);
-		const char *text = upgrade ? row->up_sql : row->down_sql;
-		MigrateScript *script = script_parse(text, upgrade ? "up" : "down");
-		TimestampTz started = GetCurrentTimestamp();
-		int64		usec;
-		Interval   *duration;
+		Interval   *duration = apply_one(node, upgrade, role);
 
-		usec = run_script(node, script, upgrade ? "applying" : "reverting");
-		duration = interval_from_usec(usec);
-
-		if (upgrade)
-			catalog_mark_applied(node->id, role, started, duration);
-		else
-			catalog_unmark_applied(node->id);
-		catalog_log_history(node->id, upgrade ? "upgrade" : "downgrade", role,
-							started, duration, row->checksum, NULL);
-		node->applied = upgrade;
-
-		ereport(NOTICE,
-				(errmsg("%s revision \"%s\": %s",
-						upgrade ? "applied" : "reverted", node->id, node->message),
-				 errdetail("Took %.3f ms.", usec / 1000.0)));
 		put_row(rsinfo, node, IntervalPGetDatum(duration));
 	}
 
@@ -382,4 +451,168 @@ migrate_stamp(PG_FUNCTION_ARGS)
 
 	SPI_finish();
 	return (Datum) 0;
+}
+
+/*
+ * migrate_reset(confirm boolean DEFAULT false)
+ *		Downgrade to base, then push to heads, in one transaction.  It drops
+ *		whatever the down scripts drop, data included, so it insists on
+ *		confirm => true and says so loudly.
+ */
+Datum
+migrate_reset(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *role = migrate_current_role();
+	RevGraph   *g;
+	List	   *down;
+	List	   *up;
+	ListCell   *lc;
+
+	if (!PG_GETARG_BOOL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("reset needs confirm => true"),
+				 errdetail("A reset runs every down script back to base, then every up script: whatever the down scripts drop is lost, data included."),
+				 errhint("Call migrate_reset(confirm => true) if that is what you want.")));
+
+	InitMaterializedSRF(fcinfo, 0);
+	migrate_check_can_change();
+
+	SPI_connect();
+	catalog_lock();
+	g = catalog_load_graph();
+	down = graph_plan_downgrade(g, "base");
+	check_reversible(g, down);
+
+	ereport(WARNING,
+			(errmsg("resetting: %d revision(s) downgraded to base, then every revision pushed",
+					list_length(down)),
+			 errdetail("Data in the objects the down scripts drop is destroyed.")));
+
+	foreach(lc, down)
+	{
+		RevNode    *node = &g->nodes[lfirst_int(lc)];
+		Interval   *duration = apply_one(node, false, role);
+
+		put_action_row(rsinfo, node, "downgrade", duration);
+	}
+	up = graph_plan_push(g, "heads");
+	foreach(lc, up)
+	{
+		RevNode    *node = &g->nodes[lfirst_int(lc)];
+		Interval   *duration = apply_one(node, true, role);
+
+		put_action_row(rsinfo, node, "upgrade", duration);
+	}
+
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/*
+ * CALL migrate_deploy(target text DEFAULT 'heads')
+ *		Apply every pending revision on the way to target, committing after
+ *		each one, so that a long chain never holds every lock at once.
+ *
+ * The plan is made once, in the CALL's own transaction.  Every later
+ * transaction takes the lock again and re-reads what it needs: a revision a
+ * concurrent push applied meanwhile is skipped; one whose parents are no
+ * longer applied stops the deploy.  When a revision fails, its
+ * subtransaction is rolled back, the failure (statement, line, SQLSTATE,
+ * message) is committed to the history, and the error is raised: the prefix
+ * already committed stays.
+ */
+Datum
+migrate_deploy(PG_FUNCTION_ARGS)
+{
+	char	   *target = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *role = migrate_current_role();
+	MemoryContext stepcxt;
+	RevGraph   *g;
+	List	   *plan;
+	List	   *ids = NIL;
+	ListCell   *lc;
+	bool		first = true;
+
+	if (fcinfo->context == NULL || !IsA(fcinfo->context, CallContext) ||
+		castNode(CallContext, fcinfo->context)->atomic)
+		ereport(ERROR,
+				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
+				 errmsg("migrate_deploy cannot run inside a transaction block or a function"),
+				 errdetail("It commits after each revision, which only a CALL at top level can do."),
+				 errhint("Run CALL migrate_deploy() on its own, or use SELECT migrate_push() to apply everything in one transaction.")));
+	migrate_check_can_change();
+
+	SPI_connect_ext(SPI_OPT_NONATOMIC);
+	/* the procedure's SPI context outlives the commits; the plan lives there */
+	catalog_lock();
+	g = catalog_load_graph();
+	plan = graph_plan_push(g, target);
+	foreach(lc, plan)
+		ids = lappend(ids, g->nodes[lfirst_int(lc)].id);
+
+	stepcxt = AllocSetContextCreate(CurrentMemoryContext, "migrate deploy step",
+									ALLOCSET_DEFAULT_SIZES);
+	foreach(lc, ids)
+	{
+		MemoryContext oldcxt = MemoryContextSwitchTo(stepcxt);
+		const char *id = lfirst(lc);
+		RevisionRow *row;
+		MigrateScript *script;
+		TimestampTz started;
+		RunFailure	failure;
+		int64		usec;
+
+		if (!first)
+		{
+			migrate_check_can_change();
+			catalog_lock();
+		}
+		first = false;
+
+		row = catalog_get_revision(id);
+		if (row->applied)
+		{
+			/* a concurrent push got there first */
+			MemoryContextSwitchTo(oldcxt);
+			MemoryContextReset(stepcxt);
+			continue;
+		}
+		if (!catalog_parents_applied(id))
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("cannot apply revision \"%s\": not all of its parents are applied", id),
+					 errdetail("A concurrent downgrade or registration changed the catalog during the deploy."),
+					 errhint("Call migrate_deploy() again.")));
+
+		script = script_parse(row->up_sql, "up");
+		started = GetCurrentTimestamp();
+		usec = run_script(row->id, row->message, script, "applying", &failure);
+		if (usec < 0)
+		{
+			HistoryFailure hf;
+
+			hf.message = failure.edata->message;
+			hf.sqlstate = unpack_sql_state(failure.edata->sqlerrcode);
+			hf.statement = failure.statement;
+			hf.line = failure.line;
+			catalog_log_history(id, "failure", role, started,
+								interval_from_usec(failure.usec),
+								row->checksum, &hf);
+			SPI_commit();
+			ReThrowError(failure.edata);
+		}
+		catalog_mark_applied(id, role, started, interval_from_usec(usec));
+		catalog_log_history(id, "upgrade", role, started,
+							interval_from_usec(usec), row->checksum, NULL);
+		progress_notice(id, row->message, true, usec);
+		SPI_commit();
+
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextReset(stepcxt);
+	}
+
+	SPI_finish();
+	PG_RETURN_VOID();
 }

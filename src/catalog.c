@@ -348,12 +348,12 @@ catalog_unmark_applied(const char *id)
 void
 catalog_log_history(const char *id, const char *action, const char *role,
 					TimestampTz started, const Interval *duration,
-					const char *checksum, const char *error)
+					const char *checksum, const HistoryFailure *failure)
 {
-	Oid			types[7] = {TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID,
-	NAMEOID, TEXTOID, TEXTOID};
-	Datum		values[7];
-	char		nulls[8] = "       ";
+	Oid			types[10] = {TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID,
+		NAMEOID, TEXTOID, TEXTOID, TEXTOID, INT4OID, INT4OID};
+	Datum		values[10];
+	char		nulls[11] = "          ";
 
 	values[0] = CStringGetTextDatum(id);
 	values[1] = CStringGetTextDatum(action);
@@ -363,16 +363,46 @@ catalog_log_history(const char *id, const char *action, const char *role,
 	values[4] = DirectFunctionCall1(namein, CStringGetDatum(role));
 	values[5] = checksum ? CStringGetTextDatum(checksum) : (Datum) 0;
 	nulls[5] = checksum ? ' ' : 'n';
-	values[6] = error ? CStringGetTextDatum(error) : (Datum) 0;
-	nulls[6] = error ? ' ' : 'n';
+	if (failure)
+	{
+		values[6] = CStringGetTextDatum(failure->message);
+		values[7] = CStringGetTextDatum(failure->sqlstate);
+		values[8] = Int32GetDatum(failure->statement);
+		values[9] = Int32GetDatum(failure->line);
+		nulls[8] = nulls[9] = failure->statement > 0 ? ' ' : 'n';
+	}
+	else
+		nulls[6] = nulls[7] = nulls[8] = nulls[9] = 'n';
 	catalog_exec("INSERT INTO migrate.history (revision, action, started_at,"
 				 " duration, acting_role, application_name, xid, wal_lsn,"
-				 " checksum, error)"
+				 " checksum, error, sqlstate, statement, line)"
 				 " VALUES ($1, $2, $3, $4, $5,"
 				 " pg_catalog.current_setting('application_name'),"
 				 " pg_catalog.pg_current_xact_id(),"
-				 " pg_catalog.pg_current_wal_insert_lsn(), $6, $7)",
-				 7, types, values, nulls, SPI_OK_INSERT);
+				 " pg_catalog.pg_current_wal_insert_lsn(), $6, $7, $8, $9, $10)",
+				 10, types, values, nulls, SPI_OK_INSERT);
+}
+
+/*
+ * Whether every parent of a revision is applied now: what a committing
+ * deploy checks again in each transaction.
+ */
+bool
+catalog_parents_applied(const char *id)
+{
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(id)};
+	bool		isnull;
+	bool		result;
+
+	catalog_exec("SELECT pg_catalog.cardinality(r.parents) OPERATOR(pg_catalog.=)"
+				 " (SELECT pg_catalog.count(*) FROM migrate.applied a"
+				 "  WHERE a.id OPERATOR(pg_catalog.=) ANY (r.parents))"
+				 " FROM migrate.revision r WHERE r.id OPERATOR(pg_catalog.=) $1",
+				 1, types, values, NULL, SPI_OK_SELECT);
+	result = SPI_processed == 1 && DatumGetBool(get_datum(0, 1, &isnull));
+	SPI_freetuptable(SPI_tuptable);
+	return result;
 }
 
 /*

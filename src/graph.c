@@ -488,3 +488,40 @@ graph_plan_stamp(RevGraph *g, const char *target, List **mark, List **unmark)
 		*unmark = applied_in_reverse(g, down);
 	}
 }
+
+/*
+ * Pretend the applied set is the one "from" describes: "base" (nothing),
+ * "heads" (everything), or a revision with everything it builds on.  Used to
+ * write an offline script for another database.
+ */
+void
+graph_assume_state(RevGraph *g, const char *from)
+{
+	bool	   *mark = palloc0(sizeof(bool) * Max(g->n, 1));
+
+	if (strcmp(from, "heads") == 0)
+		memset(mark, true, sizeof(bool) * g->n);
+	else if (strcmp(from, "base") != 0)
+		mark_ancestors(g, graph_lookup(g, from), mark);
+	for (int i = 0; i < g->n; i++)
+		g->nodes[i].applied = mark[i];
+}
+
+/*
+ * Whether going to target means downgrading: "-N", "base", or a revision
+ * that is applied (going back to it); anything else is a push.
+ */
+bool
+graph_target_is_backward(RevGraph *g, const char *target)
+{
+	int			n;
+	int			sign = parse_relative(target, &n);
+
+	if (sign != 0)
+		return sign < 0;
+	if (strcmp(target, "base") == 0)
+		return true;
+	if (strcmp(target, "heads") == 0)
+		return false;
+	return g->nodes[graph_lookup(g, target)].applied;
+}

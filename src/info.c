@@ -187,7 +187,8 @@ migrate_history(PG_FUNCTION_ARGS)
 	SPI_connect();
 	catalog_select_into("SELECT seq, revision, action, started_at, duration,"
 						" session_role, acting_role, application_name,"
-						" client_addr, backend_pid, xid, wal_lsn, error"
+						" client_addr, backend_pid, xid, wal_lsn, error,"
+						" sqlstate, statement, line"
 						" FROM migrate.history ORDER BY seq",
 						rsinfo);
 	SPI_finish();

@@ -11,6 +11,8 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+
 #include "fmgr.h"
 #include "utils/guc.h"
 
@@ -20,12 +22,24 @@ PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 
+/* migrate.max_script_size: the largest up or down script accepted, in kB */
+int			migrate_max_script_size = 1024;
+
 /*
- * Module load: claim the "migrate." setting prefix, so that a mistyped
- * migrate.* setting is an error rather than silently ignored.
+ * Module load: define the settings, then claim the "migrate." prefix, so
+ * that a mistyped migrate.* setting is an error rather than silently ignored.
  */
 void
 _PG_init(void)
 {
+	DefineCustomIntVariable("migrate.max_script_size",
+							"Largest up or down script that migrate_add() accepts.",
+							NULL,
+							&migrate_max_script_size,
+							1024, 1, MAX_KILOBYTES,
+							PGC_SUSET,
+							GUC_UNIT_KB,
+							NULL, NULL, NULL);
+
 	MarkGUCPrefixReserved("migrate");
 }

@@ -30,6 +30,12 @@ struct ReturnSetInfo;
 #define MIGRATE_LOCK_KEY	1
 
 /* ----------------------------------------------------------------
+ * migrate.c: settings
+ * ----------------------------------------------------------------
+ */
+extern int	migrate_max_script_size;	/* kB */
+
+/* ----------------------------------------------------------------
  * script.c
  * ----------------------------------------------------------------
  */
@@ -50,9 +56,11 @@ typedef struct MigrateScript
 	int			nstmts;			/* statements to run (wrapper excluded) */
 	MigrateStmt *stmts;
 	bool		wrapper;		/* an outer BEGIN; ... COMMIT; was dropped */
+	bool		has_set;		/* a statement SETs or RESETs a setting */
 } MigrateScript;
 
 extern MigrateScript *script_parse(const char *text, const char *what);
+extern void script_check_size(const char *text, const char *what);
 extern char *script_checksum(const char *up, const char *down);
 extern int	script_line_at(const char *text, int byteoffset);
 
@@ -96,6 +104,8 @@ extern List *graph_plan_downgrade(RevGraph *g, const char *target);
 extern void graph_plan_stamp(RevGraph *g, const char *target,
 							 List **mark, List **unmark);
 extern char *graph_id_list(RevGraph *g, List *idxs);
+extern void graph_assume_state(RevGraph *g, const char *from);
+extern bool graph_target_is_backward(RevGraph *g, const char *target);
 
 /* ----------------------------------------------------------------
  * catalog.c
@@ -125,10 +135,21 @@ extern void catalog_update_revision(RevisionRow *row);
 extern void catalog_mark_applied(const char *id, const char *role,
 								 TimestampTz at, const Interval *duration);
 extern void catalog_unmark_applied(const char *id);
+/* What the history keeps of a failed revision */
+typedef struct HistoryFailure
+{
+	const char *message;
+	const char *sqlstate;
+	int			statement;		/* 0: not inside a statement */
+	int			line;
+} HistoryFailure;
+
 extern void catalog_log_history(const char *id, const char *action,
 								const char *role, TimestampTz started,
 								const Interval *duration,
-								const char *checksum, const char *error);
+								const char *checksum,
+								const HistoryFailure *failure);
+extern bool catalog_parents_applied(const char *id);
 extern void catalog_select_into(const char *sql, struct ReturnSetInfo *rsinfo);
 
 /* ----------------------------------------------------------------

@@ -29,6 +29,7 @@
 #include "migrate.h"
 
 PG_FUNCTION_INFO_V1(migrate_add);
+PG_FUNCTION_INFO_V1(migrate_merge);
 
 /*
  * Ids are [A-Za-z0-9][A-Za-z0-9_.-]{0,63} and not a target keyword, so that
@@ -103,6 +104,17 @@ same_parents(List *a, List *b)
 	return true;
 }
 
+static bool
+list_has_id(List *ids, const char *id)
+{
+	ListCell   *lc;
+
+	foreach(lc, ids)
+		if (strcmp(lfirst(lc), id) == 0)
+		return true;
+	return false;
+}
+
 /* The "revises" argument as a list of distinct ids */
 static List *
 revises_list(ArrayType *arr)
@@ -121,17 +133,13 @@ revises_list(ArrayType *arr)
 	for (int i = 0; i < n; i++)
 	{
 		char	   *id;
-		ListCell   *lc;
-		bool		dup = false;
 
 		if (nulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("revises must not contain null")));
 		id = TextDatumGetCString(elems[i]);
-		foreach(lc, result)
-			dup |= strcmp(lfirst(lc), id) == 0;
-		if (!dup)
+		if (!list_has_id(result, id))
 			result = lappend(result, id);
 	}
 	return result;
@@ -194,18 +202,94 @@ choose_parents(RevGraph *g, const char *id, bool revises_given,
 }
 
 /*
+ * Store a checked revision: insert it, leave an identical one alone, replace
+ * an unapplied one, refuse to change an applied one.  Takes the lock and
+ * reads the graph; parents come from choose (below) given that graph.
+ * Returns the id, allocated in the caller's memory context.
+ */
+typedef List *(*parents_chooser) (RevGraph *g, const char *id, RevisionRow *old,
+								  void *arg);
+
+static char *
+store_revision(RevisionRow *row, const char *id, parents_chooser choose,
+			   void *arg)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	RevisionRow *old;
+	RevGraph   *g;
+	char	   *result;
+
+	row->created_by = migrate_current_role();
+	migrate_check_can_change();
+	SPI_connect();
+	catalog_lock();
+	g = catalog_load_graph();
+
+	old = id ? catalog_get_revision(id) : NULL;
+	row->id = id ? pstrdup(id) : generate_id(g);
+	row->parents = choose(g, row->id, old, arg);
+
+	if (old == NULL)
+		catalog_insert_revision(row);
+	else if (strcmp(old->checksum, row->checksum) != 0 ||
+			 strcmp(old->message, row->message) != 0 ||
+			 !same_parents(old->parents, row->parents))
+	{
+		if (old->applied)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("revision \"%s\" is applied and cannot be changed", row->id),
+					 strcmp(old->checksum, row->checksum) != 0 ?
+					 errdetail("Its scripts differ from the registered ones (checksum %.12s, given %.12s).",
+							   old->checksum, row->checksum) :
+					 strcmp(old->message, row->message) != 0 ?
+					 errdetail("Its message differs from the registered one.") :
+					 errdetail("Its parents differ from the registered ones."),
+					 errhint("Applied history is immutable: register the change as a new revision.")));
+		catalog_update_revision(row);
+		ereport(NOTICE,
+				(errmsg("replaced revision \"%s\", which was not applied", row->id)));
+	}
+
+	result = MemoryContextStrdup(caller, row->id);
+	SPI_finish();
+	return result;
+}
+
+static void
+check_message(const char *message)
+{
+	if (message[strspn(message, " \t\r\n")] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a revision needs a message"),
+				 errhint("Say what the revision changes, as in a commit message.")));
+}
+
+typedef struct AddArgs
+{
+	bool		revises_given;
+	List	   *revises;
+} AddArgs;
+
+static List *
+add_parents(RevGraph *g, const char *id, RevisionRow *old, void *arg)
+{
+	AddArgs    *a = (AddArgs *) arg;
+
+	return choose_parents(g, id, a->revises_given, a->revises, old);
+}
+
+/*
  * migrate_add(message, up, down, id, revises) returns the id.
  */
 Datum
 migrate_add(PG_FUNCTION_ARGS)
 {
-	MemoryContext caller = CurrentMemoryContext;
 	RevisionRow row;
-	RevisionRow *old;
 	MigrateScript *up;
 	MigrateScript *down = NULL;
-	List	   *revises;
-	RevGraph   *g;
+	AddArgs		args;
 	char	   *id;
 
 	if (PG_ARGISNULL(0))
@@ -222,17 +306,17 @@ migrate_add(PG_FUNCTION_ARGS)
 	row.up_sql = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	row.down_sql = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
 	id = PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3));
-	revises = PG_ARGISNULL(4) ? NIL : revises_list(PG_GETARG_ARRAYTYPE_P(4));
+	args.revises_given = !PG_ARGISNULL(4);
+	args.revises = args.revises_given ? revises_list(PG_GETARG_ARRAYTYPE_P(4)) : NIL;
 
-	if (row.message[strspn(row.message, " \t\r\n")] == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a revision needs a message"),
-				 errhint("Say what the revision changes, as in a commit message.")));
+	check_message(row.message);
 	if (id != NULL)
 		check_id(id, "revision id");
 
 	/* everything about the scripts is checked before the catalog is read */
+	script_check_size(row.up_sql, "up");
+	if (row.down_sql)
+		script_check_size(row.down_sql, "down");
 	up = script_parse(row.up_sql, "up");
 	if (up->nstmts == 0)
 		ereport(ERROR,
@@ -250,41 +334,83 @@ migrate_add(PG_FUNCTION_ARGS)
 				(errmsg("dropped the BEGIN/COMMIT pair around the down script"),
 				 errdetail("Every revision already runs in its own subtransaction.")));
 	row.checksum = script_checksum(row.up_sql, row.down_sql);
-	row.created_by = migrate_current_role();
 
-	migrate_check_can_change();
-	SPI_connect();
-	catalog_lock();
-	g = catalog_load_graph();
+	PG_RETURN_TEXT_P(cstring_to_text(store_revision(&row, id, add_parents, &args)));
+}
 
-	old = id ? catalog_get_revision(id) : NULL;
-	row.id = id ? id : generate_id(g);
-	row.parents = choose_parents(g, row.id, !PG_ARGISNULL(4), revises, old);
+/*
+ * The parents of a merge: the heads named, or all of them; at least two,
+ * each a head.  Replaying the same merge keeps its parents, even though they
+ * are no longer heads once it exists.
+ */
+static List *
+merge_parents(RevGraph *g, const char *id, RevisionRow *old, void *arg)
+{
+	List	   *named = (List *) arg;
+	List	   *parents = NIL;
+	ListCell   *lc;
 
-	if (old == NULL)
-		catalog_insert_revision(&row);
-	else if (strcmp(old->checksum, row.checksum) != 0 ||
-			 strcmp(old->message, row.message) != 0 ||
-			 !same_parents(old->parents, row.parents))
+	if (old != NULL && (named == NIL || same_parents(old->parents, named)))
+		return old->parents;
+
+	if (named == NIL)
 	{
-		if (old->applied)
-			ereport(ERROR,
-					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("revision \"%s\" is applied and cannot be changed", row.id),
-					 strcmp(old->checksum, row.checksum) != 0 ?
-					 errdetail("Its scripts differ from the registered ones (checksum %.12s, given %.12s).",
-							   old->checksum, row.checksum) :
-					 strcmp(old->message, row.message) != 0 ?
-					 errdetail("Its message differs from the registered one.") :
-					 errdetail("Its parents differ from the registered ones."),
-					 errhint("Applied history is immutable: register the change as a new revision.")));
-		catalog_update_revision(&row);
-		ereport(NOTICE,
-				(errmsg("replaced revision \"%s\", which was not applied", row.id)));
+		foreach(lc, graph_heads(g))
+			parents = lappend(parents, g->nodes[lfirst_int(lc)].id);
 	}
+	else
+	{
+		foreach(lc, named)
+		{
+			int			idx = graph_lookup(g, lfirst(lc));
 
-	id = MemoryContextStrdup(caller, row.id);
-	SPI_finish();
+			if (!graph_is_head(g, idx))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("revision \"%s\" is not a head", g->nodes[idx].id),
+						 errhint("A merge joins heads; see migrate_heads().")));
+			if (!list_has_id(parents, g->nodes[idx].id))
+				parents = lappend(parents, g->nodes[idx].id);
+		}
+	}
+	if (list_length(parents) < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a merge needs at least two heads"),
+				 errdetail(named == NIL ? "There is %d head." : "%d distinct head was named.",
+						   list_length(parents)),
+				 errhint("Nothing needs merging while there is a single head.")));
+	return parents;
+}
 
-	PG_RETURN_TEXT_P(cstring_to_text(id));
+/*
+ * migrate_merge(message, heads, id) returns the id of a new revision whose
+ * parents are the heads: two people's branches become one again.  A merge
+ * has no SQL of its own; pushing it only records that both branches are in.
+ */
+Datum
+migrate_merge(PG_FUNCTION_ARGS)
+{
+	RevisionRow row;
+	List	   *heads = NIL;
+	char	   *id;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("a revision needs a message")));
+	memset(&row, 0, sizeof(row));
+	row.message = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	check_message(row.message);
+	if (!PG_ARGISNULL(1))
+		heads = revises_list(PG_GETARG_ARRAYTYPE_P(1));
+	id = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
+	if (id != NULL)
+		check_id(id, "revision id");
+
+	row.up_sql = "-- merge: no SQL of its own";
+	row.down_sql = row.up_sql;
+	row.checksum = script_checksum(row.up_sql, row.down_sql);
+
+	PG_RETURN_TEXT_P(cstring_to_text(store_revision(&row, id, merge_parents, heads)));
 }

@@ -294,6 +294,8 @@ script_parse(const char *text, const char *what)
 		if (i < first || i > last)
 			continue;
 		check_statement(script, &script->stmts[i], rs->stmt);
+		if (IsA(rs->stmt, VariableSetStmt))
+			script->has_set = true;
 		script->stmts[n++] = script->stmts[i];
 	}
 	script->nstmts = n;
@@ -481,6 +483,29 @@ no_transaction_block(Node *node, const char **hint)
 	return NULL;
 }
 
+/* true if a statement would drop or change the migrate extension itself */
+static bool
+touches_migrate(Node *node)
+{
+	if (IsA(node, DropStmt))
+	{
+		DropStmt   *ds = (DropStmt *) node;
+		ListCell   *lc;
+
+		if (ds->removeType != OBJECT_EXTENSION && ds->removeType != OBJECT_SCHEMA)
+			return false;
+		foreach(lc, ds->objects)
+			if (IsA(lfirst(lc), String) && strcmp(strVal(lfirst(lc)), "migrate") == 0)
+				return true;
+		return false;
+	}
+	if (IsA(node, AlterExtensionStmt))
+		return strcmp(((AlterExtensionStmt *) node)->extname, "migrate") == 0;
+	if (IsA(node, AlterExtensionContentsStmt))
+		return strcmp(((AlterExtensionContentsStmt *) node)->extname, "migrate") == 0;
+	return false;
+}
+
 /*
  * Refuse a statement that can never run inside a migration.
  */
@@ -519,6 +544,15 @@ check_statement(MigrateScript *script, MigrateStmt *stmt, Node *node)
 						   stmt->number, script->what, stmt->line),
 				 errhint("The setting changes how the rest of the script is read: remove the statement.")));
 
+	if (touches_migrate(node))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("a migration script cannot drop or alter the migrate extension"),
+				 errdetail("Statement %d of the %s script, at line %d, is %s.",
+						   stmt->number, script->what, stmt->line,
+						   CreateCommandName(node)),
+				 errhint("The push records its work in the extension's catalog; change the extension outside the migration.")));
+
 	if ((name = no_transaction_block(node, &hint)) != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
@@ -526,6 +560,23 @@ check_statement(MigrateScript *script, MigrateStmt *stmt, Node *node)
 				 errdetail("Statement %d of the %s script, at line %d, cannot run inside a transaction block, and every revision runs inside one.",
 						   stmt->number, script->what, stmt->line),
 				 errhint("%s", hint)));
+}
+
+/*
+ * Refuse a script larger than migrate.max_script_size before parsing it.
+ */
+void
+script_check_size(const char *text, const char *what)
+{
+	size_t		len = strlen(text);
+
+	if (len > (size_t) migrate_max_script_size * 1024)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the %s script is too large", what),
+				 errdetail("It has %zu bytes; migrate.max_script_size allows %d kB.",
+						   len, migrate_max_script_size),
+				 errhint("Split the work into several revisions, or raise migrate.max_script_size.")));
 }
 
 /* ----------------------------------------------------------------

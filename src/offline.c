@@ -1,0 +1,322 @@
+/*-------------------------------------------------------------------------
+ *
+ * offline.c
+ *	  Migrations as files: migrate_export() and migrate_script().
+ *
+ * migrate_export() writes every revision as a psql-runnable registration
+ * call, in apply order, so that the catalog round-trips through files kept
+ * in git: replaying the files into an empty database and pushing gives the
+ * same catalog and schema.
+ *
+ * migrate_script() writes the exact SQL a push or downgrade would run, for a
+ * DBA to review and run with "psql -1 -f": a check that the database is
+ * still in the state the script starts from, each revision's statements, and
+ * the same bookkeeping rows migrate_push() writes.  What a push does that a
+ * plain script cannot is said in the script's header: the GUC nest level
+ * becomes a RESET after any revision that SETs something, and durations are
+ * not measured.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "nodes/parsenodes.h"
+#include "utils/builtins.h"
+
+#include "migrate.h"
+
+PG_FUNCTION_INFO_V1(migrate_export);
+PG_FUNCTION_INFO_V1(migrate_script);
+
+static int
+cmp_id(const ListCell *a, const ListCell *b)
+{
+	return strcmp(lfirst(a), lfirst(b));
+}
+
+/* a1, b2 */
+static char *
+id_list_text(List *ids)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	foreach(lc, ids)
+		appendStringInfo(&buf, "%s%s", buf.len ? ", " : "", (char *) lfirst(lc));
+	return buf.data;
+}
+
+/* A dollar-quote tag, based on name, that does not occur in text */
+static char *
+dollar_tag(const char *text, const char *name)
+{
+	char	   *tag = psprintf("$%s$", name);
+
+	for (int n = 1; strstr(text, tag) != NULL; n++)
+		tag = psprintf("$%s%d$", name, n);
+	return tag;
+}
+
+/* text on one line, for a comment */
+static char *
+one_line(const char *text)
+{
+	char	   *s = pstrdup(text);
+
+	for (char *p = s; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	return s;
+}
+
+/* '{a,b}': ids need no quoting inside an array literal */
+static void
+append_id_array(StringInfo buf, List *ids)
+{
+	ListCell   *lc;
+
+	appendStringInfoString(buf, "'{");
+	foreach(lc, ids)
+		appendStringInfo(buf, "%s%s", foreach_current_index(lc) ? "," : "",
+						 (char *) lfirst(lc));
+	appendStringInfoString(buf, "}'");
+}
+
+static void
+append_dollar_quoted(StringInfo buf, const char *text, const char *name)
+{
+	char	   *tag = dollar_tag(text, name);
+
+	appendStringInfo(buf, "%s%s%s", tag, text, tag);
+}
+
+/*
+ * The registration file of one revision.  A merge (no statements, several
+ * parents) is written as a migrate_merge() call.
+ */
+static char *
+registration_file(RevisionRow *row, const char *filename)
+{
+	StringInfoData buf;
+	MigrateScript *up = script_parse(row->up_sql, "up");
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "-- migrate revision %s: %s\n", row->id,
+					 one_line(row->message));
+	appendStringInfo(&buf,
+					 "-- Register it with: psql -v ON_ERROR_STOP=1 -f %s\n"
+					 "-- (replaying it is a no-op), then apply with SELECT migrate_push();\n",
+					 filename);
+	if (up->nstmts == 0 && list_length(row->parents) >= 2)
+	{
+		appendStringInfo(&buf, "SELECT migrate_merge(\n    id      => '%s',\n",
+						 row->id);
+		appendStringInfo(&buf, "    message => %s,\n",
+						 quote_literal_cstr(row->message));
+		appendStringInfoString(&buf, "    heads   => ");
+		append_id_array(&buf, row->parents);
+		appendStringInfoString(&buf, ");\n");
+		return buf.data;
+	}
+	appendStringInfo(&buf, "SELECT migrate_add(\n    id      => '%s',\n", row->id);
+	appendStringInfo(&buf, "    message => %s,\n", quote_literal_cstr(row->message));
+	appendStringInfoString(&buf, "    revises => ");
+	append_id_array(&buf, row->parents);
+	appendStringInfoString(&buf, ",\n    up      => ");
+	append_dollar_quoted(&buf, row->up_sql, "up");
+	appendStringInfoString(&buf, ",\n    down    => ");
+	if (row->down_sql)
+		append_dollar_quoted(&buf, row->down_sql, "down");
+	else
+		appendStringInfoString(&buf, "NULL");
+	appendStringInfoString(&buf, ");\n");
+	return buf.data;
+}
+
+/*
+ * migrate_export(): (revision, filename, content) for every revision, in
+ * apply order; filenames sort in that order.
+ */
+Datum
+migrate_export(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	RevGraph   *g;
+
+	InitMaterializedSRF(fcinfo, 0);
+	SPI_connect();
+	g = catalog_load_graph();
+	for (int k = 0; k < g->n; k++)
+	{
+		RevisionRow *row = catalog_get_revision(g->nodes[g->order[k]].id);
+		char	   *filename = psprintf("%04d_%s.sql", k + 1, row->id);
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
+
+		values[0] = CStringGetTextDatum(row->id);
+		values[1] = CStringGetTextDatum(filename);
+		values[2] = CStringGetTextDatum(registration_file(row, filename));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/* Statements of a script, each ended with a semicolon */
+static void
+append_statements(StringInfo buf, MigrateScript *script)
+{
+	for (int i = 0; i < script->nstmts; i++)
+	{
+		MigrateStmt *st = &script->stmts[i];
+		int			len = st->len;
+		const char *text = script->text + st->offset;
+		const char *lastline;
+
+		while (len > 0 && isspace((unsigned char) text[len - 1]))
+			len--;
+		appendBinaryStringInfo(buf, text, len);
+		/* a trailing "--" comment would swallow the semicolon */
+		lastline = buf->data + buf->len - len;
+		for (const char *p = lastline; p < buf->data + buf->len; p++)
+			if (*p == '\n')
+				lastline = p + 1;
+		if (strstr(lastline, "--") != NULL)
+			appendStringInfoChar(buf, '\n');
+		appendStringInfoString(buf, ";\n");
+	}
+}
+
+/*
+ * migrate_script(target, from): the SQL a push or downgrade to target would
+ * run, starting from the current state or from the state "from" describes
+ * (base, heads, or a revision applied with everything it builds on).
+ */
+Datum
+migrate_script(PG_FUNCTION_ARGS)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	char	   *target;
+	char	   *from;
+	RevGraph   *g;
+	List	   *plan;
+	List	   *applied = NIL;
+	ListCell   *lc;
+	StringInfoData buf;
+	bool		backward;
+	text	   *result;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("target must not be null")));
+	target = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	from = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
+
+	SPI_connect();
+	g = catalog_load_graph();
+	if (from != NULL)
+		graph_assume_state(g, from);
+	backward = graph_target_is_backward(g, target);
+	plan = backward ? graph_plan_downgrade(g, target) : graph_plan_push(g, target);
+
+	for (int k = 0; k < g->n; k++)
+		if (g->nodes[g->order[k]].applied)
+			applied = lappend(applied, g->nodes[g->order[k]].id);
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "-- migrate: offline script, %s to \"%s\" from %s\n",
+					 backward ? "downgrade" : "push", target,
+					 from ? psprintf("\"%s\"", from) : "the current state");
+	foreach(lc, plan)
+	{
+		RevNode    *node = &g->nodes[lfirst_int(lc)];
+
+		appendStringInfo(&buf, "--   %s %s: %s\n",
+						 backward ? "downgrade" : "upgrade", node->id,
+						 one_line(node->message));
+	}
+	if (plan == NIL)
+		appendStringInfoString(&buf, "--   nothing to do\n");
+	appendStringInfoString(&buf,
+						   "--\n"
+						   "-- Run it in one transaction: psql -v ON_ERROR_STOP=1 -1 -f <file>\n"
+						   "-- It stops unless the database is in the state it starts from, and\n"
+						   "-- records its work in the migrate catalog as a push does (without\n"
+						   "-- durations); a revision that SETs something is followed by RESETs.\n\n");
+
+	appendStringInfo(&buf, "SELECT pg_catalog.pg_advisory_xact_lock(%d, %d);\n\n",
+					 MIGRATE_LOCK_CLASS, MIGRATE_LOCK_KEY);
+
+	/* the state check */
+	appendStringInfoString(&buf,
+						   "DO $migrate$\nBEGIN\n"
+						   "    IF (SELECT pg_catalog.array_agg(id ORDER BY id COLLATE \"C\") FROM migrate.applied)\n"
+						   "       IS DISTINCT FROM ");
+	if (applied == NIL)
+		appendStringInfoString(&buf, "NULL");
+	else
+	{
+		list_sort(applied, cmp_id);
+		append_id_array(&buf, applied);
+		appendStringInfoString(&buf, "::text[]");
+	}
+	appendStringInfo(&buf,
+					 " THEN\n"
+					 "        RAISE EXCEPTION 'the database is not in the state this script starts from'\n"
+					 "            USING DETAIL = %s,\n"
+					 "                  HINT = 'Write the script again with migrate_script().';\n"
+					 "    END IF;\n",
+					 quote_literal_cstr(applied == NIL ? "It expects no revision applied." :
+										psprintf("It expects exactly these revisions applied: %s.",
+												 id_list_text(applied))));
+	appendStringInfoString(&buf, "END\n$migrate$;\n");
+
+	foreach(lc, plan)
+	{
+		RevNode    *node = &g->nodes[lfirst_int(lc)];
+		RevisionRow *row = catalog_get_revision(node->id);
+		MigrateScript *script = script_parse(backward ? row->down_sql : row->up_sql,
+											 backward ? "down" : "up");
+
+		appendStringInfo(&buf, "\n-- %s %s: %s\n",
+						 backward ? "downgrade" : "upgrade", node->id,
+						 one_line(node->message));
+		appendStringInfo(&buf,
+						 "DO $migrate$ BEGIN IF NOT EXISTS (SELECT FROM migrate.revision"
+						 " WHERE id = '%s' AND checksum = '%s') THEN RAISE EXCEPTION"
+						 " 'revision %s is not registered with the scripts of this file'"
+						 " USING HINT = 'Register the revision files first, or write the script again.';"
+						 " END IF; END $migrate$;\n",
+						 node->id, row->checksum, node->id);
+		append_statements(&buf, script);
+		if (script->has_set)
+			appendStringInfoString(&buf,
+								   "RESET SESSION AUTHORIZATION;\nRESET ALL;\n");
+		if (backward)
+			appendStringInfo(&buf,
+							 "DELETE FROM migrate.applied WHERE id = '%s';\n", node->id);
+		else
+			appendStringInfo(&buf,
+							 "INSERT INTO migrate.applied (id, applied_at, applied_by)"
+							 " VALUES ('%s', pg_catalog.clock_timestamp(), CURRENT_USER);\n",
+							 node->id);
+		appendStringInfo(&buf,
+						 "INSERT INTO migrate.history (revision, action, started_at,"
+						 " acting_role, application_name, xid, wal_lsn, checksum)"
+						 " VALUES ('%s', '%s', pg_catalog.clock_timestamp(), CURRENT_USER,"
+						 " pg_catalog.current_setting('application_name'),"
+						 " pg_catalog.pg_current_xact_id(), pg_catalog.pg_current_wal_insert_lsn(),"
+						 " '%s');\n",
+						 node->id, backward ? "downgrade" : "upgrade", row->checksum);
+	}
+
+	MemoryContextSwitchTo(caller);
+	result = cstring_to_text(buf.data);
+	SPI_finish();
+	PG_RETURN_TEXT_P(result);
+}
