@@ -242,6 +242,7 @@ SELECT revision FROM migrate_downgrade();
 \echo :LAST_ERROR_SQLSTATE
 ROLLBACK;
 SELECT revision FROM migrate_downgrade(NULL);
+\echo :LAST_ERROR_SQLSTATE
 
 --
 -- A failure names the revision, the statement and its line

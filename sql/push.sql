@@ -365,6 +365,20 @@ SELECT * FROM migrate_push();
 \echo :LAST_ERROR_SQLSTATE
 RESET client_min_messages;
 
+-- an error inside a DO block reports the line where the statement starts:
+-- the position of PL/pgSQL's inner query says nothing about the script's lines
+SET client_min_messages = warning;
+SELECT migrate_add('plpgsql', $up$CREATE TABLE in_do (a int);
+DO $do$
+BEGIN
+  RAISE NOTICE 'x';
+  PERFORM * FROM nope;
+END
+$do$;$up$, id => 'p1', revises => '{}');
+SELECT * FROM migrate_push('p1');
+\echo :LAST_ERROR_SQLSTATE
+RESET client_min_messages;
+
 --
 -- Clean up
 --

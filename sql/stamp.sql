@@ -124,6 +124,7 @@ SELECT * FROM migrate_stamp('s');
 SELECT * FROM migrate_stamp('nope');
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM migrate_stamp(NULL);
+\echo :LAST_ERROR_SQLSTATE
 SELECT * FROM summary();
 
 --

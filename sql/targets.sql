@@ -87,6 +87,7 @@ SELECT f, t, regress_try(format('SELECT * FROM %I(%L)', f, t))
 FROM unnest(ARRAY['migrate_downgrade', 'migrate_stamp', 'migrate_show']) AS f,
 	 unnest(ARRAY['head', 'r3', 'nope']) AS t;
 SELECT * FROM migrate_push(NULL);
+\echo :LAST_ERROR_SQLSTATE
 SELECT * FROM regress_state();
 
 --

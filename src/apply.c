@@ -13,8 +13,8 @@
  * which is closed with "abort" semantics even when the revision succeeds: a
  * SET search_path, SET ROLE or any SET inside a script never outlives the
  * script.  Statements run one at a time through SPI, with the caller's rights
- * and search_path, under an error context that names the revision, the
- * statement and its line.  The catalog bookkeeping (catalog.c) runs as the
+ * and search_path; an error gets a context line that names the revision,
+ * the statement and its line.  The catalog bookkeeping (catalog.c) runs as the
  * extension owner after the script, outside its GUC level.
  *
  * While a script runs, a backend-local flag says so: nested calls of the
@@ -53,6 +53,7 @@ typedef struct RunState
 	RevNode    *node;
 	MigrateScript *script;
 	MigrateStmt *stmt;			/* statement running now */
+	const char *sql;			/* its text, as given to SPI */
 } RunState;
 
 bool
@@ -95,6 +96,17 @@ migrate_check_can_change(void)
 				 errmsg("cannot change migrations in a read-only transaction")));
 }
 
+/* A text argument that must not be NULL, as a C string */
+char *
+migrate_text_arg(FunctionCallInfo fcinfo, int argno, const char *name)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", name)));
+	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
+}
+
 /* The name of the current user, as the bookkeeping records it */
 char *
 migrate_current_role(void)
@@ -112,37 +124,39 @@ interval_from_usec(int64 usec)
 }
 
 /*
- * Error context while a script runs: the revision, the statement and the
- * line of the script.  SPI's own callback runs first and turns a syntax
- * error's position into an internal position within the statement, which
- * gives the exact line.
+ * Add "while applying revision ..., statement N at line L" to an error
+ * raised by a script.  The line is the statement's first line, moved down to
+ * the error's position when the error points into this very statement (SPI
+ * turns a syntax error's position into an internal position of the
+ * statement; an internal position of some nested query, inside a DO block
+ * or a function, says nothing about the script's lines).
  */
 static void
-run_error_callback(void *arg)
+add_script_context(ErrorData *edata, RunState *rs)
 {
-	RunState   *rs = (RunState *) arg;
 	MigrateStmt *st = rs->stmt;
 	int			line;
-	int			ipos;
+	char	   *ctx;
 
 	if (st == NULL)
 		return;
 	line = st->line;
-	ipos = getinternalerrposition();
-	if (ipos > 0)
+	if (edata->internalpos > 0 && edata->internalquery != NULL &&
+		strcmp(edata->internalquery, rs->sql) == 0)
 	{
-		const char *p = rs->script->text + st->offset;
-		const char *end = p + st->len;
+		const char *p = rs->sql;
+		int			ipos = edata->internalpos;
 
-		while (p < end && *p && --ipos > 0)
+		while (*p && --ipos > 0)
 		{
 			if (*p == '\n')
 				line++;
 			p += pg_mblen(p);
 		}
 	}
-	errcontext("while %s revision \"%s\" (%s), statement %d at line %d",
-			   rs->verb, rs->node->id, rs->node->message, st->number, line);
+	ctx = psprintf("while %s revision \"%s\" (%s), statement %d at line %d",
+				   rs->verb, rs->node->id, rs->node->message, st->number, line);
+	edata->context = edata->context ? psprintf("%s\n%s", edata->context, ctx) : ctx;
 }
 
 /* Run the statements of one script through SPI, one call each */
@@ -158,6 +172,7 @@ run_statements(RunState *rs)
 		int			rc;
 
 		rs->stmt = st;
+		rs->sql = sql;
 		rc = SPI_execute(sql, false, 0);
 		if (rc < 0)
 			ereport(ERROR,
@@ -180,16 +195,15 @@ run_script(RevNode *node, MigrateScript *script, const char *verb)
 {
 	MemoryContext oldcontext = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
-	ErrorContextCallback errcb;
-	RunState	rs;
+	/* on the heap: read after a longjmp, so never kept in a register */
+	RunState   *rs = palloc0(sizeof(RunState));
 	instr_time	start;
 	instr_time	elapsed;
 	int			nestlevel;
 
-	rs.verb = verb;
-	rs.node = node;
-	rs.script = script;
-	rs.stmt = NULL;
+	rs->verb = verb;
+	rs->node = node;
+	rs->script = script;
 
 	INSTR_TIME_SET_CURRENT(start);
 	nestlevel = NewGUCNestLevel();
@@ -198,16 +212,9 @@ run_script(RevNode *node, MigrateScript *script, const char *verb)
 
 	PG_TRY();
 	{
-		errcb.callback = run_error_callback;
-		errcb.arg = &rs;
-		errcb.previous = error_context_stack;
-		error_context_stack = &errcb;
 		in_migration = true;
-
-		run_statements(&rs);
-
+		run_statements(rs);
 		in_migration = false;
-		error_context_stack = errcb.previous;
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcontext);
 		CurrentResourceOwner = oldowner;
@@ -220,6 +227,7 @@ run_script(RevNode *node, MigrateScript *script, const char *verb)
 		MemoryContextSwitchTo(oldcontext);
 		edata = CopyErrorData();
 		FlushErrorState();
+		add_script_context(edata, rs);
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcontext);
 		CurrentResourceOwner = oldowner;
@@ -256,7 +264,7 @@ static void
 run_plan(FunctionCallInfo fcinfo, bool upgrade)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *target = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *target = migrate_text_arg(fcinfo, 0, "target");
 	char	   *role = migrate_current_role();
 	RevGraph   *g;
 	List	   *plan;
@@ -347,7 +355,7 @@ Datum
 migrate_stamp(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *target = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *target = migrate_text_arg(fcinfo, 0, "target");
 	char	   *role = migrate_current_role();
 	TimestampTz now = GetCurrentTimestamp();
 	RevGraph   *g;

@@ -63,7 +63,7 @@ SELECT throws_ok(c, code, NULL, what)
 	 '55000', 'with several heads, "head" is ambiguous'),
 	($$SELECT * FROM migrate_push('zz')$$, '42704', 'an unknown target is refused'),
 	($$SELECT * FROM migrate_show('zz')$$, '42704', 'show refuses an unknown revision'),
-	($$SELECT * FROM migrate_push('a')$$, '42P08', 'an ambiguous prefix is refused'),
+	($$SELECT * FROM migrate_push('a')$$, '22023', 'an ambiguous prefix is refused'),
 	($$SELECT * FROM migrate_push('+x')$$, '22023', 'a malformed relative target is refused'),
 	($$SELECT * FROM migrate_push('+2')$$, '22023', 'push cannot go past the last revision'),
 	($$SELECT * FROM migrate_push('-1')$$, '22023', 'push does not move backwards'),
