@@ -93,21 +93,21 @@ IS 'register a revision (up script, optional down script) and return its id';
 CREATE FUNCTION @extschema@.migrate_push(target text DEFAULT 'heads')
 RETURNS TABLE (revision text, message text, duration interval)
 AS 'MODULE_PATHNAME', 'migrate_push'
-LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.migrate_push(text)
 IS 'apply every pending revision up to the target, atomically';
 
 CREATE FUNCTION @extschema@.migrate_downgrade(target text DEFAULT '-1')
 RETURNS TABLE (revision text, message text, duration interval)
 AS 'MODULE_PATHNAME', 'migrate_downgrade'
-LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.migrate_downgrade(text)
 IS 'run down scripts back to the target, atomically';
 
 CREATE FUNCTION @extschema@.migrate_stamp(target text)
 RETURNS TABLE (revision text, message text, action text)
 AS 'MODULE_PATHNAME', 'migrate_stamp'
-LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.migrate_stamp(text)
 IS 'mark revisions applied or unapplied up to the target without running them';
 
@@ -120,7 +120,7 @@ IS 'apply every pending revision up to the target, committing after each one';
 CREATE FUNCTION @extschema@.migrate_reset(confirm boolean DEFAULT false)
 RETURNS TABLE (revision text, message text, action text, duration interval)
 AS 'MODULE_PATHNAME', 'migrate_reset'
-LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.migrate_reset(boolean)
 IS 'downgrade to base, then push to heads, in one transaction: destroys data';
 
@@ -182,7 +182,7 @@ RETURNS TABLE (revision text, message text, parents text[], up text,
 			   down text, checksum text, created_at timestamptz,
 			   created_by name, applied_at timestamptz)
 AS 'MODULE_PATHNAME', 'migrate_show'
-LANGUAGE C STABLE STRICT PARALLEL UNSAFE;
+LANGUAGE C STABLE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.migrate_show(text)
 IS 'the SQL of one revision, up and down';
 

@@ -13,8 +13,8 @@
  * which is closed with "abort" semantics even when the revision succeeds: a
  * SET search_path, SET ROLE or any SET inside a script never outlives the
  * script.  Statements run one at a time through SPI, with the caller's rights
- * and search_path, under an error context that names the revision, the
- * statement and its line.  The catalog bookkeeping (catalog.c) runs as the
+ * and search_path; an error gets a context line that names the revision,
+ * the statement and its line.  The catalog bookkeeping (catalog.c) runs as the
  * extension owner after the script, outside its GUC level.
  *
  * While a script runs, a backend-local flag says so: nested calls of the
@@ -57,6 +57,7 @@ typedef struct RunState
 	const char *message;
 	MigrateScript *script;
 	MigrateStmt *stmt;			/* statement running now */
+	const char *sql;			/* its text, as given to SPI */
 } RunState;
 
 /* A script's failure, when the caller records it before rethrowing */
@@ -108,6 +109,17 @@ migrate_check_can_change(void)
 				 errmsg("cannot change migrations in a read-only transaction")));
 }
 
+/* A text argument that must not be NULL, as a C string */
+char *
+migrate_text_arg(FunctionCallInfo fcinfo, int argno, const char *name)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", name)));
+	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
+}
+
 /* The name of the current user, as the bookkeeping records it */
 char *
 migrate_current_role(void)
@@ -125,42 +137,49 @@ interval_from_usec(int64 usec)
 }
 
 /*
- * The line of the script on which an error in statement st falls: the
- * statement's first line, moved down to the error's position within the
- * statement when the error has one (SPI turns a syntax error's position into
- * an internal position).
+ * The line of the script on which an error raised by statement st falls: the
+ * statement's first line, moved down to the error's position when the error
+ * points into this very statement (SPI turns a syntax error's position into
+ * an internal position of the statement; an internal position of some nested
+ * query, inside a DO block or a function, says nothing about the lines).
  */
 static int
-error_line(MigrateScript *script, MigrateStmt *st, int ipos)
+error_line(RunState *rs, ErrorData *edata)
 {
+	MigrateStmt *st = rs->stmt;
 	int			line = st->line;
-	const char *p = script->text + st->offset;
-	const char *end = p + st->len;
 
-	while (ipos > 0 && p < end && *p && --ipos > 0)
+	if (edata->internalpos > 0 && edata->internalquery != NULL &&
+		strcmp(edata->internalquery, rs->sql) == 0)
 	{
-		if (*p == '\n')
-			line++;
-		p += pg_mblen(p);
+		const char *p = rs->sql;
+		int			ipos = edata->internalpos;
+
+		while (*p && --ipos > 0)
+		{
+			if (*p == '\n')
+				line++;
+			p += pg_mblen(p);
+		}
 	}
 	return line;
 }
 
 /*
- * Error context while a script runs: the revision, the statement and the
- * line of the script.  SPI's own callback runs first.
+ * Add "while applying revision ..., statement N at line L" to an error
+ * raised by a script.
  */
 static void
-run_error_callback(void *arg)
+add_script_context(ErrorData *edata, RunState *rs)
 {
-	RunState   *rs = (RunState *) arg;
-	MigrateStmt *st = rs->stmt;
+	char	   *ctx;
 
-	if (st == NULL)
+	if (rs->stmt == NULL)
 		return;
-	errcontext("while %s revision \"%s\" (%s), statement %d at line %d",
-			   rs->verb, rs->id, rs->message, st->number,
-			   error_line(rs->script, st, getinternalerrposition()));
+	ctx = psprintf("while %s revision \"%s\" (%s), statement %d at line %d",
+				   rs->verb, rs->id, rs->message, rs->stmt->number,
+				   error_line(rs, edata));
+	edata->context = edata->context ? psprintf("%s\n%s", edata->context, ctx) : ctx;
 }
 
 /* Run the statements of one script through SPI, one call each */
@@ -176,6 +195,7 @@ run_statements(RunState *rs)
 		int			rc;
 
 		rs->stmt = st;
+		rs->sql = sql;
 		rc = SPI_execute(sql, false, 0);
 		if (rc < 0)
 			ereport(ERROR,
@@ -201,17 +221,16 @@ run_script(const char *id, const char *message, MigrateScript *script,
 {
 	MemoryContext oldcontext = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
-	ErrorContextCallback errcb;
-	RunState	rs;
+	/* on the heap: read after a longjmp, so never kept in a register */
+	RunState   *rs = palloc0(sizeof(RunState));
 	instr_time	start;
 	instr_time	elapsed;
 	int			nestlevel;
 
-	rs.verb = verb;
-	rs.id = id;
-	rs.message = message;
-	rs.script = script;
-	rs.stmt = NULL;
+	rs->verb = verb;
+	rs->id = id;
+	rs->message = message;
+	rs->script = script;
 
 	INSTR_TIME_SET_CURRENT(start);
 	nestlevel = NewGUCNestLevel();
@@ -220,16 +239,9 @@ run_script(const char *id, const char *message, MigrateScript *script,
 
 	PG_TRY();
 	{
-		errcb.callback = run_error_callback;
-		errcb.arg = &rs;
-		errcb.previous = error_context_stack;
-		error_context_stack = &errcb;
 		in_migration = true;
-
-		run_statements(&rs);
-
+		run_statements(rs);
 		in_migration = false;
-		error_context_stack = errcb.previous;
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcontext);
 		CurrentResourceOwner = oldowner;
@@ -242,6 +254,7 @@ run_script(const char *id, const char *message, MigrateScript *script,
 		MemoryContextSwitchTo(oldcontext);
 		edata = CopyErrorData();
 		FlushErrorState();
+		add_script_context(edata, rs);
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcontext);
 		CurrentResourceOwner = oldowner;
@@ -249,8 +262,8 @@ run_script(const char *id, const char *message, MigrateScript *script,
 		if (failure == NULL)
 			ReThrowError(edata);
 		failure->edata = edata;
-		failure->statement = rs.stmt ? rs.stmt->number : 0;
-		failure->line = rs.stmt ? error_line(script, rs.stmt, edata->internalpos) : 0;
+		failure->statement = rs->stmt ? rs->stmt->number : 0;
+		failure->line = rs->stmt ? error_line(rs, edata) : 0;
 		INSTR_TIME_SET_CURRENT(elapsed);
 		INSTR_TIME_SUBTRACT(elapsed, start);
 		failure->usec = INSTR_TIME_GET_MICROSEC(elapsed);
@@ -358,7 +371,7 @@ static void
 run_plan(FunctionCallInfo fcinfo, bool upgrade)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *target = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *target = migrate_text_arg(fcinfo, 0, "target");
 	char	   *role = migrate_current_role();
 	RevGraph   *g;
 	List	   *plan;
@@ -416,7 +429,7 @@ Datum
 migrate_stamp(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *target = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *target = migrate_text_arg(fcinfo, 0, "target");
 	char	   *role = migrate_current_role();
 	TimestampTz now = GetCurrentTimestamp();
 	RevGraph   *g;
@@ -469,7 +482,7 @@ migrate_reset(PG_FUNCTION_ARGS)
 	List	   *up;
 	ListCell   *lc;
 
-	if (!PG_GETARG_BOOL(0))
+	if (PG_ARGISNULL(0) || !PG_GETARG_BOOL(0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("reset needs confirm => true"),
@@ -526,7 +539,7 @@ migrate_reset(PG_FUNCTION_ARGS)
 Datum
 migrate_deploy(PG_FUNCTION_ARGS)
 {
-	char	   *target = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *target = migrate_text_arg(fcinfo, 0, "target");
 	char	   *role = migrate_current_role();
 	MemoryContext stepcxt;
 	RevGraph   *g;

@@ -304,9 +304,9 @@ graph_lookup(RevGraph *g, const char *spec)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("revision \"%s\" does not exist", spec),
-				 errhint("A target is \"heads\", \"head\", \"base\", a revision id or a unique prefix of one, +N or -N.")));
+				 errhint("Name a revision by its id or a unique prefix of it; migrate_status() lists them.")));
 	ereport(ERROR,
-			(errcode(ERRCODE_AMBIGUOUS_PARAMETER),
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("revision prefix \"%s\" is ambiguous", spec),
 			 errdetail("It matches %s.", graph_id_list(g, matches)),
 			 errhint("Give more characters of the id.")));
@@ -380,14 +380,23 @@ applied_in_reverse(RevGraph *g, bool *mark)
 	return plan;
 }
 
+/* The first n revisions of a plan; fewer is an error, not a partial move */
 static List *
-take_first(List *plan, int n, const char *spec, const char *what)
+take_first(List *plan, int n, const char *spec, bool upgrade)
 {
-	if (list_length(plan) < n)
+	int			have = list_length(plan);
+
+	if (have < n)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("target \"%s\" goes past the last revision", spec),
-				 errdetail("Only %d revision(s) are %s.", list_length(plan), what)));
+				 upgrade ?
+				 errmsg("target \"%s\" goes beyond the heads", spec) :
+				 errmsg("target \"%s\" goes beyond base", spec),
+				 upgrade ?
+				 errdetail_plural("Only %d revision is pending.",
+								  "Only %d revisions are pending.", have, have) :
+				 errdetail_plural("Only %d revision is applied.",
+								  "Only %d revisions are applied.", have, have)));
 	return list_truncate(plan, n);
 }
 
@@ -410,7 +419,7 @@ graph_plan_push(RevGraph *g, const char *target)
 	{
 		memset(mark, true, sizeof(bool) * g->n);
 		if (sign > 0)
-			return take_first(pending_in_order(g, mark), n, target, "pending");
+			return take_first(pending_in_order(g, mark), n, target, true);
 	}
 	else if (strcmp(target, "base") != 0)
 		mark_ancestors(g, graph_lookup(g, target), mark);
@@ -439,7 +448,7 @@ graph_plan_downgrade(RevGraph *g, const char *target)
 	{
 		memset(mark, true, sizeof(bool) * g->n);
 		if (sign < 0)
-			return take_first(applied_in_reverse(g, mark), n, target, "applied");
+			return take_first(applied_in_reverse(g, mark), n, target, false);
 		return applied_in_reverse(g, mark);
 	}
 	if (strcmp(target, "heads") == 0)

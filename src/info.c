@@ -140,7 +140,7 @@ Datum
 migrate_show(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *spec = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *spec = migrate_text_arg(fcinfo, 0, "revision");
 	RevGraph   *g;
 	RevisionRow *row;
 	ListCell   *lc;

@@ -18,6 +18,7 @@
 #include "postgres.h"
 
 #include "datatype/timestamp.h"
+#include "fmgr.h"
 #include "nodes/pg_list.h"
 
 struct ReturnSetInfo;
@@ -160,5 +161,7 @@ extern bool migrate_in_migration(void);
 extern void migrate_check_not_nested(void);
 extern void migrate_check_can_change(void);
 extern char *migrate_current_role(void);
+extern char *migrate_text_arg(FunctionCallInfo fcinfo, int argno,
+							  const char *name);
 
 #endif							/* MIGRATE_H */

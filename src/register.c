@@ -339,9 +339,10 @@ migrate_add(PG_FUNCTION_ARGS)
 }
 
 /*
- * The parents of a merge: the heads named, or all of them; at least two,
- * each a head.  Replaying the same merge keeps its parents, even though they
- * are no longer heads once it exists.
+ * The parents of a merge: the revisions named, or all heads; at least two,
+ * none built on another.  Named revisions need not be heads any more, so
+ * that exported files replay in apply order, where a later branch may
+ * already build on a merged revision.
  */
 static List *
 merge_parents(RevGraph *g, const char *id, RevisionRow *old, void *arg)
@@ -349,6 +350,7 @@ merge_parents(RevGraph *g, const char *id, RevisionRow *old, void *arg)
 	List	   *named = (List *) arg;
 	List	   *parents = NIL;
 	ListCell   *lc;
+	ListCell   *lc2;
 
 	if (old != NULL && (named == NIL || same_parents(old->parents, named)))
 		return old->parents;
@@ -364,11 +366,10 @@ merge_parents(RevGraph *g, const char *id, RevisionRow *old, void *arg)
 		{
 			int			idx = graph_lookup(g, lfirst(lc));
 
-			if (!graph_is_head(g, idx))
+			if (strcmp(g->nodes[idx].id, id) == 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("revision \"%s\" is not a head", g->nodes[idx].id),
-						 errhint("A merge joins heads; see migrate_heads().")));
+						 errmsg("revision \"%s\" cannot merge itself", id)));
 			if (!list_has_id(parents, g->nodes[idx].id))
 				parents = lappend(parents, g->nodes[idx].id);
 		}
@@ -377,9 +378,24 @@ merge_parents(RevGraph *g, const char *id, RevisionRow *old, void *arg)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a merge needs at least two heads"),
-				 errdetail(named == NIL ? "There is %d head." : "%d distinct head was named.",
-						   list_length(parents)),
+				 named == NIL ?
+				 errdetail_plural("There is %d head.", "There are %d heads.",
+								  list_length(parents), list_length(parents)) :
+				 errdetail("Only one distinct revision was named."),
 				 errhint("Nothing needs merging while there is a single head.")));
+	foreach(lc, parents)
+		foreach(lc2, parents)
+		{
+			int			a = graph_find(g, lfirst(lc));
+			int			b = graph_find(g, lfirst(lc2));
+
+			if (a != b && graph_is_ancestor(g, a, b))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("cannot merge \"%s\" with \"%s\", which builds on it",
+								g->nodes[a].id, g->nodes[b].id),
+						 errhint("Merge the heads of separate branches; see migrate_heads().")));
+		}
 	return parents;
 }
 

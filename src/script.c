@@ -600,17 +600,21 @@ hash_bytes(HashState *h, const void *data, size_t len)
 }
 
 /*
- * Hash one token if it belongs to a statement that runs: its token code and,
- * for identifiers, literals and operators, its value as the scanner decoded
- * it.  Keywords are fully named by their code.  A marker separates
- * statements, so "a; b" and "a b" differ.
+ * Hash one token if it belongs to a statement that runs.  The encoding is
+ * independent of the server build (token numbers change between major
+ * versions, byte order between machines): a tag letter and the token's text
+ * as the scanner decoded it.  Keywords and identifiers are both words, so a
+ * word that becomes a keyword in a later version hashes the same.  A marker
+ * ends each statement, so "a; b" and "a b" differ while a trailing
+ * semicolon does not count.
  */
 static void
 hash_token(int code, core_YYSTYPE *val, int start, void *arg)
 {
 	HashState  *h = (HashState *) arg;
 	MigrateScript *s = h->script;
-	int32		c = code;
+	const char *tag;
+	const char *text = NULL;
 	char		buf[32];
 
 	while (h->stmt < s->nstmts &&
@@ -622,27 +626,89 @@ hash_token(int code, core_YYSTYPE *val, int start, void *arg)
 	if (h->stmt >= s->nstmts || start < s->stmts[h->stmt].offset)
 		return;
 
-	hash_bytes(h, &c, sizeof(c));
 	switch (code)
 	{
 		case IDENT:
 		case UIDENT:
+			tag = "W";
+			text = val->str;
+			break;
 		case FCONST:
+		case ICONST:
+			tag = "N";
+			if (code == ICONST)
+				snprintf(buf, sizeof(buf), "%d", val->ival);
+			text = code == ICONST ? buf : val->str;
+			break;
 		case SCONST:
 		case USCONST:
-		case BCONST:
-		case XCONST:
-		case Op:
-			hash_bytes(h, val->str, strlen(val->str) + 1);
+			tag = "S";
+			text = val->str;
 			break;
-		case ICONST:
+		case BCONST:
+			tag = "B";
+			text = val->str;
+			break;
+		case XCONST:
+			tag = "X";
+			text = val->str;
+			break;
 		case PARAM:
+			tag = "P";
 			snprintf(buf, sizeof(buf), "%d", val->ival);
-			hash_bytes(h, buf, strlen(buf) + 1);
+			text = buf;
+			break;
+		case Op:
+			tag = "O";
+			text = val->str;
+			break;
+		case TYPECAST:
+			tag = "O";
+			text = "::";
+			break;
+		case DOT_DOT:
+			tag = "O";
+			text = "..";
+			break;
+		case COLON_EQUALS:
+			tag = "O";
+			text = ":=";
+			break;
+		case EQUALS_GREATER:
+			tag = "O";
+			text = "=>";
+			break;
+		case LESS_EQUALS:
+			tag = "O";
+			text = "<=";
+			break;
+		case GREATER_EQUALS:
+			tag = "O";
+			text = ">=";
+			break;
+		case NOT_EQUALS:
+			tag = "O";
+			text = "<>";
 			break;
 		default:
+			if (code < 256)
+			{
+				/* a single character: ( ) , ; and the like */
+				tag = "C";
+				buf[0] = (char) code;
+				buf[1] = '\0';
+				text = buf;
+			}
+			else
+			{
+				/* a keyword: the scanner gives its lower-case text */
+				tag = "W";
+				text = val->keyword;
+			}
 			break;
 	}
+	hash_bytes(h, tag, 1);
+	hash_bytes(h, text, strlen(text) + 1);
 }
 
 static void
@@ -657,7 +723,9 @@ hash_script(pg_cryptohash_ctx *ctx, const char *label, const char *text)
 		return;
 	h.script = script_parse(text, label);
 	script_scan(text, hash_token, &h);
-	hash_bytes(&h, ";", 1);
+	/* end the statements the scan did not close */
+	for (; h.stmt < h.script->nstmts; h.stmt++)
+		hash_bytes(&h, ";", 1);
 }
 
 /*
