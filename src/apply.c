@@ -499,8 +499,9 @@ migrate_reset(PG_FUNCTION_ARGS)
 	check_reversible(g, down);
 
 	ereport(WARNING,
-			(errmsg("resetting: %d revision(s) downgraded to base, then every revision pushed",
-					list_length(down)),
+			(errmsg_plural("resetting: %d revision is downgraded to base, then every revision is pushed",
+						   "resetting: %d revisions are downgraded to base, then every revision is pushed",
+						   list_length(down), list_length(down)),
 			 errdetail("Data in the objects the down scripts drop is destroyed.")));
 
 	foreach(lc, down)
