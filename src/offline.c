@@ -209,6 +209,8 @@ migrate_script(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 	bool		backward;
 	text	   *result;
+	RevisionRow **rows;
+	char	  **checksums;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -227,6 +229,15 @@ migrate_script(PG_FUNCTION_ARGS)
 	for (int k = 0; k < g->n; k++)
 		if (g->nodes[g->order[k]].applied)
 			applied = lappend(applied, g->nodes[g->order[k]].id);
+
+	/* the scripts of the plan, read once */
+	rows = palloc(sizeof(RevisionRow *) * Max(list_length(plan), 1));
+	checksums = palloc(sizeof(char *) * Max(list_length(plan), 1));
+	foreach(lc, plan)
+	{
+		rows[foreach_current_index(lc)] = catalog_get_revision(g->nodes[lfirst_int(lc)].id);
+		checksums[foreach_current_index(lc)] = rows[foreach_current_index(lc)]->checksum;
+	}
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "-- migrate: offline script, %s to \"%s\" from %s\n",
@@ -274,25 +285,38 @@ migrate_script(PG_FUNCTION_ARGS)
 					 quote_literal_cstr(applied == NIL ? "It expects no revision applied." :
 										psprintf("It expects exactly these revisions applied: %s.",
 												 id_list_text(applied))));
+	if (plan != NIL)
+	{
+		appendStringInfoString(&buf,
+							   "    IF (SELECT pg_catalog.count(*) FROM migrate.revision\n"
+							   "        WHERE (id, checksum) IN (");
+		foreach(lc, plan)
+		{
+			RevNode    *node = &g->nodes[lfirst_int(lc)];
+
+			appendStringInfo(&buf, "%s\n            ('%s', '%s')",
+							 foreach_current_index(lc) ? "," : "",
+							 node->id, checksums[foreach_current_index(lc)]);
+		}
+		appendStringInfo(&buf,
+						 ")) <> %d THEN\n"
+						 "        RAISE EXCEPTION 'the revisions of this script are not registered with these scripts'\n"
+						 "            USING HINT = 'Register the revision files first, or write the script again.';\n"
+						 "    END IF;\n",
+						 list_length(plan));
+	}
 	appendStringInfoString(&buf, "END\n$migrate$;\n");
 
 	foreach(lc, plan)
 	{
 		RevNode    *node = &g->nodes[lfirst_int(lc)];
-		RevisionRow *row = catalog_get_revision(node->id);
+		RevisionRow *row = rows[foreach_current_index(lc)];
 		MigrateScript *script = script_parse(backward ? row->down_sql : row->up_sql,
 											 backward ? "down" : "up");
 
 		appendStringInfo(&buf, "\n-- %s %s: %s\n",
 						 backward ? "downgrade" : "upgrade", node->id,
 						 one_line(node->message));
-		appendStringInfo(&buf,
-						 "DO $migrate$ BEGIN IF NOT EXISTS (SELECT FROM migrate.revision"
-						 " WHERE id = '%s' AND checksum = '%s') THEN RAISE EXCEPTION"
-						 " 'revision %s is not registered with the scripts of this file'"
-						 " USING HINT = 'Register the revision files first, or write the script again.';"
-						 " END IF; END $migrate$;\n",
-						 node->id, row->checksum, node->id);
 		append_statements(&buf, script);
 		if (script->has_set)
 			appendStringInfoString(&buf,

@@ -54,7 +54,22 @@ SELECT revision FROM migrate_push();
 SELECT * FROM migrate_downgrade('base');
 
 \echo
-\echo '=== 8. History: who did what, when, from where'
+\echo '=== 8. Review the exact SQL, then deploy committing after each revision'
+\ir migrations/006_order_notes.sql
+\pset format unaligned
+\pset tuples_only on
+SELECT migrate_script();
+\pset format aligned
+\pset tuples_only off
+CALL migrate_deploy();
+SELECT revision, state, is_current FROM migrate_status();
+
+\echo
+\echo '=== 9. The catalog as files for git'
+SELECT filename, length(content) AS bytes FROM migrate_export();
+
+\echo
+\echo '=== 10. History: who did what, when, from where'
 SELECT seq, revision, action, acting_role, application_name,
        round(extract(epoch FROM duration) * 1000, 3) AS ms
   FROM migrate_history();
