@@ -260,7 +260,17 @@ run_script(const char *id, const char *message, MigrateScript *script,
 		CurrentResourceOwner = oldowner;
 		AtEOXact_GUC(false, nestlevel);
 		if (failure == NULL)
+		{
+			/*
+			 * Out of lock slots in one transaction: the way out is a deploy,
+			 * which commits (and so frees its locks) after each revision.
+			 */
+			if (edata->sqlerrcode == ERRCODE_OUT_OF_MEMORY)
+				edata->hint = psprintf("%s%sA long chain of revisions can be applied with CALL migrate_deploy(), which commits after each one.",
+									   edata->hint ? edata->hint : "",
+									   edata->hint ? " " : "");
 			ReThrowError(edata);
+		}
 		failure->edata = edata;
 		failure->statement = rs->stmt ? rs->stmt->number : 0;
 		failure->line = rs->stmt ? error_line(rs, edata) : 0;
