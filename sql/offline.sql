@@ -133,6 +133,9 @@ SELECT migrate_script('heads', 'nope');
 \echo :LAST_ERROR_SQLSTATE
 SELECT migrate_script('+5');
 \echo :LAST_ERROR_SQLSTATE
+-- a downgrade that passes the irreversible o3 is refused, as migrate_downgrade is
+SELECT migrate_script('base', 'heads');
+\echo :LAST_ERROR_SQLSTATE
 
 --
 -- Running a push script does what the push does

@@ -327,8 +327,8 @@ apply_one(RevNode *node, bool upgrade, const char *role)
 }
 
 /* An irreversible revision on the way stops a downgrade before it starts */
-static void
-check_reversible(RevGraph *g, List *plan)
+void
+migrate_check_reversible(RevGraph *g, List *plan)
 {
 	ListCell   *lc;
 
@@ -395,7 +395,7 @@ run_plan(FunctionCallInfo fcinfo, bool upgrade)
 	g = catalog_load_graph();
 	plan = upgrade ? graph_plan_push(g, target) : graph_plan_downgrade(g, target);
 	if (!upgrade)
-		check_reversible(g, plan);
+		migrate_check_reversible(g, plan);
 
 	foreach(lc, plan)
 	{
@@ -506,7 +506,7 @@ migrate_reset(PG_FUNCTION_ARGS)
 	catalog_lock();
 	g = catalog_load_graph();
 	down = graph_plan_downgrade(g, "base");
-	check_reversible(g, down);
+	migrate_check_reversible(g, down);
 
 	ereport(WARNING,
 			(errmsg_plural("resetting: %d revision is downgraded to base, then every revision is pushed",

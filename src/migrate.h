@@ -57,7 +57,6 @@ typedef struct MigrateScript
 	int			nstmts;			/* statements to run (wrapper excluded) */
 	MigrateStmt *stmts;
 	bool		wrapper;		/* an outer BEGIN; ... COMMIT; was dropped */
-	bool		has_set;		/* a statement SETs or RESETs a setting */
 } MigrateScript;
 
 extern MigrateScript *script_parse(const char *text, const char *what);
@@ -160,6 +159,7 @@ extern void catalog_select_into(const char *sql, struct ReturnSetInfo *rsinfo);
 extern bool migrate_in_migration(void);
 extern void migrate_check_not_nested(void);
 extern void migrate_check_can_change(void);
+extern void migrate_check_reversible(RevGraph *g, List *plan);
 extern char *migrate_current_role(void);
 extern char *migrate_text_arg(FunctionCallInfo fcinfo, int argno,
 							  const char *name);

@@ -13,8 +13,8 @@
  * still in the state the script starts from, each revision's statements, and
  * the same bookkeeping rows migrate_push() writes.  What a push does that a
  * plain script cannot is said in the script's header: the GUC nest level
- * becomes a RESET after any revision that SETs something, and durations are
- * not measured.
+ * becomes RESETs after every revision (back to the session's defaults, not
+ * to values SET before the script), and durations are not measured.
  *
  *-------------------------------------------------------------------------
  */
@@ -225,6 +225,8 @@ migrate_script(PG_FUNCTION_ARGS)
 		graph_assume_state(g, from);
 	backward = graph_target_is_backward(g, target);
 	plan = backward ? graph_plan_downgrade(g, target) : graph_plan_push(g, target);
+	if (backward)
+		migrate_check_reversible(g, plan);
 
 	for (int k = 0; k < g->n; k++)
 		if (g->nodes[g->order[k]].applied)
@@ -258,7 +260,7 @@ migrate_script(PG_FUNCTION_ARGS)
 						   "-- Run it in one transaction: psql -v ON_ERROR_STOP=1 -1 -f <file>\n"
 						   "-- It stops unless the database is in the state it starts from, and\n"
 						   "-- records its work in the migrate catalog as a push does (without\n"
-						   "-- durations); a revision that SETs something is followed by RESETs.\n\n");
+						   "-- durations). Settings a revision changes are RESET after it.\n\n");
 
 	appendStringInfo(&buf, "SELECT pg_catalog.pg_advisory_xact_lock(%d, %d);\n\n",
 					 MIGRATE_LOCK_CLASS, MIGRATE_LOCK_KEY);
@@ -318,9 +320,8 @@ migrate_script(PG_FUNCTION_ARGS)
 						 backward ? "downgrade" : "upgrade", node->id,
 						 one_line(node->message));
 		append_statements(&buf, script);
-		if (script->has_set)
-			appendStringInfoString(&buf,
-								   "RESET SESSION AUTHORIZATION;\nRESET ALL;\n");
+		/* what the push's GUC nest level does; a script may set_config() too */
+		appendStringInfoString(&buf, "RESET SESSION AUTHORIZATION;\nRESET ALL;\n");
 		if (backward)
 			appendStringInfo(&buf,
 							 "DELETE FROM migrate.applied WHERE id = '%s';\n", node->id);

@@ -117,7 +117,7 @@ list_has_id(List *ids, const char *id)
 
 /* The "revises" argument as a list of distinct ids */
 static List *
-revises_list(ArrayType *arr)
+revises_list(ArrayType *arr, const char *argname)
 {
 	Datum	   *elems;
 	bool	   *nulls;
@@ -127,7 +127,7 @@ revises_list(ArrayType *arr)
 	if (ARR_NDIM(arr) > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("revises must be a one-dimensional array")));
+				 errmsg("%s must be a one-dimensional array", argname)));
 	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT,
 					  &elems, &nulls, &n);
 	for (int i = 0; i < n; i++)
@@ -137,7 +137,7 @@ revises_list(ArrayType *arr)
 		if (nulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("revises must not contain null")));
+					 errmsg("%s must not contain null", argname)));
 		id = TextDatumGetCString(elems[i]);
 		if (!list_has_id(result, id))
 			result = lappend(result, id);
@@ -307,7 +307,7 @@ migrate_add(PG_FUNCTION_ARGS)
 	row.down_sql = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
 	id = PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3));
 	args.revises_given = !PG_ARGISNULL(4);
-	args.revises = args.revises_given ? revises_list(PG_GETARG_ARRAYTYPE_P(4)) : NIL;
+	args.revises = args.revises_given ? revises_list(PG_GETARG_ARRAYTYPE_P(4), "revises") : NIL;
 
 	check_message(row.message);
 	if (id != NULL)
@@ -382,7 +382,9 @@ merge_parents(RevGraph *g, const char *id, RevisionRow *old, void *arg)
 				 errdetail_plural("There is %d head.", "There are %d heads.",
 								  list_length(parents), list_length(parents)) :
 				 errdetail("Only one distinct revision was named."),
-				 errhint("Nothing needs merging while there is a single head.")));
+				 named == NIL ?
+				 errhint("Nothing needs merging while there is a single head.") :
+				 errhint("Name two or more revisions, or none to merge every head.")));
 	foreach(lc, parents)
 		foreach(lc2, parents)
 		{
@@ -419,7 +421,7 @@ migrate_merge(PG_FUNCTION_ARGS)
 	row.message = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	check_message(row.message);
 	if (!PG_ARGISNULL(1))
-		heads = revises_list(PG_GETARG_ARRAYTYPE_P(1));
+		heads = revises_list(PG_GETARG_ARRAYTYPE_P(1), "heads");
 	id = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
 	if (id != NULL)
 		check_id(id, "revision id");

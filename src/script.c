@@ -294,8 +294,6 @@ script_parse(const char *text, const char *what)
 		if (i < first || i > last)
 			continue;
 		check_statement(script, &script->stmts[i], rs->stmt);
-		if (IsA(rs->stmt, VariableSetStmt))
-			script->has_set = true;
 		script->stmts[n++] = script->stmts[i];
 	}
 	script->nstmts = n;
