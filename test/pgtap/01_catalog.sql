@@ -4,7 +4,7 @@
 -- arguments, defaults, result columns and volatility.
 BEGIN;
 CREATE EXTENSION migrate;
-SELECT plan(97);
+SELECT plan(124);
 
 SELECT has_extension('migrate');
 SELECT has_schema('migrate');
@@ -21,7 +21,7 @@ SELECT columns_are('migrate', 'applied', ARRAY[
 SELECT columns_are('migrate', 'history', ARRAY[
 	'seq', 'revision', 'action', 'started_at', 'duration', 'session_role',
 	'acting_role', 'application_name', 'client_addr', 'backend_pid', 'xid',
-	'wal_lsn', 'checksum', 'error']);
+	'wal_lsn', 'checksum', 'error', 'sqlstate', 'statement', 'line']);
 
 SELECT col_type_is('migrate', t, c, ty, 'migrate.' || t || '.' || c || ' is ' || ty)
   FROM (VALUES
@@ -51,7 +51,10 @@ SELECT col_type_is('migrate', t, c, ty, 'migrate.' || t || '.' || c || ' is ' ||
 	('history', 'xid', 'xid8'),
 	('history', 'wal_lsn', 'pg_lsn'),
 	('history', 'checksum', 'text'),
-	('history', 'error', 'text')) AS v(t, c, ty);
+	('history', 'error', 'text'),
+	('history', 'sqlstate', 'text'),
+	('history', 'statement', 'integer'),
+	('history', 'line', 'integer')) AS v(t, c, ty);
 
 -- keys: a revision is named by its id, applied points at a revision,
 -- history is ordered by its sequence
@@ -94,6 +97,10 @@ INSERT INTO api (f, args, result, volatility) VALUES
 	('migrate_push', ARRAY['text'], 'setof record', 'volatile'),
 	('migrate_downgrade', ARRAY['text'], 'setof record', 'volatile'),
 	('migrate_stamp', ARRAY['text'], 'setof record', 'volatile'),
+	('migrate_reset', ARRAY['boolean'], 'setof record', 'volatile'),
+	('migrate_merge', ARRAY['text', 'text[]', 'text'], 'text', 'volatile'),
+	('migrate_export', ARRAY[]::text[], 'setof record', 'stable'),
+	('migrate_script', ARRAY['text', 'text'], 'text', 'stable'),
 	('migrate_status', ARRAY[]::text[], 'setof record', 'stable'),
 	('migrate_current', ARRAY[]::text[], 'setof record', 'stable'),
 	('migrate_heads', ARRAY[]::text[], 'setof record', 'stable'),
@@ -114,7 +121,17 @@ SELECT is(pg_get_function_arguments(f::regprocedure), a, f || ' takes ' || a)
 	('migrate_push(text)', $$target text DEFAULT 'heads'::text$$),
 	('migrate_downgrade(text)', $$target text DEFAULT '-1'::text$$),
 	('migrate_stamp(text)', 'target text'),
+	('migrate_deploy(text)', $$IN target text DEFAULT 'heads'::text$$),
+	('migrate_reset(boolean)', 'confirm boolean DEFAULT false'),
+	('migrate_merge(text, text[], text)',
+	 'message text, heads text[] DEFAULT NULL::text[], id text DEFAULT NULL::text'),
+	('migrate_script(text, text)',
+	 $$target text DEFAULT 'heads'::text, "from" text DEFAULT NULL::text$$),
 	('migrate_show(text)', 'revision text')) AS v(f, a);
+
+-- migrate_deploy is a procedure: it commits
+SELECT is((SELECT prokind FROM pg_proc WHERE oid = 'migrate_deploy(text)'::regprocedure),
+		  'p', 'migrate_deploy is a procedure');
 
 -- the columns of each set of rows
 SELECT is(pg_get_function_result(f::regprocedure), r, f || ' returns ' || r)
@@ -133,8 +150,12 @@ SELECT is(pg_get_function_result(f::regprocedure), r, f || ' returns ' || r)
 	 'TABLE(revision text, message text, applied boolean)'),
 	('migrate_show(text)',
 	 'TABLE(revision text, message text, parents text[], up text, down text, checksum text, created_at timestamp with time zone, created_by name, applied_at timestamp with time zone)'),
+	('migrate_reset(boolean)',
+	 'TABLE(revision text, message text, action text, duration interval)'),
+	('migrate_export()',
+	 'TABLE(revision text, filename text, content text)'),
 	('migrate_history()',
-	 'TABLE(seq bigint, revision text, action text, started_at timestamp with time zone, duration interval, session_role name, acting_role name, application_name text, client_addr inet, backend_pid integer, xid xid8, wal_lsn pg_lsn, error text)')
+	 'TABLE(seq bigint, revision text, action text, started_at timestamp with time zone, duration interval, session_role name, acting_role name, application_name text, client_addr inet, backend_pid integer, xid xid8, wal_lsn pg_lsn, error text, sqlstate text, statement integer, line integer)')
 	) AS v(f, r);
 
 -- every function says what it does

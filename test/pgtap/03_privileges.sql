@@ -5,7 +5,7 @@
 -- rights, yet can neither forge nor erase their record.
 BEGIN;
 CREATE EXTENSION migrate;
-SELECT plan(33);
+SELECT plan(40);
 SET client_min_messages = warning;
 
 -- what PUBLIC holds
@@ -15,6 +15,11 @@ SELECT function_privs_are(f, a, 'public', p)
 	('migrate_push', ARRAY['text'], ARRAY[]::text[]),
 	('migrate_downgrade', ARRAY['text'], ARRAY[]::text[]),
 	('migrate_stamp', ARRAY['text'], ARRAY[]::text[]),
+	('migrate_deploy', ARRAY['text'], ARRAY[]::text[]),
+	('migrate_reset', ARRAY['boolean'], ARRAY[]::text[]),
+	('migrate_merge', ARRAY['text', 'text[]', 'text'], ARRAY[]::text[]),
+	('migrate_export', ARRAY[]::text[], ARRAY['EXECUTE']),
+	('migrate_script', ARRAY['text', 'text'], ARRAY['EXECUTE']),
 	('migrate_status', ARRAY[]::text[], ARRAY['EXECUTE']),
 	('migrate_current', ARRAY[]::text[], ARRAY['EXECUTE']),
 	('migrate_heads', ARRAY[]::text[], ARRAY['EXECUTE']),
@@ -35,7 +40,8 @@ CREATE ROLE regress_pgtap_reader;
 SET ROLE regress_pgtap_reader;
 SELECT throws_ok(format($$SELECT %s$$, c), '42501', NULL, 'PUBLIC cannot call ' || c)
   FROM unnest(ARRAY[$$migrate_add('x', 'SELECT 1')$$, $$migrate_push()$$,
-					$$migrate_downgrade()$$, $$migrate_stamp('p1')$$]) AS c;
+					$$migrate_downgrade()$$, $$migrate_stamp('p1')$$,
+					$$migrate_reset(true)$$, $$migrate_merge('m')$$]) AS c;
 SELECT results_eq($$SELECT revision, state FROM migrate_status()$$,
 				  $$VALUES ('p1', 'pending')$$, 'PUBLIC can read the status');
 SELECT is((SELECT up FROM migrate_show('p1')), 'CREATE TABLE parts (id int)',
