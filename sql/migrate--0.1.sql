@@ -67,7 +67,8 @@ COMMENT ON TABLE migrate.history IS 'append-only log of every upgrade, downgrade
 REVOKE ALL ON ALL TABLES IN SCHEMA migrate FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA migrate FROM PUBLIC;
 
--- pg_dump carries the catalog's rows (even with --schema-only)
+-- pg_dump carries the catalog's rows (not with --schema-only, which leaves
+-- every table's data out)
 SELECT pg_catalog.pg_extension_config_dump('migrate.revision', '');
 SELECT pg_catalog.pg_extension_config_dump('migrate.applied', '');
 SELECT pg_catalog.pg_extension_config_dump('migrate.history', '');

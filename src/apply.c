@@ -26,6 +26,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "nodes/parsenodes.h"
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -106,7 +107,9 @@ migrate_check_can_change(void)
 	if (XactReadOnly)
 		ereport(ERROR,
 				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
-				 errmsg("cannot change migrations in a read-only transaction")));
+				 errmsg("cannot change migrations in a read-only transaction"),
+				 RecoveryInProgress() ?
+				 errhint("The server is a standby: run migrations on the primary.") : 0));
 }
 
 /* A text argument that must not be NULL, as a C string */

@@ -78,6 +78,10 @@ foreach my $call (
 		$err,
 		qr/ERROR:  25006: cannot change migrations in a read-only transaction/,
 		"$call: the error says the transaction is read-only (25006)");
+	like(
+		$err,
+		qr/HINT:  The server is a standby: run migrations on the primary\./,
+		"$call: the hint says to run it on the primary");
 }
 is(catalog_rows($standby, 'postgres'), $catalog,
 	'the refused calls changed nothing on the standby');
