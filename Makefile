@@ -25,7 +25,7 @@ PGFILEDESC = "migrate - schema migrations inside PostgreSQL"
 DATA = sql/migrate--$(EXTVERSION).sql
 
 # pg_regress suites: sql/<topic>.sql, expected/<topic>.out
-REGRESS = register targets push downgrade stamp info security deploy merge reset offline
+REGRESS = register targets push downgrade stamp info security deploy merge reset offline bad_input
 # isolation suites: test/specs/<name>.spec, test/expected/<name>.out
 ISOLATION = concurrent_push
 ISOLATION_OPTS = --inputdir=test
