@@ -380,6 +380,23 @@ CREATE TABLE x (id text DEFAULT 'a\b');$$, id => 'a5', revises => '{}');
 SELECT catalog_fingerprint() = :'catalog_before' AS unchanged;
 
 --
+-- Graph shapes: a cycle through a replaced merge, a redundant parent, a merge
+-- of nothing named (the first inside a transaction that is rolled back)
+--
+BEGIN;
+SELECT migrate_merge('join the heads', id => 'm2');
+SELECT migrate_add('on m2', 'CREATE TABLE t9 (id int)', id => 'a5', revises => '{m2}');
+SELECT migrate_merge('join the heads', ARRAY['a5', 'c1'], id => 'm2');
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+SELECT migrate_add('redundant', 'CREATE TABLE x (id int)', id => 'x1',
+				   revises => ARRAY['a1', 'a2']);
+\echo :LAST_ERROR_SQLSTATE
+SELECT migrate_merge('nothing named', '{}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT catalog_fingerprint() = :'catalog_before' AS unchanged;
+
+--
 -- Size and encoding
 --
 -- 5 MB: refused by migrate.max_script_size (1 MB) before it is parsed

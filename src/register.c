@@ -146,6 +146,60 @@ revises_list(ArrayType *arr, const char *argname)
 }
 
 /*
+ * Parents must not build on one another: naming a revision and one of its
+ * ancestors says nothing more than naming the revision alone.
+ */
+static void
+check_independent_parents(RevGraph *g, List *parents, bool merge)
+{
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	foreach(lc, parents)
+		foreach(lc2, parents)
+		{
+			int			a = graph_find(g, lfirst(lc));
+			int			b = graph_find(g, lfirst(lc2));
+
+			if (a != b && graph_is_ancestor(g, a, b))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 merge ?
+						 errmsg("cannot merge \"%s\" with \"%s\", which builds on it",
+								g->nodes[a].id, g->nodes[b].id) :
+						 errmsg("parent \"%s\" is redundant: \"%s\" builds on it",
+								g->nodes[a].id, g->nodes[b].id),
+						 merge ?
+						 errhint("Merge the heads of separate branches; see migrate_heads().") :
+						 errhint("Name only the revisions nothing else named builds on.")));
+		}
+}
+
+/*
+ * A replaced revision must not end up building on itself.
+ */
+static void
+check_no_cycle(RevGraph *g, const char *id, List *parents)
+{
+	int			self = graph_find(g, id);
+	ListCell   *lc;
+
+	if (self < 0)
+		return;
+	foreach(lc, parents)
+	{
+		int			pi = graph_find(g, lfirst(lc));
+
+		if (graph_is_ancestor(g, self, pi))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("revision \"%s\" cannot revise \"%s\", which builds on it",
+							id, (char *) lfirst(lc)),
+					 errdetail("The revision graph would have a cycle.")));
+	}
+}
+
+/*
  * The parents of the revision being registered, checked against the graph.
  * revises_given distinguishes "revises => '{}'" (a new root) from no
  * argument (the single head).
@@ -157,8 +211,6 @@ choose_parents(RevGraph *g, const char *id, bool revises_given,
 	ListCell   *lc;
 	List	   *heads;
 	List	   *parents = NIL;
-	int			self = old ? graph_find(g, id) : -1;
-
 	if (!revises_given && old != NULL)
 		return old->parents;
 
@@ -178,13 +230,9 @@ choose_parents(RevGraph *g, const char *id, bool revises_given,
 						(errcode(ERRCODE_UNDEFINED_OBJECT),
 						 errmsg("parent revision \"%s\" does not exist", parent),
 						 errhint("Register the parent first. Parents are named by their full id.")));
-			if (self >= 0 && graph_is_ancestor(g, self, pi))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("revision \"%s\" cannot revise \"%s\", which builds on it",
-								id, parent),
-						 errdetail("The revision graph would have a cycle.")));
 		}
+		check_no_cycle(g, id, revises);
+		check_independent_parents(g, revises, false);
 		return revises;
 	}
 
@@ -344,18 +392,24 @@ migrate_add(PG_FUNCTION_ARGS)
  * that exported files replay in apply order, where a later branch may
  * already build on a merged revision.
  */
+typedef struct MergeArgs
+{
+	bool		named_given;	/* heads => ... was passed, maybe '{}' */
+	List	   *named;
+} MergeArgs;
+
 static List *
 merge_parents(RevGraph *g, const char *id, RevisionRow *old, void *arg)
 {
-	List	   *named = (List *) arg;
+	MergeArgs  *m = (MergeArgs *) arg;
+	List	   *named = m->named;
 	List	   *parents = NIL;
 	ListCell   *lc;
-	ListCell   *lc2;
 
-	if (old != NULL && (named == NIL || same_parents(old->parents, named)))
+	if (old != NULL && (!m->named_given || same_parents(old->parents, named)))
 		return old->parents;
 
-	if (named == NIL)
+	if (!m->named_given)
 	{
 		foreach(lc, graph_heads(g))
 			parents = lappend(parents, g->nodes[lfirst_int(lc)].id);
@@ -378,26 +432,17 @@ merge_parents(RevGraph *g, const char *id, RevisionRow *old, void *arg)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a merge needs at least two heads"),
-				 named == NIL ?
+				 !m->named_given ?
 				 errdetail_plural("There is %d head.", "There are %d heads.",
 								  list_length(parents), list_length(parents)) :
+				 parents == NIL ?
+				 errdetail("No revision was named.") :
 				 errdetail("Only one distinct revision was named."),
-				 named == NIL ?
+				 !m->named_given ?
 				 errhint("Nothing needs merging while there is a single head.") :
 				 errhint("Name two or more revisions, or none to merge every head.")));
-	foreach(lc, parents)
-		foreach(lc2, parents)
-		{
-			int			a = graph_find(g, lfirst(lc));
-			int			b = graph_find(g, lfirst(lc2));
-
-			if (a != b && graph_is_ancestor(g, a, b))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("cannot merge \"%s\" with \"%s\", which builds on it",
-								g->nodes[a].id, g->nodes[b].id),
-						 errhint("Merge the heads of separate branches; see migrate_heads().")));
-		}
+	check_no_cycle(g, id, parents);
+	check_independent_parents(g, parents, true);
 	return parents;
 }
 
@@ -410,7 +455,7 @@ Datum
 migrate_merge(PG_FUNCTION_ARGS)
 {
 	RevisionRow row;
-	List	   *heads = NIL;
+	MergeArgs	args;
 	char	   *id;
 
 	if (PG_ARGISNULL(0))
@@ -420,8 +465,9 @@ migrate_merge(PG_FUNCTION_ARGS)
 	memset(&row, 0, sizeof(row));
 	row.message = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	check_message(row.message);
-	if (!PG_ARGISNULL(1))
-		heads = revises_list(PG_GETARG_ARRAYTYPE_P(1), "heads");
+	args.named_given = !PG_ARGISNULL(1);
+	args.named = args.named_given ?
+		revises_list(PG_GETARG_ARRAYTYPE_P(1), "heads") : NIL;
 	id = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
 	if (id != NULL)
 		check_id(id, "revision id");
@@ -430,5 +476,5 @@ migrate_merge(PG_FUNCTION_ARGS)
 	row.down_sql = row.up_sql;
 	row.checksum = script_checksum(row.up_sql, row.down_sql);
 
-	PG_RETURN_TEXT_P(cstring_to_text(store_revision(&row, id, merge_parents, heads)));
+	PG_RETURN_TEXT_P(cstring_to_text(store_revision(&row, id, merge_parents, &args)));
 }

@@ -30,6 +30,7 @@
 #include "common/sha2.h"
 #include "commands/defrem.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "parser/parser.h"
 #include "parser/scanner.h"
@@ -93,18 +94,25 @@ position_to_line_column(const char *text, int charpos, int *line, int *column)
 	*column = c;
 }
 
+/* Newlines among the first len bytes of text */
+static int
+count_newlines(const char *text, int len)
+{
+	int			n = 0;
+
+	for (int i = 0; i < len && text[i]; i++)
+		if (text[i] == '\n')
+			n++;
+	return n;
+}
+
 /*
  * The 1-based line on which a byte offset of text falls.
  */
 int
 script_line_at(const char *text, int byteoffset)
 {
-	int			line = 1;
-
-	for (int i = 0; i < byteoffset && text[i]; i++)
-		if (text[i] == '\n')
-			line++;
-	return line;
+	return 1 + count_newlines(text, byteoffset);
 }
 
 /*
@@ -213,6 +221,8 @@ script_parse(const char *text, const char *what)
 	int			n = 0;
 	int			first = 0;
 	int			last;
+	int			line = 1;
+	int			line_offset = 0;
 
 	script->what = what;
 	script->text = text;
@@ -264,12 +274,16 @@ script_parse(const char *text, const char *what)
 		int			end;
 		int			t;
 
+		CHECK_FOR_INTERRUPTS();
 		end = rs->stmt_len > 0 ? rs->stmt_location + rs->stmt_len : textlen;
 		t = first_token_at(&tokens, rs->stmt_location);
 		st->number = n + 1;
 		st->offset = t >= 0 ? tokens.starts[t] : rs->stmt_location;
 		st->len = end - st->offset;
-		st->line = script_line_at(text, st->offset);
+		/* lines counted on from the previous statement: linear in the text */
+		line += count_newlines(text + line_offset, st->offset - line_offset);
+		line_offset = st->offset;
+		st->line = line;
 		n++;
 	}
 	script->nstmts = n;
