@@ -19,6 +19,7 @@ OBJS = \
 	src/register.o \
 	src/apply.o \
 	src/offline.o \
+	src/ddl_log.o \
 	src/info.o
 PGFILEDESC = "migrate - schema migrations inside PostgreSQL"
 

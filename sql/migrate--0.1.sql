@@ -45,7 +45,7 @@ CREATE TABLE migrate.history (
 				DEFAULT pg_catalog.nextval('migrate.history_seq'::pg_catalog.regclass),
 	revision	text NOT NULL,
 	action		text NOT NULL
-				CHECK (action OPERATOR(pg_catalog.=) ANY (ARRAY['upgrade', 'downgrade', 'stamp', 'unstamp', 'failure'])),
+				CHECK (action OPERATOR(pg_catalog.=) ANY (ARRAY['upgrade', 'downgrade', 'stamp', 'unstamp', 'failure', 'adopt'])),
 	started_at	timestamptz NOT NULL,
 	duration	interval,
 	session_role name NOT NULL DEFAULT session_user,
@@ -64,6 +64,28 @@ CREATE TABLE migrate.history (
 ALTER SEQUENCE migrate.history_seq OWNED BY migrate.history.seq;
 COMMENT ON TABLE migrate.history IS 'append-only log of every upgrade, downgrade and stamp';
 
+CREATE SEQUENCE migrate.ddl_log_seq;
+CREATE TABLE migrate.ddl_log (
+	seq			bigint PRIMARY KEY
+				DEFAULT pg_catalog.nextval('migrate.ddl_log_seq'::pg_catalog.regclass),
+	logged_at	timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+	session_role name NOT NULL DEFAULT session_user,
+	acting_role	name NOT NULL,			-- current_user of the statement
+	application_name text,
+	backend_pid	integer NOT NULL DEFAULT pg_catalog.pg_backend_pid(),
+	xid			xid8,
+	command_tag	text NOT NULL,
+	object_type	text,
+	object_identity text,
+	schema_name	text,
+	dropped		boolean NOT NULL DEFAULT false,	-- seen by sql_drop
+	statement	text,					-- the statement that did it
+	revision	text					-- the revision it belongs to; NULL: out of band
+);
+ALTER SEQUENCE migrate.ddl_log_seq OWNED BY migrate.ddl_log.seq;
+CREATE INDEX ddl_log_revision_idx ON migrate.ddl_log (revision);
+COMMENT ON TABLE migrate.ddl_log IS 'every schema change the event triggers saw';
+
 REVOKE ALL ON ALL TABLES IN SCHEMA migrate FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA migrate FROM PUBLIC;
 
@@ -73,6 +95,8 @@ SELECT pg_catalog.pg_extension_config_dump('migrate.revision', '');
 SELECT pg_catalog.pg_extension_config_dump('migrate.applied', '');
 SELECT pg_catalog.pg_extension_config_dump('migrate.history', '');
 SELECT pg_catalog.pg_extension_config_dump('migrate.history_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('migrate.ddl_log', '');
+SELECT pg_catalog.pg_extension_config_dump('migrate.ddl_log_seq', '');
 
 /*
  * Registering
@@ -199,6 +223,28 @@ COMMENT ON FUNCTION @extschema@.migrate_history()
 IS 'every upgrade, downgrade, stamp and failure, oldest first';
 
 /*
+ * The DDL log
+ */
+CREATE FUNCTION @extschema@.migrate_ddl_log(since timestamptz DEFAULT NULL,
+											out_of_band_only boolean DEFAULT false)
+RETURNS TABLE (seq bigint, logged_at timestamptz, revision text,
+			   command_tag text, object_type text, object_identity text,
+			   schema_name text, dropped boolean, statement text,
+			   session_role name, acting_role name, application_name text,
+			   backend_pid integer, xid xid8)
+AS 'MODULE_PATHNAME', 'migrate_ddl_log'
+LANGUAGE C STABLE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_ddl_log(timestamptz, boolean)
+IS 'the schema changes the event triggers logged, oldest first';
+
+CREATE FUNCTION @extschema@.migrate_adopt(message text, down text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'migrate_adopt'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_adopt(text, text)
+IS 'turn the out-of-band DDL logged since the last migration into an applied revision';
+
+/*
  * Changing the catalog or the schema is for the extension owner and the roles
  * it grants; looking is for everyone.
  */
@@ -209,3 +255,32 @@ REVOKE ALL ON FUNCTION @extschema@.migrate_stamp(text) FROM PUBLIC;
 REVOKE ALL ON PROCEDURE @extschema@.migrate_deploy(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_reset(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_merge(text, text[], text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.migrate_adopt(text, text) FROM PUBLIC;
+
+/*
+ * The event triggers, created last.  Their C functions never let a failure of
+ * their own stop the user's DDL (it becomes a WARNING); only the "error"
+ * guard refuses DDL.  They stand aside inside CREATE/ALTER EXTENSION scripts
+ * and in binary upgrade.
+ */
+CREATE FUNCTION migrate._ddl_command_end()
+RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'migrate_ddl_command_end'
+LANGUAGE C;
+COMMENT ON FUNCTION migrate._ddl_command_end()
+IS 'event trigger: log DDL, attribute it to the running revision, apply migrate.guard';
+
+CREATE FUNCTION migrate._sql_drop()
+RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'migrate_sql_drop'
+LANGUAGE C;
+COMMENT ON FUNCTION migrate._sql_drop()
+IS 'event trigger: log dropped objects';
+
+REVOKE ALL ON FUNCTION migrate._ddl_command_end() FROM PUBLIC;
+REVOKE ALL ON FUNCTION migrate._sql_drop() FROM PUBLIC;
+
+CREATE EVENT TRIGGER migrate_ddl_command_end ON ddl_command_end
+	EXECUTE FUNCTION migrate._ddl_command_end();
+CREATE EVENT TRIGGER migrate_sql_drop ON sql_drop
+	EXECUTE FUNCTION migrate._sql_drop();

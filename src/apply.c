@@ -47,8 +47,6 @@ PG_FUNCTION_INFO_V1(migrate_stamp);
 PG_FUNCTION_INFO_V1(migrate_reset);
 PG_FUNCTION_INFO_V1(migrate_deploy);
 
-/* A revision script is running in this backend */
-static bool in_migration = false;
 
 /* What the error context callback says while a script runs */
 typedef struct RunState
@@ -70,10 +68,20 @@ typedef struct RunFailure
 	int64		usec;
 } RunFailure;
 
+/* The script running in this backend, if any: "inside a migration" */
+static RunState *running = NULL;
+
 bool
 migrate_in_migration(void)
 {
-	return in_migration;
+	return running != NULL;
+}
+
+/* The id of the revision whose script is running, or NULL */
+const char *
+migrate_running_revision(void)
+{
+	return running ? running->id : NULL;
 }
 
 /*
@@ -83,7 +91,7 @@ migrate_in_migration(void)
 void
 migrate_check_not_nested(void)
 {
-	if (in_migration)
+	if (running != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("cannot change migrations from inside a migration script"),
@@ -242,9 +250,9 @@ run_script(const char *id, const char *message, MigrateScript *script,
 
 	PG_TRY();
 	{
-		in_migration = true;
+		running = rs;
 		run_statements(rs);
-		in_migration = false;
+		running = NULL;
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcontext);
 		CurrentResourceOwner = oldowner;
@@ -253,7 +261,7 @@ run_script(const char *id, const char *message, MigrateScript *script,
 	{
 		ErrorData  *edata;
 
-		in_migration = false;
+		running = NULL;
 		MemoryContextSwitchTo(oldcontext);
 		edata = CopyErrorData();
 		FlushErrorState();

@@ -410,14 +410,15 @@ catalog_parents_applied(const char *id)
  * set-returning function, and add every row to its tuplestore.
  */
 void
-catalog_select_into(const char *sql, ReturnSetInfo *rsinfo)
+catalog_select_into(const char *sql, int nargs, Oid *argtypes,
+					Datum *args, const char *argnulls, ReturnSetInfo *rsinfo)
 {
 	TupleDesc	desc = rsinfo->setDesc;
 	int			natts = desc->natts;
 	Datum	   *values = palloc(sizeof(Datum) * natts);
 	bool	   *nulls = palloc(sizeof(bool) * natts);
 
-	catalog_exec(sql, 0, NULL, NULL, NULL, SPI_OK_SELECT);
+	catalog_exec(sql, nargs, argtypes, args, argnulls, SPI_OK_SELECT);
 	if (SPI_tuptable->tupdesc->natts != natts)
 		elog(ERROR, "catalog query returned %d columns, expected %d",
 			 SPI_tuptable->tupdesc->natts, natts);
@@ -428,4 +429,190 @@ catalog_select_into(const char *sql, ReturnSetInfo *rsinfo)
 		tuplestore_putvalues(rsinfo->setResult, desc, values, nulls);
 	}
 	SPI_freetuptable(SPI_tuptable);
+}
+
+/* ----------------------------------------------------------------
+ * The DDL log
+ *
+ * The event triggers run for every DDL statement in the database, so their
+ * two queries are prepared once per backend and kept.
+ * ----------------------------------------------------------------
+ */
+
+typedef struct KeptQuery
+{
+	const char *sql;
+	int			nargs;
+	Oid			types[4];
+	SPIPlanPtr	plan;
+} KeptQuery;
+
+static KeptQuery log_commands = {
+	"INSERT INTO migrate.ddl_log (acting_role, application_name, xid,"
+	" command_tag, object_type, object_identity, schema_name, statement, revision)"
+	" SELECT $1, pg_catalog.current_setting('application_name'),"
+	" pg_catalog.pg_current_xact_id(), c.command_tag, c.object_type,"
+	" c.object_identity, c.schema_name, $2, $3"
+	" FROM pg_catalog.pg_event_trigger_ddl_commands() c"
+	" WHERE NOT c.in_extension"
+	" AND (c.schema_name IS NULL OR c.schema_name OPERATOR(pg_catalog.!~) '^pg_temp_')"
+	" RETURNING object_identity",
+	3, {NAMEOID, TEXTOID, TEXTOID}, NULL
+};
+
+static KeptQuery log_dropped = {
+	"INSERT INTO migrate.ddl_log (acting_role, application_name, xid,"
+	" command_tag, object_type, object_identity, schema_name, dropped,"
+	" statement, revision)"
+	" SELECT $1, pg_catalog.current_setting('application_name'),"
+	" pg_catalog.pg_current_xact_id(), $4, d.object_type, d.object_identity,"
+	" d.schema_name, true, $2, $3"
+	" FROM pg_catalog.pg_event_trigger_dropped_objects() d"
+	" WHERE (d.original OR d.normal) AND NOT d.is_temporary"
+	" RETURNING object_identity",
+	4, {NAMEOID, TEXTOID, TEXTOID, TEXTOID}, NULL
+};
+
+/* Run a kept query as the extension owner; returns the rows it returned */
+static uint64
+catalog_exec_kept(KeptQuery *q, Datum *values, const char *nulls, int expected)
+{
+	CatalogAccess a;
+	int			rc;
+
+	catalog_enter(&a);
+	if (q->plan == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare(q->sql, q->nargs, q->types);
+
+		if (plan == NULL)
+			elog(ERROR, "could not prepare catalog query: %s",
+				 SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "could not keep catalog query");
+		q->plan = plan;
+	}
+	rc = SPI_execute_plan(q->plan, values, nulls, false, 0);
+	catalog_leave(&a);
+	if (rc != expected)
+		elog(ERROR, "catalog query failed: %s", SPI_result_code_string(rc));
+	return SPI_processed;
+}
+
+/* The object identities a logging query returned, as a List of strings */
+static List *
+returned_identities(void)
+{
+	List	   *result = NIL;
+
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		char	   *identity = get_text(r, 1);
+
+		result = lappend(result, identity ? identity : "");
+	}
+	SPI_freetuptable(SPI_tuptable);
+	return result;
+}
+
+/*
+ * Log what pg_event_trigger_ddl_commands() reports for the current
+ * statement (in a ddl_command_end trigger); returns the identities logged.
+ */
+List *
+catalog_log_ddl_commands(const char *role, const char *statement,
+						 const char *revision)
+{
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', ' '};
+
+	values[0] = DirectFunctionCall1(namein, CStringGetDatum(role));
+	values[1] = statement ? CStringGetTextDatum(statement) : (Datum) 0;
+	nulls[1] = statement ? ' ' : 'n';
+	values[2] = revision ? CStringGetTextDatum(revision) : (Datum) 0;
+	nulls[2] = revision ? ' ' : 'n';
+	catalog_exec_kept(&log_commands, values, nulls, SPI_OK_INSERT_RETURNING);
+	return returned_identities();
+}
+
+/*
+ * Log what pg_event_trigger_dropped_objects() reports (in a sql_drop
+ * trigger): the objects dropped by name or by CASCADE, not the internal
+ * ones that go with them.  Returns the identities logged.
+ */
+List *
+catalog_log_dropped(const char *role, const char *statement,
+					const char *revision, const char *tag)
+{
+	Datum		values[4];
+	char		nulls[4] = {' ', ' ', ' ', ' '};
+
+	values[0] = DirectFunctionCall1(namein, CStringGetDatum(role));
+	values[1] = statement ? CStringGetTextDatum(statement) : (Datum) 0;
+	nulls[1] = statement ? ' ' : 'n';
+	values[2] = revision ? CStringGetTextDatum(revision) : (Datum) 0;
+	nulls[2] = revision ? ' ' : 'n';
+	values[3] = CStringGetTextDatum(tag);
+	catalog_exec_kept(&log_dropped, values, nulls, SPI_OK_INSERT_RETURNING);
+	return returned_identities();
+}
+
+/*
+ * The out-of-band statements logged since the last migration (the newest
+ * history row), oldest first, one entry per statement: what migrate_adopt()
+ * turns into a revision.  *seqs gets the log rows they cover.
+ */
+List *
+catalog_unadopted_statements(List **seqs)
+{
+	List	   *statements = NIL;
+	char	   *prev = NULL;
+	char	   *prev_xid = NULL;
+
+	*seqs = NIL;
+	catalog_exec("SELECT l.seq, l.statement, l.xid::text FROM migrate.ddl_log l"
+				 " WHERE l.revision IS NULL AND l.logged_at OPERATOR(pg_catalog.>)"
+				 " COALESCE((SELECT pg_catalog.max(h.started_at) FROM migrate.history h),"
+				 " '-infinity')"
+				 " ORDER BY l.seq",
+				 0, NULL, NULL, NULL, SPI_OK_SELECT);
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		bool		isnull;
+		int64		seq = DatumGetInt64(get_datum(r, 1, &isnull));
+		char	   *statement = get_text(r, 2);
+		char	   *xid = get_text(r, 3);
+
+		*seqs = lappend(*seqs, psprintf(INT64_FORMAT, seq));
+		/* one statement logs a row per object: keep it once */
+		if (statement == NULL ||
+			(prev && strcmp(prev, statement) == 0 && xid && prev_xid &&
+			 strcmp(prev_xid, xid) == 0))
+			continue;
+		statements = lappend(statements, statement);
+		prev = statement;
+		prev_xid = xid;
+	}
+	SPI_freetuptable(SPI_tuptable);
+	return statements;
+}
+
+/* Attribute log rows (by seq) to the revision that adopted them */
+void
+catalog_attribute_ddl(List *seqs, const char *revision)
+{
+	Oid			types[2] = {TEXTOID, INT8ARRAYOID};
+	Datum		values[2];
+	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(seqs), 1));
+	ListCell   *lc;
+	int			n = 0;
+
+	foreach(lc, seqs)
+		elems[n++] = DirectFunctionCall1(int8in, CStringGetDatum(lfirst(lc)));
+	values[0] = CStringGetTextDatum(revision);
+	values[1] = PointerGetDatum(construct_array(elems, n, INT8OID, 8,
+												FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	catalog_exec("UPDATE migrate.ddl_log SET revision = $1"
+				 " WHERE seq OPERATOR(pg_catalog.=) ANY ($2)",
+				 2, types, values, NULL, SPI_OK_UPDATE);
 }

@@ -25,6 +25,7 @@ PG_FUNCTION_INFO_V1(migrate_current);
 PG_FUNCTION_INFO_V1(migrate_heads);
 PG_FUNCTION_INFO_V1(migrate_show);
 PG_FUNCTION_INFO_V1(migrate_history);
+PG_FUNCTION_INFO_V1(migrate_ddl_log);
 
 static Datum
 parents_array(RevGraph *g, RevNode *node)
@@ -190,7 +191,37 @@ migrate_history(PG_FUNCTION_ARGS)
 						" client_addr, backend_pid, xid, wal_lsn, error,"
 						" sqlstate, statement, line"
 						" FROM migrate.history ORDER BY seq",
-						rsinfo);
+						0, NULL, NULL, NULL, rsinfo);
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/*
+ * migrate_ddl_log(since, out_of_band_only): the schema changes the event
+ * triggers logged, oldest first.
+ */
+Datum
+migrate_ddl_log(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Oid			types[2] = {TIMESTAMPTZOID, BOOLOID};
+	Datum		values[2];
+	char		nulls[2] = {' ', ' '};
+
+	values[0] = PG_ARGISNULL(0) ? (Datum) 0 : PG_GETARG_DATUM(0);
+	nulls[0] = PG_ARGISNULL(0) ? 'n' : ' ';
+	values[1] = BoolGetDatum(!PG_ARGISNULL(1) && PG_GETARG_BOOL(1));
+
+	InitMaterializedSRF(fcinfo, 0);
+	SPI_connect();
+	catalog_select_into("SELECT seq, logged_at, revision, command_tag, object_type,"
+						" object_identity, schema_name, dropped, statement,"
+						" session_role, acting_role, application_name,"
+						" backend_pid, xid FROM migrate.ddl_log"
+						" WHERE ($1 IS NULL OR logged_at OPERATOR(pg_catalog.>=) $1)"
+						" AND (NOT $2 OR revision IS NULL)"
+						" ORDER BY seq",
+						2, types, values, nulls, rsinfo);
 	SPI_finish();
 	return (Datum) 0;
 }

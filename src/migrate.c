@@ -25,6 +25,14 @@ void		_PG_init(void);
 /* migrate.max_script_size: the largest up or down script accepted, in kB */
 int			migrate_max_script_size = 1024;
 
+static const struct config_enum_entry guard_options[] = {
+	{"off", MIGRATE_GUARD_OFF, false},
+	{"log", MIGRATE_GUARD_LOG, false},
+	{"warn", MIGRATE_GUARD_WARN, false},
+	{"error", MIGRATE_GUARD_ERROR, false},
+	{NULL, 0, false}
+};
+
 /*
  * Module load: define the settings, then claim the "migrate." prefix, so
  * that a mistyped migrate.* setting is an error rather than silently ignored.
@@ -41,5 +49,17 @@ _PG_init(void)
 							GUC_UNIT_KB,
 							NULL, NULL, NULL);
 
+	DefineCustomEnumVariable("migrate.guard",
+							 "What schema changes made outside a migration get: off, log, warn or error.",
+							 NULL,
+							 &migrate_guard,
+							 MIGRATE_GUARD_LOG,
+							 guard_options,
+							 PGC_SUSET,
+							 0,
+							 NULL, NULL, NULL);
+
 	MarkGUCPrefixReserved("migrate");
+
+	ddl_log_init();
 }

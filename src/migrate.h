@@ -36,6 +36,22 @@ struct ReturnSetInfo;
  */
 extern int	migrate_max_script_size;	/* kB */
 
+typedef enum MigrateGuard
+{
+	MIGRATE_GUARD_OFF,
+	MIGRATE_GUARD_LOG,
+	MIGRATE_GUARD_WARN,
+	MIGRATE_GUARD_ERROR
+} MigrateGuard;
+
+extern int	migrate_guard;		/* MigrateGuard */
+
+/* ----------------------------------------------------------------
+ * ddl_log.c
+ * ----------------------------------------------------------------
+ */
+extern void ddl_log_init(void);
+
 /* ----------------------------------------------------------------
  * script.c
  * ----------------------------------------------------------------
@@ -150,13 +166,22 @@ extern void catalog_log_history(const char *id, const char *action,
 								const char *checksum,
 								const HistoryFailure *failure);
 extern bool catalog_parents_applied(const char *id);
-extern void catalog_select_into(const char *sql, struct ReturnSetInfo *rsinfo);
+extern void catalog_select_into(const char *sql, int nargs, Oid *argtypes,
+								Datum *args, const char *argnulls,
+								struct ReturnSetInfo *rsinfo);
+extern List *catalog_log_ddl_commands(const char *role, const char *statement,
+									  const char *revision);
+extern List *catalog_log_dropped(const char *role, const char *statement,
+								 const char *revision, const char *tag);
+extern List *catalog_unadopted_statements(List **seqs);
+extern void catalog_attribute_ddl(List *seqs, const char *revision);
 
 /* ----------------------------------------------------------------
  * apply.c
  * ----------------------------------------------------------------
  */
 extern bool migrate_in_migration(void);
+extern const char *migrate_running_revision(void);
 extern void migrate_check_not_nested(void);
 extern void migrate_check_can_change(void);
 extern void migrate_check_reversible(RevGraph *g, List *plan);

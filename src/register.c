@@ -23,13 +23,16 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "lib/stringinfo.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/timestamp.h"
 
 #include "migrate.h"
 
 PG_FUNCTION_INFO_V1(migrate_add);
 PG_FUNCTION_INFO_V1(migrate_merge);
+PG_FUNCTION_INFO_V1(migrate_adopt);
 
 /*
  * Ids are [A-Za-z0-9][A-Za-z0-9_.-]{0,63} and not a target keyword, so that
@@ -477,4 +480,81 @@ migrate_merge(PG_FUNCTION_ARGS)
 	row.checksum = script_checksum(row.up_sql, row.down_sql);
 
 	PG_RETURN_TEXT_P(cstring_to_text(store_revision(&row, id, merge_parents, &args)));
+}
+
+/*
+ * migrate_adopt(message, down) returns the id of a new revision made of the
+ * out-of-band DDL logged since the last migration (the newest history row):
+ * a hotfix made by hand becomes history instead of drift.  The revision
+ * builds on the current revisions and is recorded as applied (history
+ * action "adopt"); the log rows it covers are attributed to it.
+ */
+Datum
+migrate_adopt(PG_FUNCTION_ARGS)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	RevisionRow row;
+	MigrateScript *up;
+	StringInfoData buf;
+	List	   *statements;
+	List	   *seqs;
+	ListCell   *lc;
+	RevGraph   *g;
+	char	   *result;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("a revision needs a message")));
+	memset(&row, 0, sizeof(row));
+	row.message = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	check_message(row.message);
+	row.down_sql = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
+	if (row.down_sql)
+	{
+		script_check_size(row.down_sql, "down");
+		(void) script_parse(row.down_sql, "down");
+	}
+	row.created_by = migrate_current_role();
+
+	migrate_check_can_change();
+	SPI_connect();
+	catalog_lock();
+	g = catalog_load_graph();
+
+	statements = catalog_unadopted_statements(&seqs);
+	if (statements == NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("there is no out-of-band schema change to adopt"),
+				 errdetail("migrate.ddl_log has no DDL outside a migration since the last migration."),
+				 errhint("migrate_ddl_log(out_of_band_only => true) lists what was logged.")));
+
+	initStringInfo(&buf);
+	foreach(lc, statements)
+		appendStringInfo(&buf, "%s;\n", (char *) lfirst(lc));
+	row.up_sql = buf.data;
+	script_check_size(row.up_sql, "up");
+	up = script_parse(row.up_sql, "up");
+	if (up->nstmts == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("there is no out-of-band schema change to adopt")));
+	row.checksum = script_checksum(row.up_sql, row.down_sql);
+
+	row.id = generate_id(g);
+	row.parents = NIL;
+	for (int k = 0; k < g->n; k++)
+		if (graph_is_current(g, g->order[k]))
+			row.parents = lappend(row.parents, g->nodes[g->order[k]].id);
+
+	catalog_insert_revision(&row);
+	catalog_mark_applied(row.id, row.created_by, GetCurrentTimestamp(), NULL);
+	catalog_log_history(row.id, "adopt", row.created_by, GetCurrentTimestamp(),
+						NULL, row.checksum, NULL);
+	catalog_attribute_ddl(seqs, row.id);
+
+	result = MemoryContextStrdup(caller, row.id);
+	SPI_finish();
+	PG_RETURN_TEXT_P(cstring_to_text(result));
 }

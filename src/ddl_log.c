@@ -1,0 +1,302 @@
+/*-------------------------------------------------------------------------
+ *
+ * ddl_log.c
+ *	  Event triggers: every DDL logged, attributed and guarded.
+ *
+ * Two event triggers, on ddl_command_end and sql_drop, write a row to
+ * migrate.ddl_log for every object a DDL statement creates, alters or drops:
+ * who (session and current role, application_name, backend pid), what
+ * (command tag, object type and identity, schema), the statement itself, the
+ * transaction, and the revision whose script ran it -- NULL for a change
+ * made outside any migration ("out of band").
+ *
+ * The statement: a ProcessUtility hook remembers the text of the utility
+ * statement being run (a slice of its query string), so a multi-statement
+ * client query or a migration script logs each statement, not the whole
+ * query.  The hook exists once the library is loaded; the first DDL of a
+ * session that never called a migrate function before falls back to the
+ * client's whole query, unless migrate is in session_preload_libraries.
+ *
+ * migrate.guard (superuser only) decides what happens to out-of-band DDL:
+ * off (nothing, not even a log row), log (the default), warn (log and a
+ * WARNING), error (refused).  "Inside a migration" is apply.c's own flag for
+ * a running script; no setting can fake it.
+ *
+ * Never in the way by accident: logging runs in a subtransaction, and a
+ * failure of its own (a full disk, a dropped table, a bug) becomes a WARNING
+ * while the user's DDL goes on; only the error guard refuses DDL.  The
+ * triggers stand aside inside CREATE/ALTER EXTENSION scripts, in binary
+ * upgrade, and while the extension itself is being dropped.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_extension.h"
+#include "commands/event_trigger.h"
+#include "commands/extension.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "tcop/cmdtag.h"
+#include "tcop/tcopprot.h"
+#include "tcop/utility.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/resowner.h"
+
+#include "migrate.h"
+
+PG_FUNCTION_INFO_V1(migrate_ddl_command_end);
+PG_FUNCTION_INFO_V1(migrate_sql_drop);
+
+/* migrate.guard */
+int			migrate_guard = MIGRATE_GUARD_LOG;
+
+/* The utility statement running now, as the hook saw it */
+static const char *utility_query = NULL;
+static int	utility_location = -1;
+static int	utility_len = 0;
+
+static ProcessUtility_hook_type prev_ProcessUtility = NULL;
+
+/*
+ * Remember the query string and the statement's place in it for the event
+ * triggers, and restore the outer statement's afterwards (DDL can nest: a
+ * function called by a statement can run DDL of its own).
+ */
+static void
+ddl_log_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
+					   bool readOnlyTree, ProcessUtilityContext context,
+					   ParamListInfo params, QueryEnvironment *queryEnv,
+					   DestReceiver *dest, QueryCompletion *qc)
+{
+	const char *save_query = utility_query;
+	int			save_location = utility_location;
+	int			save_len = utility_len;
+
+	utility_query = queryString;
+	utility_location = pstmt->stmt_location;
+	utility_len = pstmt->stmt_len;
+	PG_TRY();
+	{
+		if (prev_ProcessUtility)
+			prev_ProcessUtility(pstmt, queryString, readOnlyTree, context,
+								params, queryEnv, dest, qc);
+		else
+			standard_ProcessUtility(pstmt, queryString, readOnlyTree, context,
+									params, queryEnv, dest, qc);
+	}
+	PG_FINALLY();
+	{
+		utility_query = save_query;
+		utility_location = save_location;
+		utility_len = save_len;
+	}
+	PG_END_TRY();
+}
+
+void
+ddl_log_init(void)
+{
+	prev_ProcessUtility = ProcessUtility_hook;
+	ProcessUtility_hook = ddl_log_ProcessUtility;
+}
+
+/*
+ * The text of the statement that fired the trigger: the hook's slice of the
+ * query string, trimmed; or the client's whole query when the hook was not
+ * installed yet.
+ */
+static char *
+current_statement(void)
+{
+	const char *query = utility_query ? utility_query : debug_query_string;
+	int			start = 0;
+	int			len;
+
+	if (query == NULL)
+		return NULL;
+	len = strlen(query);
+	if (utility_query && utility_location >= 0)
+	{
+		start = Min(utility_location, len);
+		if (utility_len > 0)
+			len = Min(start + utility_len, len);
+	}
+	while (start < len && isspace((unsigned char) query[start]))
+		start++;
+	while (len > start && (isspace((unsigned char) query[len - 1]) ||
+						   query[len - 1] == ';'))
+		len--;
+	return pnstrdup(query + start, len - start);
+}
+
+/*
+ * Whether the triggers have anything to do for this statement.
+ */
+static bool
+ddl_log_active(void)
+{
+	if (migrate_guard == MIGRATE_GUARD_OFF)
+		return false;
+	/* extension scripts (ours and anyone's), and pg_upgrade */
+	if (creating_extension || IsBinaryUpgrade)
+		return false;
+	/* the extension itself is being dropped: its log goes with it */
+	if (!OidIsValid(get_extension_oid("migrate", true)))
+		return false;
+	return true;
+}
+
+/*
+ * Out-of-band DDL under migrate.guard = warn or error.
+ */
+static void
+apply_guard(const char *tag, List *identities)
+{
+	const char *object = identities != NIL ? (const char *) linitial(identities) : "";
+	char	   *what = *object ? psprintf("%s %s", tag, object) : pstrdup(tag);
+
+	if (migrate_guard == MIGRATE_GUARD_ERROR)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("schema changes outside a migration are not allowed"),
+				 errdetail("migrate.guard is \"error\": %s was refused.", what),
+				 errhint("Register the change with migrate_add() and apply it with migrate_push(); "
+						 "a superuser can SET migrate.guard = log for the session.")));
+	if (migrate_guard == MIGRATE_GUARD_WARN)
+		ereport(WARNING,
+				(errmsg("schema change outside a migration: %s", what),
+				 errdetail("It is logged in migrate.ddl_log with no revision."),
+				 errhint("Make it a migration with migrate_adopt(), or undo it and register it with migrate_add().")));
+}
+
+typedef enum LogEvent
+{
+	LOG_COMMANDS,				/* ddl_command_end */
+	LOG_DROPPED					/* sql_drop */
+} LogEvent;
+
+/*
+ * Write the log rows in a subtransaction; a failure becomes a WARNING.
+ * Returns the identities logged, or NIL after a failure.
+ */
+static List *
+log_in_subxact(LogEvent event, const char *tag)
+{
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	char	   *role = migrate_current_role();
+	char	   *statement = current_statement();
+	const char *revision = migrate_running_revision();
+	List	   *volatile identities = NIL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		List	   *result;
+
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "could not connect to SPI");
+		result = event == LOG_COMMANDS ?
+			catalog_log_ddl_commands(role, statement, revision) :
+			catalog_log_dropped(role, statement, revision, tag);
+		MemoryContextSwitchTo(oldcontext);
+		{
+			ListCell   *lc;
+			List	   *copy = NIL;
+
+			foreach(lc, result)
+				copy = lappend(copy, pstrdup(lfirst(lc)));
+			identities = copy;
+		}
+		SPI_finish();
+
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+
+		ereport(WARNING,
+				(errmsg("could not log the schema change: %s", edata->message),
+				 errdetail("The %s statement went on; it is missing from migrate.ddl_log.", tag),
+				 errhint("A superuser can stop the logging with SET migrate.guard = off, or ALTER EVENT TRIGGER migrate_ddl_command_end DISABLE.")));
+		FreeErrorData(edata);
+		identities = NIL;
+	}
+	PG_END_TRY();
+
+	return identities;
+}
+
+/*
+ * ddl_command_end: log what the statement created or altered; apply the
+ * guard to out-of-band DDL.  Drops are logged (and guarded) by sql_drop,
+ * which fires first.
+ */
+Datum
+migrate_ddl_command_end(PG_FUNCTION_ARGS)
+{
+	EventTriggerData *trigdata;
+	const char *tag;
+	List	   *identities;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"%s\" was not called by an event trigger",
+						"migrate._ddl_command_end")));
+	if (!ddl_log_active())
+		PG_RETURN_NULL();
+
+	trigdata = (EventTriggerData *) fcinfo->context;
+	tag = GetCommandTagName(trigdata->tag);
+	identities = log_in_subxact(LOG_COMMANDS, tag);
+
+	if (!migrate_in_migration() &&
+		!(identities == NIL && strncmp(tag, "DROP", 4) == 0))
+		apply_guard(tag, identities);
+
+	PG_RETURN_NULL();
+}
+
+/*
+ * sql_drop: log every object dropped by name or by CASCADE, with its
+ * identity; apply the guard to out-of-band drops.
+ */
+Datum
+migrate_sql_drop(PG_FUNCTION_ARGS)
+{
+	EventTriggerData *trigdata;
+	const char *tag;
+	List	   *identities;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"%s\" was not called by an event trigger",
+						"migrate._sql_drop")));
+	if (!ddl_log_active())
+		PG_RETURN_NULL();
+
+	trigdata = (EventTriggerData *) fcinfo->context;
+	tag = GetCommandTagName(trigdata->tag);
+	identities = log_in_subxact(LOG_DROPPED, tag);
+
+	if (!migrate_in_migration())
+		apply_guard(tag, identities);
+
+	PG_RETURN_NULL();
+}
