@@ -20,6 +20,10 @@ OBJS = \
 	src/apply.o \
 	src/offline.o \
 	src/ddl_log.o \
+	src/schema_model.o \
+	src/model_relations.o \
+	src/model_others.o \
+	src/drift.o \
 	src/info.o
 PGFILEDESC = "migrate - schema migrations inside PostgreSQL"
 

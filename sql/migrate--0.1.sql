@@ -59,10 +59,19 @@ CREATE TABLE migrate.history (
 	error		text,				-- a failure: the message,
 	sqlstate	text,				-- its SQLSTATE,
 	statement	integer,			-- the statement of the script that failed,
-	line		integer				-- and its line
+	line		integer,			-- and its line
+	fingerprint	text				-- of the managed schemas after the call
 );
 ALTER SEQUENCE migrate.history_seq OWNED BY migrate.history.seq;
 COMMENT ON TABLE migrate.history IS 'append-only log of every upgrade, downgrade and stamp';
+
+CREATE TABLE migrate.snapshot (
+	singleton	boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+	taken_at	timestamptz NOT NULL,
+	fingerprint	text NOT NULL,
+	objects		text NOT NULL			-- the model: kind, identity, definition a line
+);
+COMMENT ON TABLE migrate.snapshot IS 'the managed schemas as the last migration left them';
 
 CREATE SEQUENCE migrate.ddl_log_seq;
 CREATE TABLE migrate.ddl_log (
@@ -96,6 +105,7 @@ SELECT pg_catalog.pg_extension_config_dump('migrate.applied', '');
 SELECT pg_catalog.pg_extension_config_dump('migrate.history', '');
 SELECT pg_catalog.pg_extension_config_dump('migrate.history_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('migrate.ddl_log', '');
+SELECT pg_catalog.pg_extension_config_dump('migrate.snapshot', '');
 SELECT pg_catalog.pg_extension_config_dump('migrate.ddl_log_seq', '');
 
 /*
@@ -216,7 +226,7 @@ RETURNS TABLE (seq bigint, revision text, action text, started_at timestamptz,
 			   duration interval, session_role name, acting_role name,
 			   application_name text, client_addr inet, backend_pid integer,
 			   xid xid8, wal_lsn pg_lsn, error text, sqlstate text,
-			   statement integer, line integer)
+			   statement integer, line integer, fingerprint text)
 AS 'MODULE_PATHNAME', 'migrate_history'
 LANGUAGE C STABLE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.migrate_history()
@@ -243,6 +253,32 @@ AS 'MODULE_PATHNAME', 'migrate_adopt'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.migrate_adopt(text, text)
 IS 'turn the out-of-band DDL logged since the last migration into an applied revision';
+
+/*
+ * Drift
+ */
+CREATE FUNCTION @extschema@.migrate_drift()
+RETURNS TABLE (kind text, identity text, change text, expected text,
+			   actual text, changed_at timestamptz, changed_by name,
+			   statement text)
+AS 'MODULE_PATHNAME', 'migrate_drift'
+LANGUAGE C STABLE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_drift()
+IS 'how the managed schemas differ from what the migrations left, and who changed them';
+
+CREATE FUNCTION @extschema@.migrate_check()
+RETURNS void
+AS 'MODULE_PATHNAME', 'migrate_check'
+LANGUAGE C STABLE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_check()
+IS 'raise an error listing the drift, if there is any';
+
+CREATE FUNCTION @extschema@.migrate_fingerprint()
+RETURNS text
+AS 'MODULE_PATHNAME', 'migrate_fingerprint'
+LANGUAGE C STABLE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_fingerprint()
+IS 'a hash of the live model of the managed schemas, comparable across servers';
 
 /*
  * Changing the catalog or the schema is for the extension owner and the roles

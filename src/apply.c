@@ -415,6 +415,8 @@ run_plan(FunctionCallInfo fcinfo, bool upgrade)
 
 		put_row(rsinfo, node, IntervalPGetDatum(duration));
 	}
+	if (plan != NIL)
+		migrate_save_snapshot();
 
 	SPI_finish();
 }
@@ -482,6 +484,8 @@ migrate_stamp(PG_FUNCTION_ARGS)
 		catalog_log_history(node->id, "stamp", role, now, NULL, NULL, NULL);
 		put_row(rsinfo, node, CStringGetTextDatum("stamp"));
 	}
+	/* a stamp says "the schema is as these revisions leave it" */
+	migrate_save_snapshot();
 
 	SPI_finish();
 	return (Datum) 0;
@@ -540,6 +544,7 @@ migrate_reset(PG_FUNCTION_ARGS)
 
 		put_action_row(rsinfo, node, "upgrade", duration);
 	}
+	migrate_save_snapshot();
 
 	SPI_finish();
 	return (Datum) 0;
@@ -569,6 +574,7 @@ migrate_deploy(PG_FUNCTION_ARGS)
 	List	   *ids = NIL;
 	ListCell   *lc;
 	bool		first = true;
+	bool		applied_any = false;
 
 	if (fcinfo->context == NULL || !IsA(fcinfo->context, CallContext) ||
 		castNode(CallContext, fcinfo->context)->atomic)
@@ -635,6 +641,8 @@ migrate_deploy(PG_FUNCTION_ARGS)
 			catalog_log_history(id, "failure", role, started,
 								interval_from_usec(failure.usec),
 								row->checksum, &hf);
+			if (applied_any)
+				migrate_save_snapshot();
 			SPI_commit();
 			ReThrowError(failure.edata);
 		}
@@ -642,10 +650,22 @@ migrate_deploy(PG_FUNCTION_ARGS)
 		catalog_log_history(id, "upgrade", role, started,
 							interval_from_usec(usec), row->checksum, NULL);
 		progress_notice(id, row->message, true, usec);
+		applied_any = true;
 		SPI_commit();
 
 		MemoryContextSwitchTo(oldcxt);
 		MemoryContextReset(stepcxt);
+	}
+
+	/*
+	 * The expected state, once, at the end: reading the model after every
+	 * revision would make a long deploy quadratic.  A crash in the middle
+	 * leaves the state of before the deploy expected until the next call.
+	 */
+	if (applied_any)
+	{
+		catalog_lock();
+		migrate_save_snapshot();
 	}
 
 	SPI_finish();

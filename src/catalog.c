@@ -32,6 +32,7 @@
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
+#include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
@@ -615,4 +616,87 @@ catalog_attribute_ddl(List *seqs, const char *revision)
 	catalog_exec("UPDATE migrate.ddl_log SET revision = $1"
 				 " WHERE seq OPERATOR(pg_catalog.=) ANY ($2)",
 				 2, types, values, NULL, SPI_OK_UPDATE);
+}
+
+/* ----------------------------------------------------------------
+ * The expected schema
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * Keep the model as the expected state (one row, replaced), and put its
+ * fingerprint in the history rows this transaction wrote.
+ */
+void
+catalog_save_snapshot(const char *fingerprint, const char *objects)
+{
+	Oid			types[2] = {TEXTOID, TEXTOID};
+	Datum		values[2];
+
+	values[0] = CStringGetTextDatum(fingerprint);
+	values[1] = CStringGetTextDatum(objects);
+	catalog_exec("INSERT INTO migrate.snapshot (singleton, taken_at, fingerprint, objects)"
+				 " VALUES (true, pg_catalog.clock_timestamp(), $1, $2)"
+				 " ON CONFLICT (singleton) DO UPDATE SET taken_at = excluded.taken_at,"
+				 " fingerprint = excluded.fingerprint, objects = excluded.objects",
+				 2, types, values, NULL, SPI_OK_INSERT);
+	catalog_exec("UPDATE migrate.history SET fingerprint = $1"
+				 " WHERE xid OPERATOR(pg_catalog.=) pg_catalog.pg_current_xact_id()",
+				 1, types, values, NULL, SPI_OK_UPDATE);
+}
+
+/* The saved model as text, or NULL before the first snapshot */
+char *
+catalog_load_snapshot(void)
+{
+	char	   *result = NULL;
+
+	catalog_exec("SELECT objects FROM migrate.snapshot", 0, NULL, NULL, NULL,
+				 SPI_OK_SELECT);
+	if (SPI_processed > 0)
+		result = get_text(0, 1);
+	SPI_freetuptable(SPI_tuptable);
+	return result;
+}
+
+/*
+ * The newest out-of-band DDL log row of each object identity since the
+ * snapshot was taken: who changed it, when, with what statement.
+ */
+HTAB *
+catalog_ddl_since_snapshot(void)
+{
+	HASHCTL		ctl;
+	HTAB	   *result;
+
+	ctl.keysize = DDL_LOG_KEYLEN;
+	ctl.entrysize = sizeof(DdlLogEntry);
+	ctl.hcxt = CurrentMemoryContext;
+	result = hash_create("migrate drift log", 64, &ctl,
+						 HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+
+	catalog_exec("SELECT l.object_identity, l.logged_at, l.acting_role, l.statement"
+				 " FROM migrate.ddl_log l"
+				 " WHERE l.revision IS NULL AND l.object_identity IS NOT NULL"
+				 " AND l.logged_at OPERATOR(pg_catalog.>=)"
+				 " COALESCE((SELECT s.taken_at FROM migrate.snapshot s), '-infinity')"
+				 " ORDER BY l.seq",
+				 0, NULL, NULL, NULL, SPI_OK_SELECT);
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		char	   *identity = get_text(r, 1);
+		DdlLogEntry *e;
+		bool		isnull;
+
+		if (strlen(identity) >= DDL_LOG_KEYLEN)
+			continue;
+		e = hash_search(result, identity, HASH_ENTER, NULL);
+		e->logged_at = DatumGetTimestampTz(get_datum(r, 2, &isnull));
+		e->role = pstrdup(NameStr(*DatumGetName(get_datum(r, 3, &isnull))));
+		e->statement = get_text(r, 4);
+		if (e->statement == NULL)
+			e->statement = "";
+	}
+	SPI_freetuptable(SPI_tuptable);
+	return result;
 }

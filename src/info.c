@@ -189,7 +189,7 @@ migrate_history(PG_FUNCTION_ARGS)
 	catalog_select_into("SELECT seq, revision, action, started_at, duration,"
 						" session_role, acting_role, application_name,"
 						" client_addr, backend_pid, xid, wal_lsn, error,"
-						" sqlstate, statement, line"
+						" sqlstate, statement, line, fingerprint"
 						" FROM migrate.history ORDER BY seq",
 						0, NULL, NULL, NULL, rsinfo);
 	SPI_finish();

@@ -25,6 +25,9 @@ void		_PG_init(void);
 /* migrate.max_script_size: the largest up or down script accepted, in kB */
 int			migrate_max_script_size = 1024;
 
+/* migrate.managed_schemas: the schemas drift watches; empty for all */
+char	   *migrate_managed_schemas = NULL;
+
 static const struct config_enum_entry guard_options[] = {
 	{"off", MIGRATE_GUARD_OFF, false},
 	{"log", MIGRATE_GUARD_LOG, false},
@@ -58,6 +61,15 @@ _PG_init(void)
 							 PGC_SUSET,
 							 0,
 							 NULL, NULL, NULL);
+
+	DefineCustomStringVariable("migrate.managed_schemas",
+							   "Schemas whose objects the schema model covers; empty means every schema that is not a system or extension schema.",
+							   NULL,
+							   &migrate_managed_schemas,
+							   "",
+							   PGC_SUSET,
+							   GUC_LIST_INPUT,
+							   NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("migrate");
 

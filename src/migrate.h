@@ -45,6 +45,7 @@ typedef enum MigrateGuard
 } MigrateGuard;
 
 extern int	migrate_guard;		/* MigrateGuard */
+extern char *migrate_managed_schemas;
 
 /* ----------------------------------------------------------------
  * ddl_log.c
@@ -175,6 +176,85 @@ extern List *catalog_log_dropped(const char *role, const char *statement,
 								 const char *revision, const char *tag);
 extern List *catalog_unadopted_statements(List **seqs);
 extern void catalog_attribute_ddl(List *seqs, const char *revision);
+
+/* The newest out-of-band DDL on an object, by object identity */
+#define DDL_LOG_KEYLEN 256
+typedef struct DdlLogEntry
+{
+	char		identity[DDL_LOG_KEYLEN];
+	TimestampTz logged_at;
+	char	   *role;
+	char	   *statement;
+} DdlLogEntry;
+
+extern void catalog_save_snapshot(const char *fingerprint, const char *objects);
+extern char *catalog_load_snapshot(void);
+extern struct HTAB *catalog_ddl_since_snapshot(void);
+
+/* ----------------------------------------------------------------
+ * schema_model.c: the canonical model of the managed schemas
+ * ----------------------------------------------------------------
+ */
+
+/* One object of the model: what drift compares */
+typedef struct ModelObject
+{
+	const char *kind;			/* "table", "column", "index", ... */
+	char	   *identity;		/* schema-qualified, unique within kind */
+	char	   *definition;		/* normalized: equal iff the objects match */
+} ModelObject;
+
+/* A managed relation, as model_read_relations() found it */
+typedef struct RelInfo
+{
+	Oid			relid;			/* hash key */
+	Oid			nspid;
+	char		relkind;
+	char	   *qualname;		/* quoted, schema-qualified */
+	int			natts;
+	char	  **attnames;		/* [attnum - 1]; NULL for dropped columns */
+	char	   *relkey;			/* the column names, for model_deparse */
+} RelInfo;
+
+typedef struct SchemaModel
+{
+	int			n;
+	int			cap;
+	ModelObject *objects;		/* sorted by kind, identity once built */
+
+	/* while reading the catalogs */
+	struct HTAB *managed;		/* OIDs of the managed schemas */
+	struct HTAB *members;		/* (classid, objid) of extension members */
+	struct HTAB *relations;		/* managed relations: RelInfo by relid */
+	struct HTAB *exprs;			/* deparsed expressions, by node string */
+	struct HTAB *names;			/* role names by OID */
+} SchemaModel;
+
+extern SchemaModel *model_read(void);
+extern SchemaModel *model_read_empty(void);
+extern void model_add(SchemaModel *m, const char *kind, char *identity,
+					  char *definition);
+extern bool model_is_managed(SchemaModel *m, Oid nspid);
+extern bool model_is_member(SchemaModel *m, Oid classid, Oid objid);
+extern char *model_deparse(SchemaModel *m, const char *nodestring,
+						   Oid relid, const char *relkey);
+extern char *model_qualified(Oid nspid, const char *name);
+extern RelInfo *model_relation(SchemaModel *m, Oid relid);
+extern const char *model_role_name(SchemaModel *m, Oid roleid);
+extern char *model_acl(Datum acl);
+extern char *model_fingerprint(SchemaModel *m);
+extern char *model_serialize(SchemaModel *m);
+extern SchemaModel *model_deserialize(const char *text);
+
+/* The readers, one family of object kinds each (model_*.c) */
+extern void model_read_relations(SchemaModel *m);
+extern void model_read_others(SchemaModel *m);
+
+/* ----------------------------------------------------------------
+ * drift.c
+ * ----------------------------------------------------------------
+ */
+extern void migrate_save_snapshot(void);
 
 /* ----------------------------------------------------------------
  * apply.c

@@ -553,6 +553,7 @@ migrate_adopt(PG_FUNCTION_ARGS)
 	catalog_log_history(row.id, "adopt", row.created_by, GetCurrentTimestamp(),
 						NULL, row.checksum, NULL);
 	catalog_attribute_ddl(seqs, row.id);
+	migrate_save_snapshot();
 
 	result = MemoryContextStrdup(caller, row.id);
 	SPI_finish();

@@ -1,0 +1,253 @@
+/*-------------------------------------------------------------------------
+ *
+ * drift.c
+ *	  Schema drift: the live model against the expected one.
+ *
+ * After every push, deploy, downgrade, stamp, reset or adopt, the model of
+ * the managed schemas (schema_model.c) is saved in migrate.snapshot as the
+ * expected state, and its fingerprint goes into the history rows of that
+ * call.  migrate_drift() reads the live model again and compares the two
+ * sorted lists in one pass; each difference says what the object was and
+ * is, and, from the DDL log, who changed it out of band and when.  Before
+ * the first snapshot nothing is expected, and everything managed is drift.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/timestamp.h"
+
+#include "migrate.h"
+
+PG_FUNCTION_INFO_V1(migrate_drift);
+PG_FUNCTION_INFO_V1(migrate_check);
+PG_FUNCTION_INFO_V1(migrate_fingerprint);
+
+/* One difference between the expected and the live model */
+typedef struct Drift
+{
+	const char *kind;
+	const char *identity;
+	const char *change;			/* "added", "removed", "changed" */
+	const char *expected;
+	const char *actual;
+} Drift;
+
+/*
+ * Save the live model as the expected state, and its fingerprint in the
+ * history rows this transaction wrote.  The caller holds the SPI connection
+ * and the migration lock.
+ */
+void
+migrate_save_snapshot(void)
+{
+	SchemaModel *m = model_read();
+
+	catalog_save_snapshot(model_fingerprint(m), model_serialize(m));
+}
+
+/* Both models' objects, compared in one pass over the sorted lists */
+static List *
+compare_models(SchemaModel *expected, SchemaModel *actual)
+{
+	List	   *result = NIL;
+	int			i = 0;
+	int			j = 0;
+
+	while (i < expected->n || j < actual->n)
+	{
+		ModelObject *e = i < expected->n ? &expected->objects[i] : NULL;
+		ModelObject *a = j < actual->n ? &actual->objects[j] : NULL;
+		int			c;
+		Drift	   *d;
+
+		if (e == NULL)
+			c = 1;
+		else if (a == NULL)
+			c = -1;
+		else
+		{
+			c = strcmp(e->kind, a->kind);
+			if (c == 0)
+				c = strcmp(e->identity, a->identity);
+		}
+
+		if (c == 0)
+		{
+			i++;
+			j++;
+			if (strcmp(e->definition, a->definition) == 0)
+				continue;
+		}
+		d = palloc0(sizeof(Drift));
+		if (c < 0)
+		{
+			d->kind = e->kind;
+			d->identity = e->identity;
+			d->change = "removed";
+			d->expected = e->definition;
+			i++;
+		}
+		else if (c > 0)
+		{
+			d->kind = a->kind;
+			d->identity = a->identity;
+			d->change = "added";
+			d->actual = a->definition;
+			j++;
+		}
+		else
+		{
+			d->kind = e->kind;
+			d->identity = e->identity;
+			d->change = "changed";
+			d->expected = e->definition;
+			d->actual = a->definition;
+		}
+		result = lappend(result, d);
+	}
+	return result;
+}
+
+/* The drift now: the caller holds the SPI connection */
+static List *
+current_drift(void)
+{
+	char	   *saved = catalog_load_snapshot();
+	SchemaModel *expected = saved ? model_deserialize(saved) : model_read_empty();
+
+	return compare_models(expected, model_read());
+}
+
+/*
+ * The object whose DDL log rows explain a drift: the object itself, or the
+ * table a column, constraint, trigger or policy belongs to.
+ */
+static char *
+owning_identity(Drift *d)
+{
+	const char *sp;
+
+	if (strcmp(d->kind, "column") == 0)
+	{
+		const char *dot = strrchr(d->identity, '.');
+
+		return dot ? pnstrdup(d->identity, dot - d->identity) : pstrdup(d->identity);
+	}
+	if ((sp = strchr(d->identity, ' ')) != NULL &&
+		(strcmp(d->kind, "constraint") == 0 || strcmp(d->kind, "trigger") == 0 ||
+		 strcmp(d->kind, "policy") == 0))
+		return pnstrdup(d->identity, sp - d->identity);
+	return pstrdup(d->identity);
+}
+
+/*
+ * migrate_drift(): one row per difference between the expected model and
+ * the live one, with the newest out-of-band DDL logged on the object (or
+ * its table) since the snapshot: when, by whom, and the statement.
+ */
+Datum
+migrate_drift(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	List	   *drift;
+	HTAB	   *log;
+	ListCell   *lc;
+
+	InitMaterializedSRF(fcinfo, 0);
+	SPI_connect();
+	drift = current_drift();
+	log = catalog_ddl_since_snapshot();
+	foreach(lc, drift)
+	{
+		Drift	   *d = lfirst(lc);
+		Datum		values[8];
+		bool		nulls[8] = {0};
+		DdlLogEntry *entry;
+		char		key[DDL_LOG_KEYLEN];
+
+		values[0] = CStringGetTextDatum(d->kind);
+		values[1] = CStringGetTextDatum(d->identity);
+		values[2] = CStringGetTextDatum(d->change);
+		values[3] = d->expected ? CStringGetTextDatum(d->expected) : (Datum) 0;
+		nulls[3] = d->expected == NULL;
+		values[4] = d->actual ? CStringGetTextDatum(d->actual) : (Datum) 0;
+		nulls[4] = d->actual == NULL;
+
+		strlcpy(key, d->identity, sizeof(key));
+		entry = hash_search(log, key, HASH_FIND, NULL);
+		if (entry == NULL)
+		{
+			strlcpy(key, owning_identity(d), sizeof(key));
+			entry = hash_search(log, key, HASH_FIND, NULL);
+		}
+		if (entry)
+		{
+			values[5] = TimestampTzGetDatum(entry->logged_at);
+			values[6] = DirectFunctionCall1(namein, CStringGetDatum(entry->role));
+			values[7] = CStringGetTextDatum(entry->statement);
+		}
+		else
+			nulls[5] = nulls[6] = nulls[7] = true;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/*
+ * migrate_check(): an error listing the drift, for deploy gates and CI;
+ * nothing when the schema is as the migrations left it.
+ */
+Datum
+migrate_check(PG_FUNCTION_ARGS)
+{
+	List	   *drift;
+	StringInfoData buf;
+	ListCell   *lc;
+	int			shown = 0;
+
+	SPI_connect();
+	drift = current_drift();
+	SPI_finish();
+	if (drift == NIL)
+		PG_RETURN_VOID();
+
+	initStringInfo(&buf);
+	foreach(lc, drift)
+	{
+		Drift	   *d = lfirst(lc);
+
+		if (shown++ == 20)
+		{
+			appendStringInfo(&buf, "\n... and %d more.", list_length(drift) - 20);
+			break;
+		}
+		appendStringInfo(&buf, "%s%s %s: %s", buf.len ? "\n" : "", d->kind,
+						 d->identity, d->change);
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg_plural("the schema has drifted from its migrations: %d difference",
+						   "the schema has drifted from its migrations: %d differences",
+						   list_length(drift), list_length(drift)),
+			 errdetail("%s", buf.data),
+			 errhint("migrate_drift() shows each difference and who made it. Make a change a migration with migrate_adopt(), or revert it.")));
+	PG_RETURN_VOID();
+}
+
+/*
+ * migrate_fingerprint(): the fingerprint of the live model, comparable
+ * across databases and servers.
+ */
+Datum
+migrate_fingerprint(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TEXT_P(cstring_to_text(model_fingerprint(model_read())));
+}

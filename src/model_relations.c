@@ -1,0 +1,858 @@
+/*-------------------------------------------------------------------------
+ *
+ * model_relations.c
+ *	  The model's relations: tables, columns, constraints, indexes,
+ *	  sequences, views and materialized views, with their privileges.
+ *
+ * Each catalog is read once with a heap scan, so the cost is linear in the
+ * size of the schema.  Column lists of keys and plain indexes are built from
+ * the catalogs' attribute numbers; only expressions (defaults, checks,
+ * index expressions and predicates, view bodies) go through the deparser,
+ * and model_deparse() caches those.
+ *
+ * Identities: a relation is its qualified name; a column "table.column";
+ * a constraint "table name"; an index its qualified name.  A column's
+ * position is not part of its definition, so a column added in another
+ * order is no drift.  Indexes that implement a constraint are described by
+ * the constraint and not listed again.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/indexing.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_attrdef.h"
+#include "catalog/pg_attribute.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_constraint.h"
+#include "catalog/pg_depend.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_inherits.h"
+#include "catalog/pg_opclass.h"
+#include "catalog/pg_sequence.h"
+#include "catalog/pg_type.h"
+#include "commands/defrem.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/hsearch.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/ruleutils.h"
+#include "utils/syscache.h"
+
+#include "migrate.h"
+
+/* A column waiting for its relation's column names to be complete */
+typedef struct ColumnInfo
+{
+	Oid			relid;
+	int16		attnum;
+	Oid			typid;
+	int32		typmod;
+	Oid			collation;
+	bool		notnull;
+	char		identity;
+	char		generated;
+	char	   *acl;
+} ColumnInfo;
+
+typedef struct AttrDefKey
+{
+	Oid			relid;
+	int16		attnum;
+} AttrDefKey;
+
+typedef struct AttrDefEntry
+{
+	AttrDefKey	key;
+	char	   *adbin;
+} AttrDefEntry;
+
+typedef struct TypeKey
+{
+	Oid			typid;
+	int32		typmod;
+} TypeKey;
+
+typedef struct TypeEntry
+{
+	TypeKey		key;
+	char	   *text;
+} TypeEntry;
+
+typedef struct OidText
+{
+	Oid			oid;
+	char	   *text;
+} OidText;
+
+/* State shared by the readers of this file */
+typedef struct RelState
+{
+	SchemaModel *m;
+	HTAB	   *types;			/* TypeEntry */
+	HTAB	   *attrdefs;		/* AttrDefEntry */
+	HTAB	   *conindexes;		/* OIDs of indexes that implement constraints */
+	HTAB	   *inherits;		/* OidText: child -> its parents */
+	HTAB	   *others;			/* OidText: qualified names of other relations */
+	HTAB	   *opclasses;		/* OidText: "default" or NULL, by opclass */
+	List	   *columns;		/* ColumnInfo * */
+	List	   *views;			/* RelInfo * of views and matviews */
+	List	   *tables;			/* (RelInfo *, definition StringInfo) pairs */
+} RelState;
+
+static HTAB *
+make_hash(const char *name, Size keysize, Size entrysize)
+{
+	HASHCTL		ctl;
+
+	ctl.keysize = keysize;
+	ctl.entrysize = entrysize;
+	ctl.hcxt = CurrentMemoryContext;
+	return hash_create(name, 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
+/* A type as SQL writes it, with its modifier, qualified unless built in */
+static const char *
+type_text(RelState *st, Oid typid, int32 typmod)
+{
+	TypeKey		key;
+	bool		found;
+	TypeEntry  *e;
+
+	key.typid = typid;
+	key.typmod = typmod;
+	e = hash_search(st->types, &key, HASH_ENTER, &found);
+	if (!found)
+		e->text = format_type_extended(typid, typmod,
+									   FORMAT_TYPE_TYPEMOD_GIVEN |
+									   FORMAT_TYPE_FORCE_QUALIFY);
+	return e->text;
+}
+
+/* A collation's qualified name */
+static char *
+collation_text(Oid collid)
+{
+	HeapTuple	tup = SearchSysCache1(COLLOID, ObjectIdGetDatum(collid));
+	char	   *result;
+
+	if (!HeapTupleIsValid(tup))
+		return psprintf("%u", collid);
+	result = model_qualified(((Form_pg_collation) GETSTRUCT(tup))->collnamespace,
+							 NameStr(((Form_pg_collation) GETSTRUCT(tup))->collname));
+	ReleaseSysCache(tup);
+	return result;
+}
+
+/* The qualified name of any relation, managed or not */
+static const char *
+relation_name(RelState *st, Oid relid)
+{
+	RelInfo    *rel = model_relation(st->m, relid);
+	bool		found;
+	OidText    *e;
+
+	if (rel)
+		return rel->qualname;
+	e = hash_search(st->others, &relid, HASH_ENTER, &found);
+	if (!found)
+		e->text = model_qualified(get_rel_namespace(relid), get_rel_name(relid));
+	return e->text;
+}
+
+static const char *
+column_name(RelInfo *rel, int attnum)
+{
+	if (attnum < 1 || attnum > rel->natts || rel->attnames[attnum - 1] == NULL)
+		return "?";
+	return quote_identifier(rel->attnames[attnum - 1]);
+}
+
+/* A column of any relation: from its RelInfo when it is managed */
+static const char *
+any_column_name(SchemaModel *m, Oid relid, int attnum)
+{
+	RelInfo    *rel = model_relation(m, relid);
+
+	if (rel)
+		return column_name(rel, attnum);
+	return quote_identifier(get_attname(relid, attnum, false));
+}
+
+/* "(a, b)" from the first n entries of an array of attribute numbers */
+static void
+append_attnums(StringInfo buf, SchemaModel *m, Oid relid, const int16 *keys, int n)
+{
+	appendStringInfoChar(buf, '(');
+	for (int i = 0; i < n; i++)
+		appendStringInfo(buf, "%s%s", i ? ", " : "", any_column_name(m, relid, keys[i]));
+	appendStringInfoChar(buf, ')');
+}
+
+/* "(a, b)" from an int2[] column of a catalog tuple */
+static void
+append_columns(StringInfo buf, SchemaModel *m, Oid relid, Datum arr)
+{
+	ArrayType  *a = DatumGetArrayTypeP(arr);
+
+	append_attnums(buf, m, relid, (int16 *) ARR_DATA_PTR(a), ARR_DIMS(a)[0]);
+}
+
+static const char *
+relkind_word(char relkind)
+{
+	switch (relkind)
+	{
+		case RELKIND_RELATION:
+			return "table";
+		case RELKIND_PARTITIONED_TABLE:
+			return "partitioned table";
+		case RELKIND_FOREIGN_TABLE:
+			return "foreign table";
+		case RELKIND_VIEW:
+			return "view";
+		case RELKIND_MATVIEW:
+			return "materialized view";
+		case RELKIND_SEQUENCE:
+			return "sequence";
+		default:
+			return "relation";
+	}
+}
+
+/* The reloptions of a pg_class tuple, or NULL */
+static char *
+reloptions_text(Relation classrel, HeapTuple tup)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tup, Anum_pg_class_reloptions,
+								 RelationGetDescr(classrel), &isnull);
+
+	if (isnull)
+		return NULL;
+	return TextDatumGetCString(DirectFunctionCall1(array_out, d));
+}
+
+/* pg_inherits: each child's parents, in inhseqno order */
+static void
+read_inherits(RelState *st)
+{
+	Relation	rel = table_open(InheritsRelationId, AccessShareLock);
+	SysScanDesc scan = systable_beginscan(rel, InheritsRelidSeqnoIndexId, true,
+										  NULL, 0, NULL);
+	HeapTuple	tup;
+
+	st->inherits = make_hash("migrate inherits", sizeof(Oid), sizeof(OidText));
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_inherits inh = (Form_pg_inherits) GETSTRUCT(tup);
+		bool		found;
+		OidText    *e = hash_search(st->inherits, &inh->inhrelid, HASH_ENTER, &found);
+		char	   *parent = model_qualified(get_rel_namespace(inh->inhparent),
+											 get_rel_name(inh->inhparent));
+
+		e->text = found ? psprintf("%s, %s", e->text, parent) : parent;
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+}
+
+/*
+ * pg_class: the managed relations.  Tables get their object here (their
+ * definition is finished once pg_inherits is known), views wait for their
+ * columns, sequences for pg_sequence.
+ */
+static void
+read_classes(RelState *st)
+{
+	SchemaModel *m = st->m;
+	Relation	rel = table_open(RelationRelationId, AccessShareLock);
+	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	HeapTuple	tup;
+
+	m->relations = make_hash("migrate relations", sizeof(Oid), sizeof(RelInfo));
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_class c = (Form_pg_class) GETSTRUCT(tup);
+		RelInfo    *ri;
+		StringInfoData def;
+		char	   *options;
+		bool		isnull;
+		Datum		acl;
+
+		if (c->relkind != RELKIND_RELATION && c->relkind != RELKIND_PARTITIONED_TABLE &&
+			c->relkind != RELKIND_FOREIGN_TABLE && c->relkind != RELKIND_VIEW &&
+			c->relkind != RELKIND_MATVIEW && c->relkind != RELKIND_SEQUENCE)
+			continue;
+		if (!model_is_managed(m, c->relnamespace) ||
+			model_is_member(m, RelationRelationId, c->oid))
+			continue;
+
+		ri = hash_search(m->relations, &c->oid, HASH_ENTER, NULL);
+		ri->nspid = c->relnamespace;
+		ri->relkind = c->relkind;
+		ri->qualname = model_qualified(c->relnamespace, NameStr(c->relname));
+		ri->natts = c->relnatts;
+		ri->attnames = palloc0(sizeof(char *) * Max(c->relnatts, 1));
+		ri->relkey = "";
+
+		/* privileges of every kind of relation */
+		acl = heap_getattr(tup, Anum_pg_class_relacl, RelationGetDescr(rel), &isnull);
+		if (!isnull)
+			model_add(m, "privileges",
+					  psprintf("%s %s", relkind_word(c->relkind), ri->qualname),
+					  model_acl(acl));
+
+		options = reloptions_text(rel, tup);
+		initStringInfo(&def);
+		appendStringInfo(&def, "owner %s", model_role_name(m, c->relowner));
+		if (options)
+			appendStringInfo(&def, " with %s", options);
+
+		if (c->relkind == RELKIND_VIEW || c->relkind == RELKIND_MATVIEW)
+		{
+			st->views = lappend(st->views, ri);
+			st->views = lappend(st->views, def.data);
+			continue;
+		}
+		if (c->relkind == RELKIND_SEQUENCE)
+		{
+			/* read_sequences adds the rest; relkey holds the owner part */
+			ri->relkey = def.data;
+			continue;
+		}
+
+		appendStringInfo(&def, " persistence %c", c->relpersistence);
+		if (c->relrowsecurity)
+			appendStringInfoString(&def, " row level security");
+		if (c->relforcerowsecurity)
+			appendStringInfoString(&def, " forced");
+		if (c->relkind == RELKIND_PARTITIONED_TABLE)
+			appendStringInfo(&def, " partition by %s",
+							 TextDatumGetCString(DirectFunctionCall1(pg_get_partkeydef,
+																	 ObjectIdGetDatum(c->oid))));
+		if (c->relispartition)
+		{
+			Datum		bound = heap_getattr(tup, Anum_pg_class_relpartbound,
+											 RelationGetDescr(rel), &isnull);
+
+			if (!isnull)
+				appendStringInfo(&def, " partition bound %s",
+								 TextDatumGetCString(DirectFunctionCall2(pg_get_expr, bound,
+																		 ObjectIdGetDatum(c->oid))));
+		}
+		st->tables = lappend(st->tables, ri);
+		st->tables = lappend(st->tables, def.data);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+}
+
+/* pg_attrdef: defaults and generation expressions, by (relid, attnum) */
+static void
+read_attrdefs(RelState *st)
+{
+	Relation	rel = table_open(AttrDefaultRelationId, AccessShareLock);
+	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	HeapTuple	tup;
+
+	st->attrdefs = make_hash("migrate attrdefs", sizeof(AttrDefKey), sizeof(AttrDefEntry));
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_attrdef ad = (Form_pg_attrdef) GETSTRUCT(tup);
+		AttrDefKey	key;
+		AttrDefEntry *e;
+		bool		isnull;
+		Datum		bin;
+
+		if (model_relation(st->m, ad->adrelid) == NULL)
+			continue;
+		bin = heap_getattr(tup, Anum_pg_attrdef_adbin, RelationGetDescr(rel), &isnull);
+		if (isnull)
+			continue;
+		memset(&key, 0, sizeof(key));
+		key.relid = ad->adrelid;
+		key.attnum = ad->adnum;
+		e = hash_search(st->attrdefs, &key, HASH_ENTER, NULL);
+		e->adbin = TextDatumGetCString(bin);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+}
+
+/* pg_attribute: column names of every managed relation; columns of tables */
+static void
+read_attributes(RelState *st)
+{
+	Relation	rel = table_open(AttributeRelationId, AccessShareLock);
+	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	HeapTuple	tup;
+
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_attribute a = (Form_pg_attribute) GETSTRUCT(tup);
+		RelInfo    *ri;
+		ColumnInfo *col;
+		bool		isnull;
+		Datum		acl;
+
+		if (a->attnum < 1 || a->attisdropped)
+			continue;
+		ri = model_relation(st->m, a->attrelid);
+		if (ri == NULL || a->attnum > ri->natts)
+			continue;
+		ri->attnames[a->attnum - 1] = pstrdup(NameStr(a->attname));
+		if (ri->relkind != RELKIND_RELATION && ri->relkind != RELKIND_PARTITIONED_TABLE &&
+			ri->relkind != RELKIND_FOREIGN_TABLE)
+			continue;
+
+		col = palloc0(sizeof(ColumnInfo));
+		col->relid = a->attrelid;
+		col->attnum = a->attnum;
+		col->typid = a->atttypid;
+		col->typmod = a->atttypmod;
+		col->collation = a->attcollation;
+		col->notnull = a->attnotnull;
+		col->identity = a->attidentity;
+		col->generated = a->attgenerated;
+		acl = heap_getattr(tup, Anum_pg_attribute_attacl, RelationGetDescr(rel), &isnull);
+		col->acl = isnull ? NULL : model_acl(acl);
+		st->columns = lappend(st->columns, col);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+}
+
+/* The column names of each relation, joined: model_deparse's cache key */
+static void
+make_relkeys(SchemaModel *m)
+{
+	HASH_SEQ_STATUS seq;
+	RelInfo    *ri;
+
+	hash_seq_init(&seq, m->relations);
+	while ((ri = hash_seq_search(&seq)) != NULL)
+	{
+		StringInfoData buf;
+
+		if (ri->relkind == RELKIND_SEQUENCE)
+			continue;
+		initStringInfo(&buf);
+		for (int i = 0; i < ri->natts; i++)
+			appendStringInfo(&buf, "%s,", ri->attnames[i] ? ri->attnames[i] : "");
+		ri->relkey = buf.data;
+	}
+}
+
+static void
+add_columns(RelState *st)
+{
+	ListCell   *lc;
+
+	foreach(lc, st->columns)
+	{
+		ColumnInfo *col = lfirst(lc);
+		RelInfo    *ri = model_relation(st->m, col->relid);
+		StringInfoData def;
+		AttrDefKey	key;
+		AttrDefEntry *ad;
+		char	   *identity;
+
+		initStringInfo(&def);
+		appendStringInfoString(&def, type_text(st, col->typid, col->typmod));
+		if (OidIsValid(col->collation) && col->collation != get_typcollation(col->typid))
+			appendStringInfo(&def, " collate %s", collation_text(col->collation));
+		if (col->notnull)
+			appendStringInfoString(&def, " not null");
+		memset(&key, 0, sizeof(key));
+		key.relid = col->relid;
+		key.attnum = col->attnum;
+		ad = hash_search(st->attrdefs, &key, HASH_FIND, NULL);
+		if (ad && col->generated == ATTRIBUTE_GENERATED_STORED)
+			appendStringInfo(&def, " generated always as (%s) stored",
+							 model_deparse(st->m, ad->adbin, col->relid, ri->relkey));
+		else if (ad)
+			appendStringInfo(&def, " default %s",
+							 model_deparse(st->m, ad->adbin, InvalidOid, ""));
+		if (col->identity == ATTRIBUTE_IDENTITY_ALWAYS)
+			appendStringInfoString(&def, " generated always as identity");
+		else if (col->identity == ATTRIBUTE_IDENTITY_BY_DEFAULT)
+			appendStringInfoString(&def, " generated by default as identity");
+
+		identity = psprintf("%s.%s", ri->qualname, column_name(ri, col->attnum));
+		model_add(st->m, "column", identity, def.data);
+		if (col->acl)
+			model_add(st->m, "privileges", psprintf("column %s", identity), col->acl);
+	}
+}
+
+static void
+add_tables(RelState *st)
+{
+	ListCell   *lc;
+
+	for (lc = list_head(st->tables); lc; lc = lnext(st->tables, lc))
+	{
+		RelInfo    *ri = lfirst(lc);
+		char	   *def;
+		OidText    *inh;
+
+		lc = lnext(st->tables, lc);
+		def = lfirst(lc);
+		inh = hash_search(st->inherits, &ri->relid, HASH_FIND, NULL);
+		if (inh)
+			def = psprintf("%s inherits (%s)", def, inh->text);
+		model_add(st->m, "table", ri->qualname,
+				  psprintf("%s %s", relkind_word(ri->relkind), def));
+	}
+}
+
+static const char *
+fk_action(char action)
+{
+	switch (action)
+	{
+		case FKCONSTR_ACTION_RESTRICT:
+			return "RESTRICT";
+		case FKCONSTR_ACTION_CASCADE:
+			return "CASCADE";
+		case FKCONSTR_ACTION_SETNULL:
+			return "SET NULL";
+		case FKCONSTR_ACTION_SETDEFAULT:
+			return "SET DEFAULT";
+		default:
+			return "NO ACTION";
+	}
+}
+
+/* pg_constraint: the constraints of managed tables */
+static void
+read_constraints(RelState *st)
+{
+	Relation	rel = table_open(ConstraintRelationId, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	HeapTuple	tup;
+
+	st->conindexes = make_hash("migrate constraint indexes", sizeof(Oid), sizeof(Oid));
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+		RelInfo    *ri;
+		StringInfoData def;
+		bool		isnull;
+		Datum		d;
+
+		if (!OidIsValid(con->conrelid))
+			continue;			/* domain constraints: model_others.c */
+		ri = model_relation(st->m, con->conrelid);
+		if (ri == NULL)
+			continue;
+		if (OidIsValid(con->conindid) && con->contype != CONSTRAINT_FOREIGN)
+			(void) hash_search(st->conindexes, &con->conindid, HASH_ENTER, NULL);
+
+		initStringInfo(&def);
+		switch (con->contype)
+		{
+			case CONSTRAINT_PRIMARY:
+			case CONSTRAINT_UNIQUE:
+				appendStringInfoString(&def, con->contype == CONSTRAINT_PRIMARY ?
+									   "PRIMARY KEY " : "UNIQUE ");
+				d = heap_getattr(tup, Anum_pg_constraint_conkey, desc, &isnull);
+				if (!isnull)
+					append_columns(&def, st->m, con->conrelid, d);
+				break;
+			case CONSTRAINT_FOREIGN:
+				{
+					appendStringInfoString(&def, "FOREIGN KEY ");
+					d = heap_getattr(tup, Anum_pg_constraint_conkey, desc, &isnull);
+					if (!isnull)
+						append_columns(&def, st->m, con->conrelid, d);
+					appendStringInfo(&def, " REFERENCES %s", relation_name(st, con->confrelid));
+					d = heap_getattr(tup, Anum_pg_constraint_confkey, desc, &isnull);
+					if (!isnull)
+						append_columns(&def, st->m, con->confrelid, d);
+					if (con->confmatchtype == FKCONSTR_MATCH_FULL)
+						appendStringInfoString(&def, " MATCH FULL");
+					appendStringInfo(&def, " ON UPDATE %s ON DELETE %s",
+									 fk_action(con->confupdtype), fk_action(con->confdeltype));
+					break;
+				}
+			case CONSTRAINT_CHECK:
+				d = heap_getattr(tup, Anum_pg_constraint_conbin, desc, &isnull);
+				appendStringInfo(&def, "CHECK (%s)",
+								 isnull ? "?" : model_deparse(st->m, TextDatumGetCString(d),
+															  con->conrelid, ri->relkey));
+				if (con->connoinherit)
+					appendStringInfoString(&def, " NO INHERIT");
+				break;
+			default:
+				appendStringInfoString(&def,
+									   TextDatumGetCString(DirectFunctionCall1(pg_get_constraintdef,
+																			   ObjectIdGetDatum(con->oid))));
+				break;
+		}
+		if (con->condeferrable)
+			appendStringInfoString(&def, con->condeferred ?
+								   " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE");
+		if (!con->convalidated)
+			appendStringInfoString(&def, " NOT VALID");
+
+		model_add(st->m, "constraint",
+				  psprintf("%s %s", ri->qualname, quote_identifier(NameStr(con->conname))),
+				  def.data);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+}
+
+/* Whether an operator class is the default one for its type */
+static bool
+opclass_is_default(RelState *st, Oid opclass)
+{
+	bool		found;
+	OidText    *e = hash_search(st->opclasses, &opclass, HASH_ENTER, &found);
+
+	if (!found)
+	{
+		HeapTuple	tup = SearchSysCache1(CLAOID, ObjectIdGetDatum(opclass));
+
+		e->text = NULL;
+		if (HeapTupleIsValid(tup))
+		{
+			if (((Form_pg_opclass) GETSTRUCT(tup))->opcdefault)
+				e->text = "default";
+			ReleaseSysCache(tup);
+		}
+	}
+	return e->text != NULL;
+}
+
+/*
+ * The definition of a plain index (columns only, default operator classes
+ * and collations, no options), written without the deparser; NULL for any
+ * other index, which pg_get_indexdef() describes.
+ */
+static char *
+plain_index_def(RelState *st, Form_pg_index ix, HeapTuple tup, Relation rel,
+				RelInfo *table)
+{
+	HeapTuple	classtup;
+	Form_pg_class c;
+	oidvector  *indclass;
+	oidvector  *indcoll;
+	int2vector *indoption;
+	StringInfoData buf;
+	bool		isnull;
+	Datum		d;
+
+	if (!heap_attisnull(tup, Anum_pg_index_indexprs, NULL) ||
+		!heap_attisnull(tup, Anum_pg_index_indpred, NULL))
+		return NULL;
+	classtup = SearchSysCache1(RELOID, ObjectIdGetDatum(ix->indexrelid));
+	if (!HeapTupleIsValid(classtup))
+		return NULL;
+	c = (Form_pg_class) GETSTRUCT(classtup);
+	if (!heap_attisnull(classtup, Anum_pg_class_reloptions, NULL) ||
+		OidIsValid(c->reltablespace))
+	{
+		ReleaseSysCache(classtup);
+		return NULL;
+	}
+
+	d = heap_getattr(tup, Anum_pg_index_indclass, RelationGetDescr(rel), &isnull);
+	indclass = (oidvector *) DatumGetPointer(d);
+	d = heap_getattr(tup, Anum_pg_index_indcollation, RelationGetDescr(rel), &isnull);
+	indcoll = (oidvector *) DatumGetPointer(d);
+	d = heap_getattr(tup, Anum_pg_index_indoption, RelationGetDescr(rel), &isnull);
+	indoption = (int2vector *) DatumGetPointer(d);
+	for (int i = 0; i < ix->indnkeyatts; i++)
+	{
+		if (!opclass_is_default(st, indclass->values[i]) ||
+			(OidIsValid(indcoll->values[i]) &&
+			 indcoll->values[i] != DEFAULT_COLLATION_OID))
+		{
+			ReleaseSysCache(classtup);
+			return NULL;
+		}
+	}
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "CREATE %sINDEX %s ON %s USING %s (",
+					 ix->indisunique ? "UNIQUE " : "",
+					 quote_identifier(NameStr(c->relname)), table->qualname,
+					 get_am_name(c->relam));
+	for (int i = 0; i < ix->indnkeyatts; i++)
+	{
+		int16		opt = indoption->values[i];
+
+		appendStringInfo(&buf, "%s%s", i ? ", " : "",
+						 column_name(table, ix->indkey.values[i]));
+		if (opt & INDOPTION_DESC)
+			appendStringInfoString(&buf, " DESC");
+		if ((opt & INDOPTION_NULLS_FIRST) && !(opt & INDOPTION_DESC))
+			appendStringInfoString(&buf, " NULLS FIRST");
+		if (!(opt & INDOPTION_NULLS_FIRST) && (opt & INDOPTION_DESC))
+			appendStringInfoString(&buf, " NULLS LAST");
+	}
+	appendStringInfoChar(&buf, ')');
+	if (ix->indnatts > ix->indnkeyatts)
+	{
+		appendStringInfoString(&buf, " INCLUDE ");
+		append_attnums(&buf, st->m, ix->indrelid, ix->indkey.values + ix->indnkeyatts,
+					   ix->indnatts - ix->indnkeyatts);
+	}
+	if (ix->indnullsnotdistinct)
+		appendStringInfoString(&buf, " NULLS NOT DISTINCT");
+	ReleaseSysCache(classtup);
+	return buf.data;
+}
+
+/*
+ * pg_index: the indexes of managed tables that no constraint stands for.
+ */
+static void
+read_indexes(RelState *st)
+{
+	Relation	rel = table_open(IndexRelationId, AccessShareLock);
+	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	HeapTuple	tup;
+
+	st->opclasses = make_hash("migrate opclasses", sizeof(Oid), sizeof(OidText));
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_index ix = (Form_pg_index) GETSTRUCT(tup);
+		RelInfo    *ri = model_relation(st->m, ix->indrelid);
+		char	   *name;
+		char	   *def;
+
+		if (ri == NULL ||
+			hash_search(st->conindexes, &ix->indexrelid, HASH_FIND, NULL) != NULL)
+			continue;
+		name = model_qualified(ri->nspid, get_rel_name(ix->indexrelid));
+		def = plain_index_def(st, ix, tup, rel, ri);
+		if (def == NULL)
+			def = pg_get_indexdef_string(ix->indexrelid);
+		if (!ix->indisvalid)
+			def = psprintf("%s (invalid)", def);
+		model_add(st->m, "index", name, def);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+}
+
+/* The column a sequence belongs to (OWNED BY, or identity), if any */
+static char *
+sequence_owner_column(RelState *st, Oid seqid, bool *identity)
+{
+	Relation	rel = table_open(DependRelationId, AccessShareLock);
+	ScanKeyData key[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+	char	   *result = NULL;
+
+	ScanKeyInit(&key[0], Anum_pg_depend_classid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(RelationRelationId));
+	ScanKeyInit(&key[1], Anum_pg_depend_objid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(seqid));
+	scan = systable_beginscan(rel, DependDependerIndexId, true, NULL, 2, key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
+
+		if (dep->refclassid != RelationRelationId || dep->refobjsubid == 0 ||
+			(dep->deptype != DEPENDENCY_AUTO && dep->deptype != DEPENDENCY_INTERNAL))
+			continue;
+		*identity = dep->deptype == DEPENDENCY_INTERNAL;
+		result = psprintf("%s.%s", relation_name(st, dep->refobjid),
+						  quote_identifier(get_attname(dep->refobjid, dep->refobjsubid, false)));
+		break;
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return result;
+}
+
+/* pg_sequence: the managed sequences */
+static void
+read_sequences(RelState *st)
+{
+	Relation	rel = table_open(SequenceRelationId, AccessShareLock);
+	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	HeapTuple	tup;
+
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_sequence seq = (Form_pg_sequence) GETSTRUCT(tup);
+		RelInfo    *ri = model_relation(st->m, seq->seqrelid);
+		StringInfoData def;
+		bool		identity = false;
+		char	   *owner;
+
+		if (ri == NULL)
+			continue;
+		initStringInfo(&def);
+		appendStringInfo(&def, "as %s start " INT64_FORMAT " increment " INT64_FORMAT
+						 " min " INT64_FORMAT " max " INT64_FORMAT " cache " INT64_FORMAT "%s %s",
+						 type_text(st, seq->seqtypid, -1), seq->seqstart,
+						 seq->seqincrement, seq->seqmin, seq->seqmax, seq->seqcache,
+						 seq->seqcycle ? " cycle" : "", ri->relkey);
+		owner = sequence_owner_column(st, seq->seqrelid, &identity);
+		if (owner)
+			appendStringInfo(&def, " %s %s", identity ? "identity of" : "owned by", owner);
+		model_add(st->m, "sequence", ri->qualname, def.data);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+}
+
+/* Views and materialized views: their query as the deparser writes it */
+static void
+add_views(RelState *st)
+{
+	ListCell   *lc;
+
+	for (lc = list_head(st->views); lc; lc = lnext(st->views, lc))
+	{
+		RelInfo    *ri = lfirst(lc);
+		char	   *def;
+		char	   *query;
+
+		lc = lnext(st->views, lc);
+		def = lfirst(lc);
+		query = TextDatumGetCString(DirectFunctionCall1(pg_get_viewdef,
+														ObjectIdGetDatum(ri->relid)));
+		model_add(st->m, ri->relkind == RELKIND_VIEW ? "view" : "materialized view",
+				  ri->qualname, psprintf("%s as %s", def, query));
+	}
+}
+
+void
+model_read_relations(SchemaModel *m)
+{
+	RelState	st;
+
+	memset(&st, 0, sizeof(st));
+	st.m = m;
+	st.types = make_hash("migrate types", sizeof(TypeKey), sizeof(TypeEntry));
+	st.others = make_hash("migrate other relations", sizeof(Oid), sizeof(OidText));
+
+	read_classes(&st);
+	read_inherits(&st);
+	read_attrdefs(&st);
+	read_attributes(&st);
+	make_relkeys(m);
+	add_tables(&st);
+	add_columns(&st);
+	read_constraints(&st);
+	read_indexes(&st);
+	read_sequences(&st);
+	add_views(&st);
+}
