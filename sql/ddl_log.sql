@@ -84,6 +84,8 @@ CREATE MATERIALIZED VIEW order_totals AS
 	SELECT account_id, sum(amount) AS total FROM orders GROUP BY account_id;
 CREATE FUNCTION order_count() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM orders';
 CREATE PROCEDURE touch_orders() LANGUAGE sql AS 'UPDATE orders SET amount = amount';
+-- refreshing changes data, not the schema
+REFRESH MATERIALIZED VIEW order_totals;
 SELECT * FROM pg_temp.regress_log();
 
 --

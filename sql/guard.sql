@@ -48,6 +48,7 @@ DROP TABLE g_off;
 --
 SET migrate.guard = log;
 CREATE TABLE g_log (i int);
+CREATE MATERIALIZED VIEW g_mv AS SELECT 1 AS x;
 :logged
 :mark_now
 
@@ -87,6 +88,15 @@ RESET SESSION AUTHORIZATION;
 -- inside a function or a DO block too
 DO $$ BEGIN CREATE TABLE g_do (i int); END $$;
 \echo :LAST_ERROR_SQLSTATE
+:logged
+
+-- what changes no schema passes, unlogged: temporary objects, refreshing a
+-- materialized view, a statement that finds nothing to do
+CREATE TEMP TABLE g_temp (i int);
+DROP TABLE g_temp;
+REFRESH MATERIALIZED VIEW g_mv;
+CREATE TABLE IF NOT EXISTS g_warn (i int);
+DROP TABLE IF EXISTS g_none;
 :logged
 
 -- inside a migration the DDL runs and is logged with the revision
