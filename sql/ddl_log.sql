@@ -242,3 +242,31 @@ DROP EXTENSION migrate;
 DROP ROLE regress_ddl_owner;
 DROP ROLE regress_ddl_other;
 RESET client_min_messages;
+
+--
+-- A fresh session: the first DDL loads the library through its own trigger,
+-- too late for the hook to see it; its own text is found in the client's
+-- query all the same
+--
+CREATE EXTENSION migrate;
+\c
+CREATE TABLE regress_fresh1 (i int) \; CREATE TABLE regress_fresh2 (i int);
+SELECT object_identity, statement FROM migrate_ddl_log()
+ WHERE object_identity LIKE 'public.regress_fresh%' ORDER BY seq;
+-- a user mapping or a server may hold a password: its statement is not logged
+CREATE FOREIGN DATA WRAPPER regress_fdw;
+CREATE SERVER regress_srv FOREIGN DATA WRAPPER regress_fdw OPTIONS (host 'db');
+CREATE USER MAPPING FOR CURRENT_USER SERVER regress_srv OPTIONS (password 'hunter2');
+SELECT command_tag, statement FROM migrate_ddl_log()
+ WHERE command_tag ~ 'SERVER|MAPPING|WRAPPER' ORDER BY seq;
+-- dropping another extension logs the extension, not each of its objects
+CREATE EXTENSION pg_trgm;
+DROP EXTENSION pg_trgm;
+SELECT object_type, object_identity, dropped FROM migrate_ddl_log()
+ WHERE command_tag = 'DROP EXTENSION' ORDER BY seq;
+SET client_min_messages = warning;
+DROP SERVER regress_srv CASCADE;
+DROP FOREIGN DATA WRAPPER regress_fdw;
+DROP TABLE regress_fresh1, regress_fresh2;
+DROP EXTENSION migrate;
+RESET client_min_messages;
