@@ -4,6 +4,7 @@
 #   make test               install what is missing, build with warnings as
 #                           errors, install, run every suite on a throwaway cluster
 #   make demo               the same set-up, then a real migration session in psql
+#   make bench              the same set-up, then every benchmark in test/bench
 #   make installcheck       pg_regress + isolation against a server you run yourself
 
 EXTENSION = migrate
@@ -35,9 +36,12 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-.PHONY: test demo
+.PHONY: test demo bench
 test:
 	bash test/run-tests.sh
 
 demo:
 	bash test/demo.sh
+
+bench:
+	bash test/bench/run.sh
