@@ -44,6 +44,7 @@
 #include "tcop/tcopprot.h"
 #include "tcop/utility.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
 
@@ -196,6 +197,19 @@ ddl_log_active(void)
 }
 
 /*
+ * A session that restores a dump: pg_restore, or a pg_dump script, which
+ * always turns check_function_bodies off (ordinary sessions never do).  Its
+ * DDL is not logged: the dump brings the log of the source database, whose
+ * rows would collide with new ones.  The guard still applies.
+ */
+static bool
+restoring_dump(void)
+{
+	return !check_function_bodies ||
+		(application_name && strcmp(application_name, "pg_restore") == 0);
+}
+
+/*
  * Out-of-band DDL under migrate.guard = warn or error.
  */
 static void
@@ -315,6 +329,12 @@ migrate_ddl_command_end(PG_FUNCTION_ARGS)
 
 	trigdata = (EventTriggerData *) fcinfo->context;
 	tag = GetCommandTagName(trigdata->tag);
+	if (restoring_dump())
+	{
+		if (!migrate_in_migration() && migrate_guard == MIGRATE_GUARD_ERROR)
+			apply_guard(tag, NIL);
+		PG_RETURN_NULL();
+	}
 	identities = log_in_subxact(LOG_COMMANDS, tag, trigdata->parsetree, &failed);
 
 	if (!migrate_in_migration() && (identities != NIL || failed))
@@ -345,6 +365,12 @@ migrate_sql_drop(PG_FUNCTION_ARGS)
 
 	trigdata = (EventTriggerData *) fcinfo->context;
 	tag = GetCommandTagName(trigdata->tag);
+	if (restoring_dump())
+	{
+		if (!migrate_in_migration() && migrate_guard == MIGRATE_GUARD_ERROR)
+			apply_guard(tag, NIL);
+		PG_RETURN_NULL();
+	}
 	identities = log_in_subxact(LOG_DROPPED, tag, trigdata->parsetree, &failed);
 
 	if (!migrate_in_migration() && (identities != NIL || failed))

@@ -182,15 +182,14 @@ refused('restored', 'CREATE TABLE plain_oob (id int)', 'plain_oob',
 		qr/WARNING:  permission denied to set parameter "migrate\.guard"/,
 		"PGOPTIONS='-c migrate.guard=off' of a plain role: PostgreSQL refuses the setting"
 	);
-  TODO:
-	{
-		local $TODO =
-		  'bug: the refused placeholder value drops the guard to its default, log';
-		like($stderr, $refusal,
-			"PGOPTIONS='-c migrate.guard=off' of a plain role: the guard still refuses DDL");
-		is($node->safe_psql('restored', "SELECT to_regclass('plain_oob') IS NULL"),
-			't', "PGOPTIONS='-c migrate.guard=off' of a plain role: plain_oob does not exist");
-	}
+	like(
+		$stderr,
+		qr/WARNING:  migrate\.guard is "error" for this session/,
+		"PGOPTIONS='-c migrate.guard=off' of a plain role: the extension fails closed");
+	like($stderr, $refusal,
+		"PGOPTIONS='-c migrate.guard=off' of a plain role: the guard still refuses DDL");
+	is($node->safe_psql('restored', "SELECT to_regclass('plain_oob') IS NULL"),
+		't', "PGOPTIONS='-c migrate.guard=off' of a plain role: plain_oob does not exist");
 }
 
 # With the library in shared_preload_libraries the setting is real from the
