@@ -259,6 +259,14 @@ CREATE SERVER regress_srv FOREIGN DATA WRAPPER regress_fdw OPTIONS (host 'db');
 CREATE USER MAPPING FOR CURRENT_USER SERVER regress_srv OPTIONS (password 'hunter2');
 SELECT command_tag, statement FROM migrate_ddl_log()
  WHERE command_tag ~ 'SERVER|MAPPING|WRAPPER' ORDER BY seq;
+-- a session restoring a dump (pg_dump scripts turn check_function_bodies off)
+-- brings the source's log: its own DDL is not logged
+SET check_function_bodies = off;
+CREATE TABLE regress_restored (i int);
+RESET check_function_bodies;
+SELECT count(*) AS logged FROM migrate_ddl_log()
+ WHERE object_identity = 'public.regress_restored';
+DROP TABLE regress_restored;
 -- dropping another extension logs the extension, not each of its objects
 CREATE EXTENSION pg_trgm;
 DROP EXTENSION pg_trgm;
