@@ -4,6 +4,7 @@
 #   make test               install what is missing, build with warnings as
 #                           errors, install, run every suite on a throwaway cluster
 #   make demo               the same set-up, then a real migration session in psql
+#   make bench              the same set-up, then every benchmark in test/bench
 #   make installcheck       pg_regress + isolation against a server you run yourself
 
 EXTENSION = migrate
@@ -30,18 +31,21 @@ PGFILEDESC = "migrate - schema migrations inside PostgreSQL"
 DATA = sql/migrate--$(EXTVERSION).sql
 
 # pg_regress suites: sql/<topic>.sql, expected/<topic>.out
-REGRESS = register targets push downgrade stamp info security deploy merge reset offline bad_input
+REGRESS = register targets push downgrade stamp info security deploy merge reset offline bad_input ddl_log guard adopt
 # isolation suites: test/specs/<name>.spec, test/expected/<name>.out
-ISOLATION = concurrent_push guard
+ISOLATION = concurrent_push guard_concurrent
 ISOLATION_OPTS = --inputdir=test
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-.PHONY: test demo
+.PHONY: test demo bench
 test:
 	bash test/run-tests.sh
 
 demo:
 	bash test/demo.sh
+
+bench:
+	bash test/bench/run.sh

@@ -453,10 +453,13 @@ static KeptQuery log_commands = {
 	" command_tag, object_type, object_identity, schema_name, statement, revision)"
 	" SELECT $1, pg_catalog.current_setting('application_name'),"
 	" pg_catalog.pg_current_xact_id(), c.command_tag, c.object_type,"
-	" c.object_identity, c.schema_name, $2, $3"
+	" c.object_identity, c.schema_name,"
+	" CASE WHEN c.command_tag OPERATOR(pg_catalog.~) '(USER MAPPING|SERVER)$'"
+	" THEN '(not logged: the statement may hold credentials)' ELSE $2 END, $3"
 	" FROM pg_catalog.pg_event_trigger_ddl_commands() c"
 	" WHERE NOT c.in_extension"
-	" AND (c.schema_name IS NULL OR c.schema_name OPERATOR(pg_catalog.!~) '^pg_temp_')"
+	" AND c.command_tag OPERATOR(pg_catalog.<>) 'REFRESH MATERIALIZED VIEW'"
+	" AND (c.schema_name IS NULL OR c.schema_name OPERATOR(pg_catalog.!~) '^pg_temp')"
 	" RETURNING object_identity",
 	3, {NAMEOID, TEXTOID, TEXTOID}, NULL
 };
@@ -470,6 +473,7 @@ static KeptQuery log_dropped = {
 	" d.schema_name, true, $2, $3"
 	" FROM pg_catalog.pg_event_trigger_dropped_objects() d"
 	" WHERE (d.original OR d.normal) AND NOT d.is_temporary"
+	" AND ($4 OPERATOR(pg_catalog.<>) 'DROP EXTENSION' OR d.object_type OPERATOR(pg_catalog.=) 'extension')"
 	" RETURNING object_identity",
 	4, {NAMEOID, TEXTOID, TEXTOID, TEXTOID}, NULL
 };

@@ -38,10 +38,13 @@
 #include "commands/extension.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "nodes/nodes.h"
+#include "parser/parser.h"
 #include "tcop/cmdtag.h"
 #include "tcop/tcopprot.h"
 #include "tcop/utility.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
 
@@ -104,12 +107,54 @@ ddl_log_init(void)
 }
 
 /*
+ * Without the hook (the library was loaded by this very statement's
+ * trigger), find the statement in the client's query.  This is the first
+ * DDL of the session, so every statement of the query before it ran no
+ * event trigger: it is the first raw statement of its node type.  Sets
+ * *start and *len, or leaves them (the whole query) when there is none.
+ */
+static void
+match_statement(const char *query, Node *parsetree, int *start, int *len)
+{
+	List	   *raw;
+	ListCell   *lc;
+
+	if (parsetree == NULL)
+		return;
+	PG_TRY();
+	{
+		raw = raw_parser(query, RAW_PARSE_DEFAULT);
+	}
+	PG_CATCH();
+	{
+		/* the query ran, so it parses; if not, keep all of it */
+		FlushErrorState();
+		raw = NIL;
+	}
+	PG_END_TRY();
+	if (list_length(raw) <= 1)
+		return;
+	foreach(lc, raw)
+	{
+		RawStmt    *rs = lfirst_node(RawStmt, lc);
+
+		if (nodeTag(rs->stmt) == nodeTag(parsetree))
+		{
+			*start = rs->stmt_location;
+			if (rs->stmt_len > 0)
+				*len = rs->stmt_location + rs->stmt_len;
+			return;
+		}
+	}
+}
+
+/*
  * The text of the statement that fired the trigger: the hook's slice of the
- * query string, trimmed; or the client's whole query when the hook was not
- * installed yet.
+ * query string, trimmed; without the hook, the matching statement of the
+ * client's query (or all of it).
  */
 static char *
-current_statement(void)
+current_statement(Node *parsetree)
 {
 	const char *query = utility_query ? utility_query : debug_query_string;
 	int			start = 0;
@@ -124,6 +169,8 @@ current_statement(void)
 		if (utility_len > 0)
 			len = Min(start + utility_len, len);
 	}
+	else if (utility_query == NULL)
+		match_statement(query, parsetree, &start, &len);
 	while (start < len && isspace((unsigned char) query[start]))
 		start++;
 	while (len > start && (isspace((unsigned char) query[len - 1]) ||
@@ -147,6 +194,19 @@ ddl_log_active(void)
 	if (!OidIsValid(get_extension_oid("migrate", true)))
 		return false;
 	return true;
+}
+
+/*
+ * A session that restores a dump: pg_restore, or a pg_dump script, which
+ * always turns check_function_bodies off (ordinary sessions never do).  Its
+ * DDL is not logged: the dump brings the log of the source database, whose
+ * rows would collide with new ones.  The guard still applies.
+ */
+static bool
+restoring_dump(void)
+{
+	return !check_function_bodies ||
+		(application_name && strcmp(application_name, "pg_restore") == 0);
 }
 
 /*
@@ -183,15 +243,16 @@ typedef enum LogEvent
  * Returns the identities logged, or NIL after a failure.
  */
 static List *
-log_in_subxact(LogEvent event, const char *tag)
+log_in_subxact(LogEvent event, const char *tag, Node *parsetree, bool *failed)
 {
 	MemoryContext oldcontext = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
 	char	   *role = migrate_current_role();
-	char	   *statement = current_statement();
+	char	   *statement = current_statement(parsetree);
 	const char *revision = migrate_running_revision();
 	List	   *volatile identities = NIL;
 
+	*failed = false;
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oldcontext);
 	PG_TRY();
@@ -231,10 +292,11 @@ log_in_subxact(LogEvent event, const char *tag)
 
 		ereport(WARNING,
 				(errmsg("could not log the schema change: %s", edata->message),
-				 errdetail("The %s statement went on; it is missing from migrate.ddl_log.", tag),
+				 errdetail("The %s statement is missing from migrate.ddl_log.", tag),
 				 errhint("A superuser can stop the logging with SET migrate.guard = off, or ALTER EVENT TRIGGER migrate_ddl_command_end DISABLE.")));
 		FreeErrorData(edata);
 		identities = NIL;
+		*failed = true;
 	}
 	PG_END_TRY();
 
@@ -243,8 +305,11 @@ log_in_subxact(LogEvent event, const char *tag)
 
 /*
  * ddl_command_end: log what the statement created or altered; apply the
- * guard to out-of-band DDL.  Drops are logged (and guarded) by sql_drop,
- * which fires first.
+ * guard to out-of-band DDL that changed something logged.  Statements that
+ * changed nothing of the schema (a temporary table, CREATE ... IF NOT EXISTS
+ * of an existing object, a materialized view refresh) pass.  Drops are
+ * logged (and guarded) by sql_drop, which fires first.  When logging itself
+ * failed, the guard cannot tell, and refuses.
  */
 Datum
 migrate_ddl_command_end(PG_FUNCTION_ARGS)
@@ -252,6 +317,7 @@ migrate_ddl_command_end(PG_FUNCTION_ARGS)
 	EventTriggerData *trigdata;
 	const char *tag;
 	List	   *identities;
+	bool		failed;
 
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		ereport(ERROR,
@@ -263,10 +329,15 @@ migrate_ddl_command_end(PG_FUNCTION_ARGS)
 
 	trigdata = (EventTriggerData *) fcinfo->context;
 	tag = GetCommandTagName(trigdata->tag);
-	identities = log_in_subxact(LOG_COMMANDS, tag);
+	if (restoring_dump())
+	{
+		if (!migrate_in_migration() && migrate_guard == MIGRATE_GUARD_ERROR)
+			apply_guard(tag, NIL);
+		PG_RETURN_NULL();
+	}
+	identities = log_in_subxact(LOG_COMMANDS, tag, trigdata->parsetree, &failed);
 
-	if (!migrate_in_migration() &&
-		!(identities == NIL && strncmp(tag, "DROP", 4) == 0))
+	if (!migrate_in_migration() && (identities != NIL || failed))
 		apply_guard(tag, identities);
 
 	PG_RETURN_NULL();
@@ -282,6 +353,7 @@ migrate_sql_drop(PG_FUNCTION_ARGS)
 	EventTriggerData *trigdata;
 	const char *tag;
 	List	   *identities;
+	bool		failed;
 
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		ereport(ERROR,
@@ -293,9 +365,15 @@ migrate_sql_drop(PG_FUNCTION_ARGS)
 
 	trigdata = (EventTriggerData *) fcinfo->context;
 	tag = GetCommandTagName(trigdata->tag);
-	identities = log_in_subxact(LOG_DROPPED, tag);
+	if (restoring_dump())
+	{
+		if (!migrate_in_migration() && migrate_guard == MIGRATE_GUARD_ERROR)
+			apply_guard(tag, NIL);
+		PG_RETURN_NULL();
+	}
+	identities = log_in_subxact(LOG_DROPPED, tag, trigdata->parsetree, &failed);
 
-	if (!migrate_in_migration())
+	if (!migrate_in_migration() && (identities != NIL || failed))
 		apply_guard(tag, identities);
 
 	PG_RETURN_NULL();

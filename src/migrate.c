@@ -43,6 +43,21 @@ static const struct config_enum_entry guard_options[] = {
 void
 _PG_init(void)
 {
+	const char *placeholder;
+	char	   *asked = NULL;
+
+	/*
+	 * A value of migrate.guard set before the library loaded (in
+	 * postgresql.conf, ALTER DATABASE/ROLE SET, or a client's PGOPTIONS) sits
+	 * in a placeholder; defining the setting applies it with the rights of
+	 * whoever set it.  If it is refused there (a plain role asking for
+	 * "off"), the setting would fall back to its default, not to the
+	 * configured value: fail closed instead, below.
+	 */
+	placeholder = GetConfigOption("migrate.guard", true, false);
+	if (placeholder)
+		asked = pstrdup(placeholder);
+
 	DefineCustomIntVariable("migrate.max_script_size",
 							"Largest up or down script that migrate_add() accepts.",
 							NULL,
@@ -61,6 +76,14 @@ _PG_init(void)
 							 PGC_SUSET,
 							 0,
 							 NULL, NULL, NULL);
+	if (asked && pg_strcasecmp(asked, GetConfigOption("migrate.guard", false, false)) != 0)
+	{
+		SetConfigOption("migrate.guard", "error", PGC_SUSET, PGC_S_OVERRIDE);
+		ereport(WARNING,
+				(errmsg("migrate.guard is \"error\" for this session"),
+				 errdetail("The value \"%s\" asked for could not be applied.", asked),
+				 errhint("Only a superuser can change migrate.guard.")));
+	}
 
 	DefineCustomStringVariable("migrate.managed_schemas",
 							   "Schemas whose objects the schema model covers; empty means every schema that is not a system or extension schema.",

@@ -1,17 +1,18 @@
 -- test/pgtap/01_catalog.sql
 -- The shape of what CREATE EXTENSION migrate installs: the catalog tables and
--- their keys, what pg_dump carries, and the SQL functions with their
--- arguments, defaults, result columns and volatility.
+-- their keys, what pg_dump carries, the SQL functions with their
+-- arguments, defaults, result columns and volatility, and the event triggers
+-- that write the DDL log.
 BEGIN;
 CREATE EXTENSION migrate;
-SELECT plan(124);
+SELECT plan(171);
 
 SELECT has_extension('migrate');
 SELECT has_schema('migrate');
 
 -- tables and their columns, as sql/migrate--0.1.sql declares them
 SELECT has_table('migrate', t, 'table migrate.' || t || ' exists')
-  FROM unnest(ARRAY['revision', 'applied', 'history']) AS t;
+  FROM unnest(ARRAY['revision', 'applied', 'history', 'ddl_log']) AS t;
 
 SELECT columns_are('migrate', 'revision', ARRAY[
 	'id', 'parents', 'message', 'up_sql', 'down_sql', 'checksum', 'position',
@@ -22,6 +23,10 @@ SELECT columns_are('migrate', 'history', ARRAY[
 	'seq', 'revision', 'action', 'started_at', 'duration', 'session_role',
 	'acting_role', 'application_name', 'client_addr', 'backend_pid', 'xid',
 	'wal_lsn', 'checksum', 'error', 'sqlstate', 'statement', 'line']);
+SELECT columns_are('migrate', 'ddl_log', ARRAY[
+	'seq', 'logged_at', 'session_role', 'acting_role', 'application_name',
+	'backend_pid', 'xid', 'command_tag', 'object_type', 'object_identity',
+	'schema_name', 'dropped', 'statement', 'revision']);
 
 SELECT col_type_is('migrate', t, c, ty, 'migrate.' || t || '.' || c || ' is ' || ty)
   FROM (VALUES
@@ -54,13 +59,28 @@ SELECT col_type_is('migrate', t, c, ty, 'migrate.' || t || '.' || c || ' is ' ||
 	('history', 'error', 'text'),
 	('history', 'sqlstate', 'text'),
 	('history', 'statement', 'integer'),
-	('history', 'line', 'integer')) AS v(t, c, ty);
+	('history', 'line', 'integer'),
+	('ddl_log', 'seq', 'bigint'),
+	('ddl_log', 'logged_at', 'timestamp with time zone'),
+	('ddl_log', 'session_role', 'name'),
+	('ddl_log', 'acting_role', 'name'),
+	('ddl_log', 'application_name', 'text'),
+	('ddl_log', 'backend_pid', 'integer'),
+	('ddl_log', 'xid', 'xid8'),
+	('ddl_log', 'command_tag', 'text'),
+	('ddl_log', 'object_type', 'text'),
+	('ddl_log', 'object_identity', 'text'),
+	('ddl_log', 'schema_name', 'text'),
+	('ddl_log', 'dropped', 'boolean'),
+	('ddl_log', 'statement', 'text'),
+	('ddl_log', 'revision', 'text')) AS v(t, c, ty);
 
 -- keys: a revision is named by its id, applied points at a revision,
 -- history is ordered by its sequence
 SELECT col_is_pk('migrate', 'revision', 'id', 'a revision is named by its id');
 SELECT col_is_pk('migrate', 'applied', 'id', 'a revision is applied at most once');
 SELECT col_is_pk('migrate', 'history', 'seq', 'history rows are numbered');
+SELECT col_is_pk('migrate', 'ddl_log', 'seq', 'log rows are numbered');
 SELECT fk_ok('migrate', 'applied', 'id', 'migrate', 'revision', 'id');
 SELECT col_is_unique('migrate', 'revision', 'position',
 					 'registration order has no ties');
@@ -68,6 +88,12 @@ SELECT has_sequence('migrate', 'history_seq', 'history numbers come from history
 SELECT col_default_is('migrate', 'history', 'seq',
 					  $$nextval('migrate.history_seq'::regclass)$$,
 					  'history.seq is drawn from history_seq');
+SELECT has_sequence('migrate', 'ddl_log_seq', 'log numbers come from ddl_log_seq');
+SELECT col_default_is('migrate', 'ddl_log', 'seq',
+					  $$nextval('migrate.ddl_log_seq'::regclass)$$,
+					  'ddl_log.seq is drawn from ddl_log_seq');
+SELECT has_index('migrate', 'ddl_log', 'ddl_log_revision_idx', 'revision',
+				 'log rows are found by revision');
 
 -- NULL means something: an irreversible revision, a stamped one
 SELECT col_is_null('migrate', 'revision', 'down_sql',
@@ -76,14 +102,19 @@ SELECT col_is_null('migrate', 'applied', 'duration',
 				   'applied.duration may be NULL: a stamped revision');
 SELECT col_not_null('migrate', 'revision', 'up_sql', 'a revision has an up script');
 SELECT col_not_null('migrate', 'revision', 'checksum', 'a revision has a checksum');
+SELECT col_is_null('migrate', 'ddl_log', 'revision',
+				   'ddl_log.revision may be NULL: DDL outside any migration');
+SELECT col_not_null('migrate', 'ddl_log', c, 'a log row has its ' || c)
+  FROM unnest(ARRAY['logged_at', 'session_role', 'acting_role', 'command_tag',
+					'dropped']) AS c;
 
--- pg_dump carries every table and the sequence, all rows
+-- pg_dump carries every table and the sequences, all rows
 SELECT set_eq(
 	$$SELECT c::regclass::text FROM pg_extension, unnest(extconfig) AS c
 	   WHERE extname = 'migrate'$$,
 	ARRAY['migrate.revision', 'migrate.applied', 'migrate.history',
-		  'migrate.history_seq'],
-	'the three tables and history_seq are registered with pg_extension_config_dump');
+		  'migrate.history_seq', 'migrate.ddl_log', 'migrate.ddl_log_seq'],
+	'the four tables and their sequences are registered with pg_extension_config_dump');
 SELECT is(
 	(SELECT array_agg(DISTINCT w) FROM pg_extension, unnest(extcondition) AS w
 	  WHERE extname = 'migrate'),
@@ -105,7 +136,9 @@ INSERT INTO api (f, args, result, volatility) VALUES
 	('migrate_current', ARRAY[]::text[], 'setof record', 'stable'),
 	('migrate_heads', ARRAY[]::text[], 'setof record', 'stable'),
 	('migrate_show', ARRAY['text'], 'setof record', 'stable'),
-	('migrate_history', ARRAY[]::text[], 'setof record', 'stable');
+	('migrate_history', ARRAY[]::text[], 'setof record', 'stable'),
+	('migrate_ddl_log', ARRAY['timestamp with time zone', 'boolean'], 'setof record', 'stable'),
+	('migrate_adopt', ARRAY['text', 'text'], 'text', 'volatile');
 
 SELECT has_function(f, args, f || '(' || array_to_string(args, ', ') || ') exists')
   FROM api ORDER BY n;
@@ -127,7 +160,10 @@ SELECT is(pg_get_function_arguments(f::regprocedure), a, f || ' takes ' || a)
 	 'message text, heads text[] DEFAULT NULL::text[], id text DEFAULT NULL::text'),
 	('migrate_script(text, text)',
 	 $$target text DEFAULT 'heads'::text, "from" text DEFAULT NULL::text$$),
-	('migrate_show(text)', 'revision text')) AS v(f, a);
+	('migrate_show(text)', 'revision text'),
+	('migrate_ddl_log(timestamptz, boolean)',
+	 'since timestamp with time zone DEFAULT NULL::timestamp with time zone, out_of_band_only boolean DEFAULT false'),
+	('migrate_adopt(text, text)', 'message text, down text DEFAULT NULL::text')) AS v(f, a);
 
 -- migrate_deploy is a procedure: it commits
 SELECT is((SELECT prokind FROM pg_proc WHERE oid = 'migrate_deploy(text)'::regprocedure),
@@ -155,7 +191,9 @@ SELECT is(pg_get_function_result(f::regprocedure), r, f || ' returns ' || r)
 	('migrate_export()',
 	 'TABLE(revision text, filename text, content text)'),
 	('migrate_history()',
-	 'TABLE(seq bigint, revision text, action text, started_at timestamp with time zone, duration interval, session_role name, acting_role name, application_name text, client_addr inet, backend_pid integer, xid xid8, wal_lsn pg_lsn, error text, sqlstate text, statement integer, line integer)')
+	 'TABLE(seq bigint, revision text, action text, started_at timestamp with time zone, duration interval, session_role name, acting_role name, application_name text, client_addr inet, backend_pid integer, xid xid8, wal_lsn pg_lsn, error text, sqlstate text, statement integer, line integer)'),
+	('migrate_ddl_log(timestamptz, boolean)',
+	 'TABLE(seq bigint, logged_at timestamp with time zone, revision text, command_tag text, object_type text, object_identity text, schema_name text, dropped boolean, statement text, session_role name, acting_role name, application_name text, backend_pid integer, xid xid8)')
 	) AS v(f, r);
 
 -- every function says what it does
@@ -165,6 +203,36 @@ SELECT isnt(obj_description(p.oid, 'pg_proc'), NULL, p.proname || ' has a commen
  WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
    AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'migrate')
  ORDER BY p.proname;
+
+-- the event triggers: on their events, enabled, running the extension's
+-- functions, and dropped with the extension
+SELECT is((SELECT format('%s %s %s', evtevent, evtenabled, evtfoid::regproc)
+			 FROM pg_event_trigger WHERE evtname = t),
+		  e, 'event trigger ' || t || ': ' || e)
+  FROM (VALUES
+	('migrate_ddl_command_end', 'ddl_command_end O migrate._ddl_command_end'),
+	('migrate_sql_drop', 'sql_drop O migrate._sql_drop')) AS v(t, e);
+SELECT is((SELECT evttags FROM pg_event_trigger WHERE evtname = t), NULL,
+		  t || ' fires for every command tag')
+  FROM unnest(ARRAY['migrate_ddl_command_end', 'migrate_sql_drop']) AS t;
+SELECT set_eq(
+	$$SELECT e.evtname::text FROM pg_event_trigger e
+	   JOIN pg_depend d ON d.classid = 'pg_event_trigger'::regclass AND d.objid = e.oid
+	  WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+		AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'migrate')$$,
+	ARRAY['migrate_ddl_command_end', 'migrate_sql_drop'],
+	'both event triggers belong to the extension');
+SELECT is(format('%s %s', f.prorettype::regtype, l.lanname), 'event_trigger c',
+		  p::text || ' is a C event trigger function')
+  FROM unnest(ARRAY['migrate._ddl_command_end()'::regprocedure,
+					'migrate._sql_drop()'::regprocedure]) AS p
+  JOIN pg_proc f ON f.oid = p
+  JOIN pg_language l ON l.oid = f.prolang;
+
+-- migrate.guard: superuser only, log by default
+SELECT is((SELECT format('%s %s %s', boot_val, context, array_to_string(enumvals, ','))
+			 FROM pg_settings WHERE name = 'migrate.guard'),
+		  'log superuser off,log,warn,error', 'migrate.guard: log by default, superuser only');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Benchmark: what the DDL log costs out-of-band DDL.
+#
+# Creates N tables (default 1,000), one statement each,
+#   CREATE TABLE t_i (id int PRIMARY KEY, name text NOT NULL,
+#                     created timestamptz DEFAULT now())
+# sent by one psql session from a file -- the realistic out-of-band case: the
+# session never called a migrate function, so the library loads at its first
+# DDL -- once in autocommit mode and once inside one transaction, into a
+# database without the extension and into one with migrate installed and
+# migrate.guard = log.  Each run gets a fresh database and a CHECKPOINT first;
+# the two databases alternate (and swap who goes first every run).  Prints the
+# median of the runs in seconds, the ratio, and the target: at most 1.15x.
+# The ratio is the median of each run's own ratio (the two timings of a run
+# are taken back to back), which a machine whose speed drifts during the
+# benchmark disturbs less than the ratio of the medians.
+#
+# Two measures: the wall-clock time of the psql session, and the CPU time
+# (user + system) of its server backend, read from /proc at the end of the
+# session.  Creating a table is mostly creating files, so on a machine whose
+# disk is shared the wall-clock time swings from run to run and dilutes the
+# extension's cost; the backend's CPU time is steadier and shows that cost.
+#
+# Starts its own throwaway cluster (test/cluster.sh: fsync and synchronous
+# commit are off there, so commits are cheap and the ratio is, if anything,
+# pessimistic).  The extension must be installed: test/bench/run.sh builds and
+# installs it first.  Exits non-zero only when something fails; a ratio above
+# the target is reported, not an error.
+#
+#   bash test/bench/ddl_overhead.sh      BENCH_TABLES=1000 BENCH_RUNS=5
+set -euo pipefail
+export LC_ALL=C
+
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+# shellcheck source-path=SCRIPTDIR source=../cluster.sh
+source test/cluster.sh
+
+tables=${BENCH_TABLES:-1000}
+runs=${BENCH_RUNS:-5}
+target=1.15
+modes=(autocommit transaction)
+kinds=(plain migrate)
+declare -A label=(
+	[autocommit]="autocommit"
+	[transaction]="one transaction"
+	[plain]="no extension"
+	[migrate]="migrate, guard = log"
+)
+
+workdir=$(mktemp -d "${TMPDIR:-/tmp}/migrate-bench.XXXXXX")
+# shellcheck disable=SC2317  # invoked by the EXIT trap
+cleanup() {
+	cluster_stop
+	rm -rf -- "$workdir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# The two scripts: the same statements, bare or in one transaction; both end
+# by writing the CPU time of their backend, in clock ticks, to $BENCH_CPU_FILE
+for ((i = 1; i <= tables; i++)); do
+	echo "CREATE TABLE t_$i (id int PRIMARY KEY, name text NOT NULL, created timestamptz DEFAULT now());"
+done >"$workdir/statements.sql"
+cat >"$workdir/cpu.sql" <<'SQL'
+SELECT pg_backend_pid() AS bench_pid \gset
+\setenv BENCH_PID :bench_pid
+\! awk '{ print $14 + $15 }' "/proc/$BENCH_PID/stat" >"$BENCH_CPU_FILE" 2>/dev/null
+SQL
+cat "$workdir/statements.sql" "$workdir/cpu.sql" >"$workdir/autocommit.sql"
+{
+	echo "BEGIN;"
+	cat "$workdir/statements.sql"
+	echo "COMMIT;"
+	cat "$workdir/cpu.sql"
+} >"$workdir/transaction.sql"
+ticks=$(getconf CLK_TCK)
+
+sql() {
+	PGOPTIONS='-c client_min_messages=warning' psql -X -q -A -t -v ON_ERROR_STOP=1 "$@"
+}
+
+# A fresh database bench_<kind>, with the extension for "migrate"
+fresh_database() {
+	local kind=$1 db=bench_$1
+	sql -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+	if [[ $kind == migrate ]]; then
+		sql -d "$db" -c "CREATE EXTENSION migrate" \
+			-c "ALTER DATABASE $db SET migrate.guard = log"
+	fi
+	sql -d postgres -c "CHECKPOINT"
+}
+
+# Run a script in one psql session; print its wall-clock seconds and its
+# backend's CPU seconds.  Called in $(...), where set -e does not reach:
+# return psql's failure explicitly.
+time_script() {
+	local db=$1 file=$2 start end cpu
+	rm -f "$workdir/cpu"
+	start=$EPOCHREALTIME
+	BENCH_CPU_FILE=$workdir/cpu psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$file" >/dev/null ||
+		return 1
+	end=$EPOCHREALTIME
+	cpu=$(cat "$workdir/cpu" 2>/dev/null) || cpu=
+	awk -v s="$start" -v e="$end" -v c="${cpu:-0}" -v t="$ticks" \
+		'BEGIN { printf "%.3f %.3f\n", e - s, c / t }'
+}
+
+# The migrate database logged what it should: a row per table and per
+# primary-key index, none attributed to a revision
+check_logged() {
+	local got
+	got=$(sql -d bench_migrate -c \
+		"SELECT count(*) FILTER (WHERE revision IS NULL) || ' ' || count(*) FROM migrate.ddl_log")
+	if [[ $got != "$((2 * tables)) $((2 * tables))" ]]; then
+		echo "bench: expected $((2 * tables)) out-of-band rows in migrate.ddl_log, got (out of band, all): $got" >&2
+		return 1
+	fi
+}
+
+median() {
+	printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 }
+		END { if (NR % 2) printf "%.3f\n", v[(NR + 1) / 2];
+			  else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'
+}
+
+cluster_start
+echo "ddl_overhead: $tables x CREATE TABLE, one psql session from a file, $runs runs each"
+
+# times[mode.measure.kind] and ratios[mode.measure]: lists of words
+declare -A times=() ratios=() wall=() cpu=()
+for ((run = 1; run <= runs; run++)); do
+	for mode in "${modes[@]}"; do
+		order=("${kinds[@]}")
+		if ((run % 2 == 0)); then
+			order=("${kinds[1]}" "${kinds[0]}")
+		fi
+		for kind in "${order[@]}"; do
+			fresh_database "$kind"
+			result=$(time_script "bench_$kind" "$workdir/$mode.sql")
+			read -r "wall[$kind]" "cpu[$kind]" <<<"$result"
+			if [[ $kind == migrate ]]; then
+				check_logged
+			fi
+			times[$mode.wall.$kind]+="${wall[$kind]} "
+			times[$mode.cpu.$kind]+="${cpu[$kind]} "
+			echo "  run $run, ${label[$mode]}, ${label[$kind]}: ${wall[$kind]} s, backend CPU ${cpu[$kind]} s"
+		done
+		ratios[$mode.wall]+="$(ratio "${wall[migrate]}" "${wall[plain]}") "
+		ratios[$mode.cpu]+="$(ratio "${cpu[migrate]}" "${cpu[plain]}") "
+	done
+done
+
+echo
+printf '%-28s %14s %22s %7s %10s\n' "$tables tables" "${label[plain]}" "${label[migrate]}" \
+	ratio target
+above=0
+for mode in "${modes[@]}"; do
+	for measure in wall cpu; do
+		# shellcheck disable=SC2086  # the times are lists of words
+		{
+			plain=$(median ${times[$mode.$measure.plain]})
+			migrate=$(median ${times[$mode.$measure.migrate]})
+			r=$(median ${ratios[$mode.$measure]} | awk '{ printf "%.2f", $1 }')
+		}
+		verdict=$(awk -v r="$r" -v t="$target" 'BEGIN { print (r <= t ? "met" : "ABOVE") }')
+		[[ $verdict == met ]] || above=1
+		what="${label[$mode]}, wall clock"
+		[[ $measure == cpu ]] && what="${label[$mode]}, backend CPU"
+		printf '%-28s %12s s %20s s %6sx %9sx %s\n' "$what" "$plain" "$migrate" "$r" \
+			"<= $target" "$verdict"
+	done
+done
+echo "(seconds, median of $runs runs; ratio: median of the runs' ratios)"
+if ((above)); then
+	echo "ddl_overhead: a ratio is above the target of ${target}x"
+fi
