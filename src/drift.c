@@ -15,11 +15,13 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
+#include "utils/snapmgr.h"
 #include "utils/hsearch.h"
 #include "utils/timestamp.h"
 
@@ -47,8 +49,17 @@ typedef struct Drift
 void
 migrate_save_snapshot(void)
 {
-	SchemaModel *m = model_read();
+	SchemaModel *m;
 
+	/*
+	 * The deparser reads some catalogs (view rules) through SPI with the
+	 * active snapshot, which predates what the scripts just did: read the
+	 * model under a new one.
+	 */
+	CommandCounterIncrement();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	m = model_read();
+	PopActiveSnapshot();
 	catalog_save_snapshot(model_fingerprint(m), model_serialize(m));
 }
 

@@ -228,6 +228,10 @@ typedef struct SchemaModel
 	struct HTAB *relations;		/* managed relations: RelInfo by relid */
 	struct HTAB *exprs;			/* deparsed expressions, by node string */
 	struct HTAB *names;			/* role names by OID */
+	Oid			last_role;		/* the last one looked up */
+	const char *last_role_name;
+	Oid			last_relid;		/* model_relation's last answer */
+	RelInfo    *last_rel;
 } SchemaModel;
 
 extern SchemaModel *model_read(void);

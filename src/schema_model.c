@@ -32,6 +32,7 @@
 #include "postgres.h"
 
 #include "access/genam.h"
+#include "access/transam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/dependency.h"
@@ -217,7 +218,15 @@ model_is_member(SchemaModel *m, Oid classid, Oid objid)
 RelInfo *
 model_relation(SchemaModel *m, Oid relid)
 {
-	return (RelInfo *) hash_search(m->relations, &relid, HASH_FIND, NULL);
+	/* system catalogs are never managed */
+	if (relid < FirstNormalObjectId)
+		return NULL;
+	/* catalog scans meet each relation's rows together: remember the last */
+	if (OidIsValid(m->last_relid) && m->last_relid == relid)
+		return m->last_rel;
+	m->last_relid = relid;
+	m->last_rel = (RelInfo *) hash_search(m->relations, &relid, HASH_FIND, NULL);
+	return m->last_rel;
 }
 
 char *
@@ -245,11 +254,17 @@ const char *
 model_role_name(SchemaModel *m, Oid roleid)
 {
 	bool		found;
-	NameEntry  *e = hash_search(m->names, &roleid, HASH_ENTER, &found);
+	NameEntry  *e;
 
+	/* most objects have the same owner */
+	if (m->last_role == roleid && m->last_role_name)
+		return m->last_role_name;
+	e = hash_search(m->names, &roleid, HASH_ENTER, &found);
 	if (!found)
 		e->name = GetUserNameFromId(roleid, true);
-	return e->name ? e->name : "?";
+	m->last_role = roleid;
+	m->last_role_name = e->name ? e->name : "?";
+	return m->last_role_name;
 }
 
 static int
@@ -358,7 +373,7 @@ cmp_object(const void *a, const void *b)
 {
 	const ModelObject *x = (const ModelObject *) a;
 	const ModelObject *y = (const ModelObject *) b;
-	int			c = strcmp(x->kind, y->kind);
+	int			c = x->kind == y->kind ? 0 : strcmp(x->kind, y->kind);
 
 	return c ? c : strcmp(x->identity, y->identity);
 }
@@ -520,9 +535,11 @@ model_deserialize(const char *text)
 		char	   *nl = strchr(line, '\n');
 		char	   *t1;
 		char	   *t2;
+		bool		more;
 
 		if (nl == NULL)
 			nl = line + strlen(line);
+		more = *nl != '\0';
 		t1 = memchr(line, '\t', nl - line);
 		t2 = t1 ? memchr(t1 + 1, '\t', nl - t1 - 1) : NULL;
 		if (t2 == NULL)
@@ -531,7 +548,8 @@ model_deserialize(const char *text)
 					 errmsg("the saved schema snapshot is damaged")));
 		model_add(m, unescape(line, t1), unescape(t1 + 1, t2),
 				  unescape(t2 + 1, nl));
-		line = *nl ? nl + 1 : nl;
+		/* unescape() ended the definition at the newline */
+		line = more ? nl + 1 : nl;
 	}
 	return m;
 }
