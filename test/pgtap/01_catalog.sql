@@ -5,7 +5,7 @@
 -- that write the DDL log.
 BEGIN;
 CREATE EXTENSION migrate;
-SELECT plan(171);
+SELECT plan(181);
 
 SELECT has_extension('migrate');
 SELECT has_schema('migrate');
@@ -22,7 +22,7 @@ SELECT columns_are('migrate', 'applied', ARRAY[
 SELECT columns_are('migrate', 'history', ARRAY[
 	'seq', 'revision', 'action', 'started_at', 'duration', 'session_role',
 	'acting_role', 'application_name', 'client_addr', 'backend_pid', 'xid',
-	'wal_lsn', 'checksum', 'error', 'sqlstate', 'statement', 'line']);
+	'wal_lsn', 'checksum', 'error', 'sqlstate', 'statement', 'line', 'fingerprint']);
 SELECT columns_are('migrate', 'ddl_log', ARRAY[
 	'seq', 'logged_at', 'session_role', 'acting_role', 'application_name',
 	'backend_pid', 'xid', 'command_tag', 'object_type', 'object_identity',
@@ -60,6 +60,7 @@ SELECT col_type_is('migrate', t, c, ty, 'migrate.' || t || '.' || c || ' is ' ||
 	('history', 'sqlstate', 'text'),
 	('history', 'statement', 'integer'),
 	('history', 'line', 'integer'),
+	('history', 'fingerprint', 'text'),
 	('ddl_log', 'seq', 'bigint'),
 	('ddl_log', 'logged_at', 'timestamp with time zone'),
 	('ddl_log', 'session_role', 'name'),
@@ -81,6 +82,14 @@ SELECT col_is_pk('migrate', 'revision', 'id', 'a revision is named by its id');
 SELECT col_is_pk('migrate', 'applied', 'id', 'a revision is applied at most once');
 SELECT col_is_pk('migrate', 'history', 'seq', 'history rows are numbered');
 SELECT col_is_pk('migrate', 'ddl_log', 'seq', 'log rows are numbered');
+-- the expected schema: one row at most
+SELECT has_table('migrate', 'snapshot', 'table migrate.snapshot exists');
+SELECT columns_are('migrate', 'snapshot',
+				   ARRAY['singleton', 'taken_at', 'fingerprint', 'objects']);
+SELECT col_is_pk('migrate', 'snapshot', 'singleton', 'one snapshot at most');
+SELECT function_returns('migrate_drift', ARRAY[]::text[], 'setof record');
+SELECT function_returns('migrate_check', ARRAY[]::text[], 'void');
+SELECT function_returns('migrate_fingerprint', ARRAY[]::text[], 'text');
 SELECT fk_ok('migrate', 'applied', 'id', 'migrate', 'revision', 'id');
 SELECT col_is_unique('migrate', 'revision', 'position',
 					 'registration order has no ties');
@@ -113,7 +122,8 @@ SELECT set_eq(
 	$$SELECT c::regclass::text FROM pg_extension, unnest(extconfig) AS c
 	   WHERE extname = 'migrate'$$,
 	ARRAY['migrate.revision', 'migrate.applied', 'migrate.history',
-		  'migrate.history_seq', 'migrate.ddl_log', 'migrate.ddl_log_seq'],
+		  'migrate.history_seq', 'migrate.ddl_log', 'migrate.ddl_log_seq',
+		  'migrate.snapshot'],
 	'the four tables and their sequences are registered with pg_extension_config_dump');
 SELECT is(
 	(SELECT array_agg(DISTINCT w) FROM pg_extension, unnest(extcondition) AS w
@@ -191,7 +201,7 @@ SELECT is(pg_get_function_result(f::regprocedure), r, f || ' returns ' || r)
 	('migrate_export()',
 	 'TABLE(revision text, filename text, content text)'),
 	('migrate_history()',
-	 'TABLE(seq bigint, revision text, action text, started_at timestamp with time zone, duration interval, session_role name, acting_role name, application_name text, client_addr inet, backend_pid integer, xid xid8, wal_lsn pg_lsn, error text, sqlstate text, statement integer, line integer)'),
+	 'TABLE(seq bigint, revision text, action text, started_at timestamp with time zone, duration interval, session_role name, acting_role name, application_name text, client_addr inet, backend_pid integer, xid xid8, wal_lsn pg_lsn, error text, sqlstate text, statement integer, line integer, fingerprint text)'),
 	('migrate_ddl_log(timestamptz, boolean)',
 	 'TABLE(seq bigint, logged_at timestamp with time zone, revision text, command_tag text, object_type text, object_identity text, schema_name text, dropped boolean, statement text, session_role name, acting_role name, application_name text, backend_pid integer, xid xid8)')
 	) AS v(f, r);
