@@ -202,6 +202,7 @@ typedef struct ModelObject
 	const char *kind;			/* "table", "column", "index", ... */
 	char	   *identity;		/* schema-qualified, unique within kind */
 	char	   *definition;		/* normalized: equal iff the objects match */
+	int			rank;			/* of kind among the kinds, while sorting */
 } ModelObject;
 
 /* A managed relation, as model_read_relations() found it */

@@ -352,7 +352,8 @@ read_classes(RelState *st)
 
 		options = reloptions_text(rel, tup);
 		initStringInfo(&def);
-		appendStringInfo(&def, "owner %s", model_role_name(m, c->relowner));
+		appendStringInfoString(&def, "owner ");
+		appendStringInfoString(&def, model_role_name(m, c->relowner));
 		if (options)
 			appendStringInfo(&def, " with %s", options);
 
@@ -369,7 +370,8 @@ read_classes(RelState *st)
 			continue;
 		}
 
-		appendStringInfo(&def, " persistence %c", c->relpersistence);
+		appendStringInfoString(&def, " persistence ");
+		appendStringInfoChar(&def, c->relpersistence);
 		if (c->relrowsecurity)
 			appendStringInfoString(&def, " row level security");
 		if (c->relforcerowsecurity)
@@ -486,7 +488,11 @@ make_relkeys(SchemaModel *m)
 			continue;
 		initStringInfo(&buf);
 		for (int i = 0; i < ri->natts; i++)
-			appendStringInfo(&buf, "%s,", ri->attnames[i] ? ri->attnames[i] : "");
+		{
+			if (ri->attnames[i])
+				appendStringInfoString(&buf, ri->attnames[i]);
+			appendStringInfoChar(&buf, ',');
+		}
 		ri->relkey = buf.data;
 	}
 }
@@ -519,8 +525,10 @@ add_columns(RelState *st)
 			appendStringInfo(&def, " generated always as (%s) stored",
 							 model_deparse(st->m, ad->adbin, col->relid, ri->relkey));
 		else if (ad)
-			appendStringInfo(&def, " default %s",
-							 model_deparse(st->m, ad->adbin, InvalidOid, ""));
+		{
+			appendStringInfoString(&def, " default ");
+			appendStringInfoString(&def, model_deparse(st->m, ad->adbin, InvalidOid, ""));
+		}
 		if (col->identity == ATTRIBUTE_IDENTITY_ALWAYS)
 			appendStringInfoString(&def, " generated always as identity");
 		else if (col->identity == ATTRIBUTE_IDENTITY_BY_DEFAULT)
@@ -625,21 +633,26 @@ read_constraints(RelState *st)
 					d = heap_getattr(tup, Anum_pg_constraint_conkey, desc, &isnull);
 					if (!isnull)
 						append_columns(&def, st->m, con->conrelid, d);
-					appendStringInfo(&def, " REFERENCES %s", relation_name(st, con->confrelid));
+					appendStringInfoString(&def, " REFERENCES ");
+					appendStringInfoString(&def, relation_name(st, con->confrelid));
 					d = heap_getattr(tup, Anum_pg_constraint_confkey, desc, &isnull);
 					if (!isnull)
 						append_columns(&def, st->m, con->confrelid, d);
 					if (con->confmatchtype == FKCONSTR_MATCH_FULL)
 						appendStringInfoString(&def, " MATCH FULL");
-					appendStringInfo(&def, " ON UPDATE %s ON DELETE %s",
-									 fk_action(con->confupdtype), fk_action(con->confdeltype));
+					appendStringInfoString(&def, " ON UPDATE ");
+					appendStringInfoString(&def, fk_action(con->confupdtype));
+					appendStringInfoString(&def, " ON DELETE ");
+					appendStringInfoString(&def, fk_action(con->confdeltype));
 					break;
 				}
 			case CONSTRAINT_CHECK:
 				d = heap_getattr(tup, Anum_pg_constraint_conbin, desc, &isnull);
-				appendStringInfo(&def, "CHECK (%s)",
-								 isnull ? "?" : model_deparse(st->m, TextDatumGetCString(d),
-															  con->conrelid, ri->relkey));
+				appendStringInfoString(&def, "CHECK (");
+				appendStringInfoString(&def, isnull ? "?" :
+									   model_deparse(st->m, TextDatumGetCString(d),
+													 con->conrelid, ri->relkey));
+				appendStringInfoChar(&def, ')');
 				if (con->connoinherit)
 					appendStringInfoString(&def, " NO INHERIT");
 				break;

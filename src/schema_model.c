@@ -373,9 +373,53 @@ cmp_object(const void *a, const void *b)
 {
 	const ModelObject *x = (const ModelObject *) a;
 	const ModelObject *y = (const ModelObject *) b;
-	int			c = x->kind == y->kind ? 0 : strcmp(x->kind, y->kind);
 
-	return c ? c : strcmp(x->identity, y->identity);
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return strcmp(x->identity, y->identity);
+}
+
+/*
+ * Sort by kind, then identity.  The kinds are a handful of strings: rank
+ * them once, so that the sort compares kinds as integers.
+ */
+static void
+model_sort(SchemaModel *m)
+{
+	const char *kinds[64];
+	int			nkinds = 0;
+
+	for (int i = 0; i < m->n; i++)
+	{
+		int			k;
+
+		for (k = 0; k < nkinds; k++)
+			if (kinds[k] == m->objects[i].kind ||
+				strcmp(kinds[k], m->objects[i].kind) == 0)
+				break;
+		if (k == nkinds)
+		{
+			if (nkinds == lengthof(kinds))
+				elog(ERROR, "too many kinds of objects in the schema model");
+			kinds[nkinds++] = m->objects[i].kind;
+		}
+		m->objects[i].rank = k;
+	}
+	/* rank k becomes the position of kind k in strcmp order */
+	{
+		int			order[64];
+
+		for (int k = 0; k < nkinds; k++)
+		{
+			order[k] = 0;
+			for (int j = 0; j < nkinds; j++)
+				if (strcmp(kinds[j], kinds[k]) < 0)
+					order[k]++;
+		}
+		for (int i = 0; i < m->n; i++)
+			m->objects[i].rank = order[m->objects[i].rank];
+	}
+	qsort(m->objects, m->n, sizeof(ModelObject), cmp_object);
 }
 
 static SchemaModel *
@@ -425,7 +469,7 @@ model_read(void)
 
 	AtEOXact_GUC(true, nestlevel);
 
-	qsort(m->objects, m->n, sizeof(ModelObject), cmp_object);
+	model_sort(m);
 	return m;
 }
 
