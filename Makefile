@@ -36,12 +36,12 @@ REGRESS = register targets push downgrade stamp info security deploy merge reset
 ISOLATION = concurrent_push guard_concurrent
 ISOLATION_OPTS = --inputdir=test
 
-# every object depends on the shared header
-$(OBJS): src/migrate.h
-
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# every object depends on the shared header
+$(OBJS): src/migrate.h
 
 .PHONY: test demo bench
 test:
