@@ -306,9 +306,8 @@ ruleutils_text(PGFunction fn, Oid oid)
 static char *
 type_text(Oid typid, int32 typmod)
 {
-	return format_type_extended(typid, typmod,
-								FORMAT_TYPE_TYPEMOD_GIVEN |
-								FORMAT_TYPE_FORCE_QUALIFY);
+	/* search_path is pg_catalog: everything else comes out qualified */
+	return format_type_extended(typid, typmod, FORMAT_TYPE_TYPEMOD_GIVEN);
 }
 
 /*

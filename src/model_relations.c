@@ -141,9 +141,8 @@ type_text(RelState *st, Oid typid, int32 typmod)
 	key.typmod = typmod;
 	e = hash_search(st->types, &key, HASH_ENTER, &found);
 	if (!found)
-		e->text = format_type_extended(typid, typmod,
-									   FORMAT_TYPE_TYPEMOD_GIVEN |
-									   FORMAT_TYPE_FORCE_QUALIFY);
+		/* search_path is pg_catalog: everything else comes out qualified */
+		e->text = format_type_extended(typid, typmod, FORMAT_TYPE_TYPEMOD_GIVEN);
 	return e->text;
 }
 

@@ -69,7 +69,19 @@ SELECT revision, state, is_current FROM migrate_status();
 SELECT filename, length(content) AS bytes FROM migrate_export();
 
 \echo
-\echo '=== 10. History: who did what, when, from where'
+\echo '=== 10. A change made by hand: seen by the event trigger, reported as drift, adopted'
+SELECT migrate_check();
+ALTER TABLE users ADD COLUMN nickname text;
+SELECT kind, identity, change, actual, changed_by, statement FROM migrate_drift();
+SELECT migrate_check();
+SELECT command_tag, object_identity, revision IS NULL AS out_of_band, statement
+  FROM migrate_ddl_log(out_of_band_only => true);
+SELECT migrate_adopt('add nickname (hotfix)', down => 'ALTER TABLE users DROP COLUMN nickname') IS NOT NULL AS adopted;
+SELECT kind, identity, change FROM migrate_drift();
+SELECT revision ~ '^[0-9a-f]{12}$' AS generated_id, message, state, is_current FROM migrate_status() WHERE is_head;
+
+\echo
+\echo '=== 11. History: who did what, when, from where'
 SELECT seq, revision, action, acting_role, application_name,
        round(extract(epoch FROM duration) * 1000, 3) AS ms
   FROM migrate_history();
