@@ -601,6 +601,46 @@ DROP EXTENSION citext;
 :drift
 
 --
+-- 7. Storage options, display settings, revoked grants, the log's names
+--
+SET ROLE regress_drift_dba;
+-- storage options are part of a table's definition
+ALTER TABLE app.users SET (fillfactor = 70);
+SELECT kind, identity, change, expected, actual FROM migrate_drift();
+ALTER TABLE app.users RESET (fillfactor);
+:drift
+-- constants print the same whatever the session's date and interval styles
+CREATE TABLE app.dated (d date DEFAULT '2024-01-31', i interval DEFAULT '26 hours');
+SELECT count(*) FROM migrate_stamp('heads');
+SET DateStyle = 'SQL, DMY';
+SET IntervalStyle = 'sql_standard';
+:drift
+RESET DateStyle;
+RESET IntervalStyle;
+DROP TABLE app.dated;
+SELECT count(*) FROM migrate_stamp('heads');
+-- a grant revoked again leaves the default privileges: no drift
+GRANT SELECT ON app.users TO PUBLIC;
+SELECT kind, identity, change FROM migrate_drift();
+REVOKE SELECT ON app.users FROM PUBLIC;
+:drift
+-- the log names constraints, triggers and policies "name on table", and
+-- comments under their object: each drift row finds its own statement
+-- (a renamed constraint's old name was logged nowhere: the newest DDL on
+-- its table stands in)
+COMMENT ON TABLE app.users IS 'someone';
+ALTER TABLE app.users RENAME CONSTRAINT users_pkey TO users_key;
+SELECT kind, identity, change, changed_by IS NOT NULL AS known, statement
+  FROM migrate_drift();
+ALTER TABLE app.users RENAME CONSTRAINT users_key TO users_pkey;
+COMMENT ON TABLE app.users IS 'people';
+:drift
+RESET ROLE;
+-- the list of managed schemas is checked when set
+SET migrate.managed_schemas = 'public,,app';
+\echo :LAST_ERROR_SQLSTATE
+
+--
 -- Clean up
 --
 SET client_min_messages = warning;

@@ -137,25 +137,51 @@ current_drift(void)
 }
 
 /*
- * The object whose DDL log rows explain a drift: the object itself, or the
- * table a column, constraint, trigger or policy belongs to.
+ * The identities under which the DDL log may know a drifted object, most
+ * precise first: the log writes constraints, triggers and policies as
+ * "name on table", comments and privileges under the object they are on,
+ * and a column's change under its table.
  */
-static char *
-owning_identity(Drift *d)
+static List *
+log_identities(Drift *d)
 {
+	List	   *result = NIL;
+	const char *id = d->identity;
 	const char *sp;
+	static const char *const prefixes[] = {
+		"materialized view ", "composite type ", "table ", "view ", "sequence ",
+		"column ", "constraint ", "index ", "function ", "procedure ",
+		"aggregate ", "enum ", "domain ", "range ", "schema ", "trigger ",
+		"policy ", NULL
+	};
 
-	if (strcmp(d->kind, "column") == 0)
+	if (strcmp(d->kind, "comment") == 0 || strcmp(d->kind, "privileges") == 0)
 	{
-		const char *dot = strrchr(d->identity, '.');
+		for (int i = 0; prefixes[i]; i++)
+			if (strncmp(id, prefixes[i], strlen(prefixes[i])) == 0)
+			{
+				Drift		inner = *d;
 
-		return dot ? pnstrdup(d->identity, dot - d->identity) : pstrdup(d->identity);
+				inner.kind = pnstrdup(prefixes[i], strlen(prefixes[i]) - 1);
+				inner.identity = id + strlen(prefixes[i]);
+				return log_identities(&inner);
+			}
+		return list_make1(pstrdup(id));
 	}
-	if ((sp = strchr(d->identity, ' ')) != NULL &&
-		(strcmp(d->kind, "constraint") == 0 || strcmp(d->kind, "trigger") == 0 ||
-		 strcmp(d->kind, "policy") == 0))
-		return pnstrdup(d->identity, sp - d->identity);
-	return pstrdup(d->identity);
+	if ((strcmp(d->kind, "constraint") == 0 || strcmp(d->kind, "trigger") == 0 ||
+		 strcmp(d->kind, "policy") == 0) && (sp = strchr(id, ' ')) != NULL)
+	{
+		char	   *table = pnstrdup(id, sp - id);
+
+		result = lappend(result, psprintf("%s on %s", sp + 1, table));
+		/* ALTER TABLE ... ENABLE TRIGGER, ADD CONSTRAINT log the table */
+		result = lappend(result, table);
+		return result;
+	}
+	result = lappend(result, pstrdup(id));
+	if (strcmp(d->kind, "column") == 0 && (sp = strrchr(id, '.')) != NULL)
+		result = lappend(result, pnstrdup(id, sp - id));
+	return result;
 }
 
 /*
@@ -182,6 +208,7 @@ migrate_drift(PG_FUNCTION_ARGS)
 		bool		nulls[8] = {0};
 		DdlLogEntry *entry;
 		char		key[DDL_LOG_KEYLEN];
+		ListCell   *lk;
 
 		values[0] = CStringGetTextDatum(d->kind);
 		values[1] = CStringGetTextDatum(d->identity);
@@ -191,12 +218,12 @@ migrate_drift(PG_FUNCTION_ARGS)
 		values[4] = d->actual ? CStringGetTextDatum(d->actual) : (Datum) 0;
 		nulls[4] = d->actual == NULL;
 
-		strlcpy(key, d->identity, sizeof(key));
-		entry = hash_search(log, key, HASH_FIND, NULL);
-		if (entry == NULL)
+		entry = NULL;
+		foreach(lk, log_identities(d))
 		{
-			strlcpy(key, owning_identity(d), sizeof(key));
-			entry = hash_search(log, key, HASH_FIND, NULL);
+			strlcpy(key, lfirst(lk), sizeof(key));
+			if ((entry = hash_search(log, key, HASH_FIND, NULL)) != NULL)
+				break;
 		}
 		if (entry)
 		{

@@ -15,6 +15,7 @@
 
 #include "fmgr.h"
 #include "utils/guc.h"
+#include "utils/varlena.h"
 
 #include "migrate.h"
 
@@ -27,6 +28,21 @@ int			migrate_max_script_size = 1024;
 
 /* migrate.managed_schemas: the schemas drift watches; empty for all */
 char	   *migrate_managed_schemas = NULL;
+
+/* migrate.managed_schemas must be a list of identifiers */
+static bool
+check_managed_schemas(char **newval, void **extra, GucSource source)
+{
+	char	   *raw = pstrdup(*newval);
+	List	   *names;
+	bool		ok = SplitIdentifierString(raw, ',', &names);
+
+	list_free(names);
+	pfree(raw);
+	if (!ok)
+		GUC_check_errdetail("List syntax is invalid: give schema names separated by commas.");
+	return ok;
+}
 
 static const struct config_enum_entry guard_options[] = {
 	{"off", MIGRATE_GUARD_OFF, false},
@@ -92,7 +108,7 @@ _PG_init(void)
 							   "",
 							   PGC_SUSET,
 							   GUC_LIST_INPUT,
-							   NULL, NULL, NULL);
+							   check_managed_schemas, NULL, NULL);
 
 	MarkGUCPrefixReserved("migrate");
 

@@ -19,6 +19,7 @@
 
 #include "datatype/timestamp.h"
 #include "fmgr.h"
+#include "nodes/parsenodes.h"
 #include "nodes/pg_list.h"
 
 struct ReturnSetInfo;
@@ -246,7 +247,7 @@ extern char *model_deparse(SchemaModel *m, const char *nodestring,
 extern char *model_qualified(Oid nspid, const char *name);
 extern RelInfo *model_relation(SchemaModel *m, Oid relid);
 extern const char *model_role_name(SchemaModel *m, Oid roleid);
-extern char *model_acl(Datum acl);
+extern char *model_acl(Datum acl, ObjectType objtype, Oid owner);
 extern char *model_fingerprint(SchemaModel *m);
 extern char *model_serialize(SchemaModel *m);
 extern SchemaModel *model_deserialize(const char *text);

@@ -277,12 +277,13 @@ add_owned(OthersState *st, Oid classid, Oid objid, const char *kind,
 
 /* The ACL column of a catalog tuple as model_acl() text, or NULL */
 static char *
-tuple_acl(HeapTuple tup, Relation rel, AttrNumber attnum)
+tuple_acl(HeapTuple tup, Relation rel, AttrNumber attnum, ObjectType objtype,
+		  Oid owner)
 {
 	bool		isnull;
 	Datum		acl = heap_getattr(tup, attnum, RelationGetDescr(rel), &isnull);
 
-	return isnull ? NULL : model_acl(acl);
+	return isnull ? NULL : model_acl(acl, objtype, owner);
 }
 
 /* A text or pg_node_tree column of a catalog tuple, or NULL */
@@ -363,7 +364,7 @@ schema_row(OthersState *st, Relation rel, HeapTuple tup)
 		return;
 	add_owned(st, NamespaceRelationId, ns->oid, "schema",
 			  pstrdup(quote_identifier(NameStr(ns->nspname))), "",
-			  ns->nspowner, tuple_acl(tup, rel, Anum_pg_namespace_nspacl));
+			  ns->nspowner, tuple_acl(tup, rel, Anum_pg_namespace_nspacl, OBJECT_SCHEMA, ns->nspowner));
 }
 
 /* "schema.name(type, type)": a routine by its input argument types */
@@ -491,7 +492,7 @@ routine_row(OthersState *st, Relation rel, HeapTuple tup)
 	}
 	add_owned(st, ProcedureRelationId, proc->oid, kind,
 			  routine_identity(proc), definition, proc->proowner,
-			  tuple_acl(tup, rel, Anum_pg_proc_proacl));
+			  tuple_acl(tup, rel, Anum_pg_proc_proacl, OBJECT_FUNCTION, proc->proowner));
 }
 
 /* "ENUM ('a', 'b')": the labels in their sort order */
@@ -711,7 +712,7 @@ type_row(OthersState *st, Relation rel, HeapTuple tup)
 	t->collation = typ->typcollation;
 	t->notnull = typ->typnotnull;
 	t->defaultbin = tuple_text(tup, rel, Anum_pg_type_typdefaultbin);
-	t->acl = tuple_acl(tup, rel, Anum_pg_type_typacl);
+	t->acl = tuple_acl(tup, rel, Anum_pg_type_typacl, OBJECT_TYPE, typ->typowner);
 	st->types = lappend(st->types, t);
 	if (t->typtype == TYPTYPE_DOMAIN)
 		((DomainEntry *) hash_search(st->domains, &t->oid, HASH_ENTER,

@@ -264,7 +264,7 @@ reloptions_text(Relation classrel, HeapTuple tup)
 
 	if (isnull)
 		return NULL;
-	return TextDatumGetCString(DirectFunctionCall1(array_out, d));
+	return OidOutputFunctionCall(F_ARRAY_OUT, d);
 }
 
 /* pg_inherits: each child's parents, in inhseqno order */
@@ -345,9 +345,15 @@ read_classes(RelState *st)
 		/* privileges of every kind of relation */
 		acl = heap_getattr(tup, Anum_pg_class_relacl, RelationGetDescr(rel), &isnull);
 		if (!isnull)
-			model_add(m, "privileges",
-					  psprintf("%s %s", relation_kind(c->relkind), ri->qualname),
-					  model_acl(acl));
+		{
+			char	   *text = model_acl(acl, c->relkind == RELKIND_SEQUENCE ?
+										 OBJECT_SEQUENCE : OBJECT_TABLE, c->relowner);
+
+			if (text)
+				model_add(m, "privileges",
+						  psprintf("%s %s", relation_kind(c->relkind), ri->qualname),
+						  text);
+		}
 
 		options = reloptions_text(rel, tup);
 		initStringInfo(&def);
@@ -464,7 +470,7 @@ read_attributes(RelState *st)
 		col->identity = a->attidentity;
 		col->generated = a->attgenerated;
 		acl = heap_getattr(tup, Anum_pg_attribute_attacl, RelationGetDescr(rel), &isnull);
-		col->acl = isnull ? NULL : model_acl(acl);
+		col->acl = isnull ? NULL : model_acl(acl, OBJECT_COLUMN, InvalidOid);
 		st->columns = lappend(st->columns, col);
 	}
 	systable_endscan(scan);

@@ -273,16 +273,12 @@ cmp_cstring(const void *a, const void *b)
 	return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
-/*
- * An ACL as text with its items sorted: the same grants in another order
- * are the same privileges.  NULL for a NULL ACL (the default privileges).
- */
-char *
-model_acl(Datum acl)
+/* An ACL's items as text, sorted: the same grants in another order match */
+static char *
+acl_text(Acl *acl)
 {
-	ArrayType  *arr = DatumGetArrayTypeP(acl);
-	AclItem    *items = ACL_DAT(arr);
-	int			n = ACL_NUM(arr);
+	AclItem    *items = ACL_DAT(acl);
+	int			n = ACL_NUM(acl);
 	char	  **texts = palloc(sizeof(char *) * Max(n, 1));
 	StringInfoData buf;
 
@@ -292,8 +288,28 @@ model_acl(Datum acl)
 	qsort(texts, n, sizeof(char *), cmp_cstring);
 	initStringInfo(&buf);
 	for (int i = 0; i < n; i++)
-		appendStringInfo(&buf, "%s%s", i ? " " : "", texts[i]);
+	{
+		if (i)
+			appendStringInfoChar(&buf, ' ');
+		appendStringInfoString(&buf, texts[i]);
+	}
 	return buf.data;
+}
+
+/*
+ * An ACL as canonical text, or NULL when it grants just what an object of
+ * its type and owner has by default (a NULL ACL, or one a REVOKE brought
+ * back to the default): "no privileges of its own".
+ */
+char *
+model_acl(Datum acl, ObjectType objtype, Oid owner)
+{
+	char	   *text = acl_text(DatumGetAclP(acl));
+	char	   *dflt = acl_text(acldefault(objtype, owner));
+
+	if (strcmp(text, dflt) == 0)
+		return NULL;
+	return text;
 }
 
 /* The node string with every ":location N" removed: the cache key */
@@ -456,9 +472,22 @@ model_read(void)
 						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	m->names = make_oid_hash("migrate role names", sizeof(NameEntry));
 
-	/* every name outside pg_catalog comes out qualified */
+	/*
+	 * Every name outside pg_catalog comes out qualified, and constants
+	 * (dates, intervals, floats in defaults and bounds) print the same
+	 * whatever the session's display settings, as pg_dump does.
+	 */
 	nestlevel = NewGUCNestLevel();
 	(void) set_config_option("search_path", "pg_catalog",
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("datestyle", "ISO",
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("intervalstyle", "postgres",
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("extra_float_digits", "3",
 							 PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
 
