@@ -246,17 +246,19 @@ migrate_drift(PG_FUNCTION_ARGS)
 Datum
 migrate_check(PG_FUNCTION_ARGS)
 {
+	MemoryContext caller = CurrentMemoryContext;
 	List	   *drift;
 	StringInfoData buf;
 	ListCell   *lc;
 	int			shown = 0;
+	int			count;
+	char	   *detail;
 
 	SPI_connect();
 	drift = current_drift();
-	SPI_finish();
-	if (drift == NIL)
-		PG_RETURN_VOID();
+	count = list_length(drift);
 
+	/* the list lives in SPI's memory: write the detail out before leaving */
 	initStringInfo(&buf);
 	foreach(lc, drift)
 	{
@@ -264,18 +266,23 @@ migrate_check(PG_FUNCTION_ARGS)
 
 		if (shown++ == 20)
 		{
-			appendStringInfo(&buf, "\n... and %d more.", list_length(drift) - 20);
+			appendStringInfo(&buf, "\n... and %d more.", count - 20);
 			break;
 		}
 		appendStringInfo(&buf, "%s%s %s: %s", buf.len ? "\n" : "", d->kind,
 						 d->identity, d->change);
 	}
+	detail = MemoryContextStrdup(caller, buf.data);
+	SPI_finish();
+
+	if (count == 0)
+		PG_RETURN_VOID();
 	ereport(ERROR,
 			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 			 errmsg_plural("the schema has drifted from its migrations: %d difference",
 						   "the schema has drifted from its migrations: %d differences",
-						   list_length(drift), list_length(drift)),
-			 errdetail("%s", buf.data),
+						   count, count),
+			 errdetail("%s", detail),
 			 errhint("migrate_drift() shows each difference and who made it. Make a change a migration with migrate_adopt(), or revert it.")));
 	PG_RETURN_VOID();
 }
