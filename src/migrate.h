@@ -234,6 +234,7 @@ typedef struct SchemaModel
 	const char *last_role_name;
 	Oid			last_relid;		/* model_relation's last answer */
 	RelInfo    *last_rel;
+	MemoryContext scratch;		/* reset after each deparse */
 } SchemaModel;
 
 extern SchemaModel *model_read(void);

@@ -341,14 +341,26 @@ char *
 model_deparse(SchemaModel *m, const char *nodestring, Oid relid,
 			  const char *relkey)
 {
-	char	   *key = psprintf("%s\n%s", relkey, strip_locations(nodestring));
-	uint32		h = DatumGetUInt32(hash_any((const unsigned char *) key, strlen(key)));
+	MemoryContext oldcxt;
+	char	   *key;
+	uint32		h;
 	bool		found;
-	ExprEntry  *e = hash_search(m->exprs, &h, HASH_ENTER, &found);
+	ExprEntry  *e;
 	ListCell   *lk;
 	ListCell   *lv;
 	char	   *result;
 
+	/* the key and the deparser's own garbage go in a scratch context */
+	if (m->scratch == NULL)
+		m->scratch = AllocSetContextCreate(CurrentMemoryContext,
+										   "migrate deparse scratch",
+										   ALLOCSET_DEFAULT_SIZES);
+	oldcxt = MemoryContextSwitchTo(m->scratch);
+	key = psprintf("%s\n%s", relkey, strip_locations(nodestring));
+	h = DatumGetUInt32(hash_any((const unsigned char *) key, strlen(key)));
+	MemoryContextSwitchTo(oldcxt);
+
+	e = hash_search(m->exprs, &h, HASH_ENTER, &found);
 	if (!found)
 	{
 		e->keys = NIL;
@@ -358,15 +370,20 @@ model_deparse(SchemaModel *m, const char *nodestring, Oid relid,
 	{
 		if (strcmp(lfirst(lk), key) == 0)
 		{
-			pfree(key);
+			MemoryContextReset(m->scratch);
 			return lfirst(lv);
 		}
 	}
+
+	oldcxt = MemoryContextSwitchTo(m->scratch);
 	result = TextDatumGetCString(DirectFunctionCall2(pg_get_expr,
 													 CStringGetTextDatum(nodestring),
 													 ObjectIdGetDatum(relid)));
-	e->keys = lappend(e->keys, key);
+	MemoryContextSwitchTo(oldcxt);
+	result = pstrdup(result);
+	e->keys = lappend(e->keys, pstrdup(key));
 	e->values = lappend(e->values, result);
+	MemoryContextReset(m->scratch);
 	return result;
 }
 
