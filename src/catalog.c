@@ -100,8 +100,56 @@ catalog_leave(CatalogAccess *a)
 }
 
 /*
- * Run one catalog query as the extension owner; fails on anything but the
- * expected SPI result code.
+ * Plans of the catalog queries, prepared once per backend and kept: a push
+ * of 1,000 revisions runs each bookkeeping query 1,000 times.  Every query
+ * is a string literal of this file, so its address names it.
+ */
+typedef struct KeptPlan
+{
+	const char *sql;			/* hash key: the literal's address */
+	SPIPlanPtr	plan;
+} KeptPlan;
+
+static HTAB *kept_plans = NULL;
+
+static SPIPlanPtr
+kept_plan(const char *sql, int nargs, Oid *types)
+{
+	KeptPlan   *e;
+	bool		found;
+
+	if (kept_plans == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(const char *);
+		ctl.entrysize = sizeof(KeptPlan);
+		ctl.hcxt = TopMemoryContext;
+		kept_plans = hash_create("migrate kept plans", 32, &ctl,
+								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	e = hash_search(kept_plans, &sql, HASH_ENTER, &found);
+	if (!found)
+		e->plan = NULL;
+	if (e->plan == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare(sql, nargs, types);
+
+		if (plan == NULL)
+			elog(ERROR, "could not prepare catalog query: %s",
+				 SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "could not keep catalog query");
+		e->plan = plan;
+	}
+	return e->plan;
+}
+
+/*
+ * Run one catalog query as the extension owner, through its kept plan;
+ * fails on anything but the expected SPI result code.  The plan is made
+ * and used under the pinned search_path, so nothing a user created can be
+ * bound into it.
  */
 static void
 catalog_exec(const char *sql, int nargs, Oid *types, Datum *values,
@@ -111,7 +159,7 @@ catalog_exec(const char *sql, int nargs, Oid *types, Datum *values,
 	int			rc;
 
 	catalog_enter(&a);
-	rc = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);
+	rc = SPI_execute_plan(kept_plan(sql, nargs, types), values, nulls, false, 0);
 	catalog_leave(&a);
 	if (rc != expected)
 		elog(ERROR, "catalog query failed: %s", SPI_result_code_string(rc));
@@ -440,15 +488,7 @@ catalog_select_into(const char *sql, int nargs, Oid *argtypes,
  * ----------------------------------------------------------------
  */
 
-typedef struct KeptQuery
-{
-	const char *sql;
-	int			nargs;
-	Oid			types[4];
-	SPIPlanPtr	plan;
-} KeptQuery;
-
-static KeptQuery log_commands = {
+static const char *const log_commands_sql =
 	"INSERT INTO migrate.ddl_log (acting_role, application_name, xid,"
 	" command_tag, object_type, object_identity, schema_name, statement, revision)"
 	" SELECT $1, pg_catalog.current_setting('application_name'),"
@@ -460,11 +500,9 @@ static KeptQuery log_commands = {
 	" WHERE NOT c.in_extension"
 	" AND c.command_tag OPERATOR(pg_catalog.<>) 'REFRESH MATERIALIZED VIEW'"
 	" AND (c.schema_name IS NULL OR c.schema_name OPERATOR(pg_catalog.!~) '^pg_temp')"
-	" RETURNING object_identity",
-	3, {NAMEOID, TEXTOID, TEXTOID}, NULL
-};
+	" RETURNING object_identity";
 
-static KeptQuery log_dropped = {
+static const char *const log_dropped_sql =
 	"INSERT INTO migrate.ddl_log (acting_role, application_name, xid,"
 	" command_tag, object_type, object_identity, schema_name, dropped,"
 	" statement, revision)"
@@ -474,35 +512,7 @@ static KeptQuery log_dropped = {
 	" FROM pg_catalog.pg_event_trigger_dropped_objects() d"
 	" WHERE (d.original OR d.normal) AND NOT d.is_temporary"
 	" AND ($4 OPERATOR(pg_catalog.<>) 'DROP EXTENSION' OR d.object_type OPERATOR(pg_catalog.=) 'extension')"
-	" RETURNING object_identity",
-	4, {NAMEOID, TEXTOID, TEXTOID, TEXTOID}, NULL
-};
-
-/* Run a kept query as the extension owner; returns the rows it returned */
-static uint64
-catalog_exec_kept(KeptQuery *q, Datum *values, const char *nulls, int expected)
-{
-	CatalogAccess a;
-	int			rc;
-
-	catalog_enter(&a);
-	if (q->plan == NULL)
-	{
-		SPIPlanPtr	plan = SPI_prepare(q->sql, q->nargs, q->types);
-
-		if (plan == NULL)
-			elog(ERROR, "could not prepare catalog query: %s",
-				 SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "could not keep catalog query");
-		q->plan = plan;
-	}
-	rc = SPI_execute_plan(q->plan, values, nulls, false, 0);
-	catalog_leave(&a);
-	if (rc != expected)
-		elog(ERROR, "catalog query failed: %s", SPI_result_code_string(rc));
-	return SPI_processed;
-}
+	" RETURNING object_identity";
 
 /* The object identities a logging query returned, as a List of strings */
 static List *
@@ -528,6 +538,7 @@ List *
 catalog_log_ddl_commands(const char *role, const char *statement,
 						 const char *revision)
 {
+	Oid			types[3] = {NAMEOID, TEXTOID, TEXTOID};
 	Datum		values[3];
 	char		nulls[3] = {' ', ' ', ' '};
 
@@ -536,7 +547,7 @@ catalog_log_ddl_commands(const char *role, const char *statement,
 	nulls[1] = statement ? ' ' : 'n';
 	values[2] = revision ? CStringGetTextDatum(revision) : (Datum) 0;
 	nulls[2] = revision ? ' ' : 'n';
-	catalog_exec_kept(&log_commands, values, nulls, SPI_OK_INSERT_RETURNING);
+	catalog_exec(log_commands_sql, 3, types, values, nulls, SPI_OK_INSERT_RETURNING);
 	return returned_identities();
 }
 
@@ -549,6 +560,7 @@ List *
 catalog_log_dropped(const char *role, const char *statement,
 					const char *revision, const char *tag)
 {
+	Oid			types[4] = {NAMEOID, TEXTOID, TEXTOID, TEXTOID};
 	Datum		values[4];
 	char		nulls[4] = {' ', ' ', ' ', ' '};
 
@@ -558,7 +570,7 @@ catalog_log_dropped(const char *role, const char *statement,
 	values[2] = revision ? CStringGetTextDatum(revision) : (Datum) 0;
 	nulls[2] = revision ? ' ' : 'n';
 	values[3] = CStringGetTextDatum(tag);
-	catalog_exec_kept(&log_dropped, values, nulls, SPI_OK_INSERT_RETURNING);
+	catalog_exec(log_dropped_sql, 4, types, values, nulls, SPI_OK_INSERT_RETURNING);
 	return returned_identities();
 }
 
