@@ -380,7 +380,7 @@ routine_identity(Form_pg_proc proc)
 		appendStringInfo(&buf, "%s%s", i ? ", " : "",
 						 format_type_be(proc->proargtypes.values[i]));
 	appendStringInfoChar(&buf, ')');
-	return buf.data;
+	return model_string(&buf);
 }
 
 /* ", KEY = routine" when the routine is set */
@@ -460,7 +460,7 @@ aggregate_definition(Form_pg_proc proc)
 		appendStringInfoString(&buf, ", PARALLEL = RESTRICTED");
 	appendStringInfoChar(&buf, ')');
 	ReleaseSysCache(tup);
-	return buf.data;
+	return model_string(&buf);
 }
 
 /*
@@ -523,7 +523,7 @@ enum_definition(Oid typid)
 	appendStringInfoChar(&buf, ')');
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
-	return buf.data;
+	return model_string(&buf);
 }
 
 /* "(a integer, b pg_catalog.text COLLATE c)": attributes in order */
@@ -560,7 +560,7 @@ composite_definition(Oid typrelid)
 	appendStringInfoChar(&buf, ')');
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
-	return buf.data;
+	return model_string(&buf);
 }
 
 /*
@@ -628,7 +628,7 @@ range_definition(OthersState *st, Oid typid)
 	note_type_functions(st, typid);
 	note_type_functions(st, rng->rngmultitypid);
 	ReleaseSysCache(tup);
-	return buf.data;
+	return model_string(&buf);
 }
 
 /* Order of domain constraints: by name */
@@ -671,7 +671,7 @@ domain_definition(OthersState *st, TypeItem *t)
 		remember(st, ConstraintRelationId, c->oid, "constraint",
 				 psprintf("%s %s", t->identity, quote_identifier(c->name)));
 	}
-	return buf.data;
+	return model_string(&buf);
 }
 
 /*
@@ -861,7 +861,7 @@ policy_roles(SchemaModel *m, Datum roles)
 	initStringInfo(&buf);
 	for (int i = 0; i < n; i++)
 		appendStringInfo(&buf, "%s%s", i ? ", " : "", names[i]);
-	return buf.data;
+	return model_string(&buf);
 }
 
 /*
@@ -900,7 +900,7 @@ policy_row(OthersState *st, Relation rel, HeapTuple tup)
 	identity = psprintf("%s %s", ri->qualname,
 						quote_identifier(NameStr(pol->polname)));
 	remember(st, PolicyRelationId, pol->oid, "policy", identity);
-	model_add(st->m, "policy", identity, def.data);
+	model_add(st->m, "policy", identity, model_string(&def));
 }
 
 /*

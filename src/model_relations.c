@@ -365,13 +365,13 @@ read_classes(RelState *st)
 		if (c->relkind == RELKIND_VIEW || c->relkind == RELKIND_MATVIEW)
 		{
 			st->views = lappend(st->views, ri);
-			st->views = lappend(st->views, def.data);
+			st->views = lappend(st->views, model_string(&def));
 			continue;
 		}
 		if (c->relkind == RELKIND_SEQUENCE)
 		{
 			/* read_sequences adds the rest; relkey holds the owner part */
-			ri->relkey = def.data;
+			ri->relkey = model_string(&def);
 			continue;
 		}
 
@@ -396,7 +396,7 @@ read_classes(RelState *st)
 																		 ObjectIdGetDatum(c->oid))));
 		}
 		st->tables = lappend(st->tables, ri);
-		st->tables = lappend(st->tables, def.data);
+		st->tables = lappend(st->tables, model_string(&def));
 	}
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
@@ -498,7 +498,7 @@ make_relkeys(SchemaModel *m)
 				appendStringInfoString(&buf, ri->attnames[i]);
 			appendStringInfoChar(&buf, ',');
 		}
-		ri->relkey = buf.data;
+		ri->relkey = model_string(&buf);
 	}
 }
 
@@ -549,7 +549,7 @@ add_columns(RelState *st)
 			identity[ql] = '.';
 			memcpy(identity + ql + 1, name, nl + 1);
 		}
-		model_add(st->m, "column", identity, def.data);
+		model_add(st->m, "column", identity, model_string(&def));
 		if (col->acl)
 			model_add(st->m, "privileges", psprintf("column %s", identity), col->acl);
 	}
@@ -675,7 +675,7 @@ read_constraints(RelState *st)
 
 		model_add(st->m, "constraint",
 				  psprintf("%s %s", ri->qualname, quote_identifier(NameStr(con->conname))),
-				  def.data);
+				  model_string(&def));
 	}
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
@@ -780,7 +780,7 @@ plain_index_def(RelState *st, Form_pg_index ix, HeapTuple tup, Relation rel,
 	}
 	if (ix->indnullsnotdistinct)
 		appendStringInfoString(&buf, " NULLS NOT DISTINCT");
-	return buf.data;
+	return model_string(&buf);
 }
 
 /*
@@ -879,7 +879,7 @@ read_sequences(RelState *st)
 		owner = sequence_owner_column(st, seq->seqrelid, &identity);
 		if (owner)
 			appendStringInfo(&def, " %s %s", identity ? "identity of" : "owned by", owner);
-		model_add(st->m, "sequence", ri->qualname, def.data);
+		model_add(st->m, "sequence", ri->qualname, model_string(&def));
 	}
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);

@@ -387,6 +387,20 @@ model_deparse(SchemaModel *m, const char *nodestring, Oid relid,
 	return result;
 }
 
+/*
+ * A StringInfo's text in a string of its own size, the buffer given back:
+ * a model holds 100,000 definitions, and each buffer starts at 1 kB.
+ */
+char *
+model_string(StringInfo buf)
+{
+	char	   *result = pnstrdup(buf->data, buf->len);
+
+	pfree(buf->data);
+	buf->data = NULL;
+	return result;
+}
+
 void
 model_add(SchemaModel *m, const char *kind, char *identity, char *definition)
 {
