@@ -21,6 +21,8 @@
 #include "postgres.h"
 
 #include "access/genam.h"
+#include "access/heapam.h"
+#include "access/tableam.h"
 #include "access/transam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
@@ -301,12 +303,12 @@ read_classes(RelState *st)
 {
 	SchemaModel *m = st->m;
 	Relation	rel = table_open(RelationRelationId, AccessShareLock);
-	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	TableScanDesc scan = table_beginscan_catalog(rel, 0, NULL);
 	HeapTuple	tup;
 
 	m->relations = make_hash("migrate relations", sizeof(Oid), sizeof(RelInfo));
 	st->indexrels = make_hash("migrate indexes", sizeof(Oid), sizeof(IndexRel));
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
 	{
 		Form_pg_class c = (Form_pg_class) GETSTRUCT(tup);
 		RelInfo    *ri;
@@ -398,7 +400,7 @@ read_classes(RelState *st)
 		st->tables = lappend(st->tables, ri);
 		st->tables = lappend(st->tables, model_string(&def));
 	}
-	systable_endscan(scan);
+	table_endscan(scan);
 	table_close(rel, AccessShareLock);
 }
 
@@ -407,11 +409,11 @@ static void
 read_attrdefs(RelState *st)
 {
 	Relation	rel = table_open(AttrDefaultRelationId, AccessShareLock);
-	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	TableScanDesc scan = table_beginscan_catalog(rel, 0, NULL);
 	HeapTuple	tup;
 
 	st->attrdefs = make_hash("migrate attrdefs", sizeof(AttrDefKey), sizeof(AttrDefEntry));
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
 	{
 		Form_pg_attrdef ad = (Form_pg_attrdef) GETSTRUCT(tup);
 		AttrDefKey	key;
@@ -430,7 +432,7 @@ read_attrdefs(RelState *st)
 		e = hash_search(st->attrdefs, &key, HASH_ENTER, NULL);
 		e->adbin = TextDatumGetCString(bin);
 	}
-	systable_endscan(scan);
+	table_endscan(scan);
 	table_close(rel, AccessShareLock);
 }
 
@@ -439,10 +441,10 @@ static void
 read_attributes(RelState *st)
 {
 	Relation	rel = table_open(AttributeRelationId, AccessShareLock);
-	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	TableScanDesc scan = table_beginscan_catalog(rel, 0, NULL);
 	HeapTuple	tup;
 
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
 	{
 		Form_pg_attribute a = (Form_pg_attribute) GETSTRUCT(tup);
 		RelInfo    *ri;
@@ -473,7 +475,7 @@ read_attributes(RelState *st)
 		col->acl = isnull ? NULL : model_acl(acl, OBJECT_COLUMN, InvalidOid);
 		st->columns = lappend(st->columns, col);
 	}
-	systable_endscan(scan);
+	table_endscan(scan);
 	table_close(rel, AccessShareLock);
 }
 
@@ -600,11 +602,11 @@ read_constraints(RelState *st)
 {
 	Relation	rel = table_open(ConstraintRelationId, AccessShareLock);
 	TupleDesc	desc = RelationGetDescr(rel);
-	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	TableScanDesc scan = table_beginscan_catalog(rel, 0, NULL);
 	HeapTuple	tup;
 
 	st->conindexes = make_hash("migrate constraint indexes", sizeof(Oid), sizeof(Oid));
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
 	{
 		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
 		RelInfo    *ri;
@@ -677,7 +679,7 @@ read_constraints(RelState *st)
 				  psprintf("%s %s", ri->qualname, quote_identifier(NameStr(con->conname))),
 				  model_string(&def));
 	}
-	systable_endscan(scan);
+	table_endscan(scan);
 	table_close(rel, AccessShareLock);
 }
 
@@ -790,11 +792,11 @@ static void
 read_indexes(RelState *st)
 {
 	Relation	rel = table_open(IndexRelationId, AccessShareLock);
-	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	TableScanDesc scan = table_beginscan_catalog(rel, 0, NULL);
 	HeapTuple	tup;
 
 	st->opclasses = make_hash("migrate opclasses", sizeof(Oid), sizeof(OidText));
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
 	{
 		Form_pg_index ix = (Form_pg_index) GETSTRUCT(tup);
 		RelInfo    *ri = model_relation(st->m, ix->indrelid);
@@ -816,7 +818,7 @@ read_indexes(RelState *st)
 			def = psprintf("%s (invalid)", def);
 		model_add(st->m, "index", name, def);
 	}
-	systable_endscan(scan);
+	table_endscan(scan);
 	table_close(rel, AccessShareLock);
 }
 
@@ -857,10 +859,10 @@ static void
 read_sequences(RelState *st)
 {
 	Relation	rel = table_open(SequenceRelationId, AccessShareLock);
-	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	TableScanDesc scan = table_beginscan_catalog(rel, 0, NULL);
 	HeapTuple	tup;
 
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
 	{
 		Form_pg_sequence seq = (Form_pg_sequence) GETSTRUCT(tup);
 		RelInfo    *ri = model_relation(st->m, seq->seqrelid);
@@ -881,7 +883,7 @@ read_sequences(RelState *st)
 			appendStringInfo(&def, " %s %s", identity ? "identity of" : "owned by", owner);
 		model_add(st->m, "sequence", ri->qualname, model_string(&def));
 	}
-	systable_endscan(scan);
+	table_endscan(scan);
 	table_close(rel, AccessShareLock);
 }
 
