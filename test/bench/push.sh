@@ -55,8 +55,9 @@
 # Starts its own throwaway cluster (test/cluster.sh: fsync and synchronous
 # commit are off there).  The extension must be installed: test/bench/run.sh
 # builds and installs it first.  Exits non-zero only when something fails; a
-# target not met is reported, not an error.  About 5 minutes on 2 cores with
-# Sqitch, most of it Sqitch and the registrations of S revisions.
+# target not met is reported, not an error.  About 3.5 minutes on 2 cores
+# (plus the package installation the first time), most of it the
+# registrations of S revisions and Sqitch.
 #
 #   bash test/bench/push.sh [N [S]]     BENCH_PUSH_RUNS=3 BENCH_PUSH_INSTALL=1
 set -euo pipefail
