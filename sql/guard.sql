@@ -147,6 +147,16 @@ CREATE TABLE g_unlogged2 (i int);
 \set VERBOSITY default
 SELECT to_regclass('regress_guard.g_unlogged2') AS g_unlogged2;
 SET migrate.guard = log;
+-- inside a migration the log row is part of the revision's record, like its
+-- history row: a failure to write it fails the revision, and the push
+SELECT migrate_add('logged or nothing', 'CREATE TABLE regress_guard.g_pushed (i int)',
+				   id => 'g_log', revises => '{}') IS NOT NULL AS registered;
+\set VERBOSITY terse
+SELECT count(*) FROM migrate_push('g_log');
+\echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY default
+SELECT to_regclass('regress_guard.g_pushed') AS g_pushed,
+	   (SELECT state FROM migrate_status() WHERE revision = 'g_log') AS state;
 ALTER TABLE migrate.ddl_log DROP CONSTRAINT regress_no_rows;
 :logged
 :mark_now

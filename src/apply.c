@@ -397,6 +397,7 @@ run_plan(FunctionCallInfo fcinfo, bool upgrade)
 	RevGraph   *g;
 	List	   *plan;
 	ListCell   *lc;
+	MemoryContext stepcxt;
 
 	InitMaterializedSRF(fcinfo, 0);
 	migrate_check_can_change();
@@ -408,12 +409,18 @@ run_plan(FunctionCallInfo fcinfo, bool upgrade)
 	if (!upgrade)
 		migrate_check_reversible(g, plan);
 
+	/* each revision's scripts, rows and parse trees go when it is done */
+	stepcxt = AllocSetContextCreate(CurrentMemoryContext, "migrate revision",
+									ALLOCSET_DEFAULT_SIZES);
 	foreach(lc, plan)
 	{
 		RevNode    *node = &g->nodes[lfirst_int(lc)];
+		MemoryContext oldcxt = MemoryContextSwitchTo(stepcxt);
 		Interval   *duration = apply_one(node, upgrade, role);
 
 		put_row(rsinfo, node, IntervalPGetDatum(duration));
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextReset(stepcxt);
 	}
 	if (plan != NIL)
 		migrate_save_snapshot();

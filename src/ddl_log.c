@@ -253,6 +253,32 @@ log_in_subxact(LogEvent event, const char *tag, Node *parsetree, bool *failed)
 	List	   *volatile identities = NIL;
 
 	*failed = false;
+
+	/*
+	 * Inside a migration the log rows are part of the revision's record,
+	 * like its history row: they are written in the revision's own
+	 * subtransaction, and a failure fails the revision.  (A subtransaction
+	 * per statement costs more the more the transaction has created: a push
+	 * of 1,000 tables would pay it 1,000 times.)
+	 */
+	if (migrate_in_migration())
+	{
+		List	   *result;
+		List	   *copy = NIL;
+		ListCell   *lc;
+
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "could not connect to SPI");
+		result = event == LOG_COMMANDS ?
+			catalog_log_ddl_commands(role, statement, revision) :
+			catalog_log_dropped(role, statement, revision, tag);
+		MemoryContextSwitchTo(oldcontext);
+		foreach(lc, result)
+			copy = lappend(copy, pstrdup(lfirst(lc)));
+		SPI_finish();
+		return copy;
+	}
+
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oldcontext);
 	PG_TRY();

@@ -263,7 +263,7 @@ typedef List *(*parents_chooser) (RevGraph *g, const char *id, RevisionRow *old,
 
 static char *
 store_revision(RevisionRow *row, const char *id, parents_chooser choose,
-			   void *arg)
+			   void *arg, bool explicit_given, List *explicit_parents)
 {
 	MemoryContext caller = CurrentMemoryContext;
 	RevisionRow *old;
@@ -274,9 +274,50 @@ store_revision(RevisionRow *row, const char *id, parents_chooser choose,
 	migrate_check_can_change();
 	SPI_connect();
 	catalog_lock();
-	g = catalog_load_graph();
-
 	old = id ? catalog_get_revision(id) : NULL;
+
+	/*
+	 * Files replayed in order name their id and parents: the common cases
+	 * need no graph, which would make registering n revisions quadratic.  An
+	 * unchanged revision is a no-op; a new one with at most one parent
+	 * cannot close a cycle or name a redundant parent.
+	 */
+	if (id && explicit_given)
+	{
+		if (old != NULL && strcmp(old->checksum, row->checksum) == 0 &&
+			strcmp(old->message, row->message) == 0 &&
+			same_parents(old->parents, explicit_parents))
+		{
+			result = MemoryContextStrdup(caller, id);
+			SPI_finish();
+			return result;
+		}
+		if (old == NULL && list_length(explicit_parents) <= 1)
+		{
+			if (explicit_parents != NIL)
+			{
+				const char *parent = linitial(explicit_parents);
+
+				if (strcmp(parent, id) == 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("revision \"%s\" cannot revise itself", id)));
+				if (catalog_get_revision(parent) == NULL)
+					ereport(ERROR,
+							(errcode(ERRCODE_UNDEFINED_OBJECT),
+							 errmsg("parent revision \"%s\" does not exist", parent),
+							 errhint("Register the parent first. Parents are named by their full id.")));
+			}
+			row->id = pstrdup(id);
+			row->parents = explicit_parents;
+			catalog_insert_revision(row);
+			result = MemoryContextStrdup(caller, id);
+			SPI_finish();
+			return result;
+		}
+	}
+
+	g = catalog_load_graph();
 	row->id = id ? pstrdup(id) : generate_id(g);
 	row->parents = choose(g, row->id, old, arg);
 
@@ -386,7 +427,8 @@ migrate_add(PG_FUNCTION_ARGS)
 				 errdetail("Every revision already runs in its own subtransaction.")));
 	row.checksum = script_checksum(row.up_sql, row.down_sql);
 
-	PG_RETURN_TEXT_P(cstring_to_text(store_revision(&row, id, add_parents, &args)));
+	PG_RETURN_TEXT_P(cstring_to_text(store_revision(&row, id, add_parents, &args,
+												   args.revises_given, args.revises)));
 }
 
 /*
@@ -479,7 +521,7 @@ migrate_merge(PG_FUNCTION_ARGS)
 	row.down_sql = row.up_sql;
 	row.checksum = script_checksum(row.up_sql, row.down_sql);
 
-	PG_RETURN_TEXT_P(cstring_to_text(store_revision(&row, id, merge_parents, &args)));
+	PG_RETURN_TEXT_P(cstring_to_text(store_revision(&row, id, merge_parents, &args, false, NIL)));
 }
 
 /*

@@ -29,11 +29,9 @@
 #
 #   bash test/bench/ddl_overhead.sh      BENCH_TABLES=1000 BENCH_RUNS=5
 set -euo pipefail
-export LC_ALL=C
 
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-# shellcheck source-path=SCRIPTDIR source=../cluster.sh
-source test/cluster.sh
+# shellcheck source-path=SCRIPTDIR source=lib.bash
+source "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
 
 tables=${BENCH_TABLES:-1000}
 runs=${BENCH_RUNS:-5}
@@ -47,16 +45,7 @@ declare -A label=(
 	[migrate]="migrate, guard = log"
 )
 
-workdir=$(mktemp -d "${TMPDIR:-/tmp}/migrate-bench.XXXXXX")
-# shellcheck disable=SC2317  # invoked by the EXIT trap
-cleanup() {
-	cluster_stop
-	rm -rf -- "$workdir"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+bench_start
 
 # The two scripts: the same statements, bare or in one transaction; both end
 # by writing the CPU time of their backend, in clock ticks, to $BENCH_CPU_FILE
@@ -76,10 +65,6 @@ cat "$workdir/statements.sql" "$workdir/cpu.sql" >"$workdir/autocommit.sql"
 	cat "$workdir/cpu.sql"
 } >"$workdir/transaction.sql"
 ticks=$(getconf CLK_TCK)
-
-sql() {
-	PGOPTIONS='-c client_min_messages=warning' psql -X -q -A -t -v ON_ERROR_STOP=1 "$@"
-}
 
 # A fresh database bench_<kind>, with the extension for "migrate"
 fresh_database() {
@@ -119,17 +104,6 @@ check_logged() {
 	fi
 }
 
-median() {
-	printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 }
-		END { if (NR % 2) printf "%.3f\n", v[(NR + 1) / 2];
-			  else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-ratio() {
-	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'
-}
-
-cluster_start
 echo "ddl_overhead: $tables x CREATE TABLE, one psql session from a file, $runs runs each"
 
 # times[mode.measure.kind] and ratios[mode.measure]: lists of words
@@ -168,7 +142,7 @@ for mode in "${modes[@]}"; do
 			migrate=$(median ${times[$mode.$measure.migrate]})
 			r=$(median ${ratios[$mode.$measure]} | awk '{ printf "%.2f", $1 }')
 		}
-		verdict=$(awk -v r="$r" -v t="$target" 'BEGIN { print (r <= t ? "met" : "ABOVE") }')
+		verdict=$(at_most "$r" "$target")
 		[[ $verdict == met ]] || above=1
 		what="${label[$mode]}, wall clock"
 		[[ $measure == cpu ]] && what="${label[$mode]}, backend CPU"

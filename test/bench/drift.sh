@@ -33,11 +33,9 @@
 #
 #   bash test/bench/drift.sh [N]       BENCH_DRIFT_RUNS=3
 set -euo pipefail
-export LC_ALL=C
 
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-# shellcheck source-path=SCRIPTDIR source=../cluster.sh
-source test/cluster.sh
+# shellcheck source-path=SCRIPTDIR source=lib.bash
+source "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
 
 tables=${1:-10000}
 runs=${BENCH_DRIFT_RUNS:-3}
@@ -48,20 +46,7 @@ if ! [[ $tables =~ ^[1-9][0-9]*$ && $runs =~ ^[1-9][0-9]*$ ]]; then
 	exit 2
 fi
 
-workdir=$(mktemp -d "${TMPDIR:-/tmp}/migrate-bench.XXXXXX")
-# shellcheck disable=SC2317  # invoked by the EXIT trap
-cleanup() {
-	cluster_stop
-	rm -rf -- "$workdir"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
-
-sql() {
-	PGOPTIONS='-c client_min_messages=warning' psql -X -q -A -t -v ON_ERROR_STOP=1 "$@"
-}
+bench_start
 
 # The session of one drift run: VmHWM, the cold call, the warm call, VmHWM;
 # psql prints the counts, the "Time:" lines of \timing and the VmHWM lines
@@ -106,21 +91,6 @@ drift_session() {
 		 }' <<<"$out"
 }
 
-median() {
-	printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 }
-		END { if (NR % 2) printf "%.3f\n", v[(NR + 1) / 2];
-			  else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-ratio() {
-	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'
-}
-
-megabytes() {
-	awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'
-}
-
-cluster_start
 echo "drift: $tables tables, $runs runs each"
 
 start=$EPOCHREALTIME
@@ -186,7 +156,7 @@ for measure in cold warm; do
 		s=$(median "${warm[@]}")
 	fi
 	r=$(ratio "$s" "$dump_s")
-	verdict=$(awk -v r="$r" -v t="$target" 'BEGIN { print (r <= t ? "met" : "ABOVE") }')
+	verdict=$(at_most "$r" "$target")
 	[[ $verdict == met ]] || above=1
 	printf '%-34s %9s %16s %9s %s\n' "$what" "$s" "$r" "<= $target" "$verdict"
 done
