@@ -242,6 +242,28 @@ typedef enum LogEvent
  * Write the log rows in a subtransaction; a failure becomes a WARNING.
  * Returns the identities logged, or NIL after a failure.
  */
+/* Write the log rows; returns the identities logged, in the caller's memory */
+static List *
+write_log_rows(LogEvent event, const char *tag, const char *role,
+			   const char *statement, const char *revision)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	List	   *result;
+	List	   *copy = NIL;
+	ListCell   *lc;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "could not connect to SPI");
+	result = event == LOG_COMMANDS ?
+		catalog_log_ddl_commands(role, statement, revision) :
+		catalog_log_dropped(role, statement, revision, tag);
+	MemoryContextSwitchTo(caller);
+	foreach(lc, result)
+		copy = lappend(copy, pstrdup(lfirst(lc)));
+	SPI_finish();
+	return copy;
+}
+
 static List *
 log_in_subxact(LogEvent event, const char *tag, Node *parsetree, bool *failed)
 {
@@ -262,45 +284,13 @@ log_in_subxact(LogEvent event, const char *tag, Node *parsetree, bool *failed)
 	 * of 1,000 tables would pay it 1,000 times.)
 	 */
 	if (migrate_in_migration())
-	{
-		List	   *result;
-		List	   *copy = NIL;
-		ListCell   *lc;
-
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "could not connect to SPI");
-		result = event == LOG_COMMANDS ?
-			catalog_log_ddl_commands(role, statement, revision) :
-			catalog_log_dropped(role, statement, revision, tag);
-		MemoryContextSwitchTo(oldcontext);
-		foreach(lc, result)
-			copy = lappend(copy, pstrdup(lfirst(lc)));
-		SPI_finish();
-		return copy;
-	}
+		return write_log_rows(event, tag, role, statement, revision);
 
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oldcontext);
 	PG_TRY();
 	{
-		List	   *result;
-
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "could not connect to SPI");
-		result = event == LOG_COMMANDS ?
-			catalog_log_ddl_commands(role, statement, revision) :
-			catalog_log_dropped(role, statement, revision, tag);
-		MemoryContextSwitchTo(oldcontext);
-		{
-			ListCell   *lc;
-			List	   *copy = NIL;
-
-			foreach(lc, result)
-				copy = lappend(copy, pstrdup(lfirst(lc)));
-			identities = copy;
-		}
-		SPI_finish();
-
+		identities = write_log_rows(event, tag, role, statement, revision);
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcontext);
 		CurrentResourceOwner = oldowner;
@@ -330,15 +320,14 @@ log_in_subxact(LogEvent event, const char *tag, Node *parsetree, bool *failed)
 }
 
 /*
- * ddl_command_end: log what the statement created or altered; apply the
- * guard to out-of-band DDL that changed something logged.  Statements that
- * changed nothing of the schema (a temporary table, CREATE ... IF NOT EXISTS
- * of an existing object, a materialized view refresh) pass.  Drops are
- * logged (and guarded) by sql_drop, which fires first.  When logging itself
+ * What both triggers do: log what the event reports, then apply the guard
+ * to out-of-band DDL that changed something logged.  Statements that changed
+ * nothing of the schema (a temporary table, CREATE ... IF NOT EXISTS of an
+ * existing object, a materialized view refresh) pass.  When logging itself
  * failed, the guard cannot tell, and refuses.
  */
-Datum
-migrate_ddl_command_end(PG_FUNCTION_ARGS)
+static Datum
+handle_event(FunctionCallInfo fcinfo, LogEvent event, const char *name)
 {
 	EventTriggerData *trigdata;
 	const char *tag;
@@ -348,8 +337,7 @@ migrate_ddl_command_end(PG_FUNCTION_ARGS)
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("function \"%s\" was not called by an event trigger",
-						"migrate._ddl_command_end")));
+				 errmsg("function \"%s\" was not called by an event trigger", name)));
 	if (!ddl_log_active())
 		PG_RETURN_NULL();
 
@@ -361,7 +349,7 @@ migrate_ddl_command_end(PG_FUNCTION_ARGS)
 			apply_guard(tag, NIL);
 		PG_RETURN_NULL();
 	}
-	identities = log_in_subxact(LOG_COMMANDS, tag, trigdata->parsetree, &failed);
+	identities = log_in_subxact(event, tag, trigdata->parsetree, &failed);
 
 	if (!migrate_in_migration() && (identities != NIL || failed))
 		apply_guard(tag, identities);
@@ -370,37 +358,20 @@ migrate_ddl_command_end(PG_FUNCTION_ARGS)
 }
 
 /*
- * sql_drop: log every object dropped by name or by CASCADE, with its
- * identity; apply the guard to out-of-band drops.
+ * ddl_command_end: what the statement created or altered.  Drops are logged
+ * (and guarded) by sql_drop, which fires first.
+ */
+Datum
+migrate_ddl_command_end(PG_FUNCTION_ARGS)
+{
+	return handle_event(fcinfo, LOG_COMMANDS, "migrate._ddl_command_end");
+}
+
+/*
+ * sql_drop: every object dropped by name or by CASCADE, with its identity.
  */
 Datum
 migrate_sql_drop(PG_FUNCTION_ARGS)
 {
-	EventTriggerData *trigdata;
-	const char *tag;
-	List	   *identities;
-	bool		failed;
-
-	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("function \"%s\" was not called by an event trigger",
-						"migrate._sql_drop")));
-	if (!ddl_log_active())
-		PG_RETURN_NULL();
-
-	trigdata = (EventTriggerData *) fcinfo->context;
-	tag = GetCommandTagName(trigdata->tag);
-	if (restoring_dump())
-	{
-		if (!migrate_in_migration() && migrate_guard == MIGRATE_GUARD_ERROR)
-			apply_guard(tag, NIL);
-		PG_RETURN_NULL();
-	}
-	identities = log_in_subxact(LOG_DROPPED, tag, trigdata->parsetree, &failed);
-
-	if (!migrate_in_migration() && (identities != NIL || failed))
-		apply_guard(tag, identities);
-
-	PG_RETURN_NULL();
+	return handle_event(fcinfo, LOG_DROPPED, "migrate._sql_drop");
 }
