@@ -235,6 +235,9 @@ typedef struct SchemaModel
 	Oid			last_relid;		/* model_relation's last answer */
 	RelInfo    *last_rel;
 	MemoryContext scratch;		/* reset after each deparse */
+	uint8	   *relbits;		/* managed relids, from relbits_min on */
+	Oid			relbits_min;
+	Oid			relbits_span;
 } SchemaModel;
 
 extern SchemaModel *model_read(void);
@@ -248,6 +251,7 @@ extern char *model_deparse(SchemaModel *m, const char *nodestring,
 extern char *model_qualified(Oid nspid, const char *name);
 extern char *model_string(struct StringInfoData *buf);
 extern RelInfo *model_relation(SchemaModel *m, Oid relid);
+extern void model_index_relations(SchemaModel *m);
 extern const char *model_role_name(SchemaModel *m, Oid roleid);
 extern char *model_acl(Datum acl, ObjectType objtype, Oid owner);
 extern char *model_fingerprint(SchemaModel *m);

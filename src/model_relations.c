@@ -455,7 +455,7 @@ read_attributes(RelState *st)
 		if (a->attnum < 1 || a->attisdropped)
 			continue;
 		ri = model_relation(st->m, a->attrelid);
-		if (ri == NULL || a->attnum > ri->natts)
+		if (ri == NULL || a->attnum > ri->natts || ri->relkind == RELKIND_SEQUENCE)
 			continue;
 		ri->attnames[a->attnum - 1] = pstrdup(NameStr(a->attname));
 		if (ri->relkind != RELKIND_RELATION && ri->relkind != RELKIND_PARTITIONED_TABLE &&
@@ -919,6 +919,7 @@ model_read_relations(SchemaModel *m)
 	st.others = make_hash("migrate other relations", sizeof(Oid), sizeof(OidText));
 
 	read_classes(&st);
+	model_index_relations(m);
 	read_inherits(&st);
 	read_attrdefs(&st);
 	read_attributes(&st);

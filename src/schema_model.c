@@ -225,8 +225,47 @@ model_relation(SchemaModel *m, Oid relid)
 	if (OidIsValid(m->last_relid) && m->last_relid == relid)
 		return m->last_rel;
 	m->last_relid = relid;
-	m->last_rel = (RelInfo *) hash_search(m->relations, &relid, HASH_FIND, NULL);
+	/* most relations the scans meet (toast tables, indexes) are not managed */
+	if (m->relbits != NULL &&
+		(relid < m->relbits_min || relid - m->relbits_min >= m->relbits_span ||
+		 !(m->relbits[(relid - m->relbits_min) / 8] & (1 << ((relid - m->relbits_min) % 8)))))
+		m->last_rel = NULL;
+	else
+		m->last_rel = (RelInfo *) hash_search(m->relations, &relid, HASH_FIND, NULL);
 	return m->last_rel;
+}
+
+/*
+ * Once every managed relation is known: a bitmap of their OIDs, so that
+ * model_relation() turns the others away without a hash lookup.  Kept only
+ * while the OIDs span at most 64 million (an 8 MB bitmap).
+ */
+void
+model_index_relations(SchemaModel *m)
+{
+	HASH_SEQ_STATUS seq;
+	RelInfo    *ri;
+	Oid			min = InvalidOid;
+	Oid			max = InvalidOid;
+
+	hash_seq_init(&seq, m->relations);
+	while ((ri = hash_seq_search(&seq)) != NULL)
+	{
+		if (!OidIsValid(min) || ri->relid < min)
+			min = ri->relid;
+		if (ri->relid > max)
+			max = ri->relid;
+	}
+	m->relbits = NULL;
+	m->last_relid = InvalidOid;
+	if (!OidIsValid(min) || max - min >= 64 * 1024 * 1024)
+		return;
+	m->relbits_min = min;
+	m->relbits_span = max - min + 1;
+	m->relbits = palloc0(m->relbits_span / 8 + 1);
+	hash_seq_init(&seq, m->relations);
+	while ((ri = hash_seq_search(&seq)) != NULL)
+		m->relbits[(ri->relid - min) / 8] |= 1 << ((ri->relid - min) % 8);
 }
 
 char *
