@@ -65,18 +65,6 @@ typedef struct ColumnInfo
 	char	   *acl;
 } ColumnInfo;
 
-typedef struct AttrDefKey
-{
-	Oid			relid;
-	int16		attnum;
-} AttrDefKey;
-
-typedef struct AttrDefEntry
-{
-	AttrDefKey	key;
-	char	   *adbin;
-} AttrDefEntry;
-
 typedef struct TypeKey
 {
 	Oid			typid;
@@ -87,6 +75,7 @@ typedef struct TypeEntry
 {
 	TypeKey		key;
 	char	   *text;
+	Oid			collation;		/* the type's own */
 } TypeEntry;
 
 typedef struct OidText
@@ -109,7 +98,7 @@ typedef struct RelState
 {
 	SchemaModel *m;
 	HTAB	   *types;			/* TypeEntry */
-	HTAB	   *attrdefs;		/* AttrDefEntry */
+	TypeEntry  *recent_types[64];	/* a direct-mapped cache in front */
 	HTAB	   *conindexes;		/* OIDs of indexes that implement constraints */
 	HTAB	   *inherits;		/* OidText: child -> its parents */
 	HTAB	   *others;			/* OidText: qualified names of other relations */
@@ -132,20 +121,34 @@ make_hash(const char *name, Size keysize, Size entrysize)
 }
 
 /* A type as SQL writes it, with its modifier, qualified unless built in */
-static const char *
-type_text(RelState *st, Oid typid, int32 typmod)
+static TypeEntry *
+type_entry(RelState *st, Oid typid, int32 typmod)
 {
+	int			slot = (typid * 31 + (uint32) typmod) % lengthof(st->recent_types);
+	TypeEntry  *e = st->recent_types[slot];
 	TypeKey		key;
 	bool		found;
-	TypeEntry  *e;
 
+	if (e && e->key.typid == typid && e->key.typmod == typmod)
+		return e;
+	memset(&key, 0, sizeof(key));
 	key.typid = typid;
 	key.typmod = typmod;
 	e = hash_search(st->types, &key, HASH_ENTER, &found);
 	if (!found)
+	{
 		/* search_path is pg_catalog: everything else comes out qualified */
 		e->text = format_type_extended(typid, typmod, FORMAT_TYPE_TYPEMOD_GIVEN);
-	return e->text;
+		e->collation = get_typcollation(typid);
+	}
+	st->recent_types[slot] = e;
+	return e;
+}
+
+static const char *
+type_text(RelState *st, Oid typid, int32 typmod)
+{
+	return type_entry(st, typid, typmod)->text;
 }
 
 /* A collation's qualified name */
@@ -342,6 +345,7 @@ read_classes(RelState *st)
 		ri->qualname = model_qualified(c->relnamespace, NameStr(c->relname));
 		ri->natts = c->relnatts;
 		ri->attnames = palloc0(sizeof(char *) * Max(c->relnatts, 1));
+		ri->adbins = NULL;
 		ri->relkey = "";
 
 		/* privileges of every kind of relation */
@@ -404,7 +408,7 @@ read_classes(RelState *st)
 	table_close(rel, AccessShareLock);
 }
 
-/* pg_attrdef: defaults and generation expressions, by (relid, attnum) */
+/* pg_attrdef: defaults and generation expressions, into each RelInfo */
 static void
 read_attrdefs(RelState *st)
 {
@@ -412,25 +416,21 @@ read_attrdefs(RelState *st)
 	TableScanDesc scan = table_beginscan_catalog(rel, 0, NULL);
 	HeapTuple	tup;
 
-	st->attrdefs = make_hash("migrate attrdefs", sizeof(AttrDefKey), sizeof(AttrDefEntry));
 	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
 	{
 		Form_pg_attrdef ad = (Form_pg_attrdef) GETSTRUCT(tup);
-		AttrDefKey	key;
-		AttrDefEntry *e;
+		RelInfo    *ri = model_relation(st->m, ad->adrelid);
 		bool		isnull;
 		Datum		bin;
 
-		if (model_relation(st->m, ad->adrelid) == NULL)
+		if (ri == NULL || ad->adnum < 1 || ad->adnum > ri->natts)
 			continue;
 		bin = heap_getattr(tup, Anum_pg_attrdef_adbin, RelationGetDescr(rel), &isnull);
 		if (isnull)
 			continue;
-		memset(&key, 0, sizeof(key));
-		key.relid = ad->adrelid;
-		key.attnum = ad->adnum;
-		e = hash_search(st->attrdefs, &key, HASH_ENTER, NULL);
-		e->adbin = TextDatumGetCString(bin);
+		if (ri->adbins == NULL)
+			ri->adbins = palloc0(sizeof(char *) * ri->natts);
+		ri->adbins[ad->adnum - 1] = TextDatumGetCString(bin);
 	}
 	table_endscan(scan);
 	table_close(rel, AccessShareLock);
@@ -514,27 +514,23 @@ add_columns(RelState *st)
 		ColumnInfo *col = lfirst(lc);
 		RelInfo    *ri = model_relation(st->m, col->relid);
 		StringInfoData def;
-		AttrDefKey	key;
-		AttrDefEntry *ad;
+		TypeEntry  *type = type_entry(st, col->typid, col->typmod);
+		const char *adbin = ri->adbins ? ri->adbins[col->attnum - 1] : NULL;
 		char	   *identity;
 
 		initStringInfo(&def);
-		appendStringInfoString(&def, type_text(st, col->typid, col->typmod));
-		if (OidIsValid(col->collation) && col->collation != get_typcollation(col->typid))
+		appendStringInfoString(&def, type->text);
+		if (OidIsValid(col->collation) && col->collation != type->collation)
 			appendStringInfo(&def, " collate %s", collation_text(col->collation));
 		if (col->notnull)
 			appendStringInfoString(&def, " not null");
-		memset(&key, 0, sizeof(key));
-		key.relid = col->relid;
-		key.attnum = col->attnum;
-		ad = hash_search(st->attrdefs, &key, HASH_FIND, NULL);
-		if (ad && col->generated == ATTRIBUTE_GENERATED_STORED)
+		if (adbin && col->generated == ATTRIBUTE_GENERATED_STORED)
 			appendStringInfo(&def, " generated always as (%s) stored",
-							 model_deparse(st->m, ad->adbin, col->relid, ri->relkey));
-		else if (ad)
+							 model_deparse(st->m, adbin, col->relid, ri->relkey));
+		else if (adbin)
 		{
 			appendStringInfoString(&def, " default ");
-			appendStringInfoString(&def, model_deparse(st->m, ad->adbin, InvalidOid, ""));
+			appendStringInfoString(&def, model_deparse(st->m, adbin, InvalidOid, ""));
 		}
 		if (col->identity == ATTRIBUTE_IDENTITY_ALWAYS)
 			appendStringInfoString(&def, " generated always as identity");
@@ -916,6 +912,7 @@ model_read_relations(SchemaModel *m)
 	memset(&st, 0, sizeof(st));
 	st.m = m;
 	st.types = make_hash("migrate types", sizeof(TypeKey), sizeof(TypeEntry));
+	memset(st.recent_types, 0, sizeof(st.recent_types));
 	st.others = make_hash("migrate other relations", sizeof(Oid), sizeof(OidText));
 
 	read_classes(&st);
