@@ -241,6 +241,7 @@ typedef struct SchemaModel
 	Oid			relbits_span;
 } SchemaModel;
 
+extern struct HTAB *model_hash(const char *name, Size keysize, Size entrysize);
 extern SchemaModel *model_read(void);
 extern SchemaModel *model_read_empty(void);
 extern void model_add(SchemaModel *m, const char *kind, char *identity,

@@ -212,18 +212,6 @@ char_word(const CharWord *words, char c)
 	return words->word;
 }
 
-/* The same hash table for every map of this file */
-static HTAB *
-others_hash(const char *name, Size keysize, Size entrysize)
-{
-	HASHCTL		ctl;
-
-	ctl.keysize = keysize;
-	ctl.entrysize = entrysize;
-	ctl.hcxt = CurrentMemoryContext;
-	return hash_create(name, 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-}
-
 /* Record the label "<kind> <identity>" comments on an object will use */
 static char *
 remember(OthersState *st, Oid classid, Oid objid, const char *kind,
@@ -747,7 +735,7 @@ read_types(OthersState *st)
 {
 	ListCell   *lc;
 
-	st->domains = others_hash("migrate domains", sizeof(Oid),
+	st->domains = model_hash("migrate domains", sizeof(Oid),
 							  sizeof(DomainEntry));
 	scan_catalog(st, TypeRelationId, type_row);
 	if (hash_get_num_entries(st->domains) > 0)
@@ -819,7 +807,7 @@ read_triggers(OthersState *st)
 	HASH_SEQ_STATUS seq;
 	TriggerItem *t;
 
-	st->triggers = others_hash("migrate triggers", sizeof(Oid),
+	st->triggers = model_hash("migrate triggers", sizeof(Oid),
 							   sizeof(TriggerItem));
 	scan_catalog(st, TriggerRelationId, trigger_row);
 	hash_seq_init(&seq, st->triggers);
@@ -1001,11 +989,11 @@ model_read_others(SchemaModel *m)
 
 	memset(&st, 0, sizeof(st));
 	st.m = m;
-	st.labels = others_hash("migrate object labels", sizeof(ObjKey),
+	st.labels = model_hash("migrate object labels", sizeof(ObjKey),
 							sizeof(LabelEntry));
-	st.composites = others_hash("migrate composite types", sizeof(Oid),
+	st.composites = model_hash("migrate composite types", sizeof(Oid),
 								sizeof(OidLabel));
-	st.typefuncs = others_hash("migrate type functions", sizeof(Oid),
+	st.typefuncs = model_hash("migrate type functions", sizeof(Oid),
 							   sizeof(Oid));
 
 	scan_catalog(&st, NamespaceRelationId, schema_row);

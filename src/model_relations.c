@@ -109,17 +109,6 @@ typedef struct RelState
 	List	   *tables;			/* (RelInfo *, definition StringInfo) pairs */
 } RelState;
 
-static HTAB *
-make_hash(const char *name, Size keysize, Size entrysize)
-{
-	HASHCTL		ctl;
-
-	ctl.keysize = keysize;
-	ctl.entrysize = entrysize;
-	ctl.hcxt = CurrentMemoryContext;
-	return hash_create(name, 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-}
-
 /* A type as SQL writes it, with its modifier, qualified unless built in */
 static TypeEntry *
 type_entry(RelState *st, Oid typid, int32 typmod)
@@ -281,7 +270,7 @@ read_inherits(RelState *st)
 										  NULL, 0, NULL);
 	HeapTuple	tup;
 
-	st->inherits = make_hash("migrate inherits", sizeof(Oid), sizeof(OidText));
+	st->inherits = model_hash("migrate inherits", sizeof(Oid), sizeof(OidText));
 	while (HeapTupleIsValid(tup = systable_getnext(scan)))
 	{
 		Form_pg_inherits inh = (Form_pg_inherits) GETSTRUCT(tup);
@@ -309,8 +298,8 @@ read_classes(RelState *st)
 	TableScanDesc scan = table_beginscan_catalog(rel, 0, NULL);
 	HeapTuple	tup;
 
-	m->relations = make_hash("migrate relations", sizeof(Oid), sizeof(RelInfo));
-	st->indexrels = make_hash("migrate indexes", sizeof(Oid), sizeof(IndexRel));
+	m->relations = model_hash("migrate relations", sizeof(Oid), sizeof(RelInfo));
+	st->indexrels = model_hash("migrate indexes", sizeof(Oid), sizeof(IndexRel));
 	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
 	{
 		Form_pg_class c = (Form_pg_class) GETSTRUCT(tup);
@@ -601,7 +590,7 @@ read_constraints(RelState *st)
 	TableScanDesc scan = table_beginscan_catalog(rel, 0, NULL);
 	HeapTuple	tup;
 
-	st->conindexes = make_hash("migrate constraint indexes", sizeof(Oid), sizeof(Oid));
+	st->conindexes = model_hash("migrate constraint indexes", sizeof(Oid), sizeof(Oid));
 	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
 	{
 		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
@@ -791,7 +780,7 @@ read_indexes(RelState *st)
 	TableScanDesc scan = table_beginscan_catalog(rel, 0, NULL);
 	HeapTuple	tup;
 
-	st->opclasses = make_hash("migrate opclasses", sizeof(Oid), sizeof(OidText));
+	st->opclasses = model_hash("migrate opclasses", sizeof(Oid), sizeof(OidText));
 	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
 	{
 		Form_pg_index ix = (Form_pg_index) GETSTRUCT(tup);
@@ -911,9 +900,9 @@ model_read_relations(SchemaModel *m)
 
 	memset(&st, 0, sizeof(st));
 	st.m = m;
-	st.types = make_hash("migrate types", sizeof(TypeKey), sizeof(TypeEntry));
+	st.types = model_hash("migrate types", sizeof(TypeKey), sizeof(TypeEntry));
 	memset(st.recent_types, 0, sizeof(st.recent_types));
-	st.others = make_hash("migrate other relations", sizeof(Oid), sizeof(OidText));
+	st.others = model_hash("migrate other relations", sizeof(Oid), sizeof(OidText));
 
 	read_classes(&st);
 	model_index_relations(m);

@@ -83,12 +83,16 @@ typedef struct ExprEntry
 	List	   *values;			/* char * */
 } ExprEntry;
 
-static HTAB *
-make_oid_hash(const char *name, Size entrysize)
+/*
+ * A hash table of fixed-size keys in the current memory context: the maps
+ * every reader of the model keeps while it runs.
+ */
+HTAB *
+model_hash(const char *name, Size keysize, Size entrysize)
 {
 	HASHCTL		ctl;
 
-	ctl.keysize = sizeof(Oid);
+	ctl.keysize = keysize;
 	ctl.entrysize = entrysize;
 	ctl.hcxt = CurrentMemoryContext;
 	return hash_create(name, 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
@@ -173,7 +177,7 @@ read_managed(SchemaModel *m)
 	SysScanDesc scan;
 	HeapTuple	tup;
 
-	m->managed = make_oid_hash("migrate managed schemas", sizeof(OidEntry));
+	m->managed = model_hash("migrate managed schemas", sizeof(Oid), sizeof(OidEntry));
 	rel = table_open(NamespaceRelationId, AccessShareLock);
 	scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
 	while (HeapTupleIsValid(tup = systable_getnext(scan)))
@@ -540,7 +544,7 @@ model_read(void)
 	ctl.hcxt = CurrentMemoryContext;
 	m->exprs = hash_create("migrate expressions", 1024, &ctl,
 						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	m->names = make_oid_hash("migrate role names", sizeof(NameEntry));
+	m->names = model_hash("migrate role names", sizeof(Oid), sizeof(NameEntry));
 
 	/*
 	 * Every name outside pg_catalog comes out qualified, and constants
