@@ -26,6 +26,7 @@
 #include "access/transam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "catalog/dependency.h"
 #include "catalog/indexing.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_attrdef.h"
@@ -807,42 +808,63 @@ read_indexes(RelState *st)
 	table_close(rel, AccessShareLock);
 }
 
-/* The column a sequence belongs to (OWNED BY, or identity), if any */
-static char *
-sequence_owner_column(RelState *st, Oid seqid, bool *identity)
+/* The column a sequence belongs to, from its pg_depend row */
+typedef struct SeqOwner
 {
-	Relation	rel = table_open(DependRelationId, AccessShareLock);
-	ScanKeyData key[2];
-	SysScanDesc scan;
-	HeapTuple	tup;
-	char	   *result = NULL;
+	Oid			seqid;			/* hash key */
+	Oid			relid;
+	int32		attnum;
+	bool		identity;		/* an identity column's (else OWNED BY) */
+} SeqOwner;
 
-	ScanKeyInit(&key[0], Anum_pg_depend_classid, BTEqualStrategyNumber,
-				F_OIDEQ, ObjectIdGetDatum(RelationRelationId));
-	ScanKeyInit(&key[1], Anum_pg_depend_objid, BTEqualStrategyNumber,
-				F_OIDEQ, ObjectIdGetDatum(seqid));
-	scan = systable_beginscan(rel, DependDependerIndexId, true, NULL, 2, key);
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+/*
+ * The column each managed sequence belongs to (OWNED BY, or identity): one
+ * heap scan of pg_depend for all of them, not one index scan per sequence.
+ * A sequence's row is an AUTO (OWNED BY) or INTERNAL (identity) dependency
+ * of the sequence on a column of a relation.  Should a sequence have more
+ * than one, the first in pg_depend's physical order counts, as it did when
+ * the rows were read through the index on (classid, objid, objsubid).
+ */
+static HTAB *
+read_sequence_owners(RelState *st)
+{
+	HTAB	   *owners = model_hash("migrate sequence owners", sizeof(Oid),
+									sizeof(SeqOwner));
+	Relation	rel = table_open(DependRelationId, AccessShareLock);
+	TableScanDesc scan = table_beginscan_catalog(rel, 0, NULL);
+	HeapTuple	tup;
+
+	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
 	{
 		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
+		RelInfo    *ri;
+		SeqOwner   *e;
+		bool		found;
 
-		if (dep->refclassid != RelationRelationId || dep->refobjsubid == 0 ||
+		if (dep->classid != RelationRelationId ||
+			dep->refclassid != RelationRelationId || dep->refobjsubid == 0 ||
 			(dep->deptype != DEPENDENCY_AUTO && dep->deptype != DEPENDENCY_INTERNAL))
 			continue;
-		*identity = dep->deptype == DEPENDENCY_INTERNAL;
-		result = psprintf("%s.%s", relation_name(st, dep->refobjid),
-						  any_column_name(st->m, dep->refobjid, dep->refobjsubid));
-		break;
+		ri = model_relation(st->m, dep->objid);
+		if (ri == NULL || ri->relkind != RELKIND_SEQUENCE)
+			continue;
+		e = hash_search(owners, &dep->objid, HASH_ENTER, &found);
+		if (found)
+			continue;
+		e->relid = dep->refobjid;
+		e->attnum = dep->refobjsubid;
+		e->identity = dep->deptype == DEPENDENCY_INTERNAL;
 	}
-	systable_endscan(scan);
+	table_endscan(scan);
 	table_close(rel, AccessShareLock);
-	return result;
+	return owners;
 }
 
 /* pg_sequence: the managed sequences */
 static void
 read_sequences(RelState *st)
 {
+	HTAB	   *owners = read_sequence_owners(st);
 	Relation	rel = table_open(SequenceRelationId, AccessShareLock);
 	TableScanDesc scan = table_beginscan_catalog(rel, 0, NULL);
 	HeapTuple	tup;
@@ -852,8 +874,7 @@ read_sequences(RelState *st)
 		Form_pg_sequence seq = (Form_pg_sequence) GETSTRUCT(tup);
 		RelInfo    *ri = model_relation(st->m, seq->seqrelid);
 		StringInfoData def;
-		bool		identity = false;
-		char	   *owner;
+		SeqOwner   *owner;
 
 		if (ri == NULL)
 			continue;
@@ -863,9 +884,12 @@ read_sequences(RelState *st)
 						 type_text(st, seq->seqtypid, -1), seq->seqstart,
 						 seq->seqincrement, seq->seqmin, seq->seqmax, seq->seqcache,
 						 seq->seqcycle ? " cycle" : "", ri->relkey);
-		owner = sequence_owner_column(st, seq->seqrelid, &identity);
+		owner = hash_search(owners, &seq->seqrelid, HASH_FIND, NULL);
 		if (owner)
-			appendStringInfo(&def, " %s %s", identity ? "identity of" : "owned by", owner);
+			appendStringInfo(&def, " %s %s.%s",
+							 owner->identity ? "identity of" : "owned by",
+							 relation_name(st, owner->relid),
+							 any_column_name(st->m, owner->relid, owner->attnum));
 		model_add(st->m, "sequence", ri->qualname, model_string(&def));
 	}
 	table_endscan(scan);
