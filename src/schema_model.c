@@ -458,26 +458,76 @@ model_add(SchemaModel *m, const char *kind, char *identity, char *definition)
 	m->n++;
 }
 
-static int
-cmp_object(const void *a, const void *b)
+/*
+ * An object while the model is sorted: 16 bytes of its identity, from
+ * where the identities of its kind start to differ, as two integers that
+ * compare as strcmp() compares those bytes (big-endian, zero-padded past
+ * the end), and the rest of the identity for the rare tie.
+ */
+typedef struct SortItem
 {
-	const ModelObject *x = (const ModelObject *) a;
-	const ModelObject *y = (const ModelObject *) b;
+	uint64		k1;
+	uint64		k2;
+	const char *rest;			/* after the 16 bytes; NULL if it ended there */
+	int			index;			/* in m->objects */
+} SortItem;
 
-	if (x->rank != y->rank)
-		return x->rank < y->rank ? -1 : 1;
-	return strcmp(x->identity, y->identity);
+static inline int
+cmp_sort_item(const SortItem *a, const SortItem *b)
+{
+	if (a->k1 != b->k1)
+		return a->k1 < b->k1 ? -1 : 1;
+	if (a->k2 != b->k2)
+		return a->k2 < b->k2 ? -1 : 1;
+	/* equal keys end at the same byte, or neither ends within them */
+	if (a->rest == NULL || b->rest == NULL)
+		return 0;
+	return strcmp(a->rest, b->rest);
+}
+
+#define ST_SORT sort_items
+#define ST_ELEMENT_TYPE SortItem
+#define ST_COMPARE(a, b) cmp_sort_item(a, b)
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
+/* The sort key of s: the rest of an identity, from its kind's shared prefix on */
+static inline void
+sort_key(SortItem *item, const char *s)
+{
+	unsigned char b[16] = {0};
+	int			i;
+
+	for (i = 0; i < 16 && s[i] != '\0'; i++)
+		b[i] = (unsigned char) s[i];
+	item->rest = i == 16 ? s + 16 : NULL;
+	item->k1 = item->k2 = 0;
+	for (i = 0; i < 8; i++)
+	{
+		item->k1 = (item->k1 << 8) | b[i];
+		item->k2 = (item->k2 << 8) | b[i + 8];
+	}
 }
 
 /*
- * Sort by kind, then identity.  The kinds are a handful of strings: rank
- * them once, so that the sort compares kinds as integers.
+ * Sort by kind, then identity (strcmp order for both).  The kinds are a
+ * handful of strings: rank them once and put each object in its kind's
+ * bucket, so that the sort compares identities only.  Identities of a kind
+ * share a long prefix (the schema, the table): each bucket is sorted by
+ * fixed-size integer keys taken after the prefix its identities share, and
+ * strcmp() settles only the ties.
  */
 static void
 model_sort(SchemaModel *m)
 {
 	const char *kinds[64];
 	int			nkinds = 0;
+	int			order[64];
+	int			start[65];
+	int			fill[64];
+	SortItem   *items;
+	ModelObject *sorted;
 
 	for (int i = 0; i < m->n; i++)
 	{
@@ -496,20 +546,62 @@ model_sort(SchemaModel *m)
 		m->objects[i].rank = k;
 	}
 	/* rank k becomes the position of kind k in strcmp order */
+	for (int k = 0; k < nkinds; k++)
 	{
-		int			order[64];
-
-		for (int k = 0; k < nkinds; k++)
-		{
-			order[k] = 0;
-			for (int j = 0; j < nkinds; j++)
-				if (strcmp(kinds[j], kinds[k]) < 0)
-					order[k]++;
-		}
-		for (int i = 0; i < m->n; i++)
-			m->objects[i].rank = order[m->objects[i].rank];
+		order[k] = 0;
+		for (int j = 0; j < nkinds; j++)
+			if (strcmp(kinds[j], kinds[k]) < 0)
+				order[k]++;
 	}
-	qsort(m->objects, m->n, sizeof(ModelObject), cmp_object);
+	memset(start, 0, sizeof(start));
+	for (int i = 0; i < m->n; i++)
+	{
+		m->objects[i].rank = order[m->objects[i].rank];
+		start[m->objects[i].rank + 1]++;
+	}
+	for (int k = 0; k < nkinds; k++)
+	{
+		start[k + 1] += start[k];
+		fill[k] = start[k];
+	}
+
+	/* the buckets, in kind order */
+	items = palloc_extended(sizeof(SortItem) * Max(m->n, 1), MCXT_ALLOC_HUGE);
+	for (int i = 0; i < m->n; i++)
+		items[fill[m->objects[i].rank]++].index = i;
+
+	for (int k = 0; k < nkinds; k++)
+	{
+		int			n = start[k + 1] - start[k];
+		SortItem   *bucket = items + start[k];
+		const char *first;
+		size_t		prefix;
+
+		if (n == 0)
+			continue;
+		first = m->objects[bucket[0].index].identity;
+		prefix = strlen(first);
+		for (int i = 1; i < n && prefix > 0; i++)
+		{
+			const char *s = m->objects[bucket[i].index].identity;
+			size_t		j = 0;
+
+			while (j < prefix && s[j] == first[j])
+				j++;
+			prefix = j;
+		}
+		for (int i = 0; i < n; i++)
+			sort_key(&bucket[i], m->objects[bucket[i].index].identity + prefix);
+		sort_items(bucket, n);
+	}
+
+	sorted = palloc_extended(sizeof(ModelObject) * Max(m->n, 1), MCXT_ALLOC_HUGE);
+	for (int i = 0; i < m->n; i++)
+		sorted[i] = m->objects[items[i].index];
+	pfree(items);
+	pfree(m->objects);
+	m->objects = sorted;
+	m->cap = Max(m->n, 1);
 }
 
 static SchemaModel *
