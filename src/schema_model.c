@@ -272,25 +272,49 @@ model_index_relations(SchemaModel *m)
 		m->relbits[(ri->relid - min) / 8] |= 1 << ((ri->relid - min) % 8);
 }
 
+/*
+ * A qualified name, quoted, in a string of its own size:
+ * quote_qualified_identifier() would return each one in a 1 kB buffer, and
+ * a model holds one per relation and index.
+ */
 char *
 model_qualified(Oid nspid, const char *name)
 {
-	/* relations come in schema order: remember the last schema's name */
+	/* relations come in schema order: remember the last schema, quoted */
 	static Oid	last_nspid = InvalidOid;
-	static char *last_name = NULL;
+	static char *last_quoted = NULL;
 	static LocalTransactionId last_lxid = InvalidLocalTransactionId;
+	static bool last_quote_all = false;
+	const char *quoted;
+	size_t		nsplen;
+	size_t		len;
+	char	   *result;
 
-	if (nspid != last_nspid || last_lxid != MyProc->lxid || last_name == NULL)
+	if (nspid != last_nspid || last_lxid != MyProc->lxid ||
+		last_quote_all != quote_all_identifiers || last_quoted == NULL)
 	{
 		char	   *nspname = get_namespace_name(nspid);
 
-		if (last_name)
-			pfree(last_name);
-		last_name = nspname ? MemoryContextStrdup(TopMemoryContext, nspname) : NULL;
+		if (last_quoted)
+			pfree(last_quoted);
+		/* an empty string stands for a schema that is gone: no qualifier */
+		last_quoted = MemoryContextStrdup(TopMemoryContext,
+										  nspname ? quote_identifier(nspname) : "");
 		last_nspid = nspid;
 		last_lxid = MyProc->lxid;
+		last_quote_all = quote_all_identifiers;
 	}
-	return quote_qualified_identifier(last_name, name);
+	quoted = quote_identifier(name);
+	nsplen = strlen(last_quoted);
+	len = strlen(quoted);
+	result = palloc(nsplen + len + 2);
+	if (nsplen > 0)
+	{
+		memcpy(result, last_quoted, nsplen);
+		result[nsplen++] = '.';
+	}
+	memcpy(result + nsplen, quoted, len + 1);
+	return result;
 }
 
 const char *
