@@ -661,16 +661,27 @@ catalog_save_snapshot(const char *fingerprint, const char *objects)
 				 1, types, values, NULL, SPI_OK_UPDATE);
 }
 
-/* The saved model as text, or NULL before the first snapshot */
-char *
+/*
+ * The saved model, or NULL before the first snapshot: a text value of the
+ * caller's own, which it may overwrite (model_deserialize_in_place() does).
+ * It is the detoasted value itself, not a C string copied from it: on a
+ * large schema that is one copy of megabytes less.
+ */
+text *
 catalog_load_snapshot(void)
 {
-	char	   *result = NULL;
+	text	   *result = NULL;
+	bool		isnull;
+	Datum		d;
 
 	catalog_exec("SELECT objects FROM migrate.snapshot", 0, NULL, NULL, NULL,
 				 SPI_OK_SELECT);
 	if (SPI_processed > 0)
-		result = get_text(0, 1);
+	{
+		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		if (!isnull)
+			result = DatumGetTextPCopy(d);
+	}
 	SPI_freetuptable(SPI_tuptable);
 	return result;
 }

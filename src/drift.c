@@ -130,8 +130,12 @@ compare_models(SchemaModel *expected, SchemaModel *actual)
 static List *
 current_drift(void)
 {
-	char	   *saved = catalog_load_snapshot();
-	SchemaModel *expected = saved ? model_deserialize(saved) : model_read_empty();
+	text	   *saved;
+	SchemaModel *expected;
+
+	saved = catalog_load_snapshot();
+	expected = saved ? model_deserialize_in_place(VARDATA(saved), VARSIZE(saved) - VARHDRSZ) :
+		model_read_empty();
 
 	return compare_models(expected, model_read());
 }

@@ -189,7 +189,7 @@ typedef struct DdlLogEntry
 } DdlLogEntry;
 
 extern void catalog_save_snapshot(const char *fingerprint, const char *objects);
-extern char *catalog_load_snapshot(void);
+extern text *catalog_load_snapshot(void);
 extern struct HTAB *catalog_ddl_since_snapshot(void);
 
 /* ----------------------------------------------------------------
@@ -259,6 +259,7 @@ extern char *model_acl(Datum acl, ObjectType objtype, Oid owner);
 extern char *model_fingerprint(SchemaModel *m);
 extern char *model_serialize(SchemaModel *m);
 extern SchemaModel *model_deserialize(const char *text);
+extern SchemaModel *model_deserialize_in_place(char *data, Size len);
 
 /* The readers, one family of object kinds each (model_*.c) */
 extern void model_read_relations(SchemaModel *m);
