@@ -228,7 +228,9 @@ typedef struct SchemaModel
 	/* while reading the catalogs */
 	struct HTAB *managed;		/* OIDs of the managed schemas */
 	struct HTAB *members;		/* (classid, objid) of extension members */
-	struct HTAB *relations;		/* managed relations: RelInfo by relid */
+	RelInfo   **rels;			/* managed relations, by relid once indexed */
+	int			nrels;
+	int			maxrels;
 	struct HTAB *exprs;			/* deparsed expressions, by node string */
 	struct HTAB *names;			/* role names by OID */
 	Oid			last_role;		/* the last one looked up */
@@ -236,7 +238,8 @@ typedef struct SchemaModel
 	Oid			last_relid;		/* model_relation's last answer */
 	RelInfo    *last_rel;
 	MemoryContext scratch;		/* reset after each deparse */
-	uint8	   *relbits;		/* managed relids, from relbits_min on */
+	uint64	   *relbits;		/* managed relids, from relbits_min on */
+	uint32	   *relranks;		/* rels[] index of each word's first bit */
 	Oid			relbits_min;
 	Oid			relbits_span;
 } SchemaModel;
@@ -253,6 +256,7 @@ extern char *model_deparse(SchemaModel *m, const char *nodestring,
 extern char *model_qualified(Oid nspid, const char *name);
 extern char *model_string(struct StringInfoData *buf);
 extern RelInfo *model_relation(SchemaModel *m, Oid relid);
+extern RelInfo *model_new_relation(SchemaModel *m, Oid relid);
 extern void model_index_relations(SchemaModel *m);
 extern const char *model_role_name(SchemaModel *m, Oid roleid);
 extern char *model_acl(Datum acl, ObjectType objtype, Oid owner);

@@ -299,7 +299,6 @@ read_classes(RelState *st)
 	TableScanDesc scan = table_beginscan_catalog(rel, 0, NULL);
 	HeapTuple	tup;
 
-	m->relations = model_hash("migrate relations", sizeof(Oid), sizeof(RelInfo));
 	st->indexrels = model_hash("migrate indexes", sizeof(Oid), sizeof(IndexRel));
 	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
 	{
@@ -329,7 +328,7 @@ read_classes(RelState *st)
 			model_is_member(m, RelationRelationId, c->oid))
 			continue;
 
-		ri = hash_search(m->relations, &c->oid, HASH_ENTER, NULL);
+		ri = model_new_relation(m, c->oid);
 		ri->nspid = c->relnamespace;
 		ri->relkind = c->relkind;
 		ri->qualname = model_qualified(c->relnamespace, NameStr(c->relname));
@@ -473,12 +472,9 @@ read_attributes(RelState *st)
 static void
 make_relkeys(SchemaModel *m)
 {
-	HASH_SEQ_STATUS seq;
-	RelInfo    *ri;
-
-	hash_seq_init(&seq, m->relations);
-	while ((ri = hash_seq_search(&seq)) != NULL)
+	for (int r = 0; r < m->nrels; r++)
 	{
+		RelInfo    *ri = m->rels[r];
 		StringInfoData buf;
 
 		if (ri->relkind == RELKIND_SEQUENCE)

@@ -43,6 +43,7 @@
 #include "common/cryptohash.h"
 #include "common/hashfn.h"
 #include "common/sha2.h"
+#include "port/pg_bitutils.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "storage/proc.h"
@@ -229,47 +230,129 @@ model_relation(SchemaModel *m, Oid relid)
 	if (OidIsValid(m->last_relid) && m->last_relid == relid)
 		return m->last_rel;
 	m->last_relid = relid;
-	/* most relations the scans meet (toast tables, indexes) are not managed */
-	if (m->relbits != NULL &&
-		(relid < m->relbits_min || relid - m->relbits_min >= m->relbits_span ||
-		 !(m->relbits[(relid - m->relbits_min) / 8] & (1 << ((relid - m->relbits_min) % 8)))))
-		m->last_rel = NULL;
+	m->last_rel = NULL;
+	if (m->relbits != NULL)
+	{
+		/* a bit per OID; the set bits before it count the relations before */
+		uint32		off = relid - m->relbits_min;
+		uint64		word;
+		uint64		bit;
+
+		if (relid < m->relbits_min || off >= m->relbits_span)
+			return NULL;
+		word = m->relbits[off / 64];
+		bit = UINT64CONST(1) << (off % 64);
+		if (word & bit)
+			m->last_rel = m->rels[m->relranks[off / 64] +
+								  pg_popcount64(word & (bit - 1))];
+	}
 	else
-		m->last_rel = (RelInfo *) hash_search(m->relations, &relid, HASH_FIND, NULL);
+	{
+		/* OIDs too far apart for a bitmap: binary search */
+		int			lo = 0;
+		int			hi = m->nrels - 1;
+
+		while (lo <= hi)
+		{
+			int			mid = lo + (hi - lo) / 2;
+
+			if (m->rels[mid]->relid == relid)
+			{
+				m->last_rel = m->rels[mid];
+				break;
+			}
+			if (m->rels[mid]->relid < relid)
+				lo = mid + 1;
+			else
+				hi = mid - 1;
+		}
+	}
 	return m->last_rel;
 }
 
 /*
- * Once every managed relation is known: a bitmap of their OIDs, so that
- * model_relation() turns the others away without a hash lookup.  Kept only
- * while the OIDs span at most 64 million (an 8 MB bitmap).
+ * A new managed relation, zeroed but for its OID, while pg_class is read
+ * (before model_index_relations() sorts them).  Relations are allocated in
+ * batches: a schema has tens of thousands of them.
+ */
+RelInfo *
+model_new_relation(SchemaModel *m, Oid relid)
+{
+	RelInfo    *ri;
+
+	Assert(m->relranks == NULL);
+	if (m->nrels % 256 == 0)
+	{
+		if (m->nrels == m->maxrels)
+		{
+			m->maxrels = Max(1024, m->maxrels * 2);
+			m->rels = m->rels ? repalloc(m->rels, sizeof(RelInfo *) * m->maxrels) :
+				palloc(sizeof(RelInfo *) * m->maxrels);
+		}
+		ri = palloc0(sizeof(RelInfo) * 256);
+	}
+	else
+		ri = m->rels[m->nrels - 1] + 1;
+	ri->relid = relid;
+	m->rels[m->nrels++] = ri;
+	return ri;
+}
+
+static int
+cmp_relid(const void *a, const void *b)
+{
+	Oid			x = (*(RelInfo *const *) a)->relid;
+	Oid			y = (*(RelInfo *const *) b)->relid;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/*
+ * Once every managed relation is known: sort them by OID, and set a bit per
+ * OID with the count of relations before each 64 bits, so that
+ * model_relation() turns the others away with one test and finds a managed
+ * one by counting bits, without a hash lookup.  The bitmap is kept only
+ * while the OIDs span at most 64 million (8 MB); past that, a binary search.
  */
 void
 model_index_relations(SchemaModel *m)
 {
-	HASH_SEQ_STATUS seq;
-	RelInfo    *ri;
-	Oid			min = InvalidOid;
-	Oid			max = InvalidOid;
+	bool		sorted = true;
+	Oid			min;
+	Oid			max;
+	int			nwords;
 
-	hash_seq_init(&seq, m->relations);
-	while ((ri = hash_seq_search(&seq)) != NULL)
-	{
-		if (!OidIsValid(min) || ri->relid < min)
-			min = ri->relid;
-		if (ri->relid > max)
-			max = ri->relid;
-	}
+	/* the pg_class scan meets them in OID order, but for wraparound */
+	for (int i = 1; i < m->nrels && sorted; i++)
+		sorted = m->rels[i - 1]->relid < m->rels[i]->relid;
+	if (!sorted)
+		qsort(m->rels, m->nrels, sizeof(RelInfo *), cmp_relid);
+
 	m->relbits = NULL;
+	m->relranks = NULL;
 	m->last_relid = InvalidOid;
-	if (!OidIsValid(min) || max - min >= 64 * 1024 * 1024)
+	if (m->nrels == 0)
+		return;
+	min = m->rels[0]->relid;
+	max = m->rels[m->nrels - 1]->relid;
+	if (max - min >= 64 * 1024 * 1024)
 		return;
 	m->relbits_min = min;
 	m->relbits_span = max - min + 1;
-	m->relbits = palloc0(m->relbits_span / 8 + 1);
-	hash_seq_init(&seq, m->relations);
-	while ((ri = hash_seq_search(&seq)) != NULL)
-		m->relbits[(ri->relid - min) / 8] |= 1 << ((ri->relid - min) % 8);
+	nwords = m->relbits_span / 64 + 1;
+	m->relbits = palloc0(sizeof(uint64) * nwords);
+	m->relranks = palloc(sizeof(uint32) * nwords);
+	for (int i = 0; i < m->nrels; i++)
+	{
+		uint32		off = m->rels[i]->relid - min;
+
+		m->relbits[off / 64] |= UINT64CONST(1) << (off % 64);
+	}
+	for (int w = 0, count = 0; w < nwords; w++)
+	{
+		m->relranks[w] = count;
+		count += pg_popcount64(m->relbits[w]);
+	}
 }
 
 /*
