@@ -43,9 +43,10 @@
 #include "common/cryptohash.h"
 #include "common/hashfn.h"
 #include "common/sha2.h"
-#include "port/pg_bitutils.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "port/pg_bitutils.h"
+#include "port/pg_crc32c.h"
 #include "storage/proc.h"
 #include "utils/memutils.h"
 #include "utils/acl.h"
@@ -76,12 +77,20 @@ typedef struct NameEntry
 	char	   *name;
 } NameEntry;
 
-/* deparsed expressions: the hash of the key, then the entries that have it */
+/* A deparsed expression, with its key, in one allocation */
+typedef struct ExprItem
+{
+	struct ExprItem *next;		/* with the same hash */
+	char	   *value;			/* after the key */
+	int			keylen;
+	char		key[FLEXIBLE_ARRAY_MEMBER];
+} ExprItem;
+
+/* deparsed expressions: the hash of the key, then the items that have it */
 typedef struct ExprEntry
 {
 	uint32		hash;
-	List	   *keys;			/* char * */
-	List	   *values;			/* char * */
+	ExprItem   *items;
 } ExprEntry;
 
 /*
@@ -462,24 +471,21 @@ model_acl(Datum acl, ObjectType objtype, Oid owner)
 	return text;
 }
 
-/* The node string with every ":location N" removed: the cache key */
-static char *
-strip_locations(const char *s)
+/* Append the node string s with every ":location N" removed */
+static void
+append_stripped(StringInfo buf, const char *s)
 {
-	StringInfoData buf;
 	const char *p = s;
 	const char *hit;
 
-	initStringInfo(&buf);
 	while ((hit = strstr(p, " :location ")) != NULL)
 	{
-		appendBinaryStringInfo(&buf, p, hit - p);
+		appendBinaryStringInfo(buf, p, hit - p);
 		p = hit + 11;
 		while (*p == '-' || isdigit((unsigned char) *p))
 			p++;
 	}
-	appendStringInfoString(&buf, p);
-	return buf.data;
+	appendStringInfoString(buf, p);
 }
 
 /*
@@ -492,13 +498,13 @@ model_deparse(SchemaModel *m, const char *nodestring, Oid relid,
 			  const char *relkey)
 {
 	MemoryContext oldcxt;
-	char	   *key;
-	uint32		h;
+	StringInfoData key;
+	pg_crc32c	h;
 	bool		found;
 	ExprEntry  *e;
-	ListCell   *lk;
-	ListCell   *lv;
+	ExprItem   *item;
 	char	   *result;
+	size_t		len;
 
 	/* the key and the deparser's own garbage go in a scratch context */
 	if (m->scratch == NULL)
@@ -506,22 +512,25 @@ model_deparse(SchemaModel *m, const char *nodestring, Oid relid,
 										   "migrate deparse scratch",
 										   ALLOCSET_DEFAULT_SIZES);
 	oldcxt = MemoryContextSwitchTo(m->scratch);
-	key = psprintf("%s\n%s", relkey, strip_locations(nodestring));
-	h = DatumGetUInt32(hash_any((const unsigned char *) key, strlen(key)));
+	initStringInfo(&key);
+	appendStringInfoString(&key, relkey);
+	appendStringInfoChar(&key, '\n');
+	append_stripped(&key, nodestring);
 	MemoryContextSwitchTo(oldcxt);
+	/* keys are long (a check is half a kilobyte): CRC-32C hashes them fast */
+	INIT_CRC32C(h);
+	COMP_CRC32C(h, key.data, key.len);
+	FIN_CRC32C(h);
 
 	e = hash_search(m->exprs, &h, HASH_ENTER, &found);
 	if (!found)
+		e->items = NULL;
+	for (item = e->items; item != NULL; item = item->next)
 	{
-		e->keys = NIL;
-		e->values = NIL;
-	}
-	forboth(lk, e->keys, lv, e->values)
-	{
-		if (strcmp(lfirst(lk), key) == 0)
+		if (item->keylen == key.len && memcmp(item->key, key.data, key.len) == 0)
 		{
 			MemoryContextReset(m->scratch);
-			return lfirst(lv);
+			return item->value;
 		}
 	}
 
@@ -530,11 +539,16 @@ model_deparse(SchemaModel *m, const char *nodestring, Oid relid,
 													 CStringGetTextDatum(nodestring),
 													 ObjectIdGetDatum(relid)));
 	MemoryContextSwitchTo(oldcxt);
-	result = pstrdup(result);
-	e->keys = lappend(e->keys, pstrdup(key));
-	e->values = lappend(e->values, result);
+	len = strlen(result);
+	item = palloc(offsetof(ExprItem, key) + key.len + 1 + len + 1);
+	memcpy(item->key, key.data, key.len + 1);
+	item->value = item->key + key.len + 1;
+	memcpy(item->key + key.len + 1, result, len + 1);
+	item->keylen = key.len;
+	item->next = e->items;
+	e->items = item;
 	MemoryContextReset(m->scratch);
-	return result;
+	return item->value;
 }
 
 /*
