@@ -215,7 +215,8 @@ typedef struct RelInfo
 	char	   *qualname;		/* quoted, schema-qualified */
 	int			natts;
 	char	  **attnames;		/* [attnum - 1]; NULL for dropped columns */
-	char	  **adbins;			/* [attnum - 1]: default node strings, or NULL */
+	char	  **defaults;		/* [attnum - 1]: deparsed default or generation
+								 * expression of a table's column, or NULL */
 	char	   *relkey;			/* the column names, for model_deparse */
 } RelInfo;
 

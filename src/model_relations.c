@@ -66,6 +66,13 @@ typedef struct ColumnInfo
 	char	   *acl;
 } ColumnInfo;
 
+/* A column of a relation, as a hash key */
+typedef struct ColumnKey
+{
+	Oid			relid;
+	int32		attnum;
+} ColumnKey;
+
 typedef struct TypeKey
 {
 	Oid			typid;
@@ -105,7 +112,10 @@ typedef struct RelState
 	HTAB	   *others;			/* OidText: qualified names of other relations */
 	HTAB	   *opclasses;		/* OidText: "default" or NULL, by opclass */
 	HTAB	   *indexrels;		/* IndexRel: pg_class facts of indexes */
-	List	   *columns;		/* ColumnInfo * */
+	HTAB	   *generated;		/* ColumnKey of generated columns, or NULL */
+	ColumnInfo *columns;		/* of tables, in pg_attribute's order */
+	int			ncolumns;
+	int			maxcolumns;
 	List	   *views;			/* RelInfo * of views and matviews */
 	List	   *tables;			/* (RelInfo *, definition StringInfo) pairs */
 } RelState;
@@ -376,7 +386,7 @@ read_classes(RelState *st)
 		ri->qualname = model_qualified(c->relnamespace, NameStr(c->relname));
 		ri->natts = c->relnatts;
 		ri->attnames = palloc0(sizeof(char *) * Max(c->relnatts, 1));
-		ri->adbins = NULL;
+		ri->defaults = NULL;
 		ri->relkey = "";
 
 		/* privileges of every kind of relation */
@@ -439,30 +449,48 @@ read_classes(RelState *st)
 	table_close(rel, AccessShareLock);
 }
 
-/* pg_attrdef: defaults and generation expressions, into each RelInfo */
+/*
+ * pg_attrdef: the defaults and generation expressions of tables' columns,
+ * deparsed into each RelInfo.  Read after pg_attribute: a generation
+ * expression names columns.
+ */
 static void
 read_attrdefs(RelState *st)
 {
 	Relation	rel = table_open(AttrDefaultRelationId, AccessShareLock);
 	TableScanDesc scan = table_beginscan_catalog(rel, 0, NULL);
 	HeapTuple	tup;
+	StringInfoData nodestring;
 
+	initStringInfo(&nodestring);
 	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
 	{
 		Form_pg_attrdef ad = (Form_pg_attrdef) GETSTRUCT(tup);
 		RelInfo    *ri = model_relation(st->m, ad->adrelid);
 		bool		isnull;
 		Datum		bin;
+		const char *expr;
+		ColumnKey	key;
 
-		if (ri == NULL || ad->adnum < 1 || ad->adnum > ri->natts)
+		if (ri == NULL || ad->adnum < 1 || ad->adnum > ri->natts ||
+			(ri->relkind != RELKIND_RELATION && ri->relkind != RELKIND_PARTITIONED_TABLE &&
+			 ri->relkind != RELKIND_FOREIGN_TABLE))
 			continue;
 		bin = heap_getattr(tup, Anum_pg_attrdef_adbin, RelationGetDescr(rel), &isnull);
 		if (isnull)
 			continue;
-		if (ri->adbins == NULL)
-			ri->adbins = palloc0(sizeof(char *) * ri->natts);
-		ri->adbins[ad->adnum - 1] = TextDatumGetCString(bin);
+		if (ri->defaults == NULL)
+			ri->defaults = palloc0(sizeof(char *) * ri->natts);
+		expr = text_in_buffer(&nodestring, bin);
+		key.relid = ad->adrelid;
+		key.attnum = ad->adnum;
+		if (st->generated != NULL &&
+			hash_search(st->generated, &key, HASH_FIND, NULL) != NULL)
+			ri->defaults[ad->adnum - 1] = model_deparse(st->m, expr, ad->adrelid, ri->relkey);
+		else
+			ri->defaults[ad->adnum - 1] = model_deparse(st->m, expr, InvalidOid, "");
 	}
+	pfree(nodestring.data);
 	table_endscan(scan);
 	table_close(rel, AccessShareLock);
 }
@@ -493,7 +521,15 @@ read_attributes(RelState *st)
 			ri->relkind != RELKIND_FOREIGN_TABLE)
 			continue;
 
-		col = palloc0(sizeof(ColumnInfo));
+		/* one array of them all: a schema has hundreds of thousands */
+		if (st->ncolumns == st->maxcolumns)
+		{
+			st->maxcolumns = Max(1024, st->maxcolumns * 2);
+			st->columns = st->columns ?
+				repalloc_huge(st->columns, sizeof(ColumnInfo) * st->maxcolumns) :
+				palloc_extended(sizeof(ColumnInfo) * st->maxcolumns, MCXT_ALLOC_HUGE);
+		}
+		col = &st->columns[st->ncolumns++];
 		col->relid = a->attrelid;
 		col->attnum = a->attnum;
 		col->typid = a->atttypid;
@@ -504,7 +540,17 @@ read_attributes(RelState *st)
 		col->generated = a->attgenerated;
 		acl = heap_getattr(tup, Anum_pg_attribute_attacl, RelationGetDescr(rel), &isnull);
 		col->acl = isnull ? NULL : model_acl(acl, OBJECT_COLUMN, InvalidOid);
-		st->columns = lappend(st->columns, col);
+		if (a->attgenerated == ATTRIBUTE_GENERATED_STORED)
+		{
+			ColumnKey	key;
+
+			if (st->generated == NULL)
+				st->generated = model_hash("migrate generated columns",
+										   sizeof(ColumnKey), sizeof(ColumnKey));
+			key.relid = a->attrelid;
+			key.attnum = a->attnum;
+			(void) hash_search(st->generated, &key, HASH_ENTER, NULL);
+		}
 	}
 	table_endscan(scan);
 	table_close(rel, AccessShareLock);
@@ -535,15 +581,13 @@ make_relkeys(SchemaModel *m)
 static void
 add_columns(RelState *st)
 {
-	ListCell   *lc;
-
-	foreach(lc, st->columns)
+	for (int c = 0; c < st->ncolumns; c++)
 	{
-		ColumnInfo *col = lfirst(lc);
+		ColumnInfo *col = &st->columns[c];
 		RelInfo    *ri = model_relation(st->m, col->relid);
 		StringInfoData def;
 		TypeEntry  *type = type_entry(st, col->typid, col->typmod);
-		const char *adbin = ri->adbins ? ri->adbins[col->attnum - 1] : NULL;
+		const char *expr = ri->defaults ? ri->defaults[col->attnum - 1] : NULL;
 		char	   *identity;
 
 		initStringInfo(&def);
@@ -552,13 +596,12 @@ add_columns(RelState *st)
 			appendStringInfo(&def, " collate %s", collation_text(col->collation));
 		if (col->notnull)
 			appendStringInfoString(&def, " not null");
-		if (adbin && col->generated == ATTRIBUTE_GENERATED_STORED)
-			appendStringInfo(&def, " generated always as (%s) stored",
-							 model_deparse(st->m, adbin, col->relid, ri->relkey));
-		else if (adbin)
+		if (expr && col->generated == ATTRIBUTE_GENERATED_STORED)
+			appendStringInfo(&def, " generated always as (%s) stored", expr);
+		else if (expr)
 		{
 			appendStringInfoString(&def, " default ");
-			appendStringInfoString(&def, model_deparse(st->m, adbin, InvalidOid, ""));
+			appendStringInfoString(&def, expr);
 		}
 		if (col->identity == ATTRIBUTE_IDENTITY_ALWAYS)
 			appendStringInfoString(&def, " generated always as identity");
@@ -983,9 +1026,9 @@ model_read_relations(SchemaModel *m)
 	read_classes(&st);
 	model_index_relations(m);
 	read_inherits(&st);
-	read_attrdefs(&st);
 	read_attributes(&st);
 	make_relkeys(m);
+	read_attrdefs(&st);
 	add_tables(&st);
 	add_columns(&st);
 	read_constraints(&st);
