@@ -255,6 +255,7 @@ extern bool model_is_member(SchemaModel *m, Oid classid, Oid objid);
 extern char *model_deparse(SchemaModel *m, const char *nodestring,
 						   Oid relid, const char *relkey);
 extern char *model_qualified(Oid nspid, const char *name);
+extern char *model_alloc_string(Size len);
 extern char *model_string(struct StringInfoData *buf);
 extern RelInfo *model_relation(SchemaModel *m, Oid relid);
 extern RelInfo *model_new_relation(SchemaModel *m, Oid relid);

@@ -211,11 +211,22 @@ join_names(const char *a, const char *sep, const char *b)
 	size_t		alen = strlen(a);
 	size_t		seplen = strlen(sep);
 	size_t		blen = strlen(b);
-	char	   *result = palloc(alen + seplen + blen + 1);
+	char	   *result = model_alloc_string(alen + seplen + blen);
 
 	memcpy(result, a, alen);
 	memcpy(result + alen, sep, seplen);
 	memcpy(result + alen + seplen, b, blen + 1);
+	return result;
+}
+
+/* A copy of a name, as long as the model lives */
+static char *
+copy_name(const char *name)
+{
+	size_t		len = strlen(name);
+	char	   *result = model_alloc_string(len);
+
+	memcpy(result, name, len + 1);
 	return result;
 }
 
@@ -366,7 +377,7 @@ read_classes(RelState *st)
 		{
 			IndexRel   *ir = hash_search(st->indexrels, &c->oid, HASH_ENTER, NULL);
 
-			ir->name = pstrdup(NameStr(c->relname));
+			ir->name = copy_name(NameStr(c->relname));
 			ir->relam = c->relam;
 			ir->plain = !OidIsValid(c->reltablespace) &&
 				heap_attisnull(tup, Anum_pg_class_reloptions, NULL);
@@ -516,7 +527,7 @@ read_attributes(RelState *st)
 		ri = model_relation(st->m, a->attrelid);
 		if (ri == NULL || a->attnum > ri->natts || ri->relkind == RELKIND_SEQUENCE)
 			continue;
-		ri->attnames[a->attnum - 1] = pstrdup(NameStr(a->attname));
+		ri->attnames[a->attnum - 1] = copy_name(NameStr(a->attname));
 		if (ri->relkind != RELKIND_RELATION && ri->relkind != RELKIND_PARTITIONED_TABLE &&
 			ri->relkind != RELKIND_FOREIGN_TABLE)
 			continue;

@@ -399,7 +399,7 @@ model_qualified(Oid nspid, const char *name)
 	quoted = quote_identifier(name);
 	nsplen = strlen(last_quoted);
 	len = strlen(quoted);
-	result = palloc(nsplen + len + 2);
+	result = model_alloc_string(nsplen + 1 + len);
 	if (nsplen > 0)
 	{
 		memcpy(result, last_quoted, nsplen);
@@ -552,13 +552,53 @@ model_deparse(SchemaModel *m, const char *nodestring, Oid relid,
 }
 
 /*
+ * The model's strings (identities, definitions, names) are many, small, and
+ * live as long as the model: while model_read() runs they are cut from 64 kB
+ * blocks, end to end, instead of being palloc'd one by one.  That saves each
+ * one's chunk header and rounding up, and keeps the strings of an object next
+ * to each other in memory, where the sort and the comparison read them.
+ */
+typedef struct StringArena
+{
+	MemoryContext cxt;			/* NULL outside model_read() */
+	char	   *next;
+	char	   *end;
+} StringArena;
+
+static StringArena arena;
+
+#define ARENA_BLOCK_SIZE (64 * 1024 - 64)	/* with the allocator's header */
+
+/* Room for a string of len bytes and its terminator */
+char *
+model_alloc_string(Size len)
+{
+	char	   *result;
+
+	if (arena.cxt == NULL)
+		return palloc(len + 1);
+	if ((Size) (arena.end - arena.next) <= len)
+	{
+		Size		size = Max(ARENA_BLOCK_SIZE, len + 1);
+
+		arena.next = MemoryContextAlloc(arena.cxt, size);
+		arena.end = arena.next + size;
+	}
+	result = arena.next;
+	arena.next += len + 1;
+	return result;
+}
+
+/*
  * A StringInfo's text in a string of its own size, the buffer given back:
  * a model holds 100,000 definitions, and each buffer starts at 1 kB.
  */
 char *
 model_string(StringInfo buf)
 {
-	char	   *result = pnstrdup(buf->data, buf->len);
+	char	   *result = model_alloc_string(buf->len);
+
+	memcpy(result, buf->data, buf->len + 1);
 
 	pfree(buf->data);
 	buf->data = NULL;
@@ -778,10 +818,20 @@ model_read(void)
 							 PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
 
-	read_members(m);
-	read_managed(m);
-	model_read_relations(m);
-	model_read_others(m);
+	arena.cxt = CurrentMemoryContext;
+	arena.next = arena.end = NULL;
+	PG_TRY();
+	{
+		read_members(m);
+		read_managed(m);
+		model_read_relations(m);
+		model_read_others(m);
+	}
+	PG_FINALLY();
+	{
+		arena.cxt = NULL;
+	}
+	PG_END_TRY();
 
 	AtEOXact_GUC(true, nestlevel);
 
