@@ -206,6 +206,21 @@ typedef struct ModelObject
 	int			rank;			/* of kind among the kinds, while sorting */
 } ModelObject;
 
+/*
+ * A sorted set of OIDs that says where an OID is in it by counting bits:
+ * a bit per OID from the smallest on, and the count of set bits before
+ * each 64.  Past a span of 64 million OIDs (8 MB of bits), a binary search.
+ */
+typedef struct OidIndex
+{
+	int			n;
+	Oid		   *oids;			/* sorted */
+	Oid			min;
+	uint32		span;
+	uint64	   *bits;			/* NULL: binary search */
+	uint32	   *ranks;
+} OidIndex;
+
 /* A managed relation, as model_read_relations() found it */
 typedef struct RelInfo
 {
@@ -239,10 +254,7 @@ typedef struct SchemaModel
 	Oid			last_relid;		/* model_relation's last answer */
 	RelInfo    *last_rel;
 	MemoryContext scratch;		/* reset after each deparse */
-	uint64	   *relbits;		/* managed relids, from relbits_min on */
-	uint32	   *relranks;		/* rels[] index of each word's first bit */
-	Oid			relbits_min;
-	Oid			relbits_span;
+	OidIndex	relindex;		/* of rels[], once they are all known */
 } SchemaModel;
 
 extern struct HTAB *model_hash(const char *name, Size keysize, Size entrysize);
@@ -259,6 +271,8 @@ extern char *model_alloc_string(Size len);
 extern char *model_string(struct StringInfoData *buf);
 extern RelInfo *model_relation(SchemaModel *m, Oid relid);
 extern RelInfo *model_new_relation(SchemaModel *m, Oid relid);
+extern void model_build_oid_index(OidIndex *index, Oid *oids, int n);
+extern int	model_find_oid(const OidIndex *index, Oid oid);
 extern void model_index_relations(SchemaModel *m);
 extern const char *model_role_name(SchemaModel *m, Oid roleid);
 extern char *model_acl(Datum acl, ObjectType objtype, Oid owner);

@@ -99,6 +99,7 @@ typedef struct IndexRel
 	char	   *name;
 	Oid			relam;
 	bool		plain;			/* no reloptions, default tablespace */
+	bool		constraint;		/* implements a constraint */
 } IndexRel;
 
 /* State shared by the readers of this file */
@@ -107,11 +108,13 @@ typedef struct RelState
 	SchemaModel *m;
 	HTAB	   *types;			/* TypeEntry */
 	TypeEntry  *recent_types[64];	/* a direct-mapped cache in front */
-	HTAB	   *conindexes;		/* OIDs of indexes that implement constraints */
 	HTAB	   *inherits;		/* OidText: child -> its parents */
 	HTAB	   *others;			/* OidText: qualified names of other relations */
 	HTAB	   *opclasses;		/* OidText: "default" or NULL, by opclass */
-	HTAB	   *indexrels;		/* IndexRel: pg_class facts of indexes */
+	IndexRel   *indexes;		/* of managed schemas, by OID once indexed */
+	int			nindexes;
+	int			maxindexes;
+	OidIndex	indexindex;		/* of indexes[] */
 	HTAB	   *generated;		/* ColumnKey of generated columns, or NULL */
 	ColumnInfo *columns;		/* of tables, in pg_attribute's order */
 	int			ncolumns;
@@ -217,6 +220,21 @@ join_names(const char *a, const char *sep, const char *b)
 	memcpy(result + alen, sep, seplen);
 	memcpy(result + alen + seplen, b, blen + 1);
 	return result;
+}
+
+/*
+ * An array of n elements of the given size with room for one more: it
+ * doubles when full.  For what a schema has tens of thousands of.
+ */
+static void *
+array_room(void *array, int n, int *max, Size size)
+{
+	if (n < *max)
+		return array;
+	*max = Max(1024, *max * 2);
+	if (array == NULL)
+		return palloc_extended(size * *max, MCXT_ALLOC_HUGE);
+	return repalloc_huge(array, size * *max);
 }
 
 /* A copy of a name, as long as the model lives */
@@ -325,6 +343,40 @@ reloptions_text(Relation classrel, HeapTuple tup)
 	return OidOutputFunctionCall(F_ARRAY_OUT, d);
 }
 
+static int
+cmp_index_oid(const void *a, const void *b)
+{
+	Oid			x = ((const IndexRel *) a)->indexrelid;
+	Oid			y = ((const IndexRel *) b)->indexrelid;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/* The indexes read_classes() kept, sorted by OID and indexed */
+static void
+index_indexes(RelState *st)
+{
+	bool		sorted = true;
+	Oid		   *oids = palloc(sizeof(Oid) * Max(st->nindexes, 1));
+
+	for (int i = 1; i < st->nindexes && sorted; i++)
+		sorted = st->indexes[i - 1].indexrelid < st->indexes[i].indexrelid;
+	if (!sorted)
+		qsort(st->indexes, st->nindexes, sizeof(IndexRel), cmp_index_oid);
+	for (int i = 0; i < st->nindexes; i++)
+		oids[i] = st->indexes[i].indexrelid;
+	model_build_oid_index(&st->indexindex, oids, st->nindexes);
+}
+
+/* What pg_class says of an index of a managed schema, or NULL */
+static IndexRel *
+find_index(RelState *st, Oid indexrelid)
+{
+	int			pos = model_find_oid(&st->indexindex, indexrelid);
+
+	return pos >= 0 ? &st->indexes[pos] : NULL;
+}
+
 /* pg_inherits: each child's parents, in inhseqno order */
 static void
 read_inherits(RelState *st)
@@ -362,7 +414,6 @@ read_classes(RelState *st)
 	TableScanDesc scan = table_beginscan_catalog(rel, 0, NULL);
 	HeapTuple	tup;
 
-	st->indexrels = model_hash("migrate indexes", sizeof(Oid), sizeof(IndexRel));
 	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
 	{
 		Form_pg_class c = (Form_pg_class) GETSTRUCT(tup);
@@ -375,8 +426,13 @@ read_classes(RelState *st)
 		if ((c->relkind == RELKIND_INDEX || c->relkind == RELKIND_PARTITIONED_INDEX) &&
 			c->oid >= FirstNormalObjectId && model_is_managed(m, c->relnamespace))
 		{
-			IndexRel   *ir = hash_search(st->indexrels, &c->oid, HASH_ENTER, NULL);
+			IndexRel   *ir;
 
+			st->indexes = array_room(st->indexes, st->nindexes, &st->maxindexes,
+									 sizeof(IndexRel));
+			ir = &st->indexes[st->nindexes++];
+			ir->indexrelid = c->oid;
+			ir->constraint = false;
 			ir->name = copy_name(NameStr(c->relname));
 			ir->relam = c->relam;
 			ir->plain = !OidIsValid(c->reltablespace) &&
@@ -533,13 +589,8 @@ read_attributes(RelState *st)
 			continue;
 
 		/* one array of them all: a schema has hundreds of thousands */
-		if (st->ncolumns == st->maxcolumns)
-		{
-			st->maxcolumns = Max(1024, st->maxcolumns * 2);
-			st->columns = st->columns ?
-				repalloc_huge(st->columns, sizeof(ColumnInfo) * st->maxcolumns) :
-				palloc_extended(sizeof(ColumnInfo) * st->maxcolumns, MCXT_ALLOC_HUGE);
-		}
+		st->columns = array_room(st->columns, st->ncolumns, &st->maxcolumns,
+								 sizeof(ColumnInfo));
 		col = &st->columns[st->ncolumns++];
 		col->relid = a->attrelid;
 		col->attnum = a->attnum;
@@ -676,7 +727,6 @@ read_constraints(RelState *st)
 	StringInfoData nodestring;
 
 	initStringInfo(&nodestring);
-	st->conindexes = model_hash("migrate constraint indexes", sizeof(Oid), sizeof(Oid));
 	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
 	{
 		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
@@ -692,7 +742,12 @@ read_constraints(RelState *st)
 		if (ri == NULL)
 			continue;
 		if (OidIsValid(con->conindid) && con->contype != CONSTRAINT_FOREIGN)
-			(void) hash_search(st->conindexes, &con->conindid, HASH_ENTER, NULL);
+		{
+			IndexRel   *ir = find_index(st, con->conindid);
+
+			if (ir)
+				ir->constraint = true;
+		}
 
 		initStringInfo(&def);
 		switch (con->contype)
@@ -878,11 +933,10 @@ read_indexes(RelState *st)
 		char	   *name;
 		char	   *def;
 
-		if (ri == NULL ||
-			hash_search(st->conindexes, &ix->indexrelid, HASH_FIND, NULL) != NULL)
+		if (ri == NULL)
 			continue;
-		ir = hash_search(st->indexrels, &ix->indexrelid, HASH_FIND, NULL);
-		if (ir == NULL)
+		ir = find_index(st, ix->indexrelid);
+		if (ir == NULL || ir->constraint)
 			continue;
 		name = model_qualified(ri->nspid, ir->name);
 		def = plain_index_def(st, ix, tup, rel, ri, ir);
@@ -1036,6 +1090,7 @@ model_read_relations(SchemaModel *m)
 
 	read_classes(&st);
 	model_index_relations(m);
+	index_indexes(&st);
 	read_inherits(&st);
 	read_attributes(&st);
 	make_relkeys(m);

@@ -229,9 +229,82 @@ model_is_member(SchemaModel *m, Oid classid, Oid objid)
 	return hash_search(m->members, &mk, HASH_FIND, NULL) != NULL;
 }
 
+/*
+ * An OID index over n OIDs in ascending order, which it keeps.
+ */
+void
+model_build_oid_index(OidIndex *index, Oid *oids, int n)
+{
+	int			nwords;
+
+	index->n = n;
+	index->oids = oids;
+	index->bits = NULL;
+	index->ranks = NULL;
+	if (n == 0 || oids[n - 1] - oids[0] >= 64 * 1024 * 1024)
+		return;
+	index->min = oids[0];
+	index->span = oids[n - 1] - oids[0] + 1;
+	nwords = index->span / 64 + 1;
+	index->bits = palloc0(sizeof(uint64) * nwords);
+	index->ranks = palloc(sizeof(uint32) * nwords);
+	for (int i = 0; i < n; i++)
+	{
+		uint32		off = oids[i] - index->min;
+
+		index->bits[off / 64] |= UINT64CONST(1) << (off % 64);
+	}
+	for (int w = 0, count = 0; w < nwords; w++)
+	{
+		index->ranks[w] = count;
+		count += pg_popcount64(index->bits[w]);
+	}
+}
+
+/* Where oid is in the index, or -1 */
+int
+model_find_oid(const OidIndex *index, Oid oid)
+{
+	if (index->bits != NULL)
+	{
+		/* a bit per OID; the set bits before it count the OIDs before */
+		uint32		off = oid - index->min;
+		uint64		word;
+		uint64		bit;
+
+		if (oid < index->min || off >= index->span)
+			return -1;
+		word = index->bits[off / 64];
+		bit = UINT64CONST(1) << (off % 64);
+		if ((word & bit) == 0)
+			return -1;
+		return index->ranks[off / 64] + pg_popcount64(word & (bit - 1));
+	}
+	else
+	{
+		int			lo = 0;
+		int			hi = index->n - 1;
+
+		while (lo <= hi)
+		{
+			int			mid = lo + (hi - lo) / 2;
+
+			if (index->oids[mid] == oid)
+				return mid;
+			if (index->oids[mid] < oid)
+				lo = mid + 1;
+			else
+				hi = mid - 1;
+		}
+		return -1;
+	}
+}
+
 RelInfo *
 model_relation(SchemaModel *m, Oid relid)
 {
+	int			pos;
+
 	/* system catalogs are never managed */
 	if (relid < FirstNormalObjectId)
 		return NULL;
@@ -239,43 +312,8 @@ model_relation(SchemaModel *m, Oid relid)
 	if (OidIsValid(m->last_relid) && m->last_relid == relid)
 		return m->last_rel;
 	m->last_relid = relid;
-	m->last_rel = NULL;
-	if (m->relbits != NULL)
-	{
-		/* a bit per OID; the set bits before it count the relations before */
-		uint32		off = relid - m->relbits_min;
-		uint64		word;
-		uint64		bit;
-
-		if (relid < m->relbits_min || off >= m->relbits_span)
-			return NULL;
-		word = m->relbits[off / 64];
-		bit = UINT64CONST(1) << (off % 64);
-		if (word & bit)
-			m->last_rel = m->rels[m->relranks[off / 64] +
-								  pg_popcount64(word & (bit - 1))];
-	}
-	else
-	{
-		/* OIDs too far apart for a bitmap: binary search */
-		int			lo = 0;
-		int			hi = m->nrels - 1;
-
-		while (lo <= hi)
-		{
-			int			mid = lo + (hi - lo) / 2;
-
-			if (m->rels[mid]->relid == relid)
-			{
-				m->last_rel = m->rels[mid];
-				break;
-			}
-			if (m->rels[mid]->relid < relid)
-				lo = mid + 1;
-			else
-				hi = mid - 1;
-		}
-	}
+	pos = model_find_oid(&m->relindex, relid);
+	m->last_rel = pos >= 0 ? m->rels[pos] : NULL;
 	return m->last_rel;
 }
 
@@ -289,7 +327,7 @@ model_new_relation(SchemaModel *m, Oid relid)
 {
 	RelInfo    *ri;
 
-	Assert(m->relranks == NULL);
+	Assert(m->relindex.oids == NULL);
 	if (m->nrels % 256 == 0)
 	{
 		if (m->nrels == m->maxrels)
@@ -317,51 +355,25 @@ cmp_relid(const void *a, const void *b)
 }
 
 /*
- * Once every managed relation is known: sort them by OID, and set a bit per
- * OID with the count of relations before each 64 bits, so that
- * model_relation() turns the others away with one test and finds a managed
- * one by counting bits, without a hash lookup.  The bitmap is kept only
- * while the OIDs span at most 64 million (8 MB); past that, a binary search.
+ * Once every managed relation is known: sort them by OID and index them,
+ * so that model_relation() turns the others away with one test and finds a
+ * managed one by counting bits, without a hash lookup.
  */
 void
 model_index_relations(SchemaModel *m)
 {
 	bool		sorted = true;
-	Oid			min;
-	Oid			max;
-	int			nwords;
+	Oid		   *oids = palloc(sizeof(Oid) * Max(m->nrels, 1));
 
 	/* the pg_class scan meets them in OID order, but for wraparound */
 	for (int i = 1; i < m->nrels && sorted; i++)
 		sorted = m->rels[i - 1]->relid < m->rels[i]->relid;
 	if (!sorted)
 		qsort(m->rels, m->nrels, sizeof(RelInfo *), cmp_relid);
-
-	m->relbits = NULL;
-	m->relranks = NULL;
-	m->last_relid = InvalidOid;
-	if (m->nrels == 0)
-		return;
-	min = m->rels[0]->relid;
-	max = m->rels[m->nrels - 1]->relid;
-	if (max - min >= 64 * 1024 * 1024)
-		return;
-	m->relbits_min = min;
-	m->relbits_span = max - min + 1;
-	nwords = m->relbits_span / 64 + 1;
-	m->relbits = palloc0(sizeof(uint64) * nwords);
-	m->relranks = palloc(sizeof(uint32) * nwords);
 	for (int i = 0; i < m->nrels; i++)
-	{
-		uint32		off = m->rels[i]->relid - min;
-
-		m->relbits[off / 64] |= UINT64CONST(1) << (off % 64);
-	}
-	for (int w = 0, count = 0; w < nwords; w++)
-	{
-		m->relranks[w] = count;
-		count += pg_popcount64(m->relbits[w]);
-	}
+		oids[i] = m->rels[i]->relid;
+	model_build_oid_index(&m->relindex, oids, m->nrels);
+	m->last_relid = InvalidOid;
 }
 
 /*
