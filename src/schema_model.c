@@ -635,32 +635,40 @@ model_add(SchemaModel *m, const char *kind, char *identity, char *definition)
  * An object while the model is sorted: 16 bytes of its identity, from
  * where the identities of its kind start to differ, as two integers that
  * compare as strcmp() compares those bytes (big-endian, zero-padded past
- * the end), and the rest of the identity for the rare tie.
+ * the end).  strcmp() on the rest settles the rare tie.
  */
 typedef struct SortItem
 {
 	uint64		k1;
 	uint64		k2;
-	const char *rest;			/* after the 16 bytes; NULL if it ended there */
 	int			index;			/* in m->objects */
 } SortItem;
 
+/* What the comparison needs for a tie: the objects, the kind's prefix */
+typedef struct SortArg
+{
+	ModelObject *objects;
+	size_t		prefix;
+} SortArg;
+
 static inline int
-cmp_sort_item(const SortItem *a, const SortItem *b)
+cmp_sort_item(const SortItem *a, const SortItem *b, SortArg *arg)
 {
 	if (a->k1 != b->k1)
 		return a->k1 < b->k1 ? -1 : 1;
 	if (a->k2 != b->k2)
 		return a->k2 < b->k2 ? -1 : 1;
-	/* equal keys end at the same byte, or neither ends within them */
-	if (a->rest == NULL || b->rest == NULL)
+	/* equal keys: both identities ended within them, or neither did */
+	if ((a->k2 & 0xFF) == 0)
 		return 0;
-	return strcmp(a->rest, b->rest);
+	return strcmp(arg->objects[a->index].identity + arg->prefix + 16,
+				  arg->objects[b->index].identity + arg->prefix + 16);
 }
 
 #define ST_SORT sort_items
 #define ST_ELEMENT_TYPE SortItem
-#define ST_COMPARE(a, b) cmp_sort_item(a, b)
+#define ST_COMPARE(a, b, arg) cmp_sort_item(a, b, arg)
+#define ST_COMPARE_ARG_TYPE SortArg
 #define ST_SCOPE static
 #define ST_DEFINE
 #include "lib/sort_template.h"
@@ -670,13 +678,11 @@ static inline void
 sort_key(SortItem *item, const char *s)
 {
 	unsigned char b[16] = {0};
-	int			i;
 
-	for (i = 0; i < 16 && s[i] != '\0'; i++)
+	for (int i = 0; i < 16 && s[i] != '\0'; i++)
 		b[i] = (unsigned char) s[i];
-	item->rest = i == 16 ? s + 16 : NULL;
 	item->k1 = item->k2 = 0;
-	for (i = 0; i < 8; i++)
+	for (int i = 0; i < 8; i++)
 	{
 		item->k1 = (item->k1 << 8) | b[i];
 		item->k2 = (item->k2 << 8) | b[i + 8];
@@ -689,7 +695,7 @@ sort_key(SortItem *item, const char *s)
  * bucket, so that the sort compares identities only.  Identities of a kind
  * share a long prefix (the schema, the table): each bucket is sorted by
  * fixed-size integer keys taken after the prefix its identities share, and
- * strcmp() settles only the ties.
+ * the objects are then moved to their places in the array itself.
  */
 static void
 model_sort(SchemaModel *m)
@@ -748,33 +754,34 @@ model_sort(SchemaModel *m)
 		int			n = start[k + 1] - start[k];
 		SortItem   *bucket = items + start[k];
 		const char *first;
-		size_t		prefix;
+		SortArg		arg;
 
 		if (n == 0)
 			continue;
 		first = m->objects[bucket[0].index].identity;
-		prefix = strlen(first);
-		for (int i = 1; i < n && prefix > 0; i++)
+		arg.objects = m->objects;
+		arg.prefix = strlen(first);
+		for (int i = 1; i < n && arg.prefix > 0; i++)
 		{
 			const char *s = m->objects[bucket[i].index].identity;
 			size_t		j = 0;
 
-			while (j < prefix && s[j] == first[j])
+			while (j < arg.prefix && s[j] == first[j])
 				j++;
-			prefix = j;
+			arg.prefix = j;
 		}
 		for (int i = 0; i < n; i++)
-			sort_key(&bucket[i], m->objects[bucket[i].index].identity + prefix);
-		sort_items(bucket, n);
+			sort_key(&bucket[i], m->objects[bucket[i].index].identity + arg.prefix);
+		sort_items(bucket, n, &arg);
 	}
 
 	sorted = palloc_extended(sizeof(ModelObject) * Max(m->n, 1), MCXT_ALLOC_HUGE);
 	for (int i = 0; i < m->n; i++)
 		sorted[i] = m->objects[items[i].index];
-	pfree(items);
 	pfree(m->objects);
 	m->objects = sorted;
 	m->cap = Max(m->n, 1);
+	pfree(items);
 }
 
 static SchemaModel *
