@@ -661,6 +661,20 @@ catalog_save_snapshot(const char *fingerprint, const char *objects)
 				 1, types, values, NULL, SPI_OK_UPDATE);
 }
 
+/* The fingerprint of the saved model, or NULL before the first snapshot */
+char *
+catalog_snapshot_fingerprint(void)
+{
+	char	   *result = NULL;
+
+	catalog_exec("SELECT fingerprint FROM migrate.snapshot", 0, NULL, NULL, NULL,
+				 SPI_OK_SELECT);
+	if (SPI_processed > 0)
+		result = get_text(0, 1);
+	SPI_freetuptable(SPI_tuptable);
+	return result;
+}
+
 /*
  * The saved model, or NULL before the first snapshot: a text value of the
  * caller's own, which it may overwrite (model_deserialize_in_place() does).

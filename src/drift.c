@@ -126,18 +126,25 @@ compare_models(SchemaModel *expected, SchemaModel *actual)
 	return result;
 }
 
-/* The drift now: the caller holds the SPI connection */
+/*
+ * The drift now: the caller holds the SPI connection.  When the live model
+ * has the fingerprint of the saved one there is none, and the saved model
+ * (megabytes on a large schema) is not even read.
+ */
 static List *
 current_drift(void)
 {
+	SchemaModel *actual = model_read();
+	char	   *fingerprint = catalog_snapshot_fingerprint();
 	text	   *saved;
 	SchemaModel *expected;
 
+	if (fingerprint != NULL && strcmp(fingerprint, model_fingerprint(actual)) == 0)
+		return NIL;
 	saved = catalog_load_snapshot();
 	expected = saved ? model_deserialize_in_place(VARDATA(saved), VARSIZE(saved) - VARHDRSZ) :
 		model_read_empty();
-
-	return compare_models(expected, model_read());
+	return compare_models(expected, actual);
 }
 
 /*
@@ -204,7 +211,8 @@ migrate_drift(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	SPI_connect();
 	drift = current_drift();
-	log = catalog_ddl_since_snapshot();
+	/* who changed what: only needed for the rows there are */
+	log = drift != NIL ? catalog_ddl_since_snapshot() : NULL;
 	foreach(lc, drift)
 	{
 		Drift	   *d = lfirst(lc);

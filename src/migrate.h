@@ -189,6 +189,7 @@ typedef struct DdlLogEntry
 } DdlLogEntry;
 
 extern void catalog_save_snapshot(const char *fingerprint, const char *objects);
+extern char *catalog_snapshot_fingerprint(void);
 extern text *catalog_load_snapshot(void);
 extern struct HTAB *catalog_ddl_since_snapshot(void);
 
