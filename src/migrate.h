@@ -279,7 +279,6 @@ extern const char *model_role_name(SchemaModel *m, Oid roleid);
 extern char *model_acl(Datum acl, ObjectType objtype, Oid owner);
 extern char *model_fingerprint(SchemaModel *m);
 extern char *model_serialize(SchemaModel *m);
-extern SchemaModel *model_deserialize(const char *text);
 extern SchemaModel *model_deserialize_in_place(char *data, Size len);
 
 /* The readers, one family of object kinds each (model_*.c) */

@@ -987,15 +987,10 @@ unescape(char *s, char *end)
 	return s;
 }
 
-SchemaModel *
-model_deserialize(const char *text)
-{
-	return model_deserialize_in_place(pstrdup(text), strlen(text));
-}
-
 /*
- * The same from len bytes at data, which it overwrites: the objects point
- * into it.  Saves a copy of a saved model of many megabytes.
+ * The model model_serialize() wrote, from len bytes at data, which it
+ * overwrites: the objects point into it, which saves a copy of a saved
+ * model of many megabytes.
  */
 SchemaModel *
 model_deserialize_in_place(char *data, Size len)
