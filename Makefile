@@ -25,7 +25,9 @@ OBJS = \
 	src/model_relations.o \
 	src/model_others.o \
 	src/drift.o \
-	src/info.o
+	src/info.o \
+	src/diff.o \
+	src/autogen.o
 PGFILEDESC = "migrate - schema migrations inside PostgreSQL"
 
 DATA = sql/migrate--$(EXTVERSION).sql

@@ -300,6 +300,14 @@ run_script(const char *id, const char *message, MigrateScript *script,
 	return INSTR_TIME_GET_MICROSEC(elapsed);
 }
 
+/* Run a script as a push does, for migrate_verify; errors are thrown */
+int64
+migrate_run_script(const char *id, const char *message, MigrateScript *script,
+				   const char *verb)
+{
+	return run_script(id, message, script, verb, NULL);
+}
+
 static void
 progress_notice(const char *id, const char *message, bool upgrade, int64 usec)
 {

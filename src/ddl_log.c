@@ -190,6 +190,9 @@ ddl_log_active(void)
 	/* extension scripts (ours and anyone's), and pg_upgrade */
 	if (creating_extension || IsBinaryUpgrade)
 		return false;
+	/* migrate_diff and migrate_verify: everything they do is rolled back */
+	if (migrate_in_scratch())
+		return false;
 	/* the extension itself is being dropped: its log goes with it */
 	if (!OidIsValid(get_extension_oid("migrate", true)))
 		return false;
@@ -343,7 +346,7 @@ handle_event(FunctionCallInfo fcinfo, LogEvent event, const char *name)
 
 	trigdata = (EventTriggerData *) fcinfo->context;
 	tag = GetCommandTagName(trigdata->tag);
-	if (restoring_dump())
+	if (!migrate_in_migration() && restoring_dump())
 	{
 		if (!migrate_in_migration() && migrate_guard == MIGRATE_GUARD_ERROR)
 			apply_guard(tag, NIL);

@@ -146,6 +146,7 @@ typedef struct RevisionRow
 } RevisionRow;
 
 extern void catalog_lock(void);
+extern Oid	catalog_extension_owner(void);
 extern RevGraph *catalog_load_graph(void);
 extern RevisionRow *catalog_get_revision(const char *id);
 extern void catalog_insert_revision(RevisionRow *row);
@@ -188,6 +189,7 @@ typedef struct DdlLogEntry
 	char	   *statement;
 } DdlLogEntry;
 
+extern char *migrate_registration_file(RevisionRow *row, const char *filename);
 extern void catalog_save_snapshot(const char *fingerprint, const char *objects);
 extern char *catalog_load_snapshot(void);
 extern struct HTAB *catalog_ddl_since_snapshot(void);
@@ -204,7 +206,43 @@ typedef struct ModelObject
 	char	   *identity;		/* schema-qualified, unique within kind */
 	char	   *definition;		/* normalized: equal iff the objects match */
 	int			rank;			/* of kind among the kinds, while sorting */
+	struct ModelDetail *detail; /* for the diff engine, or NULL */
 } ModelObject;
+
+/*
+ * What the diff engine needs of a table, column, sequence or view besides
+ * its definition: the facts it writes DDL from.  Only a model read for a
+ * diff (model_read_schema) has them.
+ */
+typedef struct ModelDetail
+{
+	Oid			relid;			/* relations: creation order */
+	char		relkind;
+	char		persistence;
+	bool		rls;
+	bool		rls_forced;
+	char	   *options;		/* reloptions as "{a=b}", or NULL */
+	char	   *partkey;		/* partitioned table: "RANGE (a)" */
+	char	   *partbound;		/* partition: "FOR VALUES ..." */
+	char	   *parents;		/* partition or inheritance parents */
+	char	   *query;			/* view and materialized view */
+	char	   *seqparams;		/* sequence: "AS integer START WITH 1 ..." */
+	char	   *owned_by;		/* sequence: "public.t.c" */
+	bool		seq_identity;	/* sequence of an identity column */
+	/* columns */
+	char	   *table;			/* qualified name of its table */
+	char	   *column;			/* its quoted name */
+	int			attnum;
+	char	   *type;			/* with modifier */
+	Oid			typid;
+	int32		typmod;
+	char	   *collation;		/* qualified, or NULL for the type's own */
+	bool		notnull;
+	char	   *dflt;			/* default expression, or NULL */
+	char	   *generated;		/* generation expression, or NULL */
+	char		identity;		/* attidentity */
+	bool		inherited;		/* from a parent (not attislocal) */
+} ModelDetail;
 
 /* A managed relation, as model_read_relations() found it */
 typedef struct RelInfo
@@ -217,6 +255,7 @@ typedef struct RelInfo
 	char	  **attnames;		/* [attnum - 1]; NULL for dropped columns */
 	char	  **adbins;			/* [attnum - 1]: default node strings, or NULL */
 	char	   *relkey;			/* the column names, for model_deparse */
+	struct ModelDetail *detail; /* read for a diff: facts for its DDL */
 } RelInfo;
 
 typedef struct SchemaModel
@@ -236,6 +275,7 @@ typedef struct SchemaModel
 	Oid			last_relid;		/* model_relation's last answer */
 	RelInfo    *last_rel;
 	MemoryContext scratch;		/* reset after each deparse */
+	bool		for_diff;		/* keep details, leave owners out */
 	uint8	   *relbits;		/* managed relids, from relbits_min on */
 	Oid			relbits_min;
 	Oid			relbits_span;
@@ -244,6 +284,9 @@ typedef struct SchemaModel
 extern struct HTAB *model_hash(const char *name, Size keysize, Size entrysize);
 extern SchemaModel *model_read(void);
 extern SchemaModel *model_read_empty(void);
+extern SchemaModel *model_read_schema(const char *nspname);
+extern bool model_reading_for_diff(void);
+extern ModelDetail *model_detail(SchemaModel *m);
 extern void model_add(SchemaModel *m, const char *kind, char *identity,
 					  char *definition);
 extern bool model_is_managed(SchemaModel *m, Oid nspid);
@@ -270,6 +313,40 @@ extern void model_read_others(SchemaModel *m);
  */
 extern void migrate_save_snapshot(void);
 
+/* One difference between two models */
+typedef struct ModelChange
+{
+	const char *kind;
+	const char *identity;
+	const char *change;			/* "added", "removed", "changed" */
+	const char *expected;
+	const char *actual;
+} ModelChange;
+
+extern List *model_compare(SchemaModel *expected, SchemaModel *actual);
+extern SchemaModel *model_read_now(void);
+
+/* ----------------------------------------------------------------
+ * diff.c: DDL from one model to another
+ * ----------------------------------------------------------------
+ */
+typedef struct DiffScript
+{
+	char	   *sql;			/* the statements, with comments */
+	int			changes;		/* objects changed */
+	List	   *review;			/* char *: what needs a human, and why */
+} DiffScript;
+
+extern DiffScript *diff_script(SchemaModel *from, SchemaModel *to,
+							   const char *title);
+extern bool diff_frame_object(const char *kind, const char *identity);
+
+/* ----------------------------------------------------------------
+ * autogen.c: the desired state, migrate_diff, migrate_dev, migrate_verify
+ * ----------------------------------------------------------------
+ */
+extern bool migrate_in_scratch(void);
+
 /* ----------------------------------------------------------------
  * apply.c
  * ----------------------------------------------------------------
@@ -282,5 +359,7 @@ extern void migrate_check_reversible(RevGraph *g, List *plan);
 extern char *migrate_current_role(void);
 extern char *migrate_text_arg(FunctionCallInfo fcinfo, int argno,
 							  const char *name);
+extern int64 migrate_run_script(const char *id, const char *message,
+								MigrateScript *script, const char *verb);
 
 #endif							/* MIGRATE_H */

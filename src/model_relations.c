@@ -62,6 +62,7 @@ typedef struct ColumnInfo
 	bool		notnull;
 	char		identity;
 	char		generated;
+	bool		inherited;
 	char	   *acl;
 } ColumnInfo;
 
@@ -336,6 +337,17 @@ read_classes(RelState *st)
 		ri->attnames = palloc0(sizeof(char *) * Max(c->relnatts, 1));
 		ri->adbins = NULL;
 		ri->relkey = "";
+		ri->detail = NULL;
+		if (m->for_diff)
+		{
+			ri->detail = palloc0(sizeof(ModelDetail));
+			ri->detail->relid = c->oid;
+			ri->detail->relkind = c->relkind;
+			ri->detail->persistence = c->relpersistence;
+			ri->detail->rls = c->relrowsecurity;
+			ri->detail->rls_forced = c->relforcerowsecurity;
+			ri->detail->options = reloptions_text(rel, tup);
+		}
 
 		/* privileges of every kind of relation */
 		acl = heap_getattr(tup, Anum_pg_class_relacl, RelationGetDescr(rel), &isnull);
@@ -377,18 +389,28 @@ read_classes(RelState *st)
 		if (c->relforcerowsecurity)
 			appendStringInfoString(&def, " forced");
 		if (c->relkind == RELKIND_PARTITIONED_TABLE)
-			appendStringInfo(&def, " partition by %s",
-							 TextDatumGetCString(DirectFunctionCall1(pg_get_partkeydef,
-																	 ObjectIdGetDatum(c->oid))));
+		{
+			char	   *key = TextDatumGetCString(DirectFunctionCall1(pg_get_partkeydef,
+																	  ObjectIdGetDatum(c->oid)));
+
+			appendStringInfo(&def, " partition by %s", key);
+			if (ri->detail)
+				ri->detail->partkey = key;
+		}
 		if (c->relispartition)
 		{
 			Datum		bound = heap_getattr(tup, Anum_pg_class_relpartbound,
 											 RelationGetDescr(rel), &isnull);
 
 			if (!isnull)
-				appendStringInfo(&def, " partition bound %s",
-								 TextDatumGetCString(DirectFunctionCall2(pg_get_expr, bound,
-																		 ObjectIdGetDatum(c->oid))));
+			{
+				char	   *btext = TextDatumGetCString(DirectFunctionCall2(pg_get_expr, bound,
+																			ObjectIdGetDatum(c->oid)));
+
+				appendStringInfo(&def, " partition bound %s", btext);
+				if (ri->detail)
+					ri->detail->partbound = btext;
+			}
 		}
 		st->tables = lappend(st->tables, ri);
 		st->tables = lappend(st->tables, model_string(&def));
@@ -460,6 +482,7 @@ read_attributes(RelState *st)
 		col->notnull = a->attnotnull;
 		col->identity = a->attidentity;
 		col->generated = a->attgenerated;
+		col->inherited = !a->attislocal;
 		acl = heap_getattr(tup, Anum_pg_attribute_attacl, RelationGetDescr(rel), &isnull);
 		col->acl = isnull ? NULL : model_acl(acl, OBJECT_COLUMN, InvalidOid);
 		st->columns = lappend(st->columns, col);
@@ -537,6 +560,26 @@ add_columns(RelState *st)
 			memcpy(identity + ql + 1, name, nl + 1);
 		}
 		model_add(st->m, "column", identity, model_string(&def));
+		if (st->m->for_diff)
+		{
+			ModelDetail *d = model_detail(st->m);
+
+			d->table = ri->qualname;
+			d->column = pstrdup(column_name(ri, col->attnum));
+			d->attnum = col->attnum;
+			d->type = pstrdup(type->text);
+			d->typid = col->typid;
+			d->typmod = col->typmod;
+			if (OidIsValid(col->collation) && col->collation != type->collation)
+				d->collation = collation_text(col->collation);
+			d->notnull = col->notnull;
+			if (adbin && col->generated == ATTRIBUTE_GENERATED_STORED)
+				d->generated = model_deparse(st->m, adbin, col->relid, ri->relkey);
+			else if (adbin)
+				d->dflt = model_deparse(st->m, adbin, InvalidOid, "");
+			d->identity = col->identity;
+			d->inherited = col->inherited;
+		}
 		if (col->acl)
 			model_add(st->m, "privileges", psprintf("column %s", identity), col->acl);
 	}
@@ -560,6 +603,11 @@ add_tables(RelState *st)
 			def = psprintf("%s inherits (%s)", def, inh->text);
 		model_add(st->m, "table", ri->qualname,
 				  psprintf("%s %s", relkind_word(ri->relkind), def));
+		if (ri->detail)
+		{
+			st->m->objects[st->m->n - 1].detail = ri->detail;
+			ri->detail->parents = inh ? inh->text : NULL;
+		}
 	}
 }
 
@@ -867,6 +915,19 @@ read_sequences(RelState *st)
 		if (owner)
 			appendStringInfo(&def, " %s %s", identity ? "identity of" : "owned by", owner);
 		model_add(st->m, "sequence", ri->qualname, model_string(&def));
+		if (ri->detail)
+		{
+			st->m->objects[st->m->n - 1].detail = ri->detail;
+			ri->detail->seqparams =
+				psprintf("AS %s START WITH " INT64_FORMAT " INCREMENT BY " INT64_FORMAT
+						 " MINVALUE " INT64_FORMAT " MAXVALUE " INT64_FORMAT
+						 " CACHE " INT64_FORMAT "%s",
+						 type_text(st, seq->seqtypid, -1), seq->seqstart,
+						 seq->seqincrement, seq->seqmin, seq->seqmax, seq->seqcache,
+						 seq->seqcycle ? " CYCLE" : " NO CYCLE");
+			ri->detail->owned_by = owner;
+			ri->detail->seq_identity = identity;
+		}
 	}
 	table_endscan(scan);
 	table_close(rel, AccessShareLock);
@@ -890,6 +951,11 @@ add_views(RelState *st)
 														ObjectIdGetDatum(ri->relid)));
 		model_add(st->m, ri->relkind == RELKIND_VIEW ? "view" : "materialized view",
 				  ri->qualname, psprintf("%s as %s", def, query));
+		if (ri->detail)
+		{
+			st->m->objects[st->m->n - 1].detail = ri->detail;
+			ri->detail->query = query;
+		}
 	}
 }
 

@@ -98,8 +98,8 @@ append_dollar_quoted(StringInfo buf, const char *text, const char *name)
  * The registration file of one revision.  A merge (no statements, several
  * parents) is written as a migrate_merge() call.
  */
-static char *
-registration_file(RevisionRow *row, const char *filename)
+char *
+migrate_registration_file(RevisionRow *row, const char *filename)
 {
 	StringInfoData buf;
 	MigrateScript *up = script_parse(row->up_sql, "up");
@@ -159,7 +159,7 @@ migrate_export(PG_FUNCTION_ARGS)
 
 		values[0] = CStringGetTextDatum(row->id);
 		values[1] = CStringGetTextDatum(filename);
-		values[2] = CStringGetTextDatum(registration_file(row, filename));
+		values[2] = CStringGetTextDatum(migrate_registration_file(row, filename));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	SPI_finish();
