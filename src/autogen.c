@@ -313,35 +313,39 @@ differences(SchemaModel *expected, SchemaModel *actual, const char *prefix)
 
 /*
  * Prove a pair of scripts: up turns live into desired, down turns it back.
- * Returns the problems found, NIL when proved.
+ * The problems found go to *up_problems and *down_problems (NIL: proved).
  */
-static List *
+static void
 prove(const char *managed, SchemaModel *live, SchemaModel *desired,
-	  DiffScript *up, DiffScript *down)
+	  DiffScript *up, DiffScript *down, List **up_problems, List **down_problems)
 {
 	Scratch		s;
-	List	   *volatile problems = NIL;
 	const char *volatile step = "up";
 
+	*up_problems = NIL;
+	*down_problems = NIL;
 	scratch_begin(&s);
 	PG_TRY();
 	{
 		run_sql(up->sql, "up script");
-		problems = differences(desired, read_schema_now(managed), "after up: ");
+		*up_problems = differences(desired, read_schema_now(managed), "after up: ");
 		step = "down";
 		run_sql(down->sql, "down script");
-		problems = list_concat(problems,
-							   differences(live, read_schema_now(managed), "after down: "));
+		*down_problems = differences(live, read_schema_now(managed), "after down: ");
 	}
 	PG_CATCH();
 	{
 		ErrorData  *edata = scratch_catch(&s);
+		char	   *problem = psprintf("the %s script fails: %s", step, edata->message);
 
-		return lappend(problems, psprintf("the %s script fails: %s", step, edata->message));
+		if (strcmp(step, "up") == 0)
+			*up_problems = list_make1(problem);
+		else
+			*down_problems = list_make1(problem);
+		return;
 	}
 	PG_END_TRY();
 	scratch_end(&s);
-	return problems;
 }
 
 static ArrayType *
@@ -361,7 +365,8 @@ typedef struct Generated
 {
 	DiffScript *up;
 	DiffScript *down;
-	List	   *problems;
+	List	   *up_problems;
+	List	   *down_problems;
 } Generated;
 
 static Generated *
@@ -381,7 +386,7 @@ generate(const char *desired, const char *managed)
 	g->up = diff_script(live, want, psprintf("%s: live -> desired", managed));
 	g->down = diff_script(want, live, psprintf("%s: desired -> live", managed));
 	if (g->up->changes > 0 || g->down->changes > 0)
-		g->problems = prove(managed, live, want, g->up, g->down);
+		prove(managed, live, want, g->up, g->down, &g->up_problems, &g->down_problems);
 	return g;
 }
 
@@ -421,8 +426,9 @@ migrate_diff(PG_FUNCTION_ARGS)
 	values[1] = CStringGetTextDatum(g->down->sql);
 	values[2] = Int32GetDatum(g->up->changes);
 	values[3] = PointerGetDatum(text_array(review));
-	values[4] = BoolGetDatum(g->problems == NIL);
-	values[5] = PointerGetDatum(text_array(g->problems));
+	values[4] = BoolGetDatum(g->up_problems == NIL && g->down_problems == NIL);
+	values[5] = PointerGetDatum(text_array(list_concat_copy(g->up_problems,
+															g->down_problems)));
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	SPI_finish();
 	return (Datum) 0;
@@ -499,12 +505,18 @@ migrate_dev(PG_FUNCTION_ARGS)
 				 errmsg("the generated migration needs a review"),
 				 errdetail("%s", item_lines(g->up->review)),
 				 errhint("Look at it with migrate_diff(), then register your edited version with migrate_add(), or pass force => true to apply it as generated.")));
-	if (g->problems != NIL && !force)
+	if (g->up_problems != NIL && !force)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("the generated migration does not reproduce the desired state"),
-				 errdetail("%s", item_lines(g->problems)),
+				 errdetail("%s", item_lines(g->up_problems)),
 				 errhint("Look at it with migrate_diff(), and register a corrected version with migrate_add().")));
+	/* an enum value added cannot be taken back: say so, and go on */
+	if (g->down_problems != NIL)
+		ereport(WARNING,
+				(errmsg("the generated down script does not restore the schema as it was"),
+				 errdetail("%s", item_lines(g->down_problems)),
+				 errhint("Edit the down script of the revision with migrate_add() before anyone needs it, or leave it irreversible.")));
 
 	args[0] = CStringGetTextDatum(message);
 	args[1] = CStringGetTextDatum(g->up->sql);

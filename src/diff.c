@@ -75,6 +75,7 @@ typedef enum Phase
 	CREATE_INDEX,
 	SEQUENCE_OWNER,
 	CREATE_VIEW,
+	CREATE_VIEW_INDEX,
 	CREATE_TRIGGER,
 	CREATE_POLICY,
 	SET_COMMENT,
@@ -363,11 +364,48 @@ table_columns(SchemaModel *m, const char *table)
 	return result;
 }
 
-/* Constraints that may go inside CREATE TABLE: all but foreign keys */
+/* Constraints that may go inside CREATE TABLE: foreign keys wait */
 static bool
 inline_constraint(const ModelObject *o)
 {
 	return strncmp(o->definition, "FOREIGN KEY", 11) != 0;
+}
+
+/* ... and so do constraints left NOT VALID, which CREATE TABLE validates */
+static bool
+inline_in_create(const ModelObject *o)
+{
+	size_t		len = strlen(o->definition);
+
+	return inline_constraint(o) &&
+		!(len > 10 && strcmp(o->definition + len - 10, " NOT VALID") == 0);
+}
+
+/*
+ * A range's definition names its functions with their argument types, for
+ * comparison; CREATE TYPE wants the names alone.
+ */
+static char *
+range_ddl(const char *def)
+{
+	StringInfoData buf;
+	const char *p = def;
+
+	initStringInfo(&buf);
+	while (*p)
+	{
+		if (*p == '(' && p > def && p[-1] != ' ' && p != strchr(def, '('))
+		{
+			/* an argument list: skip to its end */
+			while (*p && *p != ')')
+				p++;
+			if (*p)
+				p++;
+			continue;
+		}
+		appendStringInfoChar(&buf, *p++);
+	}
+	return buf.data;
 }
 
 static void
@@ -379,6 +417,7 @@ create_table(Diff *d, ModelObject *o)
 	ListCell   *lc;
 	bool		first = true;
 	size_t		len = strlen(o->identity);
+	int			start;
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "CREATE %sTABLE %s",
@@ -387,6 +426,7 @@ create_table(Diff *d, ModelObject *o)
 	if (t->partbound && t->parents)
 		appendStringInfo(&buf, " PARTITION OF %s", t->parents);
 	appendStringInfoString(&buf, " (");
+	start = buf.len;
 	foreach(lc, columns)
 	{
 		ModelObject *c = lfirst(lc);
@@ -405,7 +445,7 @@ create_table(Diff *d, ModelObject *o)
 		char	   *name;
 
 		if (strcmp(c->kind, "constraint") != 0 ||
-			strncmp(c->identity, o->identity, len) != 0 || !inline_constraint(c))
+			strncmp(c->identity, o->identity, len) != 0 || !inline_in_create(c))
 			continue;
 		split_at(c->identity, ' ', &table, &name);
 		if (strcmp(table, o->identity) != 0)
@@ -414,7 +454,11 @@ create_table(Diff *d, ModelObject *o)
 						 name, c->definition);
 		first = false;
 	}
-	appendStringInfoString(&buf, first ? ")" : "\n)");
+	if (first && t->partbound && t->parents)
+		buf.len = start - 2;	/* PARTITION OF takes no empty list */
+	else
+		appendStringInfoString(&buf, first ? ")" : "\n)");
+	buf.data[buf.len] = '\0';
 	if (t->partbound && t->parents)
 		appendStringInfo(&buf, " %s", t->partbound);
 	else if (t->parents)
@@ -963,31 +1007,54 @@ privilege_word(char c)
 	}
 }
 
-/* "GRANT SELECT, INSERT (col) ON TABLE t TO x;" and its grant options */
-static void
-append_grant(StringInfo buf, const char *target, const char *column,
-			 const char *grantee, const char *privs)
+/* Whether privs (letters, each maybe followed by '*') has c, and with '*' */
+static bool
+has_privilege(const char *privs, char c, bool *option)
 {
-	for (int pass = 0; pass < 2; pass++)
+	const char *p = privs ? strchr(privs, c) : NULL;
+
+	*option = p != NULL && p[1] == '*';
+	return p != NULL;
+}
+
+/*
+ * The GRANTs and REVOKEs from one grantee's privileges to another's, one
+ * privilege at a time: REVOKE ALL would take column privileges with it.
+ */
+static void
+grantee_changes(StringInfo buf, const char *target, const char *column,
+				const char *grantee, const char *old, const char *new)
+{
+	const char *who = *grantee ? grantee : "PUBLIC";
+	const char *cols = column ? psprintf(" (%s)", column) : "";
+
+	for (const char *p = old ? old : ""; *p; p++)
 	{
-		bool		first = true;
+		bool		oldopt;
+		bool		newopt;
+		const char *word = privilege_word(*p);
 
-		for (const char *p = privs; *p; p++)
-		{
-			const char *word = privilege_word(*p);
-			bool		option = p[1] == '*';
+		if (word == NULL)
+			continue;
+		(void) has_privilege(old, *p, &oldopt);
+		if (!has_privilege(new, *p, &newopt))
+			appendStringInfo(buf, "REVOKE %s%s ON %s FROM %s;\n", word, cols, target, who);
+		else if (oldopt && !newopt)
+			appendStringInfo(buf, "REVOKE GRANT OPTION FOR %s%s ON %s FROM %s;\n",
+							 word, cols, target, who);
+	}
+	for (const char *p = new ? new : ""; *p; p++)
+	{
+		bool		oldopt;
+		bool		newopt;
+		const char *word = privilege_word(*p);
 
-			if (word == NULL || option != (pass == 1))
-				continue;
-			appendStringInfo(buf, "%s%s", first ? "GRANT " : ", ", word);
-			if (column)
-				appendStringInfo(buf, " (%s)", column);
-			first = false;
-		}
-		if (!first)
-			appendStringInfo(buf, " ON %s TO %s%s;\n", target,
-							 *grantee ? grantee : "PUBLIC",
-							 pass == 1 ? " WITH GRANT OPTION" : "");
+		if (word == NULL)
+			continue;
+		(void) has_privilege(new, *p, &newopt);
+		if (!has_privilege(old, *p, &oldopt) || (newopt && !oldopt))
+			appendStringInfo(buf, "GRANT %s%s ON %s TO %s%s;\n", word, cols, target, who,
+							 newopt ? " WITH GRANT OPTION" : "");
 	}
 }
 
@@ -1010,17 +1077,15 @@ set_privileges(Diff *d, const char *label, ModelObject *a, ModelObject *b)
 		Grant	   *n = find_grant(new, g->grantee);
 
 		if (n == NULL || strcmp(n->privs, g->privs) != 0)
-			appendStringInfo(&buf, "REVOKE ALL%s ON %s FROM %s;\n",
-							 column ? psprintf(" (%s)", column) : "", target,
-							 *g->grantee ? g->grantee : "PUBLIC");
+			grantee_changes(&buf, target, column, g->grantee, g->privs,
+							n ? n->privs : NULL);
 	}
 	foreach(lc, new)
 	{
 		Grant	   *g = lfirst(lc);
-		Grant	   *o = find_grant(old, g->grantee);
 
-		if (o == NULL || strcmp(o->privs, g->privs) != 0)
-			append_grant(&buf, target, column, g->grantee, g->privs);
+		if (find_grant(old, g->grantee) == NULL)
+			grantee_changes(&buf, target, column, g->grantee, NULL, g->privs);
 	}
 	if (buf.len == 0)
 		return;
@@ -1032,6 +1097,22 @@ set_privileges(Diff *d, const char *label, ModelObject *a, ModelObject *b)
  * One object: added, removed or changed
  * ----------------------------------------------------------------
  */
+
+/* Indexes of materialized views wait for the views */
+static Phase
+index_phase(Diff *d, ModelObject *index)
+{
+	const char *on = strstr(index->definition, " ON ");
+
+	if (on)
+	{
+		char	   *rel = pnstrdup(on + 4, strcspn(on + 4, " "));
+
+		if (find(d->to, "materialized view", rel) != NULL)
+			return CREATE_VIEW_INDEX;
+	}
+	return CREATE_INDEX;
+}
 
 static void
 added(Diff *d, ModelObject *b)
@@ -1053,14 +1134,14 @@ added(Diff *d, ModelObject *b)
 	else if (strcmp(kind, "constraint") == 0)
 	{
 		split_at(id, ' ', &head, &tail);
-		if (table_added(d, head) && inline_constraint(b))
+		if (table_added(d, head) && inline_in_create(b))
 			return;
 		add_step(d, inline_constraint(b) ? ADD_CONSTRAINT : ADD_FOREIGN_KEY, 0, label, NULL,
 				 psprintf("ALTER TABLE %s ADD CONSTRAINT %s %s;\n", head, tail,
 						  b->definition));
 	}
 	else if (strcmp(kind, "index") == 0)
-		add_step(d, CREATE_INDEX, 0, label, NULL,
+		add_step(d, index_phase(d, b), 0, label, NULL,
 				 psprintf("%s;\n", strip_suffix(b->definition, " (invalid)")));
 	else if (strcmp(kind, "sequence") == 0)
 	{
@@ -1098,7 +1179,7 @@ added(Diff *d, ModelObject *b)
 	}
 	else if (strcmp(kind, "enum") == 0 || strcmp(kind, "range") == 0)
 		add_step(d, CREATE_TYPE, 0, label, NULL,
-				 psprintf("CREATE TYPE %s AS %s;\n", id, b->definition));
+				 psprintf("CREATE TYPE %s AS %s;\n", id, range_ddl(b->definition)));
 	else if (strcmp(kind, "domain") == 0)
 		add_step(d, CREATE_TYPE, 1, label, NULL,
 				 psprintf("CREATE DOMAIN %s AS %s;\n", id, b->definition));
@@ -1159,7 +1240,17 @@ removed(Diff *d, ModelObject *a)
 				 NULL, psprintf("ALTER TABLE %s DROP CONSTRAINT %s;\n", head, tail));
 	}
 	else if (strcmp(kind, "index") == 0)
+	{
+		/* an index goes with its table or materialized view */
+		const char *on = strstr(a->definition, " ON ");
+		char	   *rel = on ? pnstrdup(on + 4, strcspn(on + 4, " ")) : "";
+
+		if (table_removed(d, rel) ||
+			(find(d->from, "materialized view", rel) != NULL &&
+			 find(d->to, "materialized view", rel) == NULL))
+			return;
 		add_step(d, DROP_INDEX, 0, label, NULL, psprintf("DROP INDEX %s;\n", id));
+	}
 	else if (strcmp(kind, "sequence") == 0)
 	{
 		char	   *table;
@@ -1268,7 +1359,8 @@ changed(Diff *d, ModelObject *a, ModelObject *b)
 	{
 		add_step(d, CREATE_TYPE, 3, label,
 				 "the type is dropped and created again, which fails while anything uses it; ALTER TYPE can add, drop or alter attributes in place",
-				 psprintf("DROP TYPE %s;\nCREATE TYPE %s AS %s;\n", id, id, b->definition));
+				 psprintf("DROP TYPE %s;\nCREATE TYPE %s AS %s;\n", id, id,
+						  range_ddl(b->definition)));
 	}
 	else if (strcmp(kind, "comment") == 0)
 		set_comment(d, id, b, true);
@@ -1422,7 +1514,7 @@ rebuild_view(Diff *d, ModelObject *a, ModelObject *b, bool changed)
 			strstr(o->definition, " ON ")[4 + len] == ' ' &&
 			find(d->from, "index", o->identity) != NULL &&
 			strcmp(find(d->from, "index", o->identity)->definition, o->definition) == 0)
-			add_step(d, CREATE_INDEX, 0, psprintf("index %s: created again", o->identity),
+			add_step(d, CREATE_VIEW_INDEX, 0, psprintf("index %s: created again", o->identity),
 					 NULL, psprintf("%s;\n", strip_suffix(o->definition, " (invalid)")));
 	}
 }
