@@ -175,14 +175,20 @@ GRANT EXECUTE ON FUNCTION model.add_one(integer) TO PUBLIC;
 SELECT * FROM roundtrip('t17');
 
 -- partitioning, inheritance, unlogged tables and storage options
-CREATE TABLE model.events (id bigint NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE model.events (id bigint NOT NULL, at date NOT NULL CHECK (at > '2000-01-01'),
+	PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+CREATE INDEX events_at ON model.events (at);
 CREATE TABLE model.events_2026 PARTITION OF model.events
 	FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
 CREATE TABLE model.base (id integer);
+ALTER TABLE model.base ADD CHECK (id > 0);
 CREATE TABLE model.child (extra text) INHERITS (model.base);
 CREATE UNLOGGED TABLE model.scratch (x integer) WITH (fillfactor = 70);
 SELECT * FROM roundtrip('t18');
 ALTER TABLE model.scratch SET LOGGED, SET (fillfactor = 80);
+CREATE TABLE model.events_2027 PARTITION OF model.events
+	FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');
+SELECT up FROM migrate_diff('model');
 SELECT * FROM roundtrip('t19');
 
 -- a table dropped: flagged; an enum value removed: flagged, and the proof

@@ -92,6 +92,7 @@ typedef struct IndexRel
 	char	   *name;
 	Oid			relam;
 	bool		plain;			/* no reloptions, default tablespace */
+	bool		partition;		/* a partition of a partitioned index */
 } IndexRel;
 
 /* State shared by the readers of this file */
@@ -319,6 +320,7 @@ read_classes(RelState *st)
 			ir->relam = c->relam;
 			ir->plain = !OidIsValid(c->reltablespace) &&
 				heap_attisnull(tup, Anum_pg_class_reloptions, NULL);
+			ir->partition = c->relispartition;
 			continue;
 		}
 		if (c->relkind != RELKIND_RELATION && c->relkind != RELKIND_PARTITIONED_TABLE &&
@@ -655,6 +657,9 @@ read_constraints(RelState *st)
 			continue;
 		if (OidIsValid(con->conindid) && con->contype != CONSTRAINT_FOREIGN)
 			(void) hash_search(st->conindexes, &con->conindid, HASH_ENTER, NULL);
+		/* for a diff: what a parent passes on comes with the parent's DDL */
+		if (st->m->for_diff && (!con->conislocal || OidIsValid(con->conparentid)))
+			continue;
 
 		initStringInfo(&def);
 		switch (con->contype)
@@ -842,6 +847,9 @@ read_indexes(RelState *st)
 			continue;
 		ir = hash_search(st->indexrels, &ix->indexrelid, HASH_FIND, NULL);
 		if (ir == NULL)
+			continue;
+		/* for a diff: CREATE INDEX on the parent makes the partitions' */
+		if (st->m->for_diff && ir->partition)
 			continue;
 		name = model_qualified(ri->nspid, ir->name);
 		def = plain_index_def(st, ix, tup, rel, ri, ir);
