@@ -633,7 +633,11 @@ alter_column(Diff *d, ModelObject *a, ModelObject *b)
 	if (y->dflt && (redefault || retype))
 		appendStringInfo(&buf, "%s SET DEFAULT %s;\n", alter, y->dflt);
 	if (x->notnull != y->notnull)
+	{
 		appendStringInfo(&buf, "%s %s NOT NULL;\n", alter, y->notnull ? "SET" : "DROP");
+		if (y->notnull && review == NULL)
+			review = "SET NOT NULL fails if a row holds NULL in the column: fill those rows first";
+	}
 	if (!x->identity && y->identity)
 		appendStringInfo(&buf, "%s ADD GENERATED %s AS IDENTITY;\n", alter,
 						 y->identity == ATTRIBUTE_IDENTITY_ALWAYS ? "ALWAYS" : "BY DEFAULT");
