@@ -203,7 +203,9 @@ ddl_log_active(void)
  * A session that restores a dump: pg_restore, or a pg_dump script, which
  * always turns check_function_bodies off (ordinary sessions never do).  Its
  * DDL is not logged: the dump brings the log of the source database, whose
- * rows would collide with new ones.  The guard still applies.
+ * rows would collide with new ones.  The guard still applies.  Callers
+ * ask only outside a migration: a revision may turn check_function_bodies
+ * off too (generated ones that create routines do, as pg_dump does).
  */
 static bool
 restoring_dump(void)
