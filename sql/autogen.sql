@@ -256,6 +256,11 @@ SELECT changes FROM migrate_diff($$
 	);
 	CREATE UNIQUE INDEX account_email ON public.account (email);
 $$);
+-- another managed schema: unqualified names in the SQL land in it
+CREATE SCHEMA app;
+CREATE TABLE app.kept (x integer);
+SELECT up, changes, verified FROM migrate_diff('CREATE TABLE kept (x integer); CREATE TABLE t (y integer)', 'app');
+DROP SCHEMA app CASCADE;
 -- no changes: an error, and no revision
 SELECT migrate_dev('nothing', $$
 	CREATE TABLE account (id integer PRIMARY KEY, name varchar(50) NOT NULL,

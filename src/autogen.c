@@ -12,9 +12,9 @@
  *		its name;
  *	  - SQL text (the model DDL itself): the managed schema is renamed out
  *		of the way, an empty schema of its name is created, and the text runs
- *		in it, with the caller's rights and search_path (the live schema, by
- *		its new name, at the end of the path, so that types of extensions
- *		installed in it still resolve).
+ *		in it, with the caller's rights, that schema first in search_path,
+ *		then the caller's path, then the live schema by its new name (so that
+ *		types of extensions installed in it still resolve).
  *
  * Either way, names written "public.t" or plain "t" mean the desired object,
  * and every definition comes out as the live schema's would: the diff
@@ -269,7 +269,8 @@ read_desired(const char *desired, const char *managed)
 
 			create_schema(managed);
 			(void) set_config_option("search_path",
-									 psprintf("%s, %s", namespace_search_path,
+									 psprintf("%s, %s, %s", quote_identifier(managed),
+											  namespace_search_path,
 											  quote_identifier(aside)),
 									 PGC_USERSET, PGC_S_SESSION,
 									 GUC_ACTION_SAVE, true, 0, false);

@@ -95,7 +95,7 @@ SELECT up FROM migrate_diff(:'desired', 'shop');
 SELECT changes, review, verified FROM migrate_diff(:'desired', 'shop');
 SELECT migrate_dev('add sku and price', :'desired', managed => 'shop', id => '008_sku') IS NOT NULL AS registered;
 SELECT changes FROM migrate_diff(:'desired', 'shop');
-SELECT revision, message, state FROM migrate_status() WHERE revision >= '007';
+SELECT revision, message, state FROM migrate_status() WHERE revision IN ('007_product', '008_sku');
 
 \echo
 \echo '=== 12. History: who did what, when, from where'
