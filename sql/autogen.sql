@@ -294,6 +294,8 @@ SELECT * FROM migrate_diff('CREATE TABLE t (x int)', 'nosuchschema');
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM migrate_diff('public');
 \echo :LAST_ERROR_SQLSTATE
+SELECT * FROM migrate_diff('CREATE TABLE t (x int); SELECT migrate_push();');
+\echo :LAST_ERROR_SQLSTATE
 SELECT * FROM migrate_diff(NULL);
 \echo :LAST_ERROR_SQLSTATE
 SELECT migrate_dev(NULL, 'CREATE TABLE t (x int)');

@@ -96,6 +96,12 @@ migrate_check_not_nested(void)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("cannot change migrations from inside a migration script"),
 				 errhint("Register, push, downgrade or stamp from the top level, not from a revision's script.")));
+	/* the desired state's SQL, or a script migrate_diff is proving */
+	if (migrate_in_scratch())
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot change migrations from inside SQL that migrate_diff runs"),
+				 errhint("The desired state is only DDL: register and push from the top level.")));
 }
 
 /*
