@@ -191,6 +191,28 @@ CREATE TABLE model.events_2027 PARTITION OF model.events
 SELECT up FROM migrate_diff('model');
 SELECT * FROM roundtrip('t19');
 
+-- the rest: a foreign table, an aggregate, a generated column, a column
+-- collation, an INCLUDE index, a routine with settings
+CREATE FOREIGN DATA WRAPPER regress_autogen_fdw;
+CREATE SERVER regress_autogen_server FOREIGN DATA WRAPPER regress_autogen_fdw;
+CREATE FOREIGN TABLE model.remote (id integer NOT NULL, label text)
+	SERVER regress_autogen_server OPTIONS (table_name 'r');
+CREATE AGGREGATE model.total (integer) (SFUNC = int4pl, STYPE = integer, INITCOND = '0');
+CREATE TABLE model.prices (
+	net numeric(10,2),
+	gross numeric GENERATED ALWAYS AS (net * 1.2) STORED,
+	code text COLLATE "C"
+);
+CREATE INDEX prices_net_incl ON model.prices (net) INCLUDE (code);
+CREATE FUNCTION model.quiet() RETURNS void LANGUAGE sql SECURITY DEFINER
+	SET search_path = pg_catalog AS $$ SELECT $$;
+SELECT up FROM migrate_diff('model');
+SELECT * FROM roundtrip('t20');
+ALTER TABLE model.prices DROP COLUMN gross,
+	ADD COLUMN gross numeric GENERATED ALWAYS AS (net * 1.25) STORED,
+	ALTER COLUMN code TYPE text COLLATE "POSIX";
+SELECT * FROM roundtrip('t21');
+
 -- a table dropped: flagged; an enum value removed: flagged, and the proof
 -- says what the generated script cannot do
 DROP TABLE model.users CASCADE;
@@ -354,3 +376,5 @@ SELECT count(*) FROM migrate_downgrade('base');
 SELECT migrate_fingerprint() = :'empty_fingerprint' AS empty_again;
 DROP EXTENSION migrate;
 DROP ROLE regress_autogen_reader;
+DROP SERVER regress_autogen_server;
+DROP FOREIGN DATA WRAPPER regress_autogen_fdw;

@@ -288,6 +288,12 @@ strip_suffix(const char *s, const char *suffix)
  * ----------------------------------------------------------------
  */
 
+static bool
+streq(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
 /* "{a=1,b=2}" -> "a=1, b=2" */
 static char *
 options_list(const char *options)
@@ -382,8 +388,9 @@ inline_in_create(const ModelObject *o)
 }
 
 /*
- * A range's definition names its functions with their argument types, for
- * comparison; CREATE TYPE wants the names alone.
+ * A range's or aggregate's definition names its functions with their
+ * argument types, for comparison; CREATE TYPE and CREATE AGGREGATE want the
+ * names alone.  What follows a name directly in parentheses goes.
  */
 static char *
 range_ddl(const char *def)
@@ -421,7 +428,8 @@ create_table(Diff *d, ModelObject *o)
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "CREATE %sTABLE %s",
-					 t->persistence == RELPERSISTENCE_UNLOGGED ? "UNLOGGED " : "",
+					 t->persistence == RELPERSISTENCE_UNLOGGED ? "UNLOGGED " :
+					 t->relkind == RELKIND_FOREIGN_TABLE ? "FOREIGN " : "",
 					 o->identity);
 	if (t->partbound && t->parents)
 		appendStringInfo(&buf, " PARTITION OF %s", t->parents);
@@ -465,6 +473,8 @@ create_table(Diff *d, ModelObject *o)
 		appendStringInfo(&buf, " INHERITS (%s)", t->parents);
 	if (t->partkey)
 		appendStringInfo(&buf, " PARTITION BY %s", t->partkey);
+	if (t->server)
+		appendStringInfo(&buf, " %s", t->server);
 	if (t->options)
 		appendStringInfo(&buf, " WITH (%s)", options_list(t->options));
 	appendStringInfoString(&buf, ";\n");
@@ -486,12 +496,11 @@ alter_table(Diff *d, ModelObject *a, ModelObject *b)
 	const char *name = a->identity;
 
 	initStringInfo(&buf);
-	if (x->relkind != y->relkind ||
-		strcmp(x->partkey ? x->partkey : "", y->partkey ? y->partkey : "") != 0 ||
-		strcmp(x->partbound ? x->partbound : "", y->partbound ? y->partbound : "") != 0 ||
-		strcmp(x->parents ? x->parents : "", y->parents ? y->parents : "") != 0)
+	if (x->relkind != y->relkind || !streq(x->server, y->server) ||
+		!streq(x->partkey, y->partkey) || !streq(x->partbound, y->partbound) ||
+		!streq(x->parents, y->parents))
 	{
-		review = "its partitioning or inheritance changed: that takes a new table and moving the rows, by hand";
+		review = "its kind, server, partitioning or inheritance changed: that takes a new table and moving the rows, by hand";
 		appendStringInfo(&buf, "-- was: %s\n-- now: %s\n", a->definition, b->definition);
 	}
 	if (x->persistence != y->persistence)
@@ -503,7 +512,7 @@ alter_table(Diff *d, ModelObject *a, ModelObject *b)
 	if (x->rls_forced != y->rls_forced)
 		appendStringInfo(&buf, "ALTER TABLE %s %s ROW LEVEL SECURITY;\n", name,
 						 y->rls_forced ? "FORCE" : "NO FORCE");
-	if (strcmp(x->options ? x->options : "", y->options ? y->options : "") != 0)
+	if (!streq(x->options, y->options))
 	{
 		if (x->options)
 			appendStringInfo(&buf, "ALTER TABLE %s RESET (%s);\n", name,
@@ -516,12 +525,6 @@ alter_table(Diff *d, ModelObject *a, ModelObject *b)
 		return;
 	add_step(d, ALTER_TABLE, y->relid, psprintf("table %s: changed", name),
 			 review, buf.data);
-}
-
-static bool
-streq(const char *a, const char *b)
-{
-	return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
 /*
@@ -1178,8 +1181,8 @@ added(Diff *d, ModelObject *b)
 		int			paren = strcspn(id, "(");
 
 		add_step(d, CREATE_ROUTINE, 1, label, NULL,
-				 psprintf("CREATE %s%s;\n", pnstrdup(id, paren),
-						  b->definition + strlen("AGGREGATE")));
+				 psprintf("CREATE AGGREGATE %s%s;\n", pnstrdup(id, paren),
+						  range_ddl(b->definition + strlen("AGGREGATE"))));
 	}
 	else if (strcmp(kind, "enum") == 0 || strcmp(kind, "range") == 0)
 		add_step(d, CREATE_TYPE, 0, label, NULL,
@@ -1226,9 +1229,13 @@ removed(Diff *d, ModelObject *a)
 	char	   *tail;
 
 	if (strcmp(kind, "table") == 0)
+	{
+		bool		foreign = a->detail->relkind == RELKIND_FOREIGN_TABLE;
+
 		add_step(d, DROP_TABLE, -(int64) a->detail->relid, label,
-				 "dropping a table loses its rows",
-				 psprintf("DROP TABLE %s;\n", id));
+				 foreign ? NULL : "dropping a table loses its rows",
+				 psprintf("DROP %sTABLE %s;\n", foreign ? "FOREIGN " : "", id));
+	}
 	else if (strcmp(kind, "column") == 0)
 	{
 		if (a->detail->inherited || table_removed(d, a->detail->table))

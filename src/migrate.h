@@ -226,6 +226,7 @@ typedef struct ModelDetail
 	char	   *partbound;		/* partition: "FOR VALUES ..." */
 	char	   *parents;		/* partition or inheritance parents */
 	char	   *query;			/* view and materialized view */
+	char	   *server;			/* foreign table: "SERVER s OPTIONS (...)" */
 	char	   *seqparams;		/* sequence: "AS integer START WITH 1 ..." */
 	char	   *owned_by;		/* sequence: "public.t.c" */
 	bool		seq_identity;	/* sequence of an identity column */

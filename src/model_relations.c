@@ -40,6 +40,7 @@
 #include "catalog/pg_sequence.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
+#include "foreign/foreign.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -263,6 +264,30 @@ reloptions_text(Relation classrel, HeapTuple tup)
 	return OidOutputFunctionCall(F_ARRAY_OUT, d);
 }
 
+/* For a diff: where a foreign table lives, as CREATE FOREIGN TABLE says it */
+static char *
+foreign_table_clause(Oid relid)
+{
+	ForeignTable *ft = GetForeignTable(relid);
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "SERVER %s",
+					 quote_identifier(GetForeignServer(ft->serverid)->servername));
+	foreach(lc, ft->options)
+	{
+		DefElem    *opt = lfirst(lc);
+
+		appendStringInfo(&buf, "%s%s %s", foreach_current_index(lc) == 0 ? " OPTIONS (" : ", ",
+						 quote_identifier(opt->defname),
+						 quote_literal_cstr(defGetString(opt)));
+	}
+	if (ft->options != NIL)
+		appendStringInfoChar(&buf, ')');
+	return buf.data;
+}
+
 /* pg_inherits: each child's parents, in inhseqno order */
 static void
 read_inherits(RelState *st)
@@ -349,6 +374,8 @@ read_classes(RelState *st)
 			ri->detail->rls = c->relrowsecurity;
 			ri->detail->rls_forced = c->relforcerowsecurity;
 			ri->detail->options = reloptions_text(rel, tup);
+			if (c->relkind == RELKIND_FOREIGN_TABLE)
+				ri->detail->server = foreign_table_clause(c->oid);
 		}
 
 		/* privileges of every kind of relation */
@@ -367,7 +394,8 @@ read_classes(RelState *st)
 		options = reloptions_text(rel, tup);
 		initStringInfo(&def);
 		appendStringInfoString(&def, "owner ");
-		appendStringInfoString(&def, model_role_name(m, c->relowner));
+		/* the diff leaves owners alone: they all look the same to it */
+		appendStringInfoString(&def, m->for_diff ? "-" : model_role_name(m, c->relowner));
 		if (options)
 			appendStringInfo(&def, " with %s", options);
 

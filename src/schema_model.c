@@ -277,14 +277,14 @@ model_index_relations(SchemaModel *m)
 		m->relbits[(ri->relid - min) / 8] |= 1 << ((ri->relid - min) % 8);
 }
 
+/* model_qualified's memory of the last schema: relations come in its order */
+static Oid	last_nspid = InvalidOid;
+static char *last_name = NULL;
+static LocalTransactionId last_lxid = InvalidLocalTransactionId;
+
 char *
 model_qualified(Oid nspid, const char *name)
 {
-	/* relations come in schema order: remember the last schema's name */
-	static Oid	last_nspid = InvalidOid;
-	static char *last_name = NULL;
-	static LocalTransactionId last_lxid = InvalidLocalTransactionId;
-
 	if (nspid != last_nspid || last_lxid != MyProc->lxid || last_name == NULL)
 	{
 		char	   *nspname = get_namespace_name(nspid);
@@ -304,9 +304,7 @@ model_role_name(SchemaModel *m, Oid roleid)
 	bool		found;
 	NameEntry  *e;
 
-	/* the diff leaves owners alone: they all look the same to it */
-	if (m->for_diff)
-		return "-";
+
 	/* most objects have the same owner */
 	if (m->last_role == roleid && m->last_role_name)
 		return m->last_role_name;
@@ -641,6 +639,9 @@ read_model(bool for_diff)
 	SchemaModel *m = model_new();
 	HASHCTL		ctl;
 	int			nestlevel;
+
+	/* migrate_diff renames schemas between two reads in one transaction */
+	last_nspid = InvalidOid;
 
 	ctl.keysize = sizeof(uint32);
 	ctl.entrysize = sizeof(ExprEntry);
