@@ -172,6 +172,29 @@ find(SchemaModel *m, const char *kind, const char *identity)
 }
 
 /*
+ * The first object of a kind whose identity is at least "from": objects of
+ * one table ("t.col", "t con") sort together after it, so a walk from here
+ * finds them without a scan of the whole model.
+ */
+static int
+lower_bound(SchemaModel *m, const char *kind, const char *from)
+{
+	int			lo = 0;
+	int			hi = m->n;
+
+	while (lo < hi)
+	{
+		int			mid = (lo + hi) / 2;
+
+		if (cmp_key(kind, from, &m->objects[mid]) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
  * The position of the last byte c of s that is outside double quotes, or
  * -1: identities join quoted names with '.' and ' '.
  */
@@ -357,13 +380,14 @@ table_columns(SchemaModel *m, const char *table)
 	size_t		len = strlen(table);
 
 	/* "table.column": they sort together, right after the table's name */
-	for (int i = 0; i < m->n; i++)
+	for (int i = lower_bound(m, "column", psprintf("%s.", table)); i < m->n; i++)
 	{
 		ModelObject *o = &m->objects[i];
 
-		if (strcmp(o->kind, "column") == 0 && o->detail &&
-			strncmp(o->identity, table, len) == 0 && o->identity[len] == '.' &&
-			strcmp(o->detail->table, table) == 0)
+		if (strcmp(o->kind, "column") != 0 ||
+			strncmp(o->identity, table, len) != 0 || o->identity[len] != '.')
+			break;
+		if (o->detail && strcmp(o->detail->table, table) == 0)
 			result = lappend(result, o);
 	}
 	list_sort(result, cmp_attnum);
@@ -446,14 +470,17 @@ create_table(Diff *d, ModelObject *o)
 		first = false;
 	}
 	/* its keys and checks: "table name" sorts right after the table */
-	for (int i = 0; i < d->to->n; i++)
+	for (int i = lower_bound(d->to, "constraint", psprintf("%s ", o->identity));
+		 i < d->to->n; i++)
 	{
 		ModelObject *c = &d->to->objects[i];
 		char	   *table;
 		char	   *name;
 
 		if (strcmp(c->kind, "constraint") != 0 ||
-			strncmp(c->identity, o->identity, len) != 0 || !inline_in_create(c))
+			strncmp(c->identity, o->identity, len) != 0 || c->identity[len] != ' ')
+			break;
+		if (!inline_in_create(c))
 			continue;
 		split_at(c->identity, ' ', &table, &name);
 		if (strcmp(table, o->identity) != 0)
@@ -1517,7 +1544,7 @@ rebuild_view(Diff *d, ModelObject *a, ModelObject *b, bool changed)
 		set_comment(d, label, o, false);
 	if ((o = find(d->to, "privileges", label)) != NULL)
 		set_privileges(d, label, NULL, o);
-	for (int i = 0; i < d->to->n; i++)
+	for (int i = 0; strcmp(b->kind, "materialized view") == 0 && i < d->to->n; i++)
 	{
 		o = &d->to->objects[i];
 		if (strcmp(o->kind, "index") == 0 && strstr(o->definition, " ON ") &&
