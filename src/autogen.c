@@ -435,19 +435,6 @@ migrate_diff(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* Lines "- item" of a list, for an error's detail */
-static char *
-item_lines(List *items)
-{
-	StringInfoData buf;
-	ListCell   *lc;
-
-	initStringInfo(&buf);
-	foreach(lc, items)
-		appendStringInfo(&buf, "%s- %s", buf.len ? "\n" : "", (char *) lfirst(lc));
-	return buf.data;
-}
-
 /* The qualified name of a function of this extension: in fcinfo's schema */
 static char *
 extension_function(FunctionCallInfo fcinfo, const char *name)
@@ -504,19 +491,19 @@ migrate_dev(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("the generated migration needs a review"),
-				 errdetail("%s", item_lines(g->up->review)),
+				 errdetail("%s", migrate_join(g->up->review, "\n", "- ")),
 				 errhint("Look at it with migrate_diff(), then register your edited version with migrate_add(), or pass force => true to apply it as generated.")));
 	if (g->up_problems != NIL && !force)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("the generated migration does not reproduce the desired state"),
-				 errdetail("%s", item_lines(g->up_problems)),
+				 errdetail("%s", migrate_join(g->up_problems, "\n", "- ")),
 				 errhint("Look at it with migrate_diff(), and register a corrected version with migrate_add().")));
 	/* an enum value added cannot be taken back: say so, and go on */
 	if (g->down_problems != NIL)
 		ereport(WARNING,
 				(errmsg("the generated down script does not restore the schema as it was"),
-				 errdetail("%s", item_lines(g->down_problems)),
+				 errdetail("%s", migrate_join(g->down_problems, "\n", "- ")),
 				 errhint("Edit the down script of the revision with migrate_add() before anyone needs it, or leave it irreversible.")));
 
 	args[0] = CStringGetTextDatum(message);

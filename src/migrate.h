@@ -48,6 +48,8 @@ typedef enum MigrateGuard
 extern int	migrate_guard;		/* MigrateGuard */
 extern char *migrate_managed_schemas;
 
+extern char *migrate_join(List *items, const char *sep, const char *prefix);
+
 /* ----------------------------------------------------------------
  * ddl_log.c
  * ----------------------------------------------------------------

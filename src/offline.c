@@ -37,19 +37,6 @@ cmp_id(const ListCell *a, const ListCell *b)
 	return strcmp(lfirst(a), lfirst(b));
 }
 
-/* a1, b2 */
-static char *
-id_list_text(List *ids)
-{
-	StringInfoData buf;
-	ListCell   *lc;
-
-	initStringInfo(&buf);
-	foreach(lc, ids)
-		appendStringInfo(&buf, "%s%s", buf.len ? ", " : "", (char *) lfirst(lc));
-	return buf.data;
-}
-
 /* A dollar-quote tag, based on name, that does not occur in text */
 static char *
 dollar_tag(const char *text, const char *name)
@@ -286,7 +273,7 @@ migrate_script(PG_FUNCTION_ARGS)
 					 "    END IF;\n",
 					 quote_literal_cstr(applied == NIL ? "It expects no revision applied." :
 										psprintf("It expects exactly these revisions applied: %s.",
-												 id_list_text(applied))));
+												 migrate_join(applied, ", ", ""))));
 	if (plan != NIL)
 	{
 		appendStringInfoString(&buf,
