@@ -327,6 +327,9 @@ CREATE VIEW model2.v AS SELECT * FROM public.account;
 SELECT * FROM migrate_diff('model2');
 \echo :LAST_ERROR_SQLSTATE
 DROP SCHEMA model2 CASCADE;
+-- in SQL, a name not created yet falls through to the live schema: refused
+SELECT * FROM migrate_diff('CREATE VIEW v AS SELECT id FROM account');
+\echo :LAST_ERROR_SQLSTATE
 SELECT migrate_fingerprint() = :'fp' AS unchanged,
 	   (SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'migrate_live%') AS leftovers;
 BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ;
