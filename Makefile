@@ -25,13 +25,15 @@ OBJS = \
 	src/model_relations.o \
 	src/model_others.o \
 	src/drift.o \
-	src/info.o
+	src/info.o \
+	src/diff.o \
+	src/autogen.o
 PGFILEDESC = "migrate - schema migrations inside PostgreSQL"
 
 DATA = sql/migrate--$(EXTVERSION).sql
 
 # pg_regress suites: sql/<topic>.sql, expected/<topic>.out
-REGRESS = register targets push downgrade stamp info security deploy merge reset offline bad_input ddl_log guard adopt drift
+REGRESS = register targets push downgrade stamp info security deploy merge reset offline bad_input ddl_log guard adopt drift autogen
 # isolation suites: test/specs/<name>.spec, test/expected/<name>.out
 ISOLATION = concurrent_push guard_concurrent
 ISOLATION_OPTS = --inputdir=test

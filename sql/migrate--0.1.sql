@@ -187,6 +187,34 @@ COMMENT ON FUNCTION @extschema@.migrate_script(text, text)
 IS 'the exact SQL a push or downgrade to the target would run, bookkeeping included';
 
 /*
+ * Autogenerate and proof (autogen.c, diff.c)
+ */
+CREATE FUNCTION @extschema@.migrate_diff(desired text, managed text DEFAULT 'public')
+RETURNS TABLE (up text, down text, changes integer, review text[],
+			   verified boolean, problems text[])
+AS 'MODULE_PATHNAME', 'migrate_diff'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_diff(text, text)
+IS 'the up and down DDL from the managed schema to the desired state (a schema name or its SQL), proved in a rolled-back subtransaction';
+
+CREATE FUNCTION @extschema@.migrate_dev(message text, desired text,
+										managed text DEFAULT 'public',
+										id text DEFAULT NULL,
+										force boolean DEFAULT false)
+RETURNS text
+AS 'MODULE_PATHNAME', 'migrate_dev'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_dev(text, text, text, text, boolean)
+IS 'generate, register and apply the migration to the desired state; returns its registration file';
+
+CREATE FUNCTION @extschema@.migrate_verify(target text DEFAULT 'heads')
+RETURNS TABLE (revision text, ok boolean, problem text, objects text[])
+AS 'MODULE_PATHNAME', 'migrate_verify'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_verify(text)
+IS 'up, down and up again for every pending revision up to target, checking that down undoes up; all rolled back';
+
+/*
  * Looking
  */
 CREATE FUNCTION @extschema@.migrate_status()
@@ -292,6 +320,9 @@ REVOKE ALL ON PROCEDURE @extschema@.migrate_deploy(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_reset(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_merge(text, text[], text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_adopt(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.migrate_diff(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.migrate_dev(text, text, text, text, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.migrate_verify(text) FROM PUBLIC;
 
 /*
  * The event triggers, created last.  Their C functions never let a failure of

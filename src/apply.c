@@ -96,6 +96,12 @@ migrate_check_not_nested(void)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("cannot change migrations from inside a migration script"),
 				 errhint("Register, push, downgrade or stamp from the top level, not from a revision's script.")));
+	/* the desired state's SQL, or a script migrate_diff is proving */
+	if (migrate_in_scratch())
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot change migrations from inside SQL that migrate_diff runs"),
+				 errhint("The desired state is only DDL: register and push from the top level.")));
 }
 
 /*
@@ -298,6 +304,14 @@ run_script(const char *id, const char *message, MigrateScript *script,
 	INSTR_TIME_SET_CURRENT(elapsed);
 	INSTR_TIME_SUBTRACT(elapsed, start);
 	return INSTR_TIME_GET_MICROSEC(elapsed);
+}
+
+/* Run a script as a push does, for migrate_verify; errors are thrown */
+int64
+migrate_run_script(const char *id, const char *message, MigrateScript *script,
+				   const char *verb)
+{
+	return run_script(id, message, script, verb, NULL);
 }
 
 static void

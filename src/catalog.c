@@ -49,8 +49,8 @@ typedef struct CatalogAccess
 static Oid	owner_oid = InvalidOid;
 static LocalTransactionId owner_lxid = InvalidLocalTransactionId;
 
-static Oid
-extension_owner(void)
+Oid
+catalog_extension_owner(void)
 {
 	Relation	rel;
 	ScanKeyData key;
@@ -80,7 +80,7 @@ extension_owner(void)
 static void
 catalog_enter(CatalogAccess *a)
 {
-	Oid			owner = extension_owner();
+	Oid			owner = catalog_extension_owner();
 
 	GetUserIdAndSecContext(&a->save_userid, &a->save_sec_context);
 	SetUserIdAndSecContext(owner, a->save_sec_context |

@@ -190,6 +190,9 @@ ddl_log_active(void)
 	/* extension scripts (ours and anyone's), and pg_upgrade */
 	if (creating_extension || IsBinaryUpgrade)
 		return false;
+	/* migrate_diff and migrate_verify: everything they do is rolled back */
+	if (migrate_in_scratch())
+		return false;
 	/* the extension itself is being dropped: its log goes with it */
 	if (!OidIsValid(get_extension_oid("migrate", true)))
 		return false;
@@ -200,7 +203,9 @@ ddl_log_active(void)
  * A session that restores a dump: pg_restore, or a pg_dump script, which
  * always turns check_function_bodies off (ordinary sessions never do).  Its
  * DDL is not logged: the dump brings the log of the source database, whose
- * rows would collide with new ones.  The guard still applies.
+ * rows would collide with new ones.  The guard still applies.  Callers
+ * ask only outside a migration: a revision may turn check_function_bodies
+ * off too (generated ones that create routines do, as pg_dump does).
  */
 static bool
 restoring_dump(void)
@@ -343,7 +348,7 @@ handle_event(FunctionCallInfo fcinfo, LogEvent event, const char *name)
 
 	trigdata = (EventTriggerData *) fcinfo->context;
 	tag = GetCommandTagName(trigdata->tag);
-	if (restoring_dump())
+	if (!migrate_in_migration() && restoring_dump())
 	{
 		if (!migrate_in_migration() && migrate_guard == MIGRATE_GUARD_ERROR)
 			apply_guard(tag, NIL);

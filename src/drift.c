@@ -31,15 +31,7 @@ PG_FUNCTION_INFO_V1(migrate_drift);
 PG_FUNCTION_INFO_V1(migrate_check);
 PG_FUNCTION_INFO_V1(migrate_fingerprint);
 
-/* One difference between the expected and the live model */
-typedef struct Drift
-{
-	const char *kind;
-	const char *identity;
-	const char *change;			/* "added", "removed", "changed" */
-	const char *expected;
-	const char *actual;
-} Drift;
+typedef ModelChange Drift;
 
 /*
  * Save the live model as the expected state, and its fingerprint in the
@@ -56,16 +48,30 @@ migrate_save_snapshot(void)
 	 * active snapshot, which predates what the scripts just did: read the
 	 * model under a new one.
 	 */
+	m = model_read_now();
+	catalog_save_snapshot(model_fingerprint(m), model_serialize(m));
+}
+
+/*
+ * The live model, as this transaction's last command left it.  The deparser
+ * reads some catalogs (view rules) through SPI with the active snapshot,
+ * which may predate what the caller just did: read under a new one.
+ */
+SchemaModel *
+model_read_now(void)
+{
+	SchemaModel *m;
+
 	CommandCounterIncrement();
 	PushActiveSnapshot(GetTransactionSnapshot());
 	m = model_read();
 	PopActiveSnapshot();
-	catalog_save_snapshot(model_fingerprint(m), model_serialize(m));
+	return m;
 }
 
 /* Both models' objects, compared in one pass over the sorted lists */
-static List *
-compare_models(SchemaModel *expected, SchemaModel *actual)
+List *
+model_compare(SchemaModel *expected, SchemaModel *actual)
 {
 	List	   *result = NIL;
 	int			i = 0;
@@ -144,7 +150,7 @@ current_drift(void)
 	saved = catalog_load_snapshot();
 	expected = saved ? model_deserialize_in_place(VARDATA(saved), VARSIZE(saved) - VARHDRSZ) :
 		model_read_empty();
-	return compare_models(expected, actual);
+	return model_compare(expected, actual);
 }
 
 /*

@@ -14,6 +14,7 @@
 #include <limits.h>
 
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 #include "utils/guc.h"
 #include "utils/varlena.h"
 
@@ -22,6 +23,23 @@
 PG_MODULE_MAGIC;
 
 void		_PG_init(void);
+
+/*
+ * The strings of a list joined for a message: each after prefix, separated
+ * by sep ("a, b"; "- a\n- b").
+ */
+char *
+migrate_join(List *items, const char *sep, const char *prefix)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	foreach(lc, items)
+		appendStringInfo(&buf, "%s%s%s", foreach_current_index(lc) ? sep : "",
+						 prefix, (char *) lfirst(lc));
+	return buf.data;
+}
 
 /* migrate.max_script_size: the largest up or down script accepted, in kB */
 int			migrate_max_script_size = 1024;

@@ -48,6 +48,8 @@ typedef enum MigrateGuard
 extern int	migrate_guard;		/* MigrateGuard */
 extern char *migrate_managed_schemas;
 
+extern char *migrate_join(List *items, const char *sep, const char *prefix);
+
 /* ----------------------------------------------------------------
  * ddl_log.c
  * ----------------------------------------------------------------
@@ -146,6 +148,7 @@ typedef struct RevisionRow
 } RevisionRow;
 
 extern void catalog_lock(void);
+extern Oid	catalog_extension_owner(void);
 extern RevGraph *catalog_load_graph(void);
 extern RevisionRow *catalog_get_revision(const char *id);
 extern void catalog_insert_revision(RevisionRow *row);
@@ -188,6 +191,7 @@ typedef struct DdlLogEntry
 	char	   *statement;
 } DdlLogEntry;
 
+extern char *migrate_registration_file(RevisionRow *row, const char *filename);
 extern void catalog_save_snapshot(const char *fingerprint, const char *objects);
 extern char *catalog_snapshot_fingerprint(void);
 extern text *catalog_load_snapshot(void);
@@ -205,6 +209,7 @@ typedef struct ModelObject
 	char	   *identity;		/* schema-qualified, unique within kind */
 	char	   *definition;		/* normalized: equal iff the objects match */
 	int			rank;			/* of kind among the kinds, while sorting */
+	struct ModelDetail *detail; /* for the diff engine, or NULL */
 } ModelObject;
 
 /*
@@ -222,6 +227,42 @@ typedef struct OidIndex
 	uint32	   *ranks;
 } OidIndex;
 
+/*
+ * What the diff engine needs of a table, column, sequence or view besides
+ * its definition: the facts it writes DDL from.  Only a model read for a
+ * diff (model_read_schema) has them.
+ */
+typedef struct ModelDetail
+{
+	Oid			relid;			/* relations: creation order */
+	char		relkind;
+	char		persistence;
+	bool		rls;
+	bool		rls_forced;
+	char	   *options;		/* reloptions as "{a=b}", or NULL */
+	char	   *partkey;		/* partitioned table: "RANGE (a)" */
+	char	   *partbound;		/* partition: "FOR VALUES ..." */
+	char	   *parents;		/* partition or inheritance parents */
+	char	   *query;			/* view and materialized view */
+	char	   *server;			/* foreign table: "SERVER s OPTIONS (...)" */
+	char	   *seqparams;		/* sequence: "AS integer START WITH 1 ..." */
+	char	   *owned_by;		/* sequence: "public.t.c" */
+	bool		seq_identity;	/* sequence of an identity column */
+	/* columns */
+	char	   *table;			/* qualified name of its table */
+	char	   *column;			/* its quoted name */
+	int			attnum;
+	char	   *type;			/* with modifier */
+	Oid			typid;
+	int32		typmod;
+	char	   *collation;		/* qualified, or NULL for the type's own */
+	bool		notnull;
+	char	   *dflt;			/* default expression, or NULL */
+	char	   *generated;		/* generation expression, or NULL */
+	char		identity;		/* attidentity */
+	bool		inherited;		/* from a parent (not attislocal) */
+} ModelDetail;
+
 /* A managed relation, as model_read_relations() found it */
 typedef struct RelInfo
 {
@@ -234,6 +275,7 @@ typedef struct RelInfo
 	char	  **defaults;		/* [attnum - 1]: deparsed default or generation
 								 * expression of a table's column, or NULL */
 	char	   *relkey;			/* the column names, for model_deparse */
+	struct ModelDetail *detail; /* read for a diff: facts for its DDL */
 } RelInfo;
 
 typedef struct SchemaModel
@@ -255,12 +297,16 @@ typedef struct SchemaModel
 	Oid			last_relid;		/* model_relation's last answer */
 	RelInfo    *last_rel;
 	MemoryContext scratch;		/* reset after each deparse */
+	bool		for_diff;		/* keep details, leave owners out */
 	OidIndex	relindex;		/* of rels[], once they are all known */
 } SchemaModel;
 
 extern struct HTAB *model_hash(const char *name, Size keysize, Size entrysize);
 extern SchemaModel *model_read(void);
 extern SchemaModel *model_read_empty(void);
+extern SchemaModel *model_read_schema(const char *nspname);
+extern bool model_reading_for_diff(void);
+extern ModelDetail *model_detail(SchemaModel *m);
 extern void model_add(SchemaModel *m, const char *kind, char *identity,
 					  char *definition);
 extern bool model_is_managed(SchemaModel *m, Oid nspid);
@@ -291,6 +337,40 @@ extern void model_read_others(SchemaModel *m);
  */
 extern void migrate_save_snapshot(void);
 
+/* One difference between two models */
+typedef struct ModelChange
+{
+	const char *kind;
+	const char *identity;
+	const char *change;			/* "added", "removed", "changed" */
+	const char *expected;
+	const char *actual;
+} ModelChange;
+
+extern List *model_compare(SchemaModel *expected, SchemaModel *actual);
+extern SchemaModel *model_read_now(void);
+
+/* ----------------------------------------------------------------
+ * diff.c: DDL from one model to another
+ * ----------------------------------------------------------------
+ */
+typedef struct DiffScript
+{
+	char	   *sql;			/* the statements, with comments */
+	int			changes;		/* objects changed */
+	List	   *review;			/* char *: what needs a human, and why */
+} DiffScript;
+
+extern DiffScript *diff_script(SchemaModel *from, SchemaModel *to,
+							   const char *title);
+extern bool diff_frame_object(const char *kind, const char *identity);
+
+/* ----------------------------------------------------------------
+ * autogen.c: the desired state, migrate_diff, migrate_dev, migrate_verify
+ * ----------------------------------------------------------------
+ */
+extern bool migrate_in_scratch(void);
+
 /* ----------------------------------------------------------------
  * apply.c
  * ----------------------------------------------------------------
@@ -303,5 +383,7 @@ extern void migrate_check_reversible(RevGraph *g, List *plan);
 extern char *migrate_current_role(void);
 extern char *migrate_text_arg(FunctionCallInfo fcinfo, int argno,
 							  const char *name);
+extern int64 migrate_run_script(const char *id, const char *message,
+								MigrateScript *script, const char *verb);
 
 #endif							/* MIGRATE_H */

@@ -255,10 +255,13 @@ add_owned(OthersState *st, Oid classid, Oid objid, const char *kind,
 	char	   *label = remember(st, classid, objid, kind, identity);
 	size_t		len = strlen(definition);
 
-	model_add(st->m, kind, identity,
-			  psprintf("%s%sowner %s", definition,
-					   len == 0 || definition[len - 1] == '\n' ? "" : " ",
-					   model_role_name(st->m, owner)));
+	if (st->m->for_diff)
+		model_add(st->m, kind, identity, pstrdup(definition));
+	else
+		model_add(st->m, kind, identity,
+				  psprintf("%s%sowner %s", definition,
+						   len == 0 || definition[len - 1] == '\n' ? "" : " ",
+						   model_role_name(st->m, owner)));
 	if (acl != NULL)
 		model_add(st->m, "privileges", label, acl);
 }

@@ -41,6 +41,7 @@
 #include "catalog/pg_sequence.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
+#include "foreign/foreign.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -63,6 +64,7 @@ typedef struct ColumnInfo
 	bool		notnull;
 	char		identity;
 	char		generated;
+	bool		inherited;
 	char	   *acl;
 } ColumnInfo;
 
@@ -100,6 +102,7 @@ typedef struct IndexRel
 	Oid			relam;
 	bool		plain;			/* no reloptions, default tablespace */
 	bool		constraint;		/* implements a constraint */
+	bool		partition;		/* a partition of a partitioned index */
 } IndexRel;
 
 /* State shared by the readers of this file */
@@ -377,6 +380,30 @@ find_index(RelState *st, Oid indexrelid)
 	return pos >= 0 ? &st->indexes[pos] : NULL;
 }
 
+/* For a diff: where a foreign table lives, as CREATE FOREIGN TABLE says it */
+static char *
+foreign_table_clause(Oid relid)
+{
+	ForeignTable *ft = GetForeignTable(relid);
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "SERVER %s",
+					 quote_identifier(GetForeignServer(ft->serverid)->servername));
+	foreach(lc, ft->options)
+	{
+		DefElem    *opt = lfirst(lc);
+
+		appendStringInfo(&buf, "%s%s %s", foreach_current_index(lc) == 0 ? " OPTIONS (" : ", ",
+						 quote_identifier(opt->defname),
+						 quote_literal_cstr(defGetString(opt)));
+	}
+	if (ft->options != NIL)
+		appendStringInfoChar(&buf, ')');
+	return buf.data;
+}
+
 /* pg_inherits: each child's parents, in inhseqno order */
 static void
 read_inherits(RelState *st)
@@ -437,6 +464,7 @@ read_classes(RelState *st)
 			ir->relam = c->relam;
 			ir->plain = !OidIsValid(c->reltablespace) &&
 				heap_attisnull(tup, Anum_pg_class_reloptions, NULL);
+			ir->partition = c->relispartition;
 			continue;
 		}
 		if (c->relkind != RELKIND_RELATION && c->relkind != RELKIND_PARTITIONED_TABLE &&
@@ -455,6 +483,19 @@ read_classes(RelState *st)
 		ri->attnames = palloc0(sizeof(char *) * Max(c->relnatts, 1));
 		ri->defaults = NULL;
 		ri->relkey = "";
+		ri->detail = NULL;
+		if (m->for_diff)
+		{
+			ri->detail = palloc0(sizeof(ModelDetail));
+			ri->detail->relid = c->oid;
+			ri->detail->relkind = c->relkind;
+			ri->detail->persistence = c->relpersistence;
+			ri->detail->rls = c->relrowsecurity;
+			ri->detail->rls_forced = c->relforcerowsecurity;
+			ri->detail->options = reloptions_text(rel, tup);
+			if (c->relkind == RELKIND_FOREIGN_TABLE)
+				ri->detail->server = foreign_table_clause(c->oid);
+		}
 
 		/* privileges of every kind of relation */
 		acl = heap_getattr(tup, Anum_pg_class_relacl, RelationGetDescr(rel), &isnull);
@@ -472,7 +513,8 @@ read_classes(RelState *st)
 		options = reloptions_text(rel, tup);
 		initStringInfo(&def);
 		appendStringInfoString(&def, "owner ");
-		appendStringInfoString(&def, model_role_name(m, c->relowner));
+		/* the diff leaves owners alone: they all look the same to it */
+		appendStringInfoString(&def, m->for_diff ? "-" : model_role_name(m, c->relowner));
 		if (options)
 			appendStringInfo(&def, " with %s", options);
 
@@ -496,18 +538,28 @@ read_classes(RelState *st)
 		if (c->relforcerowsecurity)
 			appendStringInfoString(&def, " forced");
 		if (c->relkind == RELKIND_PARTITIONED_TABLE)
-			appendStringInfo(&def, " partition by %s",
-							 TextDatumGetCString(DirectFunctionCall1(pg_get_partkeydef,
-																	 ObjectIdGetDatum(c->oid))));
+		{
+			char	   *key = TextDatumGetCString(DirectFunctionCall1(pg_get_partkeydef,
+																	  ObjectIdGetDatum(c->oid)));
+
+			appendStringInfo(&def, " partition by %s", key);
+			if (ri->detail)
+				ri->detail->partkey = key;
+		}
 		if (c->relispartition)
 		{
 			Datum		bound = heap_getattr(tup, Anum_pg_class_relpartbound,
 											 RelationGetDescr(rel), &isnull);
 
 			if (!isnull)
-				appendStringInfo(&def, " partition bound %s",
-								 TextDatumGetCString(DirectFunctionCall2(pg_get_expr, bound,
-																		 ObjectIdGetDatum(c->oid))));
+			{
+				char	   *btext = TextDatumGetCString(DirectFunctionCall2(pg_get_expr, bound,
+																			ObjectIdGetDatum(c->oid)));
+
+				appendStringInfo(&def, " partition bound %s", btext);
+				if (ri->detail)
+					ri->detail->partbound = btext;
+			}
 		}
 		st->tables = lappend(st->tables, ri);
 		st->tables = lappend(st->tables, model_string(&def));
@@ -600,6 +652,7 @@ read_attributes(RelState *st)
 		col->notnull = a->attnotnull;
 		col->identity = a->attidentity;
 		col->generated = a->attgenerated;
+		col->inherited = !a->attislocal;
 		acl = heap_getattr(tup, Anum_pg_attribute_attacl, RelationGetDescr(rel), &isnull);
 		col->acl = isnull ? NULL : model_acl(acl, OBJECT_COLUMN, InvalidOid);
 		if (a->attgenerated == ATTRIBUTE_GENERATED_STORED)
@@ -649,7 +702,7 @@ add_columns(RelState *st)
 		RelInfo    *ri = model_relation(st->m, col->relid);
 		StringInfoData def;
 		TypeEntry  *type = type_entry(st, col->typid, col->typmod);
-		const char *expr = ri->defaults ? ri->defaults[col->attnum - 1] : NULL;
+		char	   *expr = ri->defaults ? ri->defaults[col->attnum - 1] : NULL;
 		char	   *identity;
 
 		initStringInfo(&def);
@@ -672,6 +725,26 @@ add_columns(RelState *st)
 
 		identity = join_names(ri->qualname, ".", column_name(ri, col->attnum));
 		model_add(st->m, "column", identity, model_string(&def));
+		if (st->m->for_diff)
+		{
+			ModelDetail *d = model_detail(st->m);
+
+			d->table = ri->qualname;
+			d->column = pstrdup(column_name(ri, col->attnum));
+			d->attnum = col->attnum;
+			d->type = pstrdup(type->text);
+			d->typid = col->typid;
+			d->typmod = col->typmod;
+			if (OidIsValid(col->collation) && col->collation != type->collation)
+				d->collation = collation_text(col->collation);
+			d->notnull = col->notnull;
+			if (expr && col->generated == ATTRIBUTE_GENERATED_STORED)
+				d->generated = expr;
+			else if (expr)
+				d->dflt = expr;
+			d->identity = col->identity;
+			d->inherited = col->inherited;
+		}
 		if (col->acl)
 			model_add(st->m, "privileges", psprintf("column %s", identity), col->acl);
 	}
@@ -695,6 +768,11 @@ add_tables(RelState *st)
 			def = psprintf("%s inherits (%s)", def, inh->text);
 		model_add(st->m, "table", ri->qualname,
 				  join_names(relkind_word(ri->relkind), " ", def));
+		if (ri->detail)
+		{
+			st->m->objects[st->m->n - 1].detail = ri->detail;
+			ri->detail->parents = inh ? inh->text : NULL;
+		}
 	}
 }
 
@@ -748,6 +826,9 @@ read_constraints(RelState *st)
 			if (ir)
 				ir->constraint = true;
 		}
+		/* for a diff: what a parent passes on comes with the parent's DDL */
+		if (st->m->for_diff && (!con->conislocal || OidIsValid(con->conparentid)))
+			continue;
 
 		initStringInfo(&def);
 		switch (con->contype)
@@ -938,6 +1019,9 @@ read_indexes(RelState *st)
 		ir = find_index(st, ix->indexrelid);
 		if (ir == NULL || ir->constraint)
 			continue;
+		/* for a diff: CREATE INDEX on the parent makes the partitions' */
+		if (st->m->for_diff && ir->partition)
+			continue;
 		name = model_qualified(ri->nspid, ir->name);
 		def = plain_index_def(st, ix, tup, rel, ri, ir);
 		if (def == NULL)
@@ -1027,6 +1111,7 @@ read_sequences(RelState *st)
 		RelInfo    *ri = model_relation(st->m, seq->seqrelid);
 		StringInfoData def;
 		SeqOwner   *owner;
+		char	   *column = NULL;
 
 		if (ri == NULL)
 			continue;
@@ -1045,12 +1130,25 @@ read_sequences(RelState *st)
 		owner = hash_search(owners, &seq->seqrelid, HASH_FIND, NULL);
 		if (owner)
 		{
+			column = join_names(relation_name(st, owner->relid), ".",
+								any_column_name(st->m, owner->relid, owner->attnum));
 			appendStringInfoString(&def, owner->identity ? " identity of " : " owned by ");
-			appendStringInfoString(&def, relation_name(st, owner->relid));
-			appendStringInfoChar(&def, '.');
-			appendStringInfoString(&def, any_column_name(st->m, owner->relid, owner->attnum));
+			appendStringInfoString(&def, column);
 		}
 		model_add(st->m, "sequence", ri->qualname, model_string(&def));
+		if (ri->detail)
+		{
+			st->m->objects[st->m->n - 1].detail = ri->detail;
+			ri->detail->seqparams =
+				psprintf("AS %s START WITH " INT64_FORMAT " INCREMENT BY " INT64_FORMAT
+						 " MINVALUE " INT64_FORMAT " MAXVALUE " INT64_FORMAT
+						 " CACHE " INT64_FORMAT "%s",
+						 type_text(st, seq->seqtypid, -1), seq->seqstart,
+						 seq->seqincrement, seq->seqmin, seq->seqmax, seq->seqcache,
+						 seq->seqcycle ? " CYCLE" : " NO CYCLE");
+			ri->detail->owned_by = column;
+			ri->detail->seq_identity = owner != NULL && owner->identity;
+		}
 	}
 	table_endscan(scan);
 	table_close(rel, AccessShareLock);
@@ -1074,6 +1172,11 @@ add_views(RelState *st)
 														ObjectIdGetDatum(ri->relid)));
 		model_add(st->m, ri->relkind == RELKIND_VIEW ? "view" : "materialized view",
 				  ri->qualname, psprintf("%s as %s", def, query));
+		if (ri->detail)
+		{
+			st->m->objects[st->m->n - 1].detail = ri->detail;
+			ri->detail->query = query;
+		}
 	}
 }
 

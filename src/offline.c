@@ -37,19 +37,6 @@ cmp_id(const ListCell *a, const ListCell *b)
 	return strcmp(lfirst(a), lfirst(b));
 }
 
-/* a1, b2 */
-static char *
-id_list_text(List *ids)
-{
-	StringInfoData buf;
-	ListCell   *lc;
-
-	initStringInfo(&buf);
-	foreach(lc, ids)
-		appendStringInfo(&buf, "%s%s", buf.len ? ", " : "", (char *) lfirst(lc));
-	return buf.data;
-}
-
 /* A dollar-quote tag, based on name, that does not occur in text */
 static char *
 dollar_tag(const char *text, const char *name)
@@ -98,8 +85,8 @@ append_dollar_quoted(StringInfo buf, const char *text, const char *name)
  * The registration file of one revision.  A merge (no statements, several
  * parents) is written as a migrate_merge() call.
  */
-static char *
-registration_file(RevisionRow *row, const char *filename)
+char *
+migrate_registration_file(RevisionRow *row, const char *filename)
 {
 	StringInfoData buf;
 	MigrateScript *up = script_parse(row->up_sql, "up");
@@ -159,7 +146,7 @@ migrate_export(PG_FUNCTION_ARGS)
 
 		values[0] = CStringGetTextDatum(row->id);
 		values[1] = CStringGetTextDatum(filename);
-		values[2] = CStringGetTextDatum(registration_file(row, filename));
+		values[2] = CStringGetTextDatum(migrate_registration_file(row, filename));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	SPI_finish();
@@ -286,7 +273,7 @@ migrate_script(PG_FUNCTION_ARGS)
 					 "    END IF;\n",
 					 quote_literal_cstr(applied == NIL ? "It expects no revision applied." :
 										psprintf("It expects exactly these revisions applied: %s.",
-												 id_list_text(applied))));
+												 migrate_join(applied, ", ", ""))));
 	if (plan != NIL)
 	{
 		appendStringInfoString(&buf,

@@ -108,6 +108,9 @@ model_hash(const char *name, Size keysize, Size entrysize)
 	return hash_create(name, 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 }
 
+/* While a model is read for the diff engine: the one schema it covers */
+static const char *diff_schema = NULL;
+
 /* The schemas migrate.managed_schemas names, or NIL for "all" */
 static List *
 listed_schemas(void)
@@ -115,6 +118,8 @@ listed_schemas(void)
 	char	   *raw;
 	List	   *names = NIL;
 
+	if (diff_schema != NULL)
+		return list_make1(pstrdup(diff_schema));
 	if (migrate_managed_schemas == NULL || migrate_managed_schemas[0] == '\0')
 		return NIL;
 	raw = pstrdup(migrate_managed_schemas);
@@ -377,6 +382,15 @@ model_index_relations(SchemaModel *m)
 }
 
 /*
+ * model_qualified's memory of the last schema, quoted: relations come in
+ * its order.
+ */
+static Oid	last_nspid = InvalidOid;
+static char *last_quoted = NULL;
+static LocalTransactionId last_lxid = InvalidLocalTransactionId;
+static bool last_quote_all = false;
+
+/*
  * A qualified name, quoted, in a string of its own size:
  * quote_qualified_identifier() would return each one in a 1 kB buffer, and
  * a model holds one per relation and index.
@@ -384,11 +398,6 @@ model_index_relations(SchemaModel *m)
 char *
 model_qualified(Oid nspid, const char *name)
 {
-	/* relations come in schema order: remember the last schema, quoted */
-	static Oid	last_nspid = InvalidOid;
-	static char *last_quoted = NULL;
-	static LocalTransactionId last_lxid = InvalidLocalTransactionId;
-	static bool last_quote_all = false;
 	const char *quoted;
 	size_t		nsplen;
 	size_t		len;
@@ -426,6 +435,7 @@ model_role_name(SchemaModel *m, Oid roleid)
 {
 	bool		found;
 	NameEntry  *e;
+
 
 	/* most objects have the same owner */
 	if (m->last_role == roleid && m->last_role_name)
@@ -468,6 +478,45 @@ acl_text(Acl *acl)
 }
 
 /*
+ * For the diff engine, which leaves owners alone: the items of an ACL that
+ * grant to someone other than the owner, without grantors, as
+ * "grantee=privileges" (grantee empty for PUBLIC), sorted.
+ */
+static char *
+diff_acl_text(Acl *acl, Oid owner)
+{
+	AclItem    *items = ACL_DAT(acl);
+	int			n = ACL_NUM(acl);
+	char	  **texts = palloc(sizeof(char *) * Max(n, 1));
+	int			kept = 0;
+	StringInfoData buf;
+
+	for (int i = 0; i < n; i++)
+	{
+		char	   *item;
+		char	   *slash;
+
+		if (items[i].ai_grantee == owner && OidIsValid(owner))
+			continue;
+		item = DatumGetCString(DirectFunctionCall1(aclitemout,
+												   PointerGetDatum(&items[i])));
+		slash = strrchr(item, '/');
+		if (slash)
+			*slash = '\0';
+		texts[kept++] = item;
+	}
+	qsort(texts, kept, sizeof(char *), cmp_cstring);
+	initStringInfo(&buf);
+	for (int i = 0; i < kept; i++)
+	{
+		if (i)
+			appendStringInfoChar(&buf, ' ');
+		appendStringInfoString(&buf, texts[i]);
+	}
+	return buf.data;
+}
+
+/*
  * An ACL as canonical text, or NULL when it grants just what an object of
  * its type and owner has by default (a NULL ACL, or one a REVOKE brought
  * back to the default): "no privileges of its own".
@@ -480,6 +529,8 @@ model_acl(Datum acl, ObjectType objtype, Oid owner)
 
 	if (strcmp(text, dflt) == 0)
 		return NULL;
+	if (diff_schema != NULL)
+		return diff_acl_text(DatumGetAclP(acl), owner);
 	return text;
 }
 
@@ -572,7 +623,7 @@ model_deparse(SchemaModel *m, const char *nodestring, Oid relid,
  */
 typedef struct StringArena
 {
-	MemoryContext cxt;			/* NULL outside model_read() */
+	MemoryContext cxt;			/* NULL but while a model is read */
 	char	   *next;
 	char	   *end;
 } StringArena;
@@ -628,7 +679,28 @@ model_add(SchemaModel *m, const char *kind, char *identity, char *definition)
 	m->objects[m->n].kind = kind;
 	m->objects[m->n].identity = identity;
 	m->objects[m->n].definition = definition ? definition : "";
+	m->objects[m->n].detail = NULL;
 	m->n++;
+}
+
+/*
+ * The details of the object just added, when the model is read for a diff
+ * (NULL otherwise: the readers then skip what only the diff needs).
+ */
+ModelDetail *
+model_detail(SchemaModel *m)
+{
+	if (!m->for_diff || m->n == 0)
+		return NULL;
+	if (m->objects[m->n - 1].detail == NULL)
+		m->objects[m->n - 1].detail = palloc0(sizeof(ModelDetail));
+	return m->objects[m->n - 1].detail;
+}
+
+bool
+model_reading_for_diff(void)
+{
+	return diff_schema != NULL;
 }
 
 /*
@@ -695,7 +767,7 @@ sort_key(SortItem *item, const char *s)
  * bucket, so that the sort compares identities only.  Identities of a kind
  * share a long prefix (the schema, the table): each bucket is sorted by
  * fixed-size integer keys taken after the prefix its identities share, and
- * the objects are then moved to their places in the array itself.
+ * the objects are then gathered in that order.
  */
 static void
 model_sort(SchemaModel *m)
@@ -784,6 +856,8 @@ model_sort(SchemaModel *m)
 	pfree(items);
 }
 
+static SchemaModel *read_model(bool for_diff);
+
 static SchemaModel *
 model_new(void)
 {
@@ -807,9 +881,43 @@ model_read_empty(void)
 SchemaModel *
 model_read(void)
 {
+	return read_model(false);
+}
+
+/*
+ * Read the model of one schema for the diff engine: with the details it
+ * writes DDL from, and with owners left out (every object's owner reads
+ * "-", and ACLs keep only what is granted to others), since a diff does not
+ * move objects from one owner to another.
+ */
+SchemaModel *
+model_read_schema(const char *nspname)
+{
+	SchemaModel *volatile m = NULL;
+
+	Assert(diff_schema == NULL);
+	diff_schema = nspname;
+	PG_TRY();
+	{
+		m = read_model(true);
+	}
+	PG_FINALLY();
+	{
+		diff_schema = NULL;
+	}
+	PG_END_TRY();
+	return m;
+}
+
+static SchemaModel *
+read_model(bool for_diff)
+{
 	SchemaModel *m = model_new();
 	HASHCTL		ctl;
 	int			nestlevel;
+
+	/* migrate_diff renames schemas between two reads in one transaction */
+	last_nspid = InvalidOid;
 
 	ctl.keysize = sizeof(uint32);
 	ctl.entrysize = sizeof(ExprEntry);
@@ -817,6 +925,7 @@ model_read(void)
 	m->exprs = hash_create("migrate expressions", 1024, &ctl,
 						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	m->names = model_hash("migrate role names", sizeof(Oid), sizeof(NameEntry));
+	m->for_diff = for_diff;
 
 	/*
 	 * Every name outside pg_catalog comes out qualified, and constants

@@ -81,7 +81,24 @@ SELECT kind, identity, change FROM migrate_drift();
 SELECT revision ~ '^[0-9a-f]{12}$' AS generated_id, message, state, is_current FROM migrate_status() WHERE is_head;
 
 \echo
-\echo '=== 11. History: who did what, when, from where'
+\echo '=== 11. Autogenerate: describe the schema you want, review the generated migration, apply it'
+CREATE SCHEMA shop;
+SELECT migrate_adopt('create schema shop', down => 'DROP SCHEMA shop') IS NOT NULL AS adopted;
+\set desired 'CREATE TABLE product (id integer PRIMARY KEY, name text NOT NULL);'
+SELECT migrate_dev('create product', :'desired', managed => 'shop', id => '007_product') IS NOT NULL AS registered;
+\set desired 'CREATE TABLE product (id integer PRIMARY KEY, name text NOT NULL, sku text NOT NULL DEFAULT '''', price numeric(10,2)); CREATE UNIQUE INDEX product_sku ON product (sku);'
+\pset format unaligned
+\pset tuples_only on
+SELECT up FROM migrate_diff(:'desired', 'shop');
+\pset format aligned
+\pset tuples_only off
+SELECT changes, review, verified FROM migrate_diff(:'desired', 'shop');
+SELECT migrate_dev('add sku and price', :'desired', managed => 'shop', id => '008_sku') IS NOT NULL AS registered;
+SELECT changes FROM migrate_diff(:'desired', 'shop');
+SELECT revision, message, state FROM migrate_status() WHERE revision IN ('007_product', '008_sku');
+
+\echo
+\echo '=== 12. History: who did what, when, from where'
 SELECT seq, revision, action, acting_role, application_name,
        round(extract(epoch FROM duration) * 1000, 3) AS ms
   FROM migrate_history();

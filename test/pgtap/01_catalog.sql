@@ -5,7 +5,7 @@
 -- that write the DDL log.
 BEGIN;
 CREATE EXTENSION migrate;
-SELECT plan(181);
+SELECT plan(198);
 
 SELECT has_extension('migrate');
 SELECT has_schema('migrate');
@@ -142,6 +142,9 @@ INSERT INTO api (f, args, result, volatility) VALUES
 	('migrate_merge', ARRAY['text', 'text[]', 'text'], 'text', 'volatile'),
 	('migrate_export', ARRAY[]::text[], 'setof record', 'stable'),
 	('migrate_script', ARRAY['text', 'text'], 'text', 'stable'),
+	('migrate_diff', ARRAY['text', 'text'], 'setof record', 'volatile'),
+	('migrate_dev', ARRAY['text', 'text', 'text', 'text', 'boolean'], 'text', 'volatile'),
+	('migrate_verify', ARRAY['text'], 'setof record', 'volatile'),
 	('migrate_status', ARRAY[]::text[], 'setof record', 'stable'),
 	('migrate_current', ARRAY[]::text[], 'setof record', 'stable'),
 	('migrate_heads', ARRAY[]::text[], 'setof record', 'stable'),
@@ -171,6 +174,10 @@ SELECT is(pg_get_function_arguments(f::regprocedure), a, f || ' takes ' || a)
 	('migrate_script(text, text)',
 	 $$target text DEFAULT 'heads'::text, "from" text DEFAULT NULL::text$$),
 	('migrate_show(text)', 'revision text'),
+	('migrate_diff(text, text)', $$desired text, managed text DEFAULT 'public'::text$$),
+	('migrate_dev(text, text, text, text, boolean)',
+	 $$message text, desired text, managed text DEFAULT 'public'::text, id text DEFAULT NULL::text, force boolean DEFAULT false$$),
+	('migrate_verify(text)', $$target text DEFAULT 'heads'::text$$),
 	('migrate_ddl_log(timestamptz, boolean)',
 	 'since timestamp with time zone DEFAULT NULL::timestamp with time zone, out_of_band_only boolean DEFAULT false'),
 	('migrate_adopt(text, text)', 'message text, down text DEFAULT NULL::text')) AS v(f, a);
@@ -200,6 +207,10 @@ SELECT is(pg_get_function_result(f::regprocedure), r, f || ' returns ' || r)
 	 'TABLE(revision text, message text, action text, duration interval)'),
 	('migrate_export()',
 	 'TABLE(revision text, filename text, content text)'),
+	('migrate_diff(text, text)',
+	 'TABLE(up text, down text, changes integer, review text[], verified boolean, problems text[])'),
+	('migrate_verify(text)',
+	 'TABLE(revision text, ok boolean, problem text, objects text[])'),
 	('migrate_history()',
 	 'TABLE(seq bigint, revision text, action text, started_at timestamp with time zone, duration interval, session_role name, acting_role name, application_name text, client_addr inet, backend_pid integer, xid xid8, wal_lsn pg_lsn, error text, sqlstate text, statement integer, line integer, fingerprint text)'),
 	('migrate_ddl_log(timestamptz, boolean)',

@@ -1,0 +1,702 @@
+/*-------------------------------------------------------------------------
+ *
+ * autogen.c
+ *	  Autogenerate and proof: migrate_diff(), migrate_dev() and
+ *	  migrate_verify().
+ *
+ * The desired state is given one of two ways, and both end up as a schema
+ * that carries the managed schema's name while its model is read:
+ *
+ *	  - the name of an existing schema (say "model", built from the model
+ *		DDL): the managed schema is renamed out of the way and "model" takes
+ *		its name;
+ *	  - SQL text (the model DDL itself): the managed schema is renamed out
+ *		of the way, an empty schema of its name is created, and the text runs
+ *		in it, with the caller's rights, that schema first in search_path,
+ *		then the caller's path, then the live schema by its new name (so that
+ *		types of extensions installed in it still resolve).
+ *
+ * Either way, names written "public.t" or plain "t" mean the desired object,
+ * and every definition comes out as the live schema's would: the diff
+ * compares like with like, with no renaming of text.  All of it happens in
+ * a subtransaction that is rolled back, so nothing is left behind and no
+ * other session ever sees it; the renames are done as the extension's owner.
+ * An object of the desired state that refers to the live schema (a view of
+ * a live table, say) is an error: the diff could not be applied.
+ *
+ * The generated scripts are proved before they are returned: in another
+ * subtransaction that is rolled back, the up script runs against the live
+ * schema, which must then match the desired state, and the down script
+ * runs after it, which must bring back the live model exactly.
+ *
+ * Everything these functions run is rolled back, so the DDL log skips it
+ * (migrate_in_scratch()).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_extension.h"
+#include "commands/schemacmds.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "storage/proc.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+
+#include "migrate.h"
+
+PG_FUNCTION_INFO_V1(migrate_diff);
+PG_FUNCTION_INFO_V1(migrate_dev);
+PG_FUNCTION_INFO_V1(migrate_verify);
+
+/* Depth of the rolled-back work under way in this backend */
+static int	scratch_depth = 0;
+
+bool
+migrate_in_scratch(void)
+{
+	return scratch_depth > 0;
+}
+
+/* Where a statement of SQL given to these functions stands, for errors */
+typedef struct SqlPosition
+{
+	const char *what;			/* "desired schema", "up script" */
+	MigrateStmt *stmt;
+} SqlPosition;
+
+static void
+sql_position_callback(void *arg)
+{
+	SqlPosition *pos = arg;
+
+	if (pos->stmt)
+		errcontext("%s, statement %d at line %d", pos->what,
+				   pos->stmt->number, pos->stmt->line);
+}
+
+/* Run SQL text statement by statement, as the current user */
+static void
+run_sql(const char *text, const char *what)
+{
+	MigrateScript *script = script_parse(text, what);
+	SqlPosition pos;
+	ErrorContextCallback cb;
+
+	pos.what = what;
+	pos.stmt = NULL;
+	cb.callback = sql_position_callback;
+	cb.arg = &pos;
+	cb.previous = error_context_stack;
+	error_context_stack = &cb;
+	for (int i = 0; i < script->nstmts; i++)
+	{
+		MigrateStmt *st = &script->stmts[i];
+		char	   *sql = pnstrdup(script->text + st->offset, st->len);
+
+		pos.stmt = st;
+		if (SPI_execute(sql, false, 0) < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("statement cannot run here")));
+		SPI_freetuptable(SPI_tuptable);
+		pfree(sql);
+	}
+	error_context_stack = cb.previous;
+}
+
+/* The model of one schema as this transaction now sees it */
+static SchemaModel *
+read_schema_now(const char *nspname)
+{
+	SchemaModel *m;
+
+	CommandCounterIncrement();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	m = model_read_schema(nspname);
+	PopActiveSnapshot();
+	return m;
+}
+
+/*
+ * Rolled-back work: a subtransaction and a GUC level that are always undone,
+ * with the DDL log off.  Allocations go to the caller's memory context.
+ */
+typedef struct Scratch
+{
+	MemoryContext cxt;
+	ResourceOwner owner;
+	int			nestlevel;
+} Scratch;
+
+static void
+scratch_begin(Scratch *s)
+{
+	s->cxt = CurrentMemoryContext;
+	s->owner = CurrentResourceOwner;
+	s->nestlevel = NewGUCNestLevel();
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(s->cxt);
+	scratch_depth++;
+}
+
+static void
+scratch_end(Scratch *s)
+{
+	scratch_depth--;
+	RollbackAndReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(s->cxt);
+	CurrentResourceOwner = s->owner;
+	AtEOXact_GUC(false, s->nestlevel);
+}
+
+/* Catch an error inside scratch work: its message, the state cleaned */
+static ErrorData *
+scratch_catch(Scratch *s)
+{
+	ErrorData  *edata;
+
+	MemoryContextSwitchTo(s->cxt);
+	edata = CopyErrorData();
+	FlushErrorState();
+	scratch_end(s);
+	return edata;
+}
+
+/* Rename a schema as the extension's owner */
+static void
+rename_schema(const char *from, const char *to)
+{
+	Oid			save_userid;
+	int			save_sec_context;
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(catalog_extension_owner(),
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	(void) RenameSchema(from, to);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+	CommandCounterIncrement();
+}
+
+/* Create an empty schema owned by the current user, as the extension's owner */
+static void
+create_schema(const char *name)
+{
+	char	   *user = GetUserNameFromId(GetUserId(), false);
+	Oid			save_userid;
+	int			save_sec_context;
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(catalog_extension_owner(),
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	if (SPI_execute(psprintf("CREATE SCHEMA %s AUTHORIZATION %s",
+							 quote_identifier(name), quote_identifier(user)),
+					false, 0) != SPI_OK_UTILITY)
+		elog(ERROR, "could not create schema \"%s\"", name);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+	CommandCounterIncrement();
+}
+
+/* The name the live schema wears while the desired state takes its own */
+static char *
+aside_name(void)
+{
+	return psprintf("migrate_live_%d", MyProcPid);
+}
+
+/*
+ * An object of the desired state that names the live schema (by the name it
+ * wears while the desired state is read) could not be created by the diff.
+ */
+static void
+check_no_live_references(SchemaModel *m, const char *aside, const char *managed,
+						 const char *desired_name)
+{
+	char	   *needle = psprintf("%s.", quote_identifier(aside));
+
+	for (int i = 0; i < m->n; i++)
+	{
+		ModelObject *o = &m->objects[i];
+
+		if (strstr(o->definition, needle) != NULL ||
+			(o->detail && o->detail->query && strstr(o->detail->query, needle)))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+					 errmsg("the desired state refers to objects of the live schema \"%s\"",
+							managed),
+					 errdetail("%s %s, in %s, uses an object of the live schema.",
+							   o->kind, o->identity, desired_name),
+					 errhint("Create each object of the desired state after what it uses, and build all of it in one schema.")));
+	}
+}
+
+/*
+ * The model of the desired state of schema "managed": "desired" names an
+ * existing schema, or is SQL that builds it.
+ */
+static SchemaModel *
+read_desired(const char *desired, const char *managed)
+{
+	Scratch		s;
+	char	   *aside = aside_name();
+	bool		is_schema = OidIsValid(get_namespace_oid(desired, true));
+	SchemaModel *volatile m = NULL;
+
+	if (is_schema && strcmp(desired, managed) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the desired schema cannot be the managed schema \"%s\" itself",
+						managed),
+				 errhint("Build the desired state in another schema, or pass its DDL as text.")));
+
+	scratch_begin(&s);
+	PG_TRY();
+	{
+		rename_schema(managed, aside);
+		if (is_schema)
+			rename_schema(desired, managed);
+		else
+		{
+			int			level = NewGUCNestLevel();
+
+			create_schema(managed);
+			(void) set_config_option("search_path",
+									 psprintf("%s, %s, %s", quote_identifier(managed),
+											  namespace_search_path,
+											  quote_identifier(aside)),
+									 PGC_USERSET, PGC_S_SESSION,
+									 GUC_ACTION_SAVE, true, 0, false);
+			run_sql(desired, "desired schema");
+			AtEOXact_GUC(true, level);
+		}
+		m = read_schema_now(managed);
+		check_no_live_references(m, aside, managed,
+								 is_schema ? psprintf("schema \"%s\"", desired) :
+								 "the desired schema's SQL");
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata = scratch_catch(&s);
+
+		ReThrowError(edata);
+	}
+	PG_END_TRY();
+	scratch_end(&s);
+	return m;
+}
+
+/* "kind identity (change)" for each difference but the frame's */
+static List *
+differences(SchemaModel *expected, SchemaModel *actual, const char *prefix)
+{
+	List	   *result = NIL;
+	ListCell   *lc;
+
+	foreach(lc, model_compare(expected, actual))
+	{
+		ModelChange *c = lfirst(lc);
+
+		if (diff_frame_object(c->kind, c->identity))
+			continue;
+		result = lappend(result, psprintf("%s%s %s is %s", prefix, c->kind,
+										  c->identity, c->change));
+	}
+	return result;
+}
+
+/*
+ * Prove a pair of scripts: up turns live into desired, down turns it back.
+ * The problems found go to *up_problems and *down_problems (NIL: proved).
+ */
+static void
+prove(const char *managed, SchemaModel *live, SchemaModel *desired,
+	  DiffScript *up, DiffScript *down, List **up_problems, List **down_problems)
+{
+	Scratch		s;
+	const char *volatile step = "up";
+
+	*up_problems = NIL;
+	*down_problems = NIL;
+	scratch_begin(&s);
+	PG_TRY();
+	{
+		run_sql(up->sql, "up script");
+		*up_problems = differences(desired, read_schema_now(managed), "after up: ");
+		step = "down";
+		run_sql(down->sql, "down script");
+		*down_problems = differences(live, read_schema_now(managed), "after down: ");
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata = scratch_catch(&s);
+		char	   *problem = psprintf("the %s script fails: %s", step, edata->message);
+
+		if (strcmp(step, "up") == 0)
+			*up_problems = list_make1(problem);
+		else
+			*down_problems = list_make1(problem);
+		return;
+	}
+	PG_END_TRY();
+	scratch_end(&s);
+}
+
+static ArrayType *
+text_array(List *items)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(items), 1));
+	int			n = 0;
+	ListCell   *lc;
+
+	foreach(lc, items)
+		elems[n++] = CStringGetTextDatum(lfirst(lc));
+	return construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT);
+}
+
+/* What migrate_diff returns, and migrate_dev works from */
+typedef struct Generated
+{
+	DiffScript *up;
+	DiffScript *down;
+	List	   *up_problems;
+	List	   *down_problems;
+} Generated;
+
+static Generated *
+generate(const char *desired, const char *managed)
+{
+	Generated  *g = palloc0(sizeof(Generated));
+	SchemaModel *live;
+	SchemaModel *want;
+
+	if (!OidIsValid(get_namespace_oid(managed, true)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_SCHEMA),
+				 errmsg("schema \"%s\" does not exist", managed),
+				 errhint("The managed schema is the one the migration changes, \"public\" by default.")));
+	live = read_schema_now(managed);
+	want = read_desired(desired, managed);
+	g->up = diff_script(live, want, psprintf("%s: live -> desired", managed));
+	g->down = diff_script(want, live, psprintf("%s: desired -> live", managed));
+	if (g->up->changes > 0 || g->down->changes > 0)
+		prove(managed, live, want, g->up, g->down, &g->up_problems, &g->down_problems);
+	return g;
+}
+
+/* The changing functions' common start, without the migration lock */
+static void
+autogen_start(void)
+{
+	migrate_check_can_change();
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "could not connect to SPI");
+}
+
+/*
+ * migrate_diff(desired text, managed text DEFAULT 'public')
+ *		RETURNS TABLE (up text, down text, changes integer, review text[],
+ *					   verified boolean, problems text[])
+ */
+Datum
+migrate_diff(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *desired = migrate_text_arg(fcinfo, 0, "desired");
+	char	   *managed = migrate_text_arg(fcinfo, 1, "managed");
+	Generated  *g;
+	Datum		values[6];
+	bool		nulls[6] = {false, false, false, false, false, false};
+	List	   *review;
+	ListCell   *lc;
+
+	InitMaterializedSRF(fcinfo, 0);
+	autogen_start();
+	g = generate(desired, managed);
+	review = list_copy(g->up->review);
+	foreach(lc, g->down->review)
+		review = lappend(review, psprintf("down: %s", (char *) lfirst(lc)));
+	values[0] = CStringGetTextDatum(g->up->sql);
+	values[1] = CStringGetTextDatum(g->down->sql);
+	values[2] = Int32GetDatum(g->up->changes);
+	values[3] = PointerGetDatum(text_array(review));
+	values[4] = BoolGetDatum(g->up_problems == NIL && g->down_problems == NIL);
+	values[5] = PointerGetDatum(text_array(list_concat_copy(g->up_problems,
+															g->down_problems)));
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/* The qualified name of a function of this extension: in fcinfo's schema */
+static char *
+extension_function(FunctionCallInfo fcinfo, const char *name)
+{
+	Oid			nsp = get_func_namespace(fcinfo->flinfo->fn_oid);
+
+	return quote_qualified_identifier(get_namespace_name(nsp), name);
+}
+
+/*
+ * migrate_dev(message text, desired text, managed text DEFAULT 'public',
+ *			   id text DEFAULT NULL, force boolean DEFAULT false)
+ *		RETURNS text
+ *
+ * Generate, register and apply in one step; returns the revision's
+ * registration file, to be saved with the project.
+ */
+Datum
+migrate_dev(PG_FUNCTION_ARGS)
+{
+	char	   *message = migrate_text_arg(fcinfo, 0, "message");
+	char	   *desired = migrate_text_arg(fcinfo, 1, "desired");
+	char	   *managed = migrate_text_arg(fcinfo, 2, "managed");
+	bool		force = PG_ARGISNULL(4) ? false : PG_GETARG_BOOL(4);
+	Datum		args[4];
+	char		nulls[4] = {' ', ' ', ' ', ' '};
+	Oid			types[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	RevGraph   *graph;
+	Generated  *g;
+	char	   *id;
+	RevisionRow *row;
+	char	   *file;
+	MemoryContext cxt = CurrentMemoryContext;
+
+	autogen_start();
+	catalog_lock();
+	graph = catalog_load_graph();
+	for (int i = 0; i < graph->n; i++)
+		if (!graph->nodes[i].applied)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("revision \"%s\" is not applied", graph->nodes[i].id),
+					 errdetail("A new revision is generated against the schema with every revision applied."),
+					 errhint("Run SELECT migrate_push() first.")));
+
+	g = generate(desired, managed);
+	if (g->up->changes == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("no changes detected in schema \"%s\"", managed),
+				 errdetail("The live schema already matches the desired state: no revision was created."),
+				 errhint("Change the desired state first; a data migration can be written by hand with migrate_add().")));
+	if (g->up->review != NIL && !force)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the generated migration needs a review"),
+				 errdetail("%s", migrate_join(g->up->review, "\n", "- ")),
+				 errhint("Look at it with migrate_diff(), then register your edited version with migrate_add(), or pass force => true to apply it as generated.")));
+	if (g->up_problems != NIL && !force)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the generated migration does not reproduce the desired state"),
+				 errdetail("%s", migrate_join(g->up_problems, "\n", "- ")),
+				 errhint("Look at it with migrate_diff(), and register a corrected version with migrate_add().")));
+	/* an enum value added cannot be taken back: say so, and go on */
+	if (g->down_problems != NIL)
+		ereport(WARNING,
+				(errmsg("the generated down script does not restore the schema as it was"),
+				 errdetail("%s", migrate_join(g->down_problems, "\n", "- ")),
+				 errhint("Edit the down script of the revision with migrate_add() before anyone needs it, or leave it irreversible.")));
+
+	args[0] = CStringGetTextDatum(message);
+	args[1] = CStringGetTextDatum(g->up->sql);
+	args[2] = CStringGetTextDatum(g->down->sql);
+	if (PG_ARGISNULL(3))
+	{
+		args[3] = (Datum) 0;
+		nulls[3] = 'n';
+	}
+	else
+		args[3] = PG_GETARG_DATUM(3);
+	if (SPI_execute_with_args(psprintf("SELECT %s(message => $1, up => $2, down => $3, id => $4)",
+									   extension_function(fcinfo, "migrate_add")),
+							  4, types, args, nulls, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not register the generated revision");
+	id = MemoryContextStrdup(cxt, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
+	args[0] = CStringGetTextDatum(id);
+	if (SPI_execute_with_args(psprintf("SELECT count(*) FROM %s($1)",
+									   extension_function(fcinfo, "migrate_push")),
+							  1, types, args, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not apply the generated revision");
+
+	graph = catalog_load_graph();
+	row = catalog_get_revision(id);
+	file = migrate_registration_file(row, psprintf("%04d_%s.sql", graph->n, id));
+	MemoryContextSwitchTo(cxt);
+	file = pstrdup(file);
+	SPI_finish();
+	PG_RETURN_TEXT_P(cstring_to_text(file));
+}
+
+/* ----------------------------------------------------------------
+ * migrate_verify
+ * ----------------------------------------------------------------
+ */
+
+/* "kind identity" of each difference, said from the model before up */
+static List *
+left_behind(SchemaModel *before, SchemaModel *after)
+{
+	List	   *result = NIL;
+	ListCell   *lc;
+
+	foreach(lc, model_compare(before, after))
+	{
+		ModelChange *c = lfirst(lc);
+		const char *what = strcmp(c->change, "added") == 0 ? "left behind" :
+			strcmp(c->change, "removed") == 0 ? "removed too much" : "changed";
+
+		result = lappend(result, psprintf("%s %s (%s)", c->kind, c->identity, what));
+	}
+	return result;
+}
+
+static void
+verify_row(ReturnSetInfo *rsinfo, const char *id, int ok, const char *problem,
+		   List *objects)
+{
+	Datum		values[4];
+	bool		nulls[4] = {false, ok < 0, problem == NULL, objects == NIL};
+
+	values[0] = CStringGetTextDatum(id);
+	values[1] = BoolGetDatum(ok > 0);
+	values[2] = problem ? CStringGetTextDatum(problem) : (Datum) 0;
+	values[3] = objects ? PointerGetDatum(text_array(objects)) : (Datum) 0;
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+/*
+ * Down then up again for one applied revision, in work that is rolled
+ * back: the schema after down must be the one before up, and up must work
+ * again and give the same schema.
+ */
+static void
+verify_down_up(ReturnSetInfo *rsinfo, RevNode *node, RevisionRow *row,
+			   SchemaModel *before, SchemaModel *after)
+{
+	Scratch		s;
+	const char *volatile step = "down";
+	List	   *volatile diff = NIL;
+	const char *volatile problem = NULL;
+
+	scratch_begin(&s);
+	PG_TRY();
+	{
+		(void) migrate_run_script(node->id, node->message,
+								  script_parse(row->down_sql, "down"), "reverting");
+		diff = left_behind(before, model_read_now());
+		if (diff != NIL)
+			problem = "the down script does not restore the schema as it was before up";
+		else
+		{
+			step = "up";
+			(void) migrate_run_script(node->id, node->message,
+									  script_parse(row->up_sql, "up"), "applying");
+			diff = left_behind(after, model_read_now());
+			if (diff != NIL)
+				problem = "up after down does not give the schema up gave the first time";
+		}
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata = scratch_catch(&s);
+
+		verify_row(rsinfo, node->id, 0,
+				   psprintf(strcmp(step, "down") == 0 ? "the down script fails: %s" :
+							"up fails after down: %s", edata->message), NIL);
+		return;
+	}
+	PG_END_TRY();
+	scratch_end(&s);
+	verify_row(rsinfo, node->id, problem == NULL, problem, diff);
+}
+
+/*
+ * migrate_verify(target text DEFAULT 'heads')
+ *		RETURNS TABLE (revision text, ok boolean, problem text, objects text[])
+ *
+ * For every revision a push to target would apply: up, then down (which
+ * must give back the model from before up), then up again (which must give
+ * the model up gave).  All of it is rolled back.  An irreversible revision
+ * gets ok NULL; a revision whose up fails ends the run.
+ */
+Datum
+migrate_verify(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *target = migrate_text_arg(fcinfo, 0, "target");
+	RevGraph   *graph;
+	List	   *plan;
+	Scratch		outer;
+	ListCell   *lc;
+
+	InitMaterializedSRF(fcinfo, 0);
+	autogen_start();
+	catalog_lock();
+	graph = catalog_load_graph();
+	plan = graph_plan_push(graph, target);
+
+	scratch_begin(&outer);
+	PG_TRY();
+	{
+		foreach(lc, plan)
+		{
+			RevNode    *node = &graph->nodes[lfirst_int(lc)];
+			RevisionRow *row = catalog_get_revision(node->id);
+			SchemaModel *before = model_read_now();
+			SchemaModel *after;
+			volatile bool failed = false;
+			Scratch		s;
+
+			/* up, in a subtransaction of its own so that a failure is a row */
+			scratch_begin(&s);
+			PG_TRY();
+			{
+				(void) migrate_run_script(node->id, node->message,
+										  script_parse(row->up_sql, "up"), "applying");
+				/* keep what up did: release instead of rolling back */
+				scratch_depth--;
+				ReleaseCurrentSubTransaction();
+				MemoryContextSwitchTo(s.cxt);
+				CurrentResourceOwner = s.owner;
+				AtEOXact_GUC(false, s.nestlevel);
+			}
+			PG_CATCH();
+			{
+				ErrorData  *edata = scratch_catch(&s);
+
+				verify_row(rsinfo, node->id, 0,
+						   psprintf("the up script fails: %s", edata->message), NIL);
+				failed = true;
+			}
+			PG_END_TRY();
+			if (failed)
+				break;
+
+			after = model_read_now();
+			if (row->down_sql == NULL)
+				verify_row(rsinfo, node->id, -1,
+						   "irreversible: it has no down script", NIL);
+			else
+				verify_down_up(rsinfo, node, row, before, after);
+		}
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata = scratch_catch(&outer);
+
+		ReThrowError(edata);
+	}
+	PG_END_TRY();
+	scratch_end(&outer);
+	SPI_finish();
+	return (Datum) 0;
+}

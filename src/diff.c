@@ -1,0 +1,1635 @@
+/*-------------------------------------------------------------------------
+ *
+ * diff.c
+ *	  The DDL that turns one schema model into another.
+ *
+ * Input: two models of the same schema read by model_read_schema(), each
+ * object with the details the DDL is written from (columns, tables,
+ * sequences, views) or a definition that is DDL already (indexes,
+ * constraints, routines, triggers, policies, types).  Output: one script,
+ * in the order dependencies need:
+ *
+ *	  1. drops, dependents first: policies, triggers, views (newest first),
+ *		 foreign keys, other constraints, indexes, columns, tables (newest
+ *		 first), sequences, routines, types;
+ *	  2. creates and alters, dependencies first: types, sequences, routines
+ *		 (with check_function_bodies off, as pg_dump does, so a SQL body may
+ *		 name a table created below), tables (oldest first, with their
+ *		 columns and their keys and checks), columns, constraints, foreign
+ *		 keys, indexes, sequence ownership, views (oldest first), triggers,
+ *		 policies, comments and privileges.
+ *
+ * "Oldest first" is the order of the relations' OIDs in the model the
+ * object comes from: a view can only be created after what it reads, so
+ * creation order is a dependency order (pg_depend's, without walking it).
+ *
+ * What cannot be done safely is still written, as the plain DDL, under a
+ * "-- REVIEW:" comment that says why, and listed in DiffScript.review: a
+ * dropped table or column (its data goes), a type change that may need a
+ * USING clause, a NOT NULL column added without a default, an enum value
+ * removed or moved, a changed generation expression, partitioning or
+ * inheritance, and changed composite or range types.
+ *
+ * Owners are not compared (model_read_schema() leaves them out): a
+ * generated migration does not hand objects from one role to another.  The
+ * schema itself, its comment and its privileges are not either: the diff is
+ * of what is inside one schema.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/transam.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
+#include "parser/parse_coerce.h"
+#include "utils/builtins.h"
+
+#include "migrate.h"
+
+/* Where a statement goes in the script: the phases, in order */
+typedef enum Phase
+{
+	DROP_POLICY,
+	DROP_TRIGGER,
+	DROP_VIEW,
+	DROP_FOREIGN_KEY,
+	DROP_CONSTRAINT,
+	DROP_INDEX,
+	DROP_COLUMN,
+	DROP_TABLE,
+	DROP_SEQUENCE,
+	DROP_ROUTINE,
+	DROP_TYPE,
+	SETTINGS,
+	CREATE_TYPE,
+	ALTER_TYPE,
+	CREATE_SEQUENCE,
+	CREATE_ROUTINE,
+	CREATE_TABLE,
+	ALTER_TABLE,
+	ALTER_COLUMN,
+	ADD_CONSTRAINT,
+	ADD_FOREIGN_KEY,
+	CREATE_INDEX,
+	SEQUENCE_OWNER,
+	CREATE_VIEW,
+	CREATE_VIEW_INDEX,
+	CREATE_TRIGGER,
+	CREATE_POLICY,
+	SET_COMMENT,
+	SET_PRIVILEGES
+} Phase;
+
+typedef struct Step
+{
+	Phase		phase;
+	int64		order;			/* within the phase */
+	int			seq;			/* then the order of writing */
+	char	   *text;
+} Step;
+
+typedef struct Diff
+{
+	SchemaModel *from;
+	SchemaModel *to;
+	List	   *rebuilt;		/* char *: views dropped and created again */
+	List	   *steps;
+	List	   *review;
+	int			changes;
+	bool		routines;		/* some routine is created: SETTINGS */
+} Diff;
+
+static void
+add_step(Diff *d, Phase phase, int64 order, const char *label,
+		 const char *review, char *sql)
+{
+	Step	   *s = palloc(sizeof(Step));
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "-- %s\n", label);
+	if (review)
+	{
+		appendStringInfo(&buf, "-- REVIEW: %s\n", review);
+		d->review = lappend(d->review, psprintf("%s: %s", label, review));
+	}
+	appendStringInfoString(&buf, sql);
+	s->phase = phase;
+	s->order = order;
+	s->seq = list_length(d->steps);
+	s->text = buf.data;
+	d->steps = lappend(d->steps, s);
+}
+
+static int
+cmp_step(const ListCell *a, const ListCell *b)
+{
+	const Step *x = lfirst(a);
+	const Step *y = lfirst(b);
+
+	if (x->phase != y->phase)
+		return x->phase < y->phase ? -1 : 1;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* ----------------------------------------------------------------
+ * Looking objects up, and taking identities apart
+ * ----------------------------------------------------------------
+ */
+
+static int
+cmp_key(const char *kind, const char *identity, const ModelObject *o)
+{
+	int			c = strcmp(kind, o->kind);
+
+	return c ? c : strcmp(identity, o->identity);
+}
+
+/* An object of a model (sorted by kind, then identity), or NULL */
+static ModelObject *
+find(SchemaModel *m, const char *kind, const char *identity)
+{
+	int			lo = 0;
+	int			hi = m->n - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = (lo + hi) / 2;
+		int			c = cmp_key(kind, identity, &m->objects[mid]);
+
+		if (c == 0)
+			return &m->objects[mid];
+		if (c < 0)
+			hi = mid - 1;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/*
+ * The first object of a kind whose identity is at least "from": objects of
+ * one table ("t.col", "t con") sort together after it, so a walk from here
+ * finds them without a scan of the whole model.
+ */
+static int
+lower_bound(SchemaModel *m, const char *kind, const char *from)
+{
+	int			lo = 0;
+	int			hi = m->n;
+
+	while (lo < hi)
+	{
+		int			mid = (lo + hi) / 2;
+
+		if (cmp_key(kind, from, &m->objects[mid]) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The position of the last byte c of s that is outside double quotes, or
+ * -1: identities join quoted names with '.' and ' '.
+ */
+static int
+last_unquoted(const char *s, char c)
+{
+	bool		quoted = false;
+	int			last = -1;
+
+	for (int i = 0; s[i]; i++)
+	{
+		if (s[i] == '"')
+			quoted = !quoted;
+		else if (s[i] == c && !quoted)
+			last = i;
+	}
+	return last;
+}
+
+/* "a.b c" -> "a.b" and "c" (trigger, policy, constraint identities) */
+static void
+split_at(const char *identity, char c, char **head, char **tail)
+{
+	int			at = last_unquoted(identity, c);
+
+	if (at < 0)
+	{
+		*head = pstrdup("");
+		*tail = pstrdup(identity);
+		return;
+	}
+	*head = pnstrdup(identity, at);
+	*tail = pstrdup(identity + at + 1);
+}
+
+/* Whether a relation's objects go with it: its table is removed */
+static bool
+table_removed(Diff *d, const char *table)
+{
+	return find(d->from, "table", table) != NULL &&
+		find(d->to, "table", table) == NULL;
+}
+
+static bool
+table_added(Diff *d, const char *table)
+{
+	return find(d->to, "table", table) != NULL &&
+		find(d->from, "table", table) == NULL;
+}
+
+/* The kinds an object label ("<kind> <identity>") may start with */
+static const char *const label_kinds[] = {
+	"materialized view", "composite type", "table", "view", "sequence",
+	"index", "column", "function", "procedure", "aggregate", "schema",
+	"enum", "domain", "range", "trigger", "policy", "constraint", NULL
+};
+
+/* Split a comment's or privileges' label into the model kind and identity */
+static bool
+split_label(const char *label, const char **kind, const char **identity)
+{
+	for (int i = 0; label_kinds[i]; i++)
+	{
+		size_t		len = strlen(label_kinds[i]);
+
+		if (strncmp(label, label_kinds[i], len) == 0 && label[len] == ' ')
+		{
+			*kind = label_kinds[i];
+			*identity = label + len + 1;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Whether the object a label names exists in a model */
+static bool
+label_exists(SchemaModel *m, const char *label)
+{
+	const char *kind;
+	const char *identity;
+
+	if (!split_label(label, &kind, &identity))
+		return false;
+	if (strcmp(kind, "column") == 0 || strcmp(kind, "index") == 0)
+		return find(m, kind, identity) != NULL;
+	if (strcmp(kind, "constraint") == 0)
+	{
+		char	   *owner;
+		char	   *name;
+
+		/* a domain's constraints are part of the domain */
+		split_at(identity, ' ', &owner, &name);
+		return find(m, "constraint", identity) != NULL ||
+			find(m, "domain", owner) != NULL;
+	}
+	return find(m, kind, identity) != NULL;
+}
+
+/* The definition without its last line ("owner ...") if it has one */
+static char *
+strip_suffix(const char *s, const char *suffix)
+{
+	size_t		len = strlen(s);
+	size_t		slen = strlen(suffix);
+
+	if (len >= slen && strcmp(s + len - slen, suffix) == 0)
+		return pnstrdup(s, len - slen);
+	return pstrdup(s);
+}
+
+/* ----------------------------------------------------------------
+ * Tables and columns
+ * ----------------------------------------------------------------
+ */
+
+static bool
+streq(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* "{a=1,b=2}" -> "a=1, b=2" */
+static char *
+options_list(const char *options)
+{
+	StringInfoData buf;
+	const char *p = options;
+
+	initStringInfo(&buf);
+	if (*p == '{')
+		p++;
+	for (; *p && !(*p == '}' && p[1] == '\0'); p++)
+	{
+		if (*p == ',')
+			appendStringInfoString(&buf, ", ");
+		else
+			appendStringInfoChar(&buf, *p);
+	}
+	return buf.data;
+}
+
+/* The option names of "{a=1,b=2}": "a, b" */
+static char *
+options_names(const char *options)
+{
+	StringInfoData buf;
+	const char *p = options;
+	bool		in_name = true;
+
+	initStringInfo(&buf);
+	if (*p == '{')
+		p++;
+	for (; *p && *p != '}'; p++)
+	{
+		if (*p == '=')
+			in_name = false;
+		else if (*p == ',')
+		{
+			appendStringInfoString(&buf, ", ");
+			in_name = true;
+		}
+		else if (in_name)
+			appendStringInfoChar(&buf, *p);
+	}
+	return buf.data;
+}
+
+static int
+cmp_attnum(const ListCell *a, const ListCell *b)
+{
+	const ModelObject *x = lfirst(a);
+	const ModelObject *y = lfirst(b);
+
+	return x->detail->attnum - y->detail->attnum;
+}
+
+/* The columns of a table in a model, in attnum order */
+static List *
+table_columns(SchemaModel *m, const char *table)
+{
+	List	   *result = NIL;
+	size_t		len = strlen(table);
+
+	/* "table.column": they sort together, right after the table's name */
+	for (int i = lower_bound(m, "column", psprintf("%s.", table)); i < m->n; i++)
+	{
+		ModelObject *o = &m->objects[i];
+
+		if (strcmp(o->kind, "column") != 0 ||
+			strncmp(o->identity, table, len) != 0 || o->identity[len] != '.')
+			break;
+		if (o->detail && strcmp(o->detail->table, table) == 0)
+			result = lappend(result, o);
+	}
+	list_sort(result, cmp_attnum);
+	return result;
+}
+
+/* Constraints that may go inside CREATE TABLE: foreign keys wait */
+static bool
+inline_constraint(const ModelObject *o)
+{
+	return strncmp(o->definition, "FOREIGN KEY", 11) != 0;
+}
+
+/* ... and so do constraints left NOT VALID, which CREATE TABLE validates */
+static bool
+inline_in_create(const ModelObject *o)
+{
+	size_t		len = strlen(o->definition);
+
+	return inline_constraint(o) &&
+		!(len > 10 && strcmp(o->definition + len - 10, " NOT VALID") == 0);
+}
+
+/*
+ * A range's or aggregate's definition names its functions with their
+ * argument types, for comparison; CREATE TYPE and CREATE AGGREGATE want the
+ * names alone.  What follows a name directly in parentheses goes.
+ */
+static char *
+range_ddl(const char *def)
+{
+	StringInfoData buf;
+	const char *p = def;
+
+	initStringInfo(&buf);
+	while (*p)
+	{
+		if (*p == '(' && p > def && p[-1] != ' ' && p != strchr(def, '('))
+		{
+			/* an argument list: skip to its end */
+			while (*p && *p != ')')
+				p++;
+			if (*p)
+				p++;
+			continue;
+		}
+		appendStringInfoChar(&buf, *p++);
+	}
+	return buf.data;
+}
+
+static void
+create_table(Diff *d, ModelObject *o)
+{
+	ModelDetail *t = o->detail;
+	StringInfoData buf;
+	List	   *columns = table_columns(d->to, o->identity);
+	ListCell   *lc;
+	bool		first = true;
+	size_t		len = strlen(o->identity);
+	int			start;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "CREATE %sTABLE %s",
+					 t->persistence == RELPERSISTENCE_UNLOGGED ? "UNLOGGED " :
+					 t->relkind == RELKIND_FOREIGN_TABLE ? "FOREIGN " : "",
+					 o->identity);
+	if (t->partbound && t->parents)
+		appendStringInfo(&buf, " PARTITION OF %s", t->parents);
+	appendStringInfoString(&buf, " (");
+	start = buf.len;
+	foreach(lc, columns)
+	{
+		ModelObject *c = lfirst(lc);
+
+		if (c->detail->inherited)
+			continue;
+		appendStringInfo(&buf, "%s\n    %s %s", first ? "" : ",",
+						 c->detail->column, c->definition);
+		first = false;
+	}
+	/* its keys and checks: "table name" sorts right after the table */
+	for (int i = lower_bound(d->to, "constraint", psprintf("%s ", o->identity));
+		 i < d->to->n; i++)
+	{
+		ModelObject *c = &d->to->objects[i];
+		char	   *table;
+		char	   *name;
+
+		if (strcmp(c->kind, "constraint") != 0 ||
+			strncmp(c->identity, o->identity, len) != 0 || c->identity[len] != ' ')
+			break;
+		if (!inline_in_create(c))
+			continue;
+		split_at(c->identity, ' ', &table, &name);
+		if (strcmp(table, o->identity) != 0)
+			continue;
+		appendStringInfo(&buf, "%s\n    CONSTRAINT %s %s", first ? "" : ",",
+						 name, c->definition);
+		first = false;
+	}
+	if (first && t->partbound && t->parents)
+		buf.len = start - 2;	/* PARTITION OF takes no empty list */
+	else
+		appendStringInfoString(&buf, first ? ")" : "\n)");
+	buf.data[buf.len] = '\0';
+	if (t->partbound && t->parents)
+		appendStringInfo(&buf, " %s", t->partbound);
+	else if (t->parents)
+		appendStringInfo(&buf, " INHERITS (%s)", t->parents);
+	if (t->partkey)
+		appendStringInfo(&buf, " PARTITION BY %s", t->partkey);
+	if (t->server)
+		appendStringInfo(&buf, " %s", t->server);
+	if (t->options)
+		appendStringInfo(&buf, " WITH (%s)", options_list(t->options));
+	appendStringInfoString(&buf, ";\n");
+	if (t->rls)
+		appendStringInfo(&buf, "ALTER TABLE %s ENABLE ROW LEVEL SECURITY;\n", o->identity);
+	if (t->rls_forced)
+		appendStringInfo(&buf, "ALTER TABLE %s FORCE ROW LEVEL SECURITY;\n", o->identity);
+	add_step(d, CREATE_TABLE, t->relid, psprintf("table %s: added", o->identity),
+			 NULL, buf.data);
+}
+
+static void
+alter_table(Diff *d, ModelObject *a, ModelObject *b)
+{
+	ModelDetail *x = a->detail;
+	ModelDetail *y = b->detail;
+	StringInfoData buf;
+	const char *review = NULL;
+	const char *name = a->identity;
+
+	initStringInfo(&buf);
+	if (x->relkind != y->relkind || !streq(x->server, y->server) ||
+		!streq(x->partkey, y->partkey) || !streq(x->partbound, y->partbound) ||
+		!streq(x->parents, y->parents))
+	{
+		review = "its kind, server, partitioning or inheritance changed: that takes a new table and moving the rows, by hand";
+		appendStringInfo(&buf, "-- was: %s\n-- now: %s\n", a->definition, b->definition);
+	}
+	if (x->persistence != y->persistence)
+		appendStringInfo(&buf, "ALTER TABLE %s SET %s;\n", name,
+						 y->persistence == RELPERSISTENCE_UNLOGGED ? "UNLOGGED" : "LOGGED");
+	if (x->rls != y->rls)
+		appendStringInfo(&buf, "ALTER TABLE %s %s ROW LEVEL SECURITY;\n", name,
+						 y->rls ? "ENABLE" : "DISABLE");
+	if (x->rls_forced != y->rls_forced)
+		appendStringInfo(&buf, "ALTER TABLE %s %s ROW LEVEL SECURITY;\n", name,
+						 y->rls_forced ? "FORCE" : "NO FORCE");
+	if (!streq(x->options, y->options))
+	{
+		if (x->options)
+			appendStringInfo(&buf, "ALTER TABLE %s RESET (%s);\n", name,
+							 options_names(x->options));
+		if (y->options)
+			appendStringInfo(&buf, "ALTER TABLE %s SET (%s);\n", name,
+							 options_list(y->options));
+	}
+	if (buf.len == 0)
+		return;
+	add_step(d, ALTER_TABLE, y->relid, psprintf("table %s: changed", name),
+			 review, buf.data);
+}
+
+/*
+ * Why a column's type change needs a look, or NULL when it cannot lose or
+ * refuse data: the same type with a wider or no modifier, or a binary
+ * coercible built-in type.
+ */
+static const char *
+type_change_review(ModelDetail *x, ModelDetail *y)
+{
+	Oid			funcid;
+
+	if (x->typid == y->typid &&
+		(y->typmod == -1 || (x->typmod != -1 && y->typmod >= x->typmod &&
+							 x->typid != NUMERICOID)))
+		return NULL;
+	if (x->typid < FirstNormalObjectId && y->typid < FirstNormalObjectId)
+	{
+		if (x->typid != y->typid && IsBinaryCoercible(x->typid, y->typid) &&
+			y->typmod == -1)
+			return NULL;
+		if (find_coercion_pathway(y->typid, x->typid, COERCION_ASSIGNMENT,
+								  &funcid) == COERCION_PATH_NONE)
+			return "no assignment cast from the old type to the new one: the USING clause casts explicitly; check that every value converts";
+	}
+	return "the type change rewrites the table, and existing values may not convert: check them or add a USING clause";
+}
+
+/* Whether ALTER COLUMN TYPE needs an explicit cast: no assignment cast */
+static bool
+needs_using(ModelDetail *x, ModelDetail *y)
+{
+	Oid			funcid;
+
+	if (x->typid == y->typid)
+		return false;
+	return find_coercion_pathway(y->typid, x->typid, COERCION_ASSIGNMENT,
+								 &funcid) == COERCION_PATH_NONE;
+}
+
+static void
+add_column(Diff *d, ModelObject *o)
+{
+	ModelDetail *c = o->detail;
+	const char *review = NULL;
+
+	if (c->notnull && c->dflt == NULL && c->identity == '\0' && c->generated == NULL)
+		review = "a NOT NULL column without a default cannot be added to a table that has rows";
+	add_step(d, ALTER_COLUMN, 0, psprintf("column %s: added", o->identity), review,
+			 psprintf("ALTER TABLE %s ADD COLUMN %s %s;\n", c->table, c->column,
+					  o->definition));
+}
+
+static void
+drop_column(Diff *d, ModelObject *o)
+{
+	ModelDetail *c = o->detail;
+
+	add_step(d, DROP_COLUMN, 0, psprintf("column %s: removed", o->identity),
+			 "dropping a column loses its data",
+			 psprintf("ALTER TABLE %s DROP COLUMN %s;\n", c->table, c->column));
+}
+
+static void
+alter_column(Diff *d, ModelObject *a, ModelObject *b)
+{
+	ModelDetail *x = a->detail;
+	ModelDetail *y = b->detail;
+	StringInfoData buf;
+	const char *review = NULL;
+	const char *alter = psprintf("ALTER TABLE %s ALTER COLUMN %s", y->table, y->column);
+	bool		retype = !streq(x->type, y->type) || !streq(x->collation, y->collation);
+	bool		redefault = !streq(x->dflt, y->dflt);
+
+	if (x->inherited && y->inherited)
+		return;					/* its parent's column says it */
+	initStringInfo(&buf);
+	if (!streq(x->generated, y->generated))
+	{
+		/* a generation expression cannot be altered: drop and add */
+		review = "a generated column's expression cannot change in place: the column is dropped and added again, and its data recomputed";
+		appendStringInfo(&buf, "ALTER TABLE %s DROP COLUMN %s;\n", y->table, y->column);
+		appendStringInfo(&buf, "ALTER TABLE %s ADD COLUMN %s %s;\n", y->table,
+						 y->column, b->definition);
+		add_step(d, ALTER_COLUMN, 0, psprintf("column %s: changed", b->identity),
+				 review, buf.data);
+		return;
+	}
+	if (x->identity && x->identity != y->identity)
+	{
+		if (y->identity)
+			appendStringInfo(&buf, "%s SET GENERATED %s;\n", alter,
+							 y->identity == ATTRIBUTE_IDENTITY_ALWAYS ? "ALWAYS" : "BY DEFAULT");
+		else
+			appendStringInfo(&buf, "%s DROP IDENTITY;\n", alter);
+	}
+	if (x->dflt && (redefault || retype))
+		appendStringInfo(&buf, "%s DROP DEFAULT;\n", alter);
+	if (retype)
+	{
+		review = type_change_review(x, y);
+		appendStringInfo(&buf, "%s TYPE %s", alter, y->type);
+		if (y->collation)
+			appendStringInfo(&buf, " COLLATE %s", y->collation);
+		if (needs_using(x, y))
+			appendStringInfo(&buf, " USING %s::%s", y->column, y->type);
+		appendStringInfoString(&buf, ";\n");
+	}
+	if (y->dflt && (redefault || retype))
+		appendStringInfo(&buf, "%s SET DEFAULT %s;\n", alter, y->dflt);
+	if (x->notnull != y->notnull)
+	{
+		appendStringInfo(&buf, "%s %s NOT NULL;\n", alter, y->notnull ? "SET" : "DROP");
+		if (y->notnull && review == NULL)
+			review = "SET NOT NULL fails if a row holds NULL in the column: fill those rows first";
+	}
+	if (!x->identity && y->identity)
+		appendStringInfo(&buf, "%s ADD GENERATED %s AS IDENTITY;\n", alter,
+						 y->identity == ATTRIBUTE_IDENTITY_ALWAYS ? "ALWAYS" : "BY DEFAULT");
+	if (buf.len == 0)
+		return;
+	add_step(d, ALTER_COLUMN, 0, psprintf("column %s: changed", b->identity),
+			 review, buf.data);
+}
+
+/* ----------------------------------------------------------------
+ * Enums and domains: changed in place where PostgreSQL can
+ * ----------------------------------------------------------------
+ */
+
+/* The labels of "ENUM ('a', 'b')", as literals */
+static List *
+enum_labels(const char *def)
+{
+	List	   *labels = NIL;
+	const char *p = strchr(def, '(');
+
+	while (p && *p)
+	{
+		const char *start = strchr(p, '\'');
+		const char *q;
+
+		if (start == NULL)
+			break;
+		for (q = start + 1; *q; q++)
+		{
+			if (*q == '\'' && q[1] == '\'')
+				q++;
+			else if (*q == '\'')
+				break;
+		}
+		labels = lappend(labels, pnstrdup(start, q - start + 1));
+		p = *q ? q + 1 : q;
+	}
+	return labels;
+}
+
+static bool
+list_has_string(List *l, const char *s)
+{
+	ListCell   *lc;
+
+	foreach(lc, l)
+		if (strcmp(lfirst(lc), s) == 0)
+		return true;
+	return false;
+}
+
+static bool
+same_strings(List *a, List *b)
+{
+	ListCell   *la;
+	ListCell   *lb;
+
+	if (list_length(a) != list_length(b))
+		return false;
+	forboth(la, a, lb, b)
+		if (strcmp(lfirst(la), lfirst(lb)) != 0)
+		return false;
+	return true;
+}
+
+static void
+alter_enum(Diff *d, ModelObject *a, ModelObject *b)
+{
+	List	   *old = enum_labels(a->definition);
+	List	   *new = enum_labels(b->definition);
+	List	   *kept = NIL;
+	ListCell   *lc;
+	StringInfoData buf;
+	int			i;
+
+	/* the old labels must stay, in their order */
+	foreach(lc, new)
+		if (list_has_string(old, lfirst(lc)))
+		kept = lappend(kept, lfirst(lc));
+	initStringInfo(&buf);
+	if (!same_strings(kept, old))
+	{
+		appendStringInfo(&buf, "-- was: %s\n-- now: %s\n", a->definition, b->definition);
+		add_step(d, ALTER_TYPE, 0, psprintf("enum %s: changed", b->identity),
+				 "PostgreSQL cannot remove or reorder enum values: create a new type and convert the columns by hand",
+				 buf.data);
+		return;
+	}
+	/* each new label after the one before it, or before the first */
+	i = 0;
+	foreach(lc, new)
+	{
+		const char *label = lfirst(lc);
+
+		if (!list_has_string(old, label))
+		{
+			if (i == 0)
+				appendStringInfo(&buf, "ALTER TYPE %s ADD VALUE %s BEFORE %s;\n",
+								 b->identity, label, (char *) linitial(old));
+			else
+				appendStringInfo(&buf, "ALTER TYPE %s ADD VALUE %s AFTER %s;\n",
+								 b->identity, label, (char *) list_nth(new, i - 1));
+		}
+		i++;
+	}
+	add_step(d, ALTER_TYPE, 0, psprintf("enum %s: changed", b->identity),
+			 NULL, buf.data);
+}
+
+/*
+ * A domain definition ("type [COLLATE c] [NOT NULL] [DEFAULT e]
+ * [CONSTRAINT n check]...") split into its base part and its constraints.
+ */
+static char *
+domain_parts(const char *def, List **constraints)
+{
+	const char *p = strstr(def, " CONSTRAINT ");
+	char	   *base = p ? pnstrdup(def, p - def) : pstrdup(def);
+
+	*constraints = NIL;
+	while (p)
+	{
+		const char *next = strstr(p + 12, " CONSTRAINT ");
+
+		*constraints = lappend(*constraints,
+							   next ? pnstrdup(p + 12, next - p - 12) : pstrdup(p + 12));
+		p = next;
+	}
+	return base;
+}
+
+/* The type part of a domain's base part, and its NOT NULL and DEFAULT */
+static char *
+domain_base_type(const char *base, bool *notnull, char **dflt)
+{
+	const char *nn = strstr(base, " NOT NULL");
+	const char *df = strstr(base, " DEFAULT ");
+	const char *end = base + strlen(base);
+
+	*notnull = nn != NULL && (df == NULL || nn < df);
+	*dflt = df ? pstrdup(df + 9) : NULL;
+	if (*notnull)
+		end = nn;
+	else if (df)
+		end = df;
+	return pnstrdup(base, end - base);
+}
+
+static void
+alter_domain(Diff *d, ModelObject *a, ModelObject *b)
+{
+	List	   *oldc;
+	List	   *newc;
+	char	   *oldbase = domain_parts(a->definition, &oldc);
+	char	   *newbase = domain_parts(b->definition, &newc);
+	bool		oldnn;
+	bool		newnn;
+	char	   *olddf;
+	char	   *newdf;
+	char	   *oldtype = domain_base_type(oldbase, &oldnn, &olddf);
+	char	   *newtype = domain_base_type(newbase, &newnn, &newdf);
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	if (strcmp(oldtype, newtype) != 0)
+	{
+		appendStringInfo(&buf, "DROP DOMAIN %s;\nCREATE DOMAIN %s AS %s;\n",
+						 b->identity, b->identity, b->definition);
+		add_step(d, CREATE_TYPE, 0, psprintf("domain %s: changed", b->identity),
+				 "a domain's base type cannot change in place: it is dropped and created again, which fails while columns use it",
+				 buf.data);
+		return;
+	}
+	if (!streq(olddf, newdf))
+	{
+		if (newdf)
+			appendStringInfo(&buf, "ALTER DOMAIN %s SET DEFAULT %s;\n", b->identity, newdf);
+		else
+			appendStringInfo(&buf, "ALTER DOMAIN %s DROP DEFAULT;\n", b->identity);
+	}
+	if (oldnn != newnn)
+		appendStringInfo(&buf, "ALTER DOMAIN %s %s NOT NULL;\n", b->identity,
+						 newnn ? "SET" : "DROP");
+	foreach(lc, oldc)
+	{
+		char	   *c = lfirst(lc);
+
+		if (!list_has_string(newc, c))
+			appendStringInfo(&buf, "ALTER DOMAIN %s DROP CONSTRAINT %s;\n", b->identity,
+							 pnstrdup(c, strcspn(c, " ")));
+	}
+	foreach(lc, newc)
+	{
+		char	   *c = lfirst(lc);
+
+		if (!list_has_string(oldc, c))
+			appendStringInfo(&buf, "ALTER DOMAIN %s ADD CONSTRAINT %s;\n", b->identity, c);
+	}
+	add_step(d, ALTER_TYPE, 0, psprintf("domain %s: changed", b->identity), NULL,
+			 buf.data);
+}
+
+/* ----------------------------------------------------------------
+ * Comments and privileges
+ * ----------------------------------------------------------------
+ */
+
+/* The target of COMMENT ON or GRANT for a label; NULL for a schema */
+static char *
+label_target(const char *label, bool for_grant, char **column)
+{
+	const char *kind;
+	const char *identity;
+	char	   *head;
+	char	   *tail;
+
+	*column = NULL;
+	if (!split_label(label, &kind, &identity) || strcmp(kind, "schema") == 0)
+		return NULL;
+	if (strcmp(kind, "column") == 0)
+	{
+		split_at(identity, '.', &head, &tail);
+		if (for_grant)
+		{
+			*column = tail;
+			return psprintf("TABLE %s", head);
+		}
+		return psprintf("COLUMN %s", identity);
+	}
+	if (strcmp(kind, "trigger") == 0 || strcmp(kind, "policy") == 0 ||
+		strcmp(kind, "constraint") == 0)
+	{
+		split_at(identity, ' ', &head, &tail);
+		return psprintf("%s %s ON %s", strcmp(kind, "trigger") == 0 ? "TRIGGER" :
+						strcmp(kind, "policy") == 0 ? "POLICY" : "CONSTRAINT",
+						tail, head);
+	}
+	if (for_grant && (strcmp(kind, "view") == 0 || strcmp(kind, "materialized view") == 0))
+		return psprintf("TABLE %s", identity);
+	if (strcmp(kind, "enum") == 0 || strcmp(kind, "composite type") == 0 ||
+		strcmp(kind, "range") == 0)
+		return psprintf("TYPE %s", identity);
+	if (for_grant && strcmp(kind, "aggregate") == 0)
+		return psprintf("FUNCTION %s", identity);
+	{
+		char	   *upper = pstrdup(kind);
+
+		for (char *p = upper; *p; p++)
+			*p = pg_toupper((unsigned char) *p);
+		return psprintf("%s %s", upper, identity);
+	}
+}
+
+static void
+set_comment(Diff *d, const char *label, ModelObject *b, bool changed)
+{
+	char	   *column;
+	char	   *target = label_target(label, false, &column);
+	const char *domain;
+	const char *identity;
+
+	if (target == NULL)
+		return;
+	/* "CONSTRAINT c ON x": on a domain, COMMENT needs the word DOMAIN */
+	if (split_label(label, &domain, &identity) && strcmp(domain, "constraint") == 0 &&
+		find(b ? d->to : d->from, "constraint", identity) == NULL)
+	{
+		char	   *head;
+		char	   *tail;
+
+		split_at(identity, ' ', &head, &tail);
+		target = psprintf("CONSTRAINT %s ON DOMAIN %s", tail, head);
+	}
+	add_step(d, SET_COMMENT, 0,
+			 psprintf("comment on %s: %s", label, b ? (changed ? "changed" : "added") : "removed"),
+			 NULL,
+			 psprintf("COMMENT ON %s IS %s;\n", target,
+					  b ? quote_literal_cstr(b->definition) : "NULL"));
+}
+
+/* One grantee's privileges: "name=arw*" items */
+typedef struct Grant
+{
+	char	   *grantee;		/* as aclitemout wrote it; "" for PUBLIC */
+	char	   *privs;
+} Grant;
+
+static List *
+parse_grants(const char *acl)
+{
+	List	   *result = NIL;
+	char	   *copy = pstrdup(acl ? acl : "");
+	char	   *save;
+
+	for (char *item = strtok_r(copy, " ", &save); item; item = strtok_r(NULL, " ", &save))
+	{
+		Grant	   *g = palloc(sizeof(Grant));
+		int			eq = last_unquoted(item, '=');
+
+		if (eq < 0)
+			continue;
+		g->grantee = pnstrdup(item, eq);
+		g->privs = pstrdup(item + eq + 1);
+		result = lappend(result, g);
+	}
+	return result;
+}
+
+static Grant *
+find_grant(List *grants, const char *grantee)
+{
+	ListCell   *lc;
+
+	foreach(lc, grants)
+		if (strcmp(((Grant *) lfirst(lc))->grantee, grantee) == 0)
+		return lfirst(lc);
+	return NULL;
+}
+
+/* The privileges an object has from others by default, as ACL text */
+static const char *
+default_grants(const char *label)
+{
+	const char *kind;
+	const char *identity;
+
+	if (!split_label(label, &kind, &identity))
+		return "";
+	if (strcmp(kind, "function") == 0 || strcmp(kind, "procedure") == 0 ||
+		strcmp(kind, "aggregate") == 0)
+		return "=X";
+	if (strcmp(kind, "enum") == 0 || strcmp(kind, "composite type") == 0 ||
+		strcmp(kind, "range") == 0 || strcmp(kind, "domain") == 0)
+		return "=U";
+	return "";
+}
+
+static const char *
+privilege_word(char c)
+{
+	switch (c)
+	{
+		case 'r':
+			return "SELECT";
+		case 'w':
+			return "UPDATE";
+		case 'a':
+			return "INSERT";
+		case 'd':
+			return "DELETE";
+		case 'D':
+			return "TRUNCATE";
+		case 'x':
+			return "REFERENCES";
+		case 't':
+			return "TRIGGER";
+		case 'X':
+			return "EXECUTE";
+		case 'U':
+			return "USAGE";
+		case 'C':
+			return "CREATE";
+		case 'c':
+			return "CONNECT";
+		case 'T':
+			return "TEMPORARY";
+		default:
+			return NULL;
+	}
+}
+
+/* Whether privs (letters, each maybe followed by '*') has c, and with '*' */
+static bool
+has_privilege(const char *privs, char c, bool *option)
+{
+	const char *p = privs ? strchr(privs, c) : NULL;
+
+	*option = p != NULL && p[1] == '*';
+	return p != NULL;
+}
+
+/*
+ * The GRANTs and REVOKEs from one grantee's privileges to another's, one
+ * privilege at a time: REVOKE ALL would take column privileges with it.
+ */
+static void
+grantee_changes(StringInfo buf, const char *target, const char *column,
+				const char *grantee, const char *old, const char *new)
+{
+	const char *who = *grantee ? grantee : "PUBLIC";
+	const char *cols = column ? psprintf(" (%s)", column) : "";
+
+	for (const char *p = old ? old : ""; *p; p++)
+	{
+		bool		oldopt;
+		bool		newopt;
+		const char *word = privilege_word(*p);
+
+		if (word == NULL)
+			continue;
+		(void) has_privilege(old, *p, &oldopt);
+		if (!has_privilege(new, *p, &newopt))
+			appendStringInfo(buf, "REVOKE %s%s ON %s FROM %s;\n", word, cols, target, who);
+		else if (oldopt && !newopt)
+			appendStringInfo(buf, "REVOKE GRANT OPTION FOR %s%s ON %s FROM %s;\n",
+							 word, cols, target, who);
+	}
+	for (const char *p = new ? new : ""; *p; p++)
+	{
+		bool		oldopt;
+		bool		newopt;
+		const char *word = privilege_word(*p);
+
+		if (word == NULL)
+			continue;
+		(void) has_privilege(new, *p, &newopt);
+		if (!has_privilege(old, *p, &oldopt) || (newopt && !oldopt))
+			appendStringInfo(buf, "GRANT %s%s ON %s TO %s%s;\n", word, cols, target, who,
+							 newopt ? " WITH GRANT OPTION" : "");
+	}
+}
+
+static void
+set_privileges(Diff *d, const char *label, ModelObject *a, ModelObject *b)
+{
+	char	   *column;
+	char	   *target = label_target(label, true, &column);
+	List	   *old = parse_grants(a ? a->definition : default_grants(label));
+	List	   *new = parse_grants(b ? b->definition : default_grants(label));
+	StringInfoData buf;
+	ListCell   *lc;
+
+	if (target == NULL)
+		return;
+	initStringInfo(&buf);
+	foreach(lc, old)
+	{
+		Grant	   *g = lfirst(lc);
+		Grant	   *n = find_grant(new, g->grantee);
+
+		if (n == NULL || strcmp(n->privs, g->privs) != 0)
+			grantee_changes(&buf, target, column, g->grantee, g->privs,
+							n ? n->privs : NULL);
+	}
+	foreach(lc, new)
+	{
+		Grant	   *g = lfirst(lc);
+
+		if (find_grant(old, g->grantee) == NULL)
+			grantee_changes(&buf, target, column, g->grantee, NULL, g->privs);
+	}
+	if (buf.len == 0)
+		return;
+	add_step(d, SET_PRIVILEGES, 0, psprintf("privileges on %s: changed", label), NULL,
+			 buf.data);
+}
+
+/* ----------------------------------------------------------------
+ * One object: added, removed or changed
+ * ----------------------------------------------------------------
+ */
+
+/* Indexes of materialized views wait for the views */
+static Phase
+index_phase(Diff *d, ModelObject *index)
+{
+	const char *on = strstr(index->definition, " ON ");
+
+	if (on)
+	{
+		char	   *rel = pnstrdup(on + 4, strcspn(on + 4, " "));
+
+		if (find(d->to, "materialized view", rel) != NULL)
+			return CREATE_VIEW_INDEX;
+	}
+	return CREATE_INDEX;
+}
+
+static void
+added(Diff *d, ModelObject *b)
+{
+	const char *kind = b->kind;
+	const char *id = b->identity;
+	char	   *label = psprintf("%s %s: added", kind, id);
+	char	   *head;
+	char	   *tail;
+
+	if (strcmp(kind, "table") == 0)
+		create_table(d, b);
+	else if (strcmp(kind, "column") == 0)
+	{
+		if (b->detail->inherited || table_added(d, b->detail->table))
+			return;
+		add_column(d, b);
+	}
+	else if (strcmp(kind, "constraint") == 0)
+	{
+		split_at(id, ' ', &head, &tail);
+		if (table_added(d, head) && inline_in_create(b))
+			return;
+		add_step(d, inline_constraint(b) ? ADD_CONSTRAINT : ADD_FOREIGN_KEY, 0, label, NULL,
+				 psprintf("ALTER TABLE %s ADD CONSTRAINT %s %s;\n", head, tail,
+						  b->definition));
+	}
+	else if (strcmp(kind, "index") == 0)
+		add_step(d, index_phase(d, b), 0, label, NULL,
+				 psprintf("%s;\n", strip_suffix(b->definition, " (invalid)")));
+	else if (strcmp(kind, "sequence") == 0)
+	{
+		if (b->detail->seq_identity)
+			return;				/* comes with its column */
+		add_step(d, CREATE_SEQUENCE, b->detail->relid, label, NULL,
+				 psprintf("CREATE SEQUENCE %s %s;\n", id, b->detail->seqparams));
+		if (b->detail->owned_by)
+			add_step(d, SEQUENCE_OWNER, 0, psprintf("sequence %s: owned by %s", id, b->detail->owned_by),
+					 NULL, psprintf("ALTER SEQUENCE %s OWNED BY %s;\n", id, b->detail->owned_by));
+	}
+	else if (strcmp(kind, "view") == 0 || strcmp(kind, "materialized view") == 0)
+	{
+		char	   *query = strip_suffix(b->detail->query, ";");
+
+		add_step(d, CREATE_VIEW, b->detail->relid, label, NULL,
+				 psprintf("CREATE %s %s%s AS\n%s;\n",
+						  strcmp(kind, "view") == 0 ? "VIEW" : "MATERIALIZED VIEW", id,
+						  b->detail->options ?
+						  psprintf(" WITH (%s)", options_list(b->detail->options)) : "",
+						  query));
+	}
+	else if (strcmp(kind, "function") == 0 || strcmp(kind, "procedure") == 0)
+	{
+		d->routines = true;
+		add_step(d, CREATE_ROUTINE, 0, label, NULL, psprintf("%s;\n", b->definition));
+	}
+	else if (strcmp(kind, "aggregate") == 0)
+	{
+		int			paren = strcspn(id, "(");
+
+		add_step(d, CREATE_ROUTINE, 1, label, NULL,
+				 psprintf("CREATE AGGREGATE %s%s;\n", pnstrdup(id, paren),
+						  range_ddl(b->definition + strlen("AGGREGATE"))));
+	}
+	else if (strcmp(kind, "enum") == 0 || strcmp(kind, "range") == 0)
+		add_step(d, CREATE_TYPE, 0, label, NULL,
+				 psprintf("CREATE TYPE %s AS %s;\n", id, range_ddl(b->definition)));
+	else if (strcmp(kind, "domain") == 0)
+		add_step(d, CREATE_TYPE, 1, label, NULL,
+				 psprintf("CREATE DOMAIN %s AS %s;\n", id, b->definition));
+	else if (strcmp(kind, "composite type") == 0)
+		add_step(d, CREATE_TYPE, 2, label, NULL,
+				 psprintf("CREATE TYPE %s AS %s;\n", id, b->definition));
+	else if (strcmp(kind, "trigger") == 0)
+	{
+		char	   *def = pstrdup(b->definition);
+		char	   *state = strrchr(def, ' ');
+
+		split_at(id, ' ', &head, &tail);
+		*state++ = '\0';
+		add_step(d, CREATE_TRIGGER, 0, label, NULL,
+				 strcmp(state, "ENABLED") == 0 ? psprintf("%s;\n", def) :
+				 psprintf("%s;\nALTER TABLE %s %s TRIGGER %s;\n", def, head,
+						  strcmp(state, "DISABLED") == 0 ? "DISABLE" :
+						  strcmp(state, "REPLICA") == 0 ? "ENABLE REPLICA" : "ENABLE ALWAYS",
+						  tail));
+	}
+	else if (strcmp(kind, "policy") == 0)
+	{
+		split_at(id, ' ', &head, &tail);
+		add_step(d, CREATE_POLICY, 0, label, NULL,
+				 psprintf("CREATE POLICY %s ON %s %s;\n", tail, head, b->definition));
+	}
+	else if (strcmp(kind, "comment") == 0)
+		set_comment(d, id, b, false);
+	else if (strcmp(kind, "privileges") == 0)
+		set_privileges(d, id, NULL, b);
+}
+
+static void
+removed(Diff *d, ModelObject *a)
+{
+	const char *kind = a->kind;
+	const char *id = a->identity;
+	char	   *label = psprintf("%s %s: removed", kind, id);
+	char	   *head;
+	char	   *tail;
+
+	if (strcmp(kind, "table") == 0)
+	{
+		bool		foreign = a->detail->relkind == RELKIND_FOREIGN_TABLE;
+
+		add_step(d, DROP_TABLE, -(int64) a->detail->relid, label,
+				 foreign ? NULL : "dropping a table loses its rows",
+				 psprintf("DROP %sTABLE %s;\n", foreign ? "FOREIGN " : "", id));
+	}
+	else if (strcmp(kind, "column") == 0)
+	{
+		if (a->detail->inherited || table_removed(d, a->detail->table))
+			return;
+		drop_column(d, a);
+	}
+	else if (strcmp(kind, "constraint") == 0)
+	{
+		split_at(id, ' ', &head, &tail);
+		if (table_removed(d, head))
+			return;
+		add_step(d, inline_constraint(a) ? DROP_CONSTRAINT : DROP_FOREIGN_KEY, 0, label,
+				 NULL, psprintf("ALTER TABLE %s DROP CONSTRAINT %s;\n", head, tail));
+	}
+	else if (strcmp(kind, "index") == 0)
+	{
+		/* an index goes with its table or materialized view */
+		const char *on = strstr(a->definition, " ON ");
+		char	   *rel = on ? pnstrdup(on + 4, strcspn(on + 4, " ")) : "";
+
+		if (table_removed(d, rel) ||
+			(find(d->from, "materialized view", rel) != NULL &&
+			 find(d->to, "materialized view", rel) == NULL))
+			return;
+		add_step(d, DROP_INDEX, 0, label, NULL, psprintf("DROP INDEX %s;\n", id));
+	}
+	else if (strcmp(kind, "sequence") == 0)
+	{
+		char	   *table;
+		char	   *column;
+
+		if (a->detail->seq_identity)
+			return;
+		/* an owned sequence goes with its column */
+		if (a->detail->owned_by)
+		{
+			split_at(a->detail->owned_by, '.', &table, &column);
+			if (table_removed(d, table) ||
+				find(d->to, "column", a->detail->owned_by) == NULL)
+				return;
+		}
+		add_step(d, DROP_SEQUENCE, 0, label, NULL, psprintf("DROP SEQUENCE %s;\n", id));
+	}
+	else if (strcmp(kind, "view") == 0 || strcmp(kind, "materialized view") == 0)
+		add_step(d, DROP_VIEW, -(int64) a->detail->relid, label, NULL,
+				 psprintf("DROP %s %s;\n", strcmp(kind, "view") == 0 ? "VIEW" : "MATERIALIZED VIEW", id));
+	else if (strcmp(kind, "function") == 0 || strcmp(kind, "procedure") == 0 ||
+			 strcmp(kind, "aggregate") == 0)
+		add_step(d, DROP_ROUTINE, 0, label, NULL,
+				 psprintf("DROP %s %s;\n", strcmp(kind, "procedure") == 0 ? "PROCEDURE" :
+						  strcmp(kind, "aggregate") == 0 ? "AGGREGATE" : "FUNCTION", id));
+	else if (strcmp(kind, "enum") == 0 || strcmp(kind, "range") == 0 ||
+			 strcmp(kind, "composite type") == 0)
+		add_step(d, DROP_TYPE, strcmp(kind, "composite type") == 0 ? 0 : 2, label, NULL,
+				 psprintf("DROP TYPE %s;\n", id));
+	else if (strcmp(kind, "domain") == 0)
+		add_step(d, DROP_TYPE, 1, label, NULL, psprintf("DROP DOMAIN %s;\n", id));
+	else if (strcmp(kind, "trigger") == 0 || strcmp(kind, "policy") == 0)
+	{
+		split_at(id, ' ', &head, &tail);
+		if (table_removed(d, head))
+			return;
+		add_step(d, strcmp(kind, "trigger") == 0 ? DROP_TRIGGER : DROP_POLICY, 0, label, NULL,
+				 psprintf("DROP %s %s ON %s;\n", strcmp(kind, "trigger") == 0 ? "TRIGGER" : "POLICY",
+						  tail, head));
+	}
+	else if (strcmp(kind, "comment") == 0)
+	{
+		if (!label_exists(d->to, id))
+			return;				/* went with its object */
+		set_comment(d, id, NULL, false);
+	}
+	else if (strcmp(kind, "privileges") == 0)
+	{
+		if (!label_exists(d->to, id))
+			return;
+		set_privileges(d, id, a, NULL);
+	}
+}
+
+/* A RETURNS line of a routine's definition */
+static char *
+returns_clause(const char *def)
+{
+	const char *p = strstr(def, "\n RETURNS ");
+	const char *end;
+
+	if (p == NULL)
+		return pstrdup("");
+	end = strchr(p + 1, '\n');
+	return end ? pnstrdup(p, end - p) : pstrdup(p);
+}
+
+static void
+changed(Diff *d, ModelObject *a, ModelObject *b)
+{
+	const char *kind = a->kind;
+	const char *id = a->identity;
+	char	   *label = psprintf("%s %s: changed", kind, id);
+
+	if (strcmp(kind, "table") == 0)
+		alter_table(d, a, b);
+	else if (strcmp(kind, "column") == 0)
+		alter_column(d, a, b);
+	else if (strcmp(kind, "sequence") == 0)
+	{
+		StringInfoData buf;
+
+		if (a->detail->seq_identity && b->detail->seq_identity)
+			return;				/* the identity column says it */
+		initStringInfo(&buf);
+		if (strcmp(a->detail->seqparams, b->detail->seqparams) != 0)
+			appendStringInfo(&buf, "ALTER SEQUENCE %s %s;\n", id, b->detail->seqparams);
+		if (!streq(a->detail->owned_by, b->detail->owned_by))
+			appendStringInfo(&buf, "ALTER SEQUENCE %s OWNED BY %s;\n", id,
+							 b->detail->owned_by ? b->detail->owned_by : "NONE");
+		if (buf.len > 0)
+			add_step(d, SEQUENCE_OWNER, 0, label, NULL, buf.data);
+	}
+	else if (strcmp(kind, "function") == 0 || strcmp(kind, "procedure") == 0)
+	{
+		if (strcmp(returns_clause(a->definition), returns_clause(b->definition)) != 0)
+			removed(d, a);
+		d->routines = true;
+		add_step(d, CREATE_ROUTINE, 0, label, NULL, psprintf("%s;\n", b->definition));
+	}
+	else if (strcmp(kind, "enum") == 0)
+		alter_enum(d, a, b);
+	else if (strcmp(kind, "domain") == 0)
+		alter_domain(d, a, b);
+	else if (strcmp(kind, "composite type") == 0 || strcmp(kind, "range") == 0)
+	{
+		add_step(d, CREATE_TYPE, 3, label,
+				 "the type is dropped and created again, which fails while anything uses it; ALTER TYPE can add, drop or alter attributes in place",
+				 psprintf("DROP TYPE %s;\nCREATE TYPE %s AS %s;\n", id, id,
+						  range_ddl(b->definition)));
+	}
+	else if (strcmp(kind, "comment") == 0)
+		set_comment(d, id, b, true);
+	else if (strcmp(kind, "privileges") == 0)
+		set_privileges(d, id, a, b);
+	else
+	{
+		/* the rest: drop the old one, create the new one */
+		removed(d, a);
+		added(d, b);
+	}
+}
+
+/*
+ * Objects the diff leaves alone: the schema, its comment and privileges.
+ * The diff is of what is inside the schema.
+ */
+bool
+diff_frame_object(const char *kind, const char *identity)
+{
+	return strcmp(kind, "schema") == 0 ||
+		((strcmp(kind, "comment") == 0 || strcmp(kind, "privileges") == 0) &&
+		 strncmp(identity, "schema ", 7) == 0);
+}
+
+/* Whether a view's query names a relation: "name" then no name character */
+static bool
+mentions(const char *query, const char *name)
+{
+	size_t		len = strlen(name);
+
+	for (const char *p = strstr(query, name); p; p = strstr(p + 1, name))
+	{
+		char		next = p[len];
+
+		if (!(isalnum((unsigned char) next) || next == '_' || next == '$' || next == '"'))
+			return true;
+	}
+	return false;
+}
+
+static bool
+is_view_kind(const char *kind)
+{
+	return strcmp(kind, "view") == 0 || strcmp(kind, "materialized view") == 0;
+}
+
+/*
+ * The views to drop and create again, whatever else changes: a changed view
+ * (CREATE OR REPLACE VIEW cannot drop or retype a column), and every view
+ * that reads a table whose column changes type, or a view that is dropped
+ * or rebuilt (PostgreSQL refuses both while a view depends on them).
+ * Reading is judged from the query text: a view names what it reads,
+ * schema-qualified.
+ */
+static void
+find_rebuilt(Diff *d)
+{
+	List	   *moved = NIL;	/* relations that views must let go of */
+	bool		more = true;
+
+	for (int i = 0; i < d->from->n; i++)
+	{
+		ModelObject *a = &d->from->objects[i];
+		ModelObject *b;
+
+		if (strcmp(a->kind, "column") == 0 && a->detail &&
+			(b = find(d->to, "column", a->identity)) != NULL &&
+			(!streq(a->detail->type, b->detail->type) ||
+			 !streq(a->detail->collation, b->detail->collation) ||
+			 !streq(a->detail->generated, b->detail->generated)))
+			moved = lappend(moved, a->detail->table);
+		else if (is_view_kind(a->kind))
+		{
+			b = find(d->to, a->kind, a->identity);
+			if (b == NULL)
+				moved = lappend(moved, a->identity);
+			else if (strcmp(a->definition, b->definition) != 0)
+			{
+				moved = lappend(moved, a->identity);
+				d->rebuilt = lappend(d->rebuilt, a->identity);
+			}
+		}
+	}
+	while (more)
+	{
+		more = false;
+		for (int i = 0; i < d->from->n; i++)
+		{
+			ModelObject *a = &d->from->objects[i];
+			ListCell   *lc;
+
+			if (!is_view_kind(a->kind) || list_has_string(d->rebuilt, a->identity) ||
+				find(d->to, a->kind, a->identity) == NULL)
+				continue;
+			foreach(lc, moved)
+			{
+				if (mentions(a->detail->query, lfirst(lc)))
+				{
+					d->rebuilt = lappend(d->rebuilt, a->identity);
+					moved = lappend(moved, a->identity);
+					more = true;
+					break;
+				}
+			}
+		}
+	}
+}
+
+/* Whether a comment's or privileges' object is a rebuilt view */
+static bool
+on_rebuilt(Diff *d, const char *label)
+{
+	const char *kind;
+	const char *identity;
+
+	return split_label(label, &kind, &identity) && is_view_kind(kind) &&
+		list_has_string(d->rebuilt, identity);
+}
+
+/*
+ * Drop a view and create it again, with what went with it: its comment,
+ * privileges and (for a materialized view) indexes.
+ */
+static void
+rebuild_view(Diff *d, ModelObject *a, ModelObject *b, bool changed)
+{
+	const char *label = psprintf("%s %s", b->kind, b->identity);
+	ModelObject *o;
+	size_t		len = strlen(b->identity);
+
+	add_step(d, DROP_VIEW, -(int64) a->detail->relid,
+			 psprintf("%s: %s", label, changed ? "changed" : "rebuilt for a change it depends on"),
+			 NULL, psprintf("DROP %s %s;\n", strcmp(b->kind, "view") == 0 ? "VIEW" : "MATERIALIZED VIEW",
+							 b->identity));
+	add_step(d, CREATE_VIEW, b->detail->relid, psprintf("%s: created again", label), NULL,
+			 psprintf("CREATE %s %s%s AS\n%s;\n",
+					  strcmp(b->kind, "view") == 0 ? "VIEW" : "MATERIALIZED VIEW", b->identity,
+					  b->detail->options ?
+					  psprintf(" WITH (%s)", options_list(b->detail->options)) : "",
+					  strip_suffix(b->detail->query, ";")));
+	if ((o = find(d->to, "comment", label)) != NULL)
+		set_comment(d, label, o, false);
+	if ((o = find(d->to, "privileges", label)) != NULL)
+		set_privileges(d, label, NULL, o);
+	for (int i = 0; strcmp(b->kind, "materialized view") == 0 && i < d->to->n; i++)
+	{
+		o = &d->to->objects[i];
+		if (strcmp(o->kind, "index") == 0 && strstr(o->definition, " ON ") &&
+			strncmp(strstr(o->definition, " ON ") + 4, b->identity, len) == 0 &&
+			strstr(o->definition, " ON ")[4 + len] == ' ' &&
+			find(d->from, "index", o->identity) != NULL &&
+			strcmp(find(d->from, "index", o->identity)->definition, o->definition) == 0)
+			add_step(d, CREATE_VIEW_INDEX, 0, psprintf("index %s: created again", o->identity),
+					 NULL, psprintf("%s;\n", strip_suffix(o->definition, " (invalid)")));
+	}
+}
+
+/*
+ * The script that turns model "from" into model "to" (both from
+ * model_read_schema() of the same schema name).
+ */
+DiffScript *
+diff_script(SchemaModel *from, SchemaModel *to, const char *title)
+{
+	Diff		d;
+	DiffScript *result = palloc0(sizeof(DiffScript));
+	StringInfoData buf;
+	ListCell   *lc;
+	int			i = 0;
+	int			j = 0;
+
+	memset(&d, 0, sizeof(d));
+	d.from = from;
+	d.to = to;
+	find_rebuilt(&d);
+	while (i < from->n || j < to->n)
+	{
+		ModelObject *a = i < from->n ? &from->objects[i] : NULL;
+		ModelObject *b = j < to->n ? &to->objects[j] : NULL;
+		int			c;
+		int			before = list_length(d.steps);
+
+		if (a == NULL)
+			c = 1;
+		else if (b == NULL)
+			c = -1;
+		else
+			c = cmp_key(a->kind, a->identity, b);
+		if (c < 0)
+			i++;
+		else if (c > 0)
+			j++;
+		else
+		{
+			i++;
+			j++;
+		}
+		if (diff_frame_object((c <= 0 ? a : b)->kind, (c <= 0 ? a : b)->identity))
+			continue;
+		if (c == 0 && is_view_kind(a->kind) && list_has_string(d.rebuilt, a->identity))
+			rebuild_view(&d, a, b, strcmp(a->definition, b->definition) != 0);
+		else if ((strcmp((c <= 0 ? a : b)->kind, "comment") == 0 ||
+				  strcmp((c <= 0 ? a : b)->kind, "privileges") == 0) &&
+				 on_rebuilt(&d, (c <= 0 ? a : b)->identity))
+			;					/* rebuild_view() sets them */
+		else if (c < 0)
+			removed(&d, a);
+		else if (c > 0)
+			added(&d, b);
+		else if (strcmp(a->definition, b->definition) != 0)
+			changed(&d, a, b);
+		/* an object that needs no statement of its own is no change */
+		if (list_length(d.steps) > before)
+			d.changes++;
+	}
+
+	list_sort(d.steps, cmp_step);
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "-- %s\n", title);
+	if (d.routines)
+		appendStringInfoString(&buf,
+							   "-- routine bodies may name tables created below, as in pg_dump\n"
+							   "SET check_function_bodies = off;\n");
+	foreach(lc, d.steps)
+	{
+		appendStringInfoChar(&buf, '\n');
+		appendStringInfoString(&buf, ((Step *) lfirst(lc))->text);
+	}
+	result->sql = buf.data;
+	result->changes = d.changes;
+	result->review = d.review;
+	return result;
+}

@@ -1,0 +1,51 @@
+-- test/pgtap/05_verify.sql
+-- What a project's own test suite does with migrate_verify() and
+-- migrate_diff(): the README's pgTAP example, run for real.
+BEGIN;
+CREATE EXTENSION migrate;
+SELECT plan(8);
+SET client_min_messages = warning;
+
+-- the project's revisions, as its registration files register them
+SELECT migrate_add('create account', $$
+	CREATE TABLE account (id integer PRIMARY KEY, name varchar(50) NOT NULL);
+$$, $$ DROP TABLE account; $$, id => '0001');
+SELECT migrate_add('add email', $$
+	ALTER TABLE account ADD COLUMN email text;
+	CREATE UNIQUE INDEX account_email ON account (email);
+$$, $$ ALTER TABLE account DROP COLUMN email; $$, id => '0002');
+
+SELECT migrate_fingerprint() AS before \gset
+SELECT is_empty($$SELECT revision, problem FROM migrate_verify() WHERE ok IS DISTINCT FROM true$$,
+				'every down script undoes its up');
+SELECT is(migrate_fingerprint(), :'before', 'migrate_verify() leaves the schema as it found it');
+SELECT is((SELECT count(*)::integer FROM migrate_status() WHERE state = 'pending'), 2,
+		  'and applies nothing');
+
+-- a down script that forgets something is caught, with the object named
+SELECT migrate_add('add audit', $$
+	CREATE TABLE audit (at timestamptz DEFAULT now());
+	CREATE SEQUENCE audit_seq;
+$$, $$ DROP TABLE audit; $$, id => '0003');
+SELECT results_eq(
+	$$SELECT revision, ok, objects FROM migrate_verify()$$,
+	$$VALUES ('0001', true, NULL::text[]), ('0002', true, NULL),
+			 ('0003', false, ARRAY['sequence public.audit_seq (left behind)'])$$,
+	'a down script that leaves a sequence behind is reported');
+SELECT throws_ok($$SELECT * FROM migrate_verify('nope')$$, '42704', NULL,
+				 'an unknown target is an error');
+
+-- the migrations build exactly the schema the project describes
+SELECT lives_ok($$SELECT migrate_push()$$, 'the revisions apply');
+SELECT is((SELECT changes FROM migrate_diff($$
+	CREATE TABLE account (id integer PRIMARY KEY, name varchar(50) NOT NULL, email text);
+	CREATE UNIQUE INDEX account_email ON account (email);
+	CREATE TABLE audit (at timestamptz DEFAULT now());
+	CREATE SEQUENCE audit_seq;
+$$)), 0, 'the applied revisions match the desired schema');
+SELECT is((SELECT changes FROM migrate_diff($$
+	CREATE TABLE account (id integer PRIMARY KEY, name varchar(50) NOT NULL);
+$$)), 4, 'a desired schema that differs is reported');
+
+SELECT * FROM finish();
+ROLLBACK;
