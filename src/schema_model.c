@@ -616,7 +616,7 @@ model_deparse(SchemaModel *m, const char *nodestring, Oid relid,
 
 /*
  * The model's strings (identities, definitions, names) are many, small, and
- * live as long as the model: while model_read() runs they are cut from 64 kB
+ * live as long as the model: while a model is read they are cut from 64 kB
  * blocks, end to end, instead of being palloc'd one by one.  That saves each
  * one's chunk header and rounding up, and keeps the strings of an object next
  * to each other in memory, where the sort and the comparison read them.
