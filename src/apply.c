@@ -9,12 +9,14 @@
  * finds nothing left to do.  That only works when each statement takes a new
  * snapshot, so the push insists on READ COMMITTED.
  *
- * Each revision runs in its own subtransaction and its own GUC nest level,
- * which is closed with "abort" semantics even when the revision succeeds: a
- * SET search_path, SET ROLE or any SET inside a script never outlives the
- * script.  Statements run one at a time through SPI, with the caller's rights
- * and search_path; an error gets a context line that names the revision,
- * the statement and its line.  The catalog bookkeeping (catalog.c) runs as the
+ * Each revision runs in its own GUC nest level, which is closed with
+ * "abort" semantics even when the revision succeeds: a SET search_path, SET
+ * ROLE or any SET inside a script never outlives the script.  A deploy,
+ * which goes on to commit after a failure, also runs each revision in its
+ * own subtransaction; a push needs none, as any error ends its transaction.
+ * Statements run one at a time through SPI, with the caller's rights and
+ * search_path; an error gets a context line that names the revision, the
+ * statement and its line.  The catalog bookkeeping (catalog.c) runs as the
  * extension owner after the script, outside its GUC level.
  *
  * While a script runs, a backend-local flag says so: nested calls of the
@@ -220,11 +222,19 @@ run_statements(RunState *rs)
 }
 
 /*
- * Run one script in its own subtransaction and GUC nest level; returns the
- * time it took in microseconds.  On error the subtransaction is rolled back;
- * then, if failure is NULL, the error (with its context) is thrown again,
- * else it is described in *failure and -1 is returned, so that the caller
- * can record it before throwing it.
+ * Run one script in its own GUC nest level; returns the time it took in
+ * microseconds.  If failure is NULL, an error (with its context) is thrown
+ * again, and the caller's transaction goes with it.  Else the script runs
+ * in a subtransaction; on error it is rolled back, the error is described
+ * in *failure and -1 is returned, so that the caller can record it and go
+ * on to commit before throwing it.
+ *
+ * Only a caller that goes on after an error needs the subtransaction: a
+ * push, a downgrade or a reset is one transaction, which the error ends
+ * anyway.  Without it no revision pays for one: at its end PostgreSQL walks
+ * every file and relation cache entry the transaction has created so far,
+ * so a subtransaction per revision makes a long push quadratic, and each
+ * one that creates anything takes an XID of its own.
  */
 static int64
 run_script(const char *id, const char *message, MigrateScript *script,
@@ -234,6 +244,7 @@ run_script(const char *id, const char *message, MigrateScript *script,
 	ResourceOwner oldowner = CurrentResourceOwner;
 	/* on the heap: read after a longjmp, so never kept in a register */
 	RunState   *rs = palloc0(sizeof(RunState));
+	bool		subxact = failure != NULL;
 	instr_time	start;
 	instr_time	elapsed;
 	int			nestlevel;
@@ -245,17 +256,23 @@ run_script(const char *id, const char *message, MigrateScript *script,
 
 	INSTR_TIME_SET_CURRENT(start);
 	nestlevel = NewGUCNestLevel();
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcontext);
+	if (subxact)
+	{
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(oldcontext);
+	}
 
 	PG_TRY();
 	{
 		running = rs;
 		run_statements(rs);
 		running = NULL;
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
+		if (subxact)
+		{
+			ReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(oldcontext);
+			CurrentResourceOwner = oldowner;
+		}
 	}
 	PG_CATCH();
 	{
@@ -266,9 +283,17 @@ run_script(const char *id, const char *message, MigrateScript *script,
 		edata = CopyErrorData();
 		FlushErrorState();
 		add_script_context(edata, rs);
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
+		if (subxact)
+		{
+			RollbackAndReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(oldcontext);
+		}
 		CurrentResourceOwner = oldowner;
+
+		/*
+		 * The script's settings go before the error is reported, so that it
+		 * is reported (and the caller goes on) under the caller's own.
+		 */
 		AtEOXact_GUC(false, nestlevel);
 		if (failure == NULL)
 		{
