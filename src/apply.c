@@ -17,7 +17,8 @@
  * Statements run one at a time through SPI, with the caller's rights and
  * search_path; an error gets a context line that names the revision, the
  * statement and its line.  The catalog bookkeeping (catalog.c) runs as the
- * extension owner after the script, outside its GUC level.
+ * extension owner after the script, outside its GUC level; a push keeps its
+ * rows in memory and writes them with one statement per table at its end.
  *
  * While a script runs, a backend-local flag says so: nested calls of the
  * changing functions are refused, and later the DDL log uses it to attribute
@@ -336,12 +337,12 @@ progress_notice(const char *id, const char *message, bool upgrade, int64 usec)
 
 /*
  * Apply (or revert) one revision inside the current transaction, with its
- * bookkeeping; returns the time its script took.
+ * bookkeeping; returns the time its script took (the caller says so).  row
+ * holds its scripts and checksum (catalog_get_scripts).
  */
 static Interval *
-apply_one(RevNode *node, bool upgrade, const char *role)
+apply_one(RevNode *node, RevisionRow *row, bool upgrade, const char *role)
 {
-	RevisionRow *row = catalog_get_revision(node->id);
 	MigrateScript *script = script_parse(upgrade ? row->up_sql : row->down_sql,
 										 upgrade ? "up" : "down");
 	TimestampTz started = GetCurrentTimestamp();
@@ -358,7 +359,6 @@ apply_one(RevNode *node, bool upgrade, const char *role)
 	catalog_log_history(node->id, upgrade ? "upgrade" : "downgrade", role,
 						started, duration, row->checksum, NULL);
 	node->applied = upgrade;
-	progress_notice(node->id, node->message, upgrade, usec);
 	return duration;
 }
 
@@ -410,6 +410,87 @@ put_action_row(ReturnSetInfo *rsinfo, RevNode *node, const char *action,
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
+/* Scripts fetched per catalog query while a plan runs */
+#define SCRIPTS_PER_FETCH	64
+
+/*
+ * Run the plan's revisions (indexes into g) in order inside the current
+ * transaction, adding a row for each to the result (with its action, for a
+ * reset).
+ * Their scripts are fetched a few dozen at a time and freed when done, so
+ * a long plan never holds every script at once.  The bookkeeping rows are
+ * kept and written together at the end, still inside the transaction, so
+ * a failing revision leaves none of them.
+ *
+ * Each revision's NOTICE goes out as soon as it is done, but the last one's
+ * waits until the rows are written: a failure to write them (a full disk, a
+ * constraint a superuser added to the catalog) never follows a NOTICE that
+ * the last revision was applied, just as when each revision wrote its rows
+ * before its NOTICE.
+ */
+static void
+run_revisions(RevGraph *g, List *plan, bool upgrade, const char *role,
+			  ReturnSetInfo *rsinfo, bool reset)
+{
+	MemoryContext fetchcxt;
+	MemoryContext stepcxt;
+	List	   *rows = NIL;
+	ListCell   *next = NULL;
+	ListCell   *lc;
+	RevNode    *last = NULL;
+	int64		last_usec = 0;
+
+	fetchcxt = AllocSetContextCreate(CurrentMemoryContext, "migrate scripts",
+									 ALLOCSET_DEFAULT_SIZES);
+	/* each revision's parsed script and parse trees go when it is done */
+	stepcxt = AllocSetContextCreate(CurrentMemoryContext, "migrate revision",
+									ALLOCSET_DEFAULT_SIZES);
+	catalog_defer_writes(true);
+	foreach(lc, plan)
+	{
+		RevNode    *node = &g->nodes[lfirst_int(lc)];
+		MemoryContext oldcxt;
+		Interval   *duration;
+
+		if (next == NULL)
+		{
+			List	   *ids = NIL;
+
+			MemoryContextReset(fetchcxt);
+			oldcxt = MemoryContextSwitchTo(fetchcxt);
+			for (int i = foreach_current_index(lc);
+				 i < list_length(plan) && list_length(ids) < SCRIPTS_PER_FETCH; i++)
+				ids = lappend(ids, g->nodes[list_nth_int(plan, i)].id);
+			rows = catalog_get_scripts(ids);
+			next = list_head(rows);
+			MemoryContextSwitchTo(oldcxt);
+		}
+
+		oldcxt = MemoryContextSwitchTo(stepcxt);
+		duration = apply_one(node, lfirst(next), upgrade, role);
+		next = lnext(rows, next);
+		if (lnext(plan, lc) != NULL)
+			progress_notice(node->id, node->message, upgrade, duration->time);
+		else
+		{
+			last = node;
+			last_usec = duration->time;
+		}
+		if (reset)
+			put_action_row(rsinfo, node, upgrade ? "upgrade" : "downgrade",
+						   duration);
+		else
+			put_row(rsinfo, node, IntervalPGetDatum(duration));
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextReset(stepcxt);
+	}
+	catalog_defer_writes(false);
+	if (last != NULL)
+		progress_notice(last->id, last->message, upgrade, last_usec);
+	MemoryContextDelete(stepcxt);
+	MemoryContextDelete(fetchcxt);
+}
+
 /*
  * Push and downgrade share everything but the direction.
  */
@@ -421,8 +502,6 @@ run_plan(FunctionCallInfo fcinfo, bool upgrade)
 	char	   *role = migrate_current_role();
 	RevGraph   *g;
 	List	   *plan;
-	ListCell   *lc;
-	MemoryContext stepcxt;
 
 	InitMaterializedSRF(fcinfo, 0);
 	migrate_check_can_change();
@@ -434,19 +513,7 @@ run_plan(FunctionCallInfo fcinfo, bool upgrade)
 	if (!upgrade)
 		migrate_check_reversible(g, plan);
 
-	/* each revision's scripts, rows and parse trees go when it is done */
-	stepcxt = AllocSetContextCreate(CurrentMemoryContext, "migrate revision",
-									ALLOCSET_DEFAULT_SIZES);
-	foreach(lc, plan)
-	{
-		RevNode    *node = &g->nodes[lfirst_int(lc)];
-		MemoryContext oldcxt = MemoryContextSwitchTo(stepcxt);
-		Interval   *duration = apply_one(node, upgrade, role);
-
-		put_row(rsinfo, node, IntervalPGetDatum(duration));
-		MemoryContextSwitchTo(oldcxt);
-		MemoryContextReset(stepcxt);
-	}
+	run_revisions(g, plan, upgrade, role, rsinfo, false);
 	if (plan != NIL)
 		migrate_save_snapshot();
 
@@ -500,6 +567,7 @@ migrate_stamp(PG_FUNCTION_ARGS)
 	g = catalog_load_graph();
 	graph_plan_stamp(g, target, &mark, &unmark);
 
+	catalog_defer_writes(true);
 	foreach(lc, unmark)
 	{
 		RevNode    *node = &g->nodes[lfirst_int(lc)];
@@ -516,6 +584,7 @@ migrate_stamp(PG_FUNCTION_ARGS)
 		catalog_log_history(node->id, "stamp", role, now, NULL, NULL, NULL);
 		put_row(rsinfo, node, CStringGetTextDatum("stamp"));
 	}
+	catalog_defer_writes(false);
 	/* a stamp says "the schema is as these revisions leave it" */
 	migrate_save_snapshot();
 
@@ -537,7 +606,6 @@ migrate_reset(PG_FUNCTION_ARGS)
 	RevGraph   *g;
 	List	   *down;
 	List	   *up;
-	ListCell   *lc;
 
 	if (PG_ARGISNULL(0) || !PG_GETARG_BOOL(0))
 		ereport(ERROR,
@@ -561,21 +629,9 @@ migrate_reset(PG_FUNCTION_ARGS)
 						   list_length(down), list_length(down)),
 			 errdetail("Data in the objects the down scripts drop is destroyed.")));
 
-	foreach(lc, down)
-	{
-		RevNode    *node = &g->nodes[lfirst_int(lc)];
-		Interval   *duration = apply_one(node, false, role);
-
-		put_action_row(rsinfo, node, "downgrade", duration);
-	}
+	run_revisions(g, down, false, role, rsinfo, true);
 	up = graph_plan_push(g, "heads");
-	foreach(lc, up)
-	{
-		RevNode    *node = &g->nodes[lfirst_int(lc)];
-		Interval   *duration = apply_one(node, true, role);
-
-		put_action_row(rsinfo, node, "upgrade", duration);
-	}
+	run_revisions(g, up, true, role, rsinfo, true);
 	migrate_save_snapshot();
 
 	SPI_finish();
