@@ -532,10 +532,10 @@ fill_history(void *kept, ColumnArray *c, int i)
 /*
  * How the kept rows of one table are written: an INSERT ... SELECT FROM
  * ROWS FROM (unnest($1), unnest($2), ...) over one array per column, of
- * the element types given, which fill() sets from one kept row.  Columns
- * the server fills itself (the transaction id; for the history its number
- * and the session's user, address and pid, the same all through the call)
- * are left to the statement.
+ * the element types given, which fill() sets from one kept row.  What the
+ * server fills in itself, the same all through the call, is left to the
+ * statement: the transaction id, the backend's pid, and for the history its
+ * number and the session's user and address.
  */
 typedef struct KeptTable
 {
@@ -599,7 +599,7 @@ static const KeptTable history_table = {
 /*
  * Write the kept rows of one table with one statement, in their order (the
  * function scan returns them so, and the sequence defaults are taken in
- * that order), and check that it wrote every one.
+ * that order).
  */
 static void
 insert_kept(const KeptTable *t, List *rows)
@@ -626,9 +626,6 @@ insert_kept(const KeptTable *t, List *rows)
 		args[j] = column_array(&c[j], n);
 	}
 	exec_kept(t->sql, t->ncols, argtypes, args, NULL, SPI_OK_INSERT);
-	if (SPI_processed != (uint64) n)
-		elog(ERROR, "catalog insert wrote " UINT64_FORMAT " rows, expected %d",
-			 SPI_processed, n);
 }
 
 /*
