@@ -31,7 +31,7 @@ PGFILEDESC = "migrate - schema migrations inside PostgreSQL"
 DATA = sql/migrate--$(EXTVERSION).sql
 
 # pg_regress suites: sql/<topic>.sql, expected/<topic>.out
-REGRESS = register targets push downgrade stamp info security deploy merge reset offline bad_input ddl_log guard adopt drift
+REGRESS = register targets push push_rows downgrade stamp info security deploy merge reset offline bad_input ddl_log guard adopt drift
 # isolation suites: test/specs/<name>.spec, test/expected/<name>.out
 ISOLATION = concurrent_push guard_concurrent
 ISOLATION_OPTS = --inputdir=test
