@@ -9,13 +9,16 @@
  * finds nothing left to do.  That only works when each statement takes a new
  * snapshot, so the push insists on READ COMMITTED.
  *
- * Each revision runs in its own subtransaction and its own GUC nest level,
- * which is closed with "abort" semantics even when the revision succeeds: a
- * SET search_path, SET ROLE or any SET inside a script never outlives the
- * script.  Statements run one at a time through SPI, with the caller's rights
- * and search_path; an error gets a context line that names the revision,
- * the statement and its line.  The catalog bookkeeping (catalog.c) runs as the
- * extension owner after the script, outside its GUC level.
+ * Each revision runs in its own GUC nest level, which is closed with
+ * "abort" semantics even when the revision succeeds: a SET search_path, SET
+ * ROLE or any SET inside a script never outlives the script.  A deploy,
+ * which goes on to commit after a failure, also runs each revision in its
+ * own subtransaction; a push needs none, as any error ends its transaction.
+ * Statements run one at a time through SPI, with the caller's rights and
+ * search_path; an error gets a context line that names the revision, the
+ * statement and its line.  The catalog bookkeeping (catalog.c) runs as the
+ * extension owner after the script, outside its GUC level; a push keeps its
+ * rows in memory and writes them with one statement per table at its end.
  *
  * While a script runs, a backend-local flag says so: nested calls of the
  * changing functions are refused, and later the DDL log uses it to attribute
@@ -226,11 +229,19 @@ run_statements(RunState *rs)
 }
 
 /*
- * Run one script in its own subtransaction and GUC nest level; returns the
- * time it took in microseconds.  On error the subtransaction is rolled back;
- * then, if failure is NULL, the error (with its context) is thrown again,
- * else it is described in *failure and -1 is returned, so that the caller
- * can record it before throwing it.
+ * Run one script in its own GUC nest level; returns the time it took in
+ * microseconds.  If failure is NULL, an error (with its context) is thrown
+ * again, and the caller's transaction goes with it.  Else the script runs
+ * in a subtransaction; on error it is rolled back, the error is described
+ * in *failure and -1 is returned, so that the caller can record it and go
+ * on to commit before throwing it.
+ *
+ * Only a caller that goes on after an error needs the subtransaction: a
+ * push, a downgrade or a reset is one transaction, which the error ends
+ * anyway.  Without it no revision pays for one: at its end PostgreSQL walks
+ * every file and relation cache entry the transaction has created so far,
+ * so a subtransaction per revision makes a long push quadratic, and each
+ * one that creates anything takes an XID of its own.
  */
 static int64
 run_script(const char *id, const char *message, MigrateScript *script,
@@ -240,6 +251,7 @@ run_script(const char *id, const char *message, MigrateScript *script,
 	ResourceOwner oldowner = CurrentResourceOwner;
 	/* on the heap: read after a longjmp, so never kept in a register */
 	RunState   *rs = palloc0(sizeof(RunState));
+	bool		subxact = failure != NULL;
 	instr_time	start;
 	instr_time	elapsed;
 	int			nestlevel;
@@ -251,17 +263,23 @@ run_script(const char *id, const char *message, MigrateScript *script,
 
 	INSTR_TIME_SET_CURRENT(start);
 	nestlevel = NewGUCNestLevel();
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcontext);
+	if (subxact)
+	{
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(oldcontext);
+	}
 
 	PG_TRY();
 	{
 		running = rs;
 		run_statements(rs);
 		running = NULL;
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
+		if (subxact)
+		{
+			ReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(oldcontext);
+			CurrentResourceOwner = oldowner;
+		}
 	}
 	PG_CATCH();
 	{
@@ -272,9 +290,17 @@ run_script(const char *id, const char *message, MigrateScript *script,
 		edata = CopyErrorData();
 		FlushErrorState();
 		add_script_context(edata, rs);
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
+		if (subxact)
+		{
+			RollbackAndReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(oldcontext);
+		}
 		CurrentResourceOwner = oldowner;
+
+		/*
+		 * The script's settings go before the error is reported, so that it
+		 * is reported (and the caller goes on) under the caller's own.
+		 */
 		AtEOXact_GUC(false, nestlevel);
 		if (failure == NULL)
 		{
@@ -325,12 +351,12 @@ progress_notice(const char *id, const char *message, bool upgrade, int64 usec)
 
 /*
  * Apply (or revert) one revision inside the current transaction, with its
- * bookkeeping; returns the time its script took.
+ * bookkeeping; returns the time its script took (the caller says so).  row
+ * holds its scripts and checksum (catalog_get_scripts).
  */
 static Interval *
-apply_one(RevNode *node, bool upgrade, const char *role)
+apply_one(RevNode *node, RevisionRow *row, bool upgrade, const char *role)
 {
-	RevisionRow *row = catalog_get_revision(node->id);
 	MigrateScript *script = script_parse(upgrade ? row->up_sql : row->down_sql,
 										 upgrade ? "up" : "down");
 	TimestampTz started = GetCurrentTimestamp();
@@ -347,7 +373,6 @@ apply_one(RevNode *node, bool upgrade, const char *role)
 	catalog_log_history(node->id, upgrade ? "upgrade" : "downgrade", role,
 						started, duration, row->checksum, NULL);
 	node->applied = upgrade;
-	progress_notice(node->id, node->message, upgrade, usec);
 	return duration;
 }
 
@@ -399,6 +424,87 @@ put_action_row(ReturnSetInfo *rsinfo, RevNode *node, const char *action,
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
+/* Scripts fetched per catalog query while a plan runs */
+#define SCRIPTS_PER_FETCH	64
+
+/*
+ * Run the plan's revisions (indexes into g) in order inside the current
+ * transaction, adding a row for each to the result (with its action, for a
+ * reset).
+ * Their scripts are fetched a few dozen at a time and freed when done, so
+ * a long plan never holds every script at once.  The bookkeeping rows are
+ * kept and written together at the end, still inside the transaction, so
+ * a failing revision leaves none of them.
+ *
+ * Each revision's NOTICE goes out as soon as it is done, but the last one's
+ * waits until the rows are written: a failure to write them (a full disk, a
+ * constraint a superuser added to the catalog) never follows a NOTICE that
+ * the last revision was applied, just as when each revision wrote its rows
+ * before its NOTICE.
+ */
+static void
+run_revisions(RevGraph *g, List *plan, bool upgrade, const char *role,
+			  ReturnSetInfo *rsinfo, bool reset)
+{
+	MemoryContext fetchcxt;
+	MemoryContext stepcxt;
+	List	   *rows = NIL;
+	ListCell   *next = NULL;
+	ListCell   *lc;
+	RevNode    *last = NULL;
+	int64		last_usec = 0;
+
+	fetchcxt = AllocSetContextCreate(CurrentMemoryContext, "migrate scripts",
+									 ALLOCSET_DEFAULT_SIZES);
+	/* each revision's parsed script and parse trees go when it is done */
+	stepcxt = AllocSetContextCreate(CurrentMemoryContext, "migrate revision",
+									ALLOCSET_DEFAULT_SIZES);
+	catalog_defer_writes(true);
+	foreach(lc, plan)
+	{
+		RevNode    *node = &g->nodes[lfirst_int(lc)];
+		MemoryContext oldcxt;
+		Interval   *duration;
+
+		if (next == NULL)
+		{
+			List	   *ids = NIL;
+
+			MemoryContextReset(fetchcxt);
+			oldcxt = MemoryContextSwitchTo(fetchcxt);
+			for (int i = foreach_current_index(lc);
+				 i < list_length(plan) && list_length(ids) < SCRIPTS_PER_FETCH; i++)
+				ids = lappend(ids, g->nodes[list_nth_int(plan, i)].id);
+			rows = catalog_get_scripts(ids);
+			next = list_head(rows);
+			MemoryContextSwitchTo(oldcxt);
+		}
+
+		oldcxt = MemoryContextSwitchTo(stepcxt);
+		duration = apply_one(node, lfirst(next), upgrade, role);
+		next = lnext(rows, next);
+		if (lnext(plan, lc) != NULL)
+			progress_notice(node->id, node->message, upgrade, duration->time);
+		else
+		{
+			last = node;
+			last_usec = duration->time;
+		}
+		if (reset)
+			put_action_row(rsinfo, node, upgrade ? "upgrade" : "downgrade",
+						   duration);
+		else
+			put_row(rsinfo, node, IntervalPGetDatum(duration));
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextReset(stepcxt);
+	}
+	catalog_defer_writes(false);
+	if (last != NULL)
+		progress_notice(last->id, last->message, upgrade, last_usec);
+	MemoryContextDelete(stepcxt);
+	MemoryContextDelete(fetchcxt);
+}
+
 /*
  * Push and downgrade share everything but the direction.
  */
@@ -410,8 +516,6 @@ run_plan(FunctionCallInfo fcinfo, bool upgrade)
 	char	   *role = migrate_current_role();
 	RevGraph   *g;
 	List	   *plan;
-	ListCell   *lc;
-	MemoryContext stepcxt;
 
 	InitMaterializedSRF(fcinfo, 0);
 	migrate_check_can_change();
@@ -423,19 +527,7 @@ run_plan(FunctionCallInfo fcinfo, bool upgrade)
 	if (!upgrade)
 		migrate_check_reversible(g, plan);
 
-	/* each revision's scripts, rows and parse trees go when it is done */
-	stepcxt = AllocSetContextCreate(CurrentMemoryContext, "migrate revision",
-									ALLOCSET_DEFAULT_SIZES);
-	foreach(lc, plan)
-	{
-		RevNode    *node = &g->nodes[lfirst_int(lc)];
-		MemoryContext oldcxt = MemoryContextSwitchTo(stepcxt);
-		Interval   *duration = apply_one(node, upgrade, role);
-
-		put_row(rsinfo, node, IntervalPGetDatum(duration));
-		MemoryContextSwitchTo(oldcxt);
-		MemoryContextReset(stepcxt);
-	}
+	run_revisions(g, plan, upgrade, role, rsinfo, false);
 	if (plan != NIL)
 		migrate_save_snapshot();
 
@@ -489,6 +581,7 @@ migrate_stamp(PG_FUNCTION_ARGS)
 	g = catalog_load_graph();
 	graph_plan_stamp(g, target, &mark, &unmark);
 
+	catalog_defer_writes(true);
 	foreach(lc, unmark)
 	{
 		RevNode    *node = &g->nodes[lfirst_int(lc)];
@@ -505,6 +598,7 @@ migrate_stamp(PG_FUNCTION_ARGS)
 		catalog_log_history(node->id, "stamp", role, now, NULL, NULL, NULL);
 		put_row(rsinfo, node, CStringGetTextDatum("stamp"));
 	}
+	catalog_defer_writes(false);
 	/* a stamp says "the schema is as these revisions leave it" */
 	migrate_save_snapshot();
 
@@ -526,7 +620,6 @@ migrate_reset(PG_FUNCTION_ARGS)
 	RevGraph   *g;
 	List	   *down;
 	List	   *up;
-	ListCell   *lc;
 
 	if (PG_ARGISNULL(0) || !PG_GETARG_BOOL(0))
 		ereport(ERROR,
@@ -550,21 +643,9 @@ migrate_reset(PG_FUNCTION_ARGS)
 						   list_length(down), list_length(down)),
 			 errdetail("Data in the objects the down scripts drop is destroyed.")));
 
-	foreach(lc, down)
-	{
-		RevNode    *node = &g->nodes[lfirst_int(lc)];
-		Interval   *duration = apply_one(node, false, role);
-
-		put_action_row(rsinfo, node, "downgrade", duration);
-	}
+	run_revisions(g, down, false, role, rsinfo, true);
 	up = graph_plan_push(g, "heads");
-	foreach(lc, up)
-	{
-		RevNode    *node = &g->nodes[lfirst_int(lc)];
-		Interval   *duration = apply_one(node, true, role);
-
-		put_action_row(rsinfo, node, "upgrade", duration);
-	}
+	run_revisions(g, up, true, role, rsinfo, true);
 	migrate_save_snapshot();
 
 	SPI_finish();

@@ -36,7 +36,9 @@
 #include "catalog/pg_extension.h"
 #include "commands/event_trigger.h"
 #include "commands/extension.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
+#include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/nodes.h"
 #include "parser/parser.h"
@@ -44,9 +46,12 @@
 #include "tcop/tcopprot.h"
 #include "tcop/utility.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
+#include "utils/timestamp.h"
+#include "utils/tuplestore.h"
 
 #include "migrate.h"
 
@@ -243,32 +248,201 @@ typedef enum LogEvent
 	LOG_DROPPED					/* sql_drop */
 } LogEvent;
 
+/* The column of an event trigger function's result, by name */
+static int
+result_column(TupleDesc desc, const char *name)
+{
+	for (int i = 0; i < desc->natts; i++)
+		if (strcmp(NameStr(TupleDescAttr(desc, i)->attname), name) == 0)
+			return i;
+	elog(ERROR, "event trigger function returned no column \"%s\"", name);
+	return -1;					/* keep the compiler quiet */
+}
+
+static char *
+slot_text(TupleTableSlot *slot, int col)
+{
+	return slot->tts_isnull[col] ? NULL : TextDatumGetCString(slot->tts_values[col]);
+}
+
+/* A boolean column, as SQL's WHERE sees it: NULL is not true */
+static bool
+slot_true(TupleTableSlot *slot, int col)
+{
+	return !slot->tts_isnull[col] && DatumGetBool(slot->tts_values[col]);
+}
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t		n = strlen(s);
+	size_t		k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
 /*
- * Write the log rows in a subtransaction; a failure becomes a WARNING.
- * Returns the identities logged, or NIL after a failure.
+ * The log rows of the event: what pg_event_trigger_ddl_commands() (in
+ * ddl_command_end) or pg_event_trigger_dropped_objects() (in sql_drop)
+ * reports, each row filled in from proto.  The function is called directly,
+ * as a set-returning function in materialize mode, rather than through a
+ * query planned and run for every DDL statement.
+ *
+ * Commands: not those of extension scripts, not REFRESH MATERIALIZED VIEW
+ * (it changes no definition), nothing in a temporary schema; the statement
+ * of a user mapping or server is not kept, as it may hold credentials.
+ * Dropped objects: those dropped by name or by CASCADE, not the internal
+ * ones that go with them, nothing temporary, and of a DROP EXTENSION only
+ * the extension.
  */
-/* Write the log rows; returns the identities logged, in the caller's memory */
+static List *
+event_rows(LogEvent event, const char *tag, const DdlLogRow *proto)
+{
+	FmgrInfo	flinfo;
+	LOCAL_FCINFO(fcinfo, 0);
+	ReturnSetInfo rsinfo;
+	ExprContext *econtext = CreateStandaloneExprContext();
+	TupleDesc	desc;
+	TupleTableSlot *slot;
+	List	   *rows = NIL;
+	int			col_tag = -1;
+	int			col_in_extension = -1;
+	int			col_original = -1;
+	int			col_normal = -1;
+	int			col_temporary = -1;
+	int			col_type;
+	int			col_schema;
+	int			col_identity;
+
+	fmgr_info(event == LOG_COMMANDS ? F_PG_EVENT_TRIGGER_DDL_COMMANDS :
+			  F_PG_EVENT_TRIGGER_DROPPED_OBJECTS, &flinfo);
+	MemSet(&rsinfo, 0, sizeof(rsinfo));
+	rsinfo.type = T_ReturnSetInfo;
+	rsinfo.econtext = econtext;
+	rsinfo.allowedModes = SFRM_Materialize;
+	rsinfo.returnMode = SFRM_ValuePerCall;
+	InitFunctionCallInfoData(*fcinfo, &flinfo, 0, InvalidOid, NULL,
+							 (Node *) &rsinfo);
+	(void) FunctionCallInvoke(fcinfo);
+	if (rsinfo.returnMode != SFRM_Materialize || rsinfo.setDesc == NULL)
+		elog(ERROR, "event trigger function returned no result set");
+	if (rsinfo.setResult == NULL)
+	{
+		FreeExprContext(econtext, true);
+		return NIL;
+	}
+
+	desc = rsinfo.setDesc;
+	col_type = result_column(desc, "object_type");
+	col_schema = result_column(desc, "schema_name");
+	col_identity = result_column(desc, "object_identity");
+	if (event == LOG_COMMANDS)
+	{
+		col_tag = result_column(desc, "command_tag");
+		col_in_extension = result_column(desc, "in_extension");
+	}
+	else
+	{
+		col_original = result_column(desc, "original");
+		col_normal = result_column(desc, "normal");
+		col_temporary = result_column(desc, "is_temporary");
+	}
+
+	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	while (tuplestore_gettupleslot(rsinfo.setResult, true, false, slot))
+	{
+		DdlLogRow  *row;
+		char	   *type;
+		char	   *schema;
+
+		slot_getallattrs(slot);
+		type = slot_text(slot, col_type);
+		schema = slot_text(slot, col_schema);
+		row = palloc(sizeof(DdlLogRow));
+		*row = *proto;
+		if (event == LOG_COMMANDS)
+		{
+			char	   *command_tag = slot_text(slot, col_tag);
+
+			if (slot->tts_isnull[col_in_extension] ||
+				slot_true(slot, col_in_extension) ||
+				command_tag == NULL ||
+				strcmp(command_tag, "REFRESH MATERIALIZED VIEW") == 0 ||
+				(schema != NULL && strncmp(schema, "pg_temp", 7) == 0))
+				continue;
+			row->command_tag = command_tag;
+			if (ends_with(command_tag, "USER MAPPING") ||
+				ends_with(command_tag, "SERVER"))
+				row->statement = "(not logged: the statement may hold credentials)";
+			row->dropped = false;
+		}
+		else
+		{
+			if (!(slot_true(slot, col_original) || slot_true(slot, col_normal)) ||
+				slot->tts_isnull[col_temporary] || slot_true(slot, col_temporary) ||
+				(strcmp(tag, "DROP EXTENSION") == 0 &&
+				 (type == NULL || strcmp(type, "extension") != 0)))
+				continue;
+			row->command_tag = pstrdup(tag);
+			row->dropped = true;
+		}
+		row->logged_at = GetCurrentTimestamp();
+		row->object_type = type;
+		row->schema_name = schema;
+		row->object_identity = slot_text(slot, col_identity);
+		rows = lappend(rows, row);
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	tuplestore_end(rsinfo.setResult);
+	FreeExprContext(econtext, true);
+	return rows;
+}
+
+/*
+ * Log the event's rows; returns the identities logged.  Inside a migration
+ * they are kept and written with the revision's other rows (catalog.c),
+ * out of band they are written now.
+ */
 static List *
 write_log_rows(LogEvent event, const char *tag, const char *role,
 			   const char *statement, const char *revision)
 {
-	MemoryContext caller = CurrentMemoryContext;
-	List	   *result;
-	List	   *copy = NIL;
+	DdlLogRow	proto;
+	List	   *rows;
+	List	   *identities = NIL;
 	ListCell   *lc;
 
+	MemSet(&proto, 0, sizeof(proto));
+	proto.session_role = GetUserNameFromId(GetSessionUserId(), false);
+	proto.acting_role = (char *) role;
+	proto.application_name = GetConfigOptionByName("application_name", NULL, false);
+	proto.statement = (char *) statement;
+	proto.revision = (char *) revision;
+	rows = event_rows(event, tag, &proto);
+
+	if (migrate_in_migration())
+	{
+		catalog_log_ddl(rows, true);
+		return NIL;
+	}
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "could not connect to SPI");
-	result = event == LOG_COMMANDS ?
-		catalog_log_ddl_commands(role, statement, revision) :
-		catalog_log_dropped(role, statement, revision, tag);
-	MemoryContextSwitchTo(caller);
-	foreach(lc, result)
-		copy = lappend(copy, pstrdup(lfirst(lc)));
+	catalog_log_ddl(rows, false);
 	SPI_finish();
-	return copy;
+	foreach(lc, rows)
+	{
+		DdlLogRow  *row = lfirst(lc);
+
+		identities = lappend(identities,
+							 row->object_identity ? row->object_identity : "");
+	}
+	return identities;
 }
 
+/*
+ * Write the log rows, out of band in a subtransaction whose failure becomes
+ * a WARNING.  Returns the identities logged, or NIL after a failure.
+ */
 static List *
 log_in_subxact(LogEvent event, const char *tag, Node *parsetree, bool *failed)
 {
@@ -283,10 +457,11 @@ log_in_subxact(LogEvent event, const char *tag, Node *parsetree, bool *failed)
 
 	/*
 	 * Inside a migration the log rows are part of the revision's record,
-	 * like its history row: they are written in the revision's own
-	 * subtransaction, and a failure fails the revision.  (A subtransaction
-	 * per statement costs more the more the transaction has created: a push
-	 * of 1,000 tables would pay it 1,000 times.)
+	 * like its history row: they are kept with it and go (or stay) with
+	 * whatever (sub)transaction the revision runs in, and a failure fails
+	 * the revision.  (A subtransaction per statement costs more the more
+	 * the transaction has created: a push of 1,000 tables would pay it
+	 * 1,000 times.)
 	 */
 	if (migrate_in_migration())
 		return write_log_rows(event, tag, role, statement, revision);

@@ -174,10 +174,27 @@ extern bool catalog_parents_applied(const char *id);
 extern void catalog_select_into(const char *sql, int nargs, Oid *argtypes,
 								Datum *args, const char *argnulls,
 								struct ReturnSetInfo *rsinfo);
-extern List *catalog_log_ddl_commands(const char *role, const char *statement,
-									  const char *revision);
-extern List *catalog_log_dropped(const char *role, const char *statement,
-								 const char *revision, const char *tag);
+
+/* One row of migrate.ddl_log, as an event trigger saw it */
+typedef struct DdlLogRow
+{
+	TimestampTz logged_at;
+	char	   *session_role;
+	char	   *acting_role;
+	char	   *application_name;
+	char	   *command_tag;
+	char	   *object_type;
+	char	   *object_identity;
+	char	   *schema_name;
+	bool		dropped;
+	char	   *statement;
+	char	   *revision;		/* NULL: out of band */
+} DdlLogRow;
+
+extern void catalog_log_ddl(List *rows, bool defer);
+extern void catalog_defer_writes(bool on);
+extern void catalog_flush(void);
+extern List *catalog_get_scripts(List *ids);
 extern List *catalog_unadopted_statements(List **seqs);
 extern void catalog_attribute_ddl(List *seqs, const char *revision);
 
