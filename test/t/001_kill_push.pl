@@ -25,6 +25,9 @@ my $pid = wait_for_lock_wait($node, 'postgres', 'SELECT * FROM migrate_push', 'r
 
 my $offset = -s $node->logfile;
 is(kill('KILL', $pid), 1, 'the pushing backend is sent SIGKILL');
+# the postmaster must notice before we poll: until then the old instance
+# still answers, and the poll in recovered_after_crash() would pass at once
+$node->wait_for_log(qr/all server processes terminated; reinitializing/, $offset);
 recovered_after_crash($node, $offset);
 like(end_session($pusher), qr/applied revision "r1": create t1/,
 	'the push had applied r1 in its transaction when it was killed');
