@@ -209,6 +209,25 @@ CREATE TABLE after_push (i int);
 COMMIT;
 SELECT * FROM pg_temp.regress_log();
 
+-- out of band in one transaction: the rows are written before it commits;
+-- what a savepoint rolls back is not logged, and migrate's own functions
+-- see the rows before the commit
+BEGIN;
+CREATE TABLE in_block_1 (i int);
+SAVEPOINT s;
+CREATE TABLE in_block_undone (i int);
+ROLLBACK TO s;
+SELECT object_identity FROM migrate_ddl_log() WHERE object_identity LIKE '%in_block%' ORDER BY seq;
+CREATE TABLE in_block_2 (i int);
+COMMIT;
+SELECT object_identity FROM migrate_ddl_log() WHERE object_identity LIKE '%in_block%' ORDER BY seq;
+-- and a transaction that rolls back logs nothing
+BEGIN;
+CREATE TABLE in_block_3 (i int);
+ROLLBACK;
+SELECT count(*) FROM migrate_ddl_log() WHERE object_identity LIKE '%in_block_3%';
+DROP TABLE in_block_1, in_block_2;
+
 \set VERBOSITY default
 
 --

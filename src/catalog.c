@@ -39,6 +39,7 @@
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 #include "utils/pg_lsn.h"
 #include "utils/timestamp.h"
 
@@ -259,13 +260,17 @@ list_to_text_array(List *ids)
  * catalog_defer_writes(true) and (false) (a push, downgrade, reset or
  * stamp); elsewhere each is written at once, with what is kept before it
  * (a deploy writes its revision's rows before it commits).  Rows of the DDL
- * log are kept while a migration script runs, and written at once out of
- * band.
+ * log are always kept: a migration's go with its other rows, and those of
+ * DDL out of band are written just before their transaction commits
+ * (flush_ddl_before_commit), unless a catalog query comes first; so DDL out
+ * of band pays no subtransaction per statement either, which cost more the
+ * more the transaction had created.
  *
  * They follow the transaction they were made in: a subtransaction that
  * rolls back takes the rows made inside it (a revision of a deploy that
- * fails, a script's own exception block); a transaction that rolls back
- * takes them all; and a commit with rows still kept is a bug.
+ * fails, a script's own exception block, a savepoint rolled back to); a
+ * transaction that rolls back takes them all; and a commit with rows of
+ * applied or history still kept is a bug.
  * ----------------------------------------------------------------
  */
 
@@ -357,6 +362,55 @@ kept_rows_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 		deferring = false;
 }
 
+/*
+ * Out-of-band DDL log rows still kept when the transaction commits: written
+ * now, in a subtransaction of their own, whose failure is a WARNING (as it
+ * was when each statement wrote its rows at once): a schema change is not
+ * refused because the log could not take it.
+ */
+static void
+flush_ddl_before_commit(void)
+{
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	int			n = list_length(kept_ddl);
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		PushActiveSnapshot(GetTransactionSnapshot());
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "could not connect to SPI");
+		catalog_flush();
+		SPI_finish();
+		PopActiveSnapshot();
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+		forget_kept_rows();
+		ereport(WARNING,
+				(errmsg("could not log the schema changes of this transaction: %s",
+						edata->message),
+				 errdetail_plural("%d row is missing from migrate.ddl_log.",
+								  "%d rows are missing from migrate.ddl_log.", n, n),
+				 errhint("A superuser can stop the logging with SET migrate.guard = off, or ALTER EVENT TRIGGER migrate_ddl_command_end DISABLE.")));
+		FreeErrorData(edata);
+	}
+	PG_END_TRY();
+}
+
 static void
 kept_rows_xact_callback(XactEvent event, void *arg)
 {
@@ -365,8 +419,10 @@ kept_rows_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PRE_COMMIT:
 		case XACT_EVENT_PARALLEL_PRE_COMMIT:
 		case XACT_EVENT_PRE_PREPARE:
-			if (pending_rows())
+			if (kept_applied != NIL || kept_history != NIL)
 				elog(ERROR, "migrate catalog rows were made but not written");
+			if (kept_ddl != NIL)
+				flush_ddl_before_commit();
 			break;
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
@@ -652,11 +708,12 @@ catalog_flush(void)
 }
 
 /*
- * Keep rows of the DDL log (copied), and write them now unless deferred.
- * The caller holds the SPI connection when they are written now.
+ * Keep rows of the DDL log (copied), each numbered now: they are written
+ * by the next catalog query, at the end of a push, or before the
+ * transaction commits.
  */
 void
-catalog_log_ddl(List *rows, bool defer)
+catalog_log_ddl(List *rows)
 {
 	SubTransactionId subid = GetCurrentSubTransactionId();
 	MemoryContext oldcxt;
@@ -696,8 +753,6 @@ catalog_log_ddl(List *rows, bool defer)
 		kept_ddl = lappend(kept_ddl, k);
 	}
 	MemoryContextSwitchTo(oldcxt);
-	if (!defer)
-		catalog_flush();
 }
 
 /*

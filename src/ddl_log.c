@@ -399,9 +399,9 @@ event_rows(LogEvent event, const char *tag, const DdlLogRow *proto)
 }
 
 /*
- * Log the event's rows; returns the identities logged.  Inside a migration
- * they are kept and written with the revision's other rows (catalog.c),
- * out of band they are written now.
+ * Log the event's rows; returns the identities logged out of band.  The
+ * rows are kept (catalog.c): inside a migration they are written with the
+ * revision's other rows, out of band just before the transaction commits.
  */
 static List *
 write_log_rows(LogEvent event, const char *tag, const char *role,
@@ -420,15 +420,9 @@ write_log_rows(LogEvent event, const char *tag, const char *role,
 	proto.revision = (char *) revision;
 	rows = event_rows(event, tag, &proto);
 
+	catalog_log_ddl(rows);
 	if (migrate_in_migration())
-	{
-		catalog_log_ddl(rows, true);
 		return NIL;
-	}
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "could not connect to SPI");
-	catalog_log_ddl(rows, false);
-	SPI_finish();
 	foreach(lc, rows)
 	{
 		DdlLogRow  *row = lfirst(lc);
@@ -440,71 +434,26 @@ write_log_rows(LogEvent event, const char *tag, const char *role,
 }
 
 /*
- * Write the log rows, out of band in a subtransaction whose failure becomes
- * a WARNING.  Returns the identities logged, or NIL after a failure.
+ * Make the event's log rows.  They are written later (catalog.c), in a
+ * subtransaction whose failure is a WARNING out of band; inside a migration
+ * they are part of the revision's record, like its history row, and a
+ * failure fails the revision.  No subtransaction per statement: it cost
+ * more the more the transaction had created (a push of 1,000 tables, or a
+ * script of 1,000 CREATE TABLE in one transaction, paid it 1,000 times).
  */
 static List *
-log_in_subxact(LogEvent event, const char *tag, Node *parsetree, bool *failed)
+log_rows(LogEvent event, const char *tag, Node *parsetree)
 {
-	MemoryContext oldcontext = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
-	char	   *role = migrate_current_role();
-	char	   *statement = current_statement(parsetree);
-	const char *revision = migrate_running_revision();
-	List	   *volatile identities = NIL;
-
-	*failed = false;
-
-	/*
-	 * Inside a migration the log rows are part of the revision's record,
-	 * like its history row: they are kept with it and go (or stay) with
-	 * whatever (sub)transaction the revision runs in, and a failure fails
-	 * the revision.  (A subtransaction per statement costs more the more
-	 * the transaction has created: a push of 1,000 tables would pay it
-	 * 1,000 times.)
-	 */
-	if (migrate_in_migration())
-		return write_log_rows(event, tag, role, statement, revision);
-
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcontext);
-	PG_TRY();
-	{
-		identities = write_log_rows(event, tag, role, statement, revision);
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(oldcontext);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
-
-		ereport(WARNING,
-				(errmsg("could not log the schema change: %s", edata->message),
-				 errdetail("The %s statement is missing from migrate.ddl_log.", tag),
-				 errhint("A superuser can stop the logging with SET migrate.guard = off, or ALTER EVENT TRIGGER migrate_ddl_command_end DISABLE.")));
-		FreeErrorData(edata);
-		identities = NIL;
-		*failed = true;
-	}
-	PG_END_TRY();
-
-	return identities;
+	return write_log_rows(event, tag, migrate_current_role(),
+						  current_statement(parsetree),
+						  migrate_running_revision());
 }
 
 /*
  * What both triggers do: log what the event reports, then apply the guard
  * to out-of-band DDL that changed something logged.  Statements that changed
  * nothing of the schema (a temporary table, CREATE ... IF NOT EXISTS of an
- * existing object, a materialized view refresh) pass.  When logging itself
- * failed, the guard cannot tell, and refuses.
+ * existing object, a materialized view refresh) pass.
  */
 static Datum
 handle_event(FunctionCallInfo fcinfo, LogEvent event, const char *name)
@@ -512,7 +461,6 @@ handle_event(FunctionCallInfo fcinfo, LogEvent event, const char *name)
 	EventTriggerData *trigdata;
 	const char *tag;
 	List	   *identities;
-	bool		failed;
 
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		ereport(ERROR,
@@ -529,9 +477,9 @@ handle_event(FunctionCallInfo fcinfo, LogEvent event, const char *name)
 			apply_guard(tag, NIL);
 		PG_RETURN_NULL();
 	}
-	identities = log_in_subxact(event, tag, trigdata->parsetree, &failed);
+	identities = log_rows(event, tag, trigdata->parsetree);
 
-	if (!migrate_in_migration() && (identities != NIL || failed))
+	if (!migrate_in_migration() && identities != NIL)
 		apply_guard(tag, identities);
 
 	PG_RETURN_NULL();

@@ -191,7 +191,7 @@ typedef struct DdlLogRow
 	char	   *revision;		/* NULL: out of band */
 } DdlLogRow;
 
-extern void catalog_log_ddl(List *rows, bool defer);
+extern void catalog_log_ddl(List *rows);
 extern void catalog_defer_writes(bool on);
 extern void catalog_flush(void);
 extern List *catalog_get_scripts(List *ids);
