@@ -373,7 +373,7 @@ flush_ddl_before_commit(void)
 {
 	MemoryContext oldcontext = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
-	int			n = list_length(kept_ddl);
+	volatile int n = list_length(kept_ddl);
 
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oldcontext);
