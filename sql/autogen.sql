@@ -213,6 +213,23 @@ ALTER TABLE model.prices DROP COLUMN gross,
 	ALTER COLUMN code TYPE text COLLATE "POSIX";
 SELECT * FROM roundtrip('t21');
 
+-- names that need quotes: spaces, dots, keywords, a role with a space
+CREATE ROLE "regress autogen odd";
+CREATE TABLE model."My Table" ("Weird.Col" int PRIMARY KEY, "select" text, "a b" int);
+CREATE INDEX "idx with space" ON model."My Table" ("select");
+CREATE VIEW model."V.1" AS SELECT "Weird.Col", "select" FROM model."My Table";
+CREATE TYPE model."Mood Type" AS ENUM ('it''s', 'ok');
+CREATE POLICY "P 1" ON model."My Table" USING (true);
+COMMENT ON COLUMN model."My Table"."Weird.Col" IS 'it''s';
+COMMENT ON CONSTRAINT "My Table_pkey" ON model."My Table" IS 'pk';
+GRANT SELECT ("a b") ON model."My Table" TO "regress autogen odd";
+GRANT USAGE ON TYPE model."Mood Type" TO "regress autogen odd";
+SELECT up FROM migrate_diff('model');
+SELECT * FROM roundtrip('t22');
+DROP TABLE model."My Table" CASCADE;
+DROP TYPE model."Mood Type";
+SELECT * FROM roundtrip('t23');
+
 -- a table dropped: flagged; an enum value removed: flagged, and the proof
 -- says what the generated script cannot do
 DROP TABLE model.users CASCADE;
@@ -379,5 +396,6 @@ SELECT count(*) FROM migrate_downgrade('base');
 SELECT migrate_fingerprint() = :'empty_fingerprint' AS empty_again;
 DROP EXTENSION migrate;
 DROP ROLE regress_autogen_reader;
+DROP ROLE "regress autogen odd";
 DROP SERVER regress_autogen_server;
 DROP FOREIGN DATA WRAPPER regress_autogen_fdw;

@@ -961,19 +961,34 @@ static List *
 parse_grants(const char *acl)
 {
 	List	   *result = NIL;
-	char	   *copy = pstrdup(acl ? acl : "");
-	char	   *save;
+	const char *p = acl ? acl : "";
 
-	for (char *item = strtok_r(copy, " ", &save); item; item = strtok_r(NULL, " ", &save))
+	/* items are separated by spaces, and a quoted role name may hold some */
+	while (*p)
 	{
-		Grant	   *g = palloc(sizeof(Grant));
-		int			eq = last_unquoted(item, '=');
+		const char *start;
+		bool		quoted = false;
+		char	   *item;
+		int			eq;
 
-		if (eq < 0)
-			continue;
-		g->grantee = pnstrdup(item, eq);
-		g->privs = pstrdup(item + eq + 1);
-		result = lappend(result, g);
+		while (*p == ' ')
+			p++;
+		start = p;
+		for (; *p && (quoted || *p != ' '); p++)
+			if (*p == '"')
+				quoted = !quoted;
+		if (p == start)
+			break;
+		item = pnstrdup(start, p - start);
+		eq = last_unquoted(item, '=');
+		if (eq >= 0)
+		{
+			Grant	   *g = palloc(sizeof(Grant));
+
+			g->grantee = pnstrdup(item, eq);
+			g->privs = pstrdup(item + eq + 1);
+			result = lappend(result, g);
+		}
 	}
 	return result;
 }
