@@ -1147,19 +1147,42 @@ set_privileges(Diff *d, const char *label, ModelObject *a, ModelObject *b)
  * ----------------------------------------------------------------
  */
 
+/*
+ * The relation an index is on, from its definition ("CREATE [UNIQUE] INDEX
+ * name ON [ONLY] schema.rel USING ..."), names quoted as SQL needs them.
+ */
+static char *
+index_relation(const char *def)
+{
+	bool		quoted = false;
+	const char *p;
+	const char *start;
+
+	for (p = def; *p; p++)
+	{
+		if (*p == '"')
+			quoted = !quoted;
+		else if (!quoted && strncmp(p, " ON ", 4) == 0)
+			break;
+	}
+	if (*p == '\0')
+		return pstrdup("");
+	p += 4;
+	if (strncmp(p, "ONLY ", 5) == 0)
+		p += 5;
+	start = p;
+	for (quoted = false; *p && (quoted || *p != ' '); p++)
+		if (*p == '"')
+			quoted = !quoted;
+	return pnstrdup(start, p - start);
+}
+
 /* Indexes of materialized views wait for the views */
 static Phase
 index_phase(Diff *d, ModelObject *index)
 {
-	const char *on = strstr(index->definition, " ON ");
-
-	if (on)
-	{
-		char	   *rel = pnstrdup(on + 4, strcspn(on + 4, " "));
-
-		if (find(d->to, "materialized view", rel) != NULL)
-			return CREATE_VIEW_INDEX;
-	}
+	if (find(d->to, "materialized view", index_relation(index->definition)) != NULL)
+		return CREATE_VIEW_INDEX;
 	return CREATE_INDEX;
 }
 
@@ -1295,8 +1318,7 @@ removed(Diff *d, ModelObject *a)
 	else if (strcmp(kind, "index") == 0)
 	{
 		/* an index goes with its table or materialized view */
-		const char *on = strstr(a->definition, " ON ");
-		char	   *rel = on ? pnstrdup(on + 4, strcspn(on + 4, " ")) : "";
+		char	   *rel = index_relation(a->definition);
 
 		if (table_removed(d, rel) ||
 			(find(d->from, "materialized view", rel) != NULL &&
@@ -1543,7 +1565,6 @@ rebuild_view(Diff *d, ModelObject *a, ModelObject *b, bool changed)
 {
 	const char *label = psprintf("%s %s", b->kind, b->identity);
 	ModelObject *o;
-	size_t		len = strlen(b->identity);
 
 	add_step(d, DROP_VIEW, -(int64) a->detail->relid,
 			 psprintf("%s: %s", label, changed ? "changed" : "rebuilt for a change it depends on"),
@@ -1562,9 +1583,8 @@ rebuild_view(Diff *d, ModelObject *a, ModelObject *b, bool changed)
 	for (int i = 0; strcmp(b->kind, "materialized view") == 0 && i < d->to->n; i++)
 	{
 		o = &d->to->objects[i];
-		if (strcmp(o->kind, "index") == 0 && strstr(o->definition, " ON ") &&
-			strncmp(strstr(o->definition, " ON ") + 4, b->identity, len) == 0 &&
-			strstr(o->definition, " ON ")[4 + len] == ' ' &&
+		if (strcmp(o->kind, "index") == 0 &&
+			strcmp(index_relation(o->definition), b->identity) == 0 &&
 			find(d->from, "index", o->identity) != NULL &&
 			strcmp(find(d->from, "index", o->identity)->definition, o->definition) == 0)
 			add_step(d, CREATE_VIEW_INDEX, 0, psprintf("index %s: created again", o->identity),
