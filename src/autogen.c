@@ -36,9 +36,17 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
 #include "access/xact.h"
-#include "catalog/namespace.h"
+#include "catalog/dependency.h"
+#include "catalog/indexing.h"
+#include "catalog/pg_depend.h"
 #include "catalog/pg_extension.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
+#include "catalog/namespace.h"
 #include "commands/schemacmds.h"
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -49,7 +57,9 @@
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/fmgroids.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 
 #include "migrate.h"
 
@@ -213,21 +223,157 @@ aside_name(void)
 }
 
 /*
- * An object of the desired state that names the live schema (by the name it
- * wears while the desired state is read) could not be created by the diff.
+ * The names, quoted as SQL writes them, of the objects of extensions that
+ * live in a schema: types, routines and relations.  The desired state may
+ * use those: they stay in the live schema, and keep their names.
+ */
+static List *
+extension_names_in(Oid nspid)
+{
+	Relation	rel = table_open(DependRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	List	   *names = NIL;
+
+	ScanKeyInit(&key, Anum_pg_depend_refclassid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(ExtensionRelationId));
+	scan = systable_beginscan(rel, DependReferenceIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
+		char	   *name = NULL;
+
+		if (dep->deptype != DEPENDENCY_EXTENSION)
+			continue;
+		if (dep->classid == TypeRelationId)
+		{
+			HeapTuple	t = SearchSysCache1(TYPEOID, ObjectIdGetDatum(dep->objid));
+
+			if (HeapTupleIsValid(t))
+			{
+				if (((Form_pg_type) GETSTRUCT(t))->typnamespace == nspid)
+					name = pstrdup(NameStr(((Form_pg_type) GETSTRUCT(t))->typname));
+				ReleaseSysCache(t);
+			}
+		}
+		else if (dep->classid == ProcedureRelationId &&
+				 get_func_namespace(dep->objid) == nspid)
+			name = get_func_name(dep->objid);
+		else if (dep->classid == RelationRelationId &&
+				 get_rel_namespace(dep->objid) == nspid)
+			name = get_rel_name(dep->objid);
+		if (name)
+			names = lappend(names, pstrdup(quote_identifier(name)));
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return names;
+}
+
+/* The name that starts at p, as SQL wrote it: quoted or not */
+static char *
+name_at(const char *p)
+{
+	const char *q = p;
+
+	if (*q == '"')
+	{
+		for (q++; *q; q++)
+		{
+			if (*q == '"' && q[1] == '"')
+				q++;
+			else if (*q == '"')
+			{
+				q++;
+				break;
+			}
+		}
+	}
+	else
+		while (*q && (isalnum((unsigned char) *q) || *q == '_' || *q == '$' ||
+					  IS_HIGHBIT_SET(*q)))
+			q++;
+	return pnstrdup(p, q - p);
+}
+
+/*
+ * s with every "aside." that names an extension's object written "managed."
+ * instead; *other is set when one names anything else.
+ */
+static char *
+unaside(const char *s, const char *needle, const char *replacement,
+		List *allowed, bool *other)
+{
+	StringInfoData buf;
+	const char *p = s;
+	const char *hit;
+
+	if (s == NULL || strstr(s, needle) == NULL)
+		return (char *) s;
+	initStringInfo(&buf);
+	while ((hit = strstr(p, needle)) != NULL)
+	{
+		char	   *name = name_at(hit + strlen(needle));
+		ListCell   *lc;
+		bool		found = false;
+
+		foreach(lc, allowed)
+			found |= strcmp(lfirst(lc), name) == 0;
+		if (!found)
+			*other = true;
+		appendBinaryStringInfo(&buf, p, hit - p);
+		appendStringInfoString(&buf, replacement);
+		p = hit + strlen(needle);
+	}
+	appendStringInfoString(&buf, p);
+	return buf.data;
+}
+
+/*
+ * The desired state may use what extensions installed in the live schema
+ * provide (citext, uuid_generate_v4()): those references read as the live
+ * schema's name again.  Any other object of the desired state that names
+ * the live schema (by the name it wears while the desired state is read)
+ * is an error: the diff could not be applied.
  */
 static void
-check_no_live_references(SchemaModel *m, const char *aside, const char *managed,
-						 const char *desired_name)
+check_live_references(SchemaModel *m, const char *aside, const char *managed,
+					  const char *desired_name)
 {
 	char	   *needle = psprintf("%s.", quote_identifier(aside));
+	char	   *replacement = psprintf("%s.", quote_identifier(managed));
+	List	   *allowed = NIL;
+	bool		looked = false;
 
 	for (int i = 0; i < m->n; i++)
 	{
 		ModelObject *o = &m->objects[i];
+		ModelDetail *dt = o->detail;
+		bool		other = false;
 
-		if (strstr(o->definition, needle) != NULL ||
-			(o->detail && o->detail->query && strstr(o->detail->query, needle)))
+		if (strstr(o->definition, needle) == NULL &&
+			(dt == NULL || ((dt->query == NULL || strstr(dt->query, needle) == NULL) &&
+							(dt->type == NULL || strstr(dt->type, needle) == NULL) &&
+							(dt->dflt == NULL || strstr(dt->dflt, needle) == NULL) &&
+							(dt->generated == NULL || strstr(dt->generated, needle) == NULL) &&
+							(dt->seqparams == NULL || strstr(dt->seqparams, needle) == NULL))))
+			continue;
+		if (!looked)
+		{
+			allowed = extension_names_in(get_namespace_oid(aside, false));
+			looked = true;
+		}
+		o->definition = unaside(o->definition, needle, replacement, allowed, &other);
+		if (dt)
+		{
+			dt->query = unaside(dt->query, needle, replacement, allowed, &other);
+			dt->type = unaside(dt->type, needle, replacement, allowed, &other);
+			dt->dflt = unaside(dt->dflt, needle, replacement, allowed, &other);
+			dt->generated = unaside(dt->generated, needle, replacement, allowed, &other);
+			dt->seqparams = unaside(dt->seqparams, needle, replacement, allowed, &other);
+		}
+		if (other)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
 					 errmsg("the desired state refers to objects of the live schema \"%s\"",
@@ -250,6 +396,13 @@ read_desired(const char *desired, const char *managed)
 	bool		is_schema = OidIsValid(get_namespace_oid(desired, true));
 	SchemaModel *volatile m = NULL;
 
+	if (!is_schema && script_parse(desired, "desired schema")->nstmts == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the desired state is empty"),
+				 errdetail("An empty desired state would drop every object of schema \"%s\".",
+						   managed),
+				 errhint("Pass the SQL that creates the schema's objects, or the name of a schema that holds them.")));
 	if (is_schema && strcmp(desired, managed) == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -278,7 +431,7 @@ read_desired(const char *desired, const char *managed)
 			AtEOXact_GUC(true, level);
 		}
 		m = read_schema_now(managed);
-		check_no_live_references(m, aside, managed,
+		check_live_references(m, aside, managed,
 								 is_schema ? psprintf("schema \"%s\"", desired) :
 								 "the desired schema's SQL");
 	}

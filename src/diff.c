@@ -9,19 +9,26 @@
  * constraints, routines, triggers, policies, types).  Output: one script,
  * in the order dependencies need:
  *
- *	  1. drops, dependents first: policies, triggers, views (newest first),
- *		 foreign keys, other constraints, indexes, columns, tables (newest
- *		 first), sequences, routines, types;
- *	  2. creates and alters, dependencies first: types, sequences, routines
- *		 (with check_function_bodies off, as pg_dump does, so a SQL body may
- *		 name a table created below), tables (oldest first, with their
- *		 columns and their keys and checks), columns, constraints, foreign
- *		 keys, indexes, sequence ownership, views (oldest first), triggers,
- *		 policies, comments and privileges.
+ *	  1. drops, dependents first: policies, triggers, views, foreign keys,
+ *		 other constraints, indexes, columns, the defaults and identities
+ *		 that name sequences, then tables, sequences, routines and types
+ *		 together, newest first;
+ *	  2. creates, dependencies first: types, sequences, routines and tables
+ *		 together, oldest first (tables with their columns, keys and checks;
+ *		 routines with check_function_bodies off, as pg_dump does, so that a
+ *		 SQL body may name a table created after it); then the changes to
+ *		 types, tables and columns, keys and checks, indexes, foreign keys,
+ *		 sequence ownership, views (oldest first), triggers, policies,
+ *		 comments and privileges.
  *
- * "Oldest first" is the order of the relations' OIDs in the model the
- * object comes from: a view can only be created after what it reads, so
- * creation order is a dependency order (pg_depend's, without walking it).
+ * "Oldest first" is the order of the objects' OIDs in the model they come
+ * from, which is the order they were created in: an object can only be
+ * created after what it depends on (a function returning a table's rows
+ * after the table, a domain whose check calls a function after the
+ * function), so creation order is a dependency order, pg_depend's, without
+ * walking pg_depend.  Two exceptions are handled: a partition attached
+ * later than it was created goes after its parent, and views, which may
+ * read columns that the changes to existing tables add, go after those.
  *
  * What cannot be done safely is still written, as the plain DDL, under a
  * "-- REVIEW:" comment that says why, and listed in DiffScript.review: a
@@ -58,21 +65,16 @@ typedef enum Phase
 	DROP_CONSTRAINT,
 	DROP_INDEX,
 	DROP_COLUMN,
-	DROP_TABLE,
-	DROP_SEQUENCE,
-	DROP_ROUTINE,
-	DROP_TYPE,
+	DROP_DEFAULT,
+	DROP_OBJECT,
 	SETTINGS,
-	CREATE_TYPE,
+	CREATE_OBJECT,
 	ALTER_TYPE,
-	CREATE_SEQUENCE,
-	CREATE_ROUTINE,
-	CREATE_TABLE,
 	ALTER_TABLE,
 	ALTER_COLUMN,
 	ADD_CONSTRAINT,
-	ADD_FOREIGN_KEY,
 	CREATE_INDEX,
+	ADD_FOREIGN_KEY,
 	SEQUENCE_OWNER,
 	CREATE_VIEW,
 	CREATE_VIEW_INDEX,
@@ -84,17 +86,27 @@ typedef enum Phase
 
 typedef struct Step
 {
+	const char *label;			/* "kind identity: change" */
 	Phase		phase;
 	int64		order;			/* within the phase */
 	int			seq;			/* then the order of writing */
 	char	   *text;
 } Step;
 
+/* An enum value the script adds, and the step that adds it */
+typedef struct NewLabel
+{
+	const char *use;			/* how an expression writes it: 'x'::t */
+	const char *label;
+	struct Step *step;
+} NewLabel;
+
 typedef struct Diff
 {
 	SchemaModel *from;
 	SchemaModel *to;
 	List	   *rebuilt;		/* char *: views dropped and created again */
+	List	   *new_labels;		/* NewLabel *: enum values added */
 	List	   *steps;
 	List	   *review;
 	int			changes;
@@ -116,6 +128,7 @@ add_step(Diff *d, Phase phase, int64 order, const char *label,
 		d->review = lappend(d->review, psprintf("%s: %s", label, review));
 	}
 	appendStringInfoString(&buf, sql);
+	s->label = label;
 	s->phase = phase;
 	s->order = order;
 	s->seq = list_length(d->steps);
@@ -317,6 +330,64 @@ streq(const char *a, const char *b)
 	return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
+/* A sequence's options without "AS type": what an identity column takes */
+static const char *
+identity_options(const char *seqparams)
+{
+	const char *p = strstr(seqparams, " START WITH ");
+
+	return p ? p + 1 : seqparams;
+}
+
+/* The identity sequence of a column of the target model, or NULL */
+static ModelObject *
+identity_sequence(Diff *d, const char *column)
+{
+	for (int i = lower_bound(d->to, "sequence", ""); i < d->to->n; i++)
+	{
+		ModelObject *o = &d->to->objects[i];
+
+		if (strcmp(o->kind, "sequence") != 0)
+			break;
+		if (o->detail && o->detail->seq_identity && streq(o->detail->owned_by, column))
+			return o;
+	}
+	return NULL;
+}
+
+/*
+ * The options of a column's identity sequence, or NULL when they are what
+ * GENERATED ... AS IDENTITY gives by itself.
+ */
+static const char *
+identity_clause(Diff *d, ModelObject *c)
+{
+	ModelObject *seq = identity_sequence(d, c->identity);
+	const char *options;
+	const char *max;
+
+	if (seq == NULL)
+		return NULL;
+	options = identity_options(seq->detail->seqparams);
+	max = c->detail->typid == INT2OID ? "32767" :
+		c->detail->typid == INT4OID ? "2147483647" : "9223372036854775807";
+	if (strcmp(options, psprintf("START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE %s CACHE 1 NO CYCLE",
+								 max)) == 0)
+		return NULL;
+	return options;
+}
+
+/* A column's definition, with its identity sequence's options */
+static char *
+column_def(Diff *d, ModelObject *c)
+{
+	const char *options;
+
+	if (!c->detail->identity || (options = identity_clause(d, c)) == NULL)
+		return c->definition;
+	return psprintf("%s (%s)", c->definition, options);
+}
+
 /* "{a=1,b=2}" -> "a=1, b=2" */
 static char *
 options_list(const char *options)
@@ -439,6 +510,39 @@ range_ddl(const char *def)
 	return buf.data;
 }
 
+/*
+ * Where a new table goes among the objects created: its OID, but after its
+ * parents (a partition attached later was created before its parent).
+ */
+static int64
+creation_order(Diff *d, ModelObject *o)
+{
+	int64		order = o->detail->relid;
+	char	   *parents;
+	char	   *head;
+	char	   *tail;
+
+	if (o->detail->parents == NULL)
+		return order;
+	/* "a, b": the parents, qualified */
+	parents = pstrdup(o->detail->parents);
+	for (;;)
+	{
+		ModelObject *p;
+
+		split_at(parents, ',', &head, &tail);
+		while (*tail == ' ')
+			tail++;
+		p = find(d->to, "table", tail);
+		if (p && p != o && p->detail->relid >= order)
+			order = creation_order(d, p) + 1;
+		if (*head == '\0')
+			break;
+		parents = head;
+	}
+	return order;
+}
+
 static void
 create_table(Diff *d, ModelObject *o)
 {
@@ -466,7 +570,7 @@ create_table(Diff *d, ModelObject *o)
 		if (c->detail->inherited)
 			continue;
 		appendStringInfo(&buf, "%s\n    %s %s", first ? "" : ",",
-						 c->detail->column, c->definition);
+						 c->detail->column, column_def(d, c));
 		first = false;
 	}
 	/* its keys and checks: "table name" sorts right after the table */
@@ -509,7 +613,7 @@ create_table(Diff *d, ModelObject *o)
 		appendStringInfo(&buf, "ALTER TABLE %s ENABLE ROW LEVEL SECURITY;\n", o->identity);
 	if (t->rls_forced)
 		appendStringInfo(&buf, "ALTER TABLE %s FORCE ROW LEVEL SECURITY;\n", o->identity);
-	add_step(d, CREATE_TABLE, t->relid, psprintf("table %s: added", o->identity),
+	add_step(d, CREATE_OBJECT, creation_order(d, o), psprintf("table %s: added", o->identity),
 			 NULL, buf.data);
 }
 
@@ -602,7 +706,7 @@ add_column(Diff *d, ModelObject *o)
 		review = "a NOT NULL column without a default cannot be added to a table that has rows";
 	add_step(d, ALTER_COLUMN, 0, psprintf("column %s: added", o->identity), review,
 			 psprintf("ALTER TABLE %s ADD COLUMN %s %s;\n", c->table, c->column,
-					  o->definition));
+					  column_def(d, o)));
 }
 
 static void
@@ -640,16 +744,25 @@ alter_column(Diff *d, ModelObject *a, ModelObject *b)
 				 review, buf.data);
 		return;
 	}
-	if (x->identity && x->identity != y->identity)
+	/*
+	 * What goes first, before sequences are dropped: a serial's default
+	 * names its sequence, and an identity column's sequence goes with it.
+	 */
+	if ((x->identity && !y->identity) || (x->dflt && (redefault || retype)))
 	{
-		if (y->identity)
-			appendStringInfo(&buf, "%s SET GENERATED %s;\n", alter,
-							 y->identity == ATTRIBUTE_IDENTITY_ALWAYS ? "ALWAYS" : "BY DEFAULT");
-		else
-			appendStringInfo(&buf, "%s DROP IDENTITY;\n", alter);
+		StringInfoData first;
+
+		initStringInfo(&first);
+		if (x->identity && !y->identity)
+			appendStringInfo(&first, "%s DROP IDENTITY;\n", alter);
+		if (x->dflt && (redefault || retype))
+			appendStringInfo(&first, "%s DROP DEFAULT;\n", alter);
+		add_step(d, DROP_DEFAULT, 0, psprintf("column %s: changed", b->identity),
+				 NULL, first.data);
 	}
-	if (x->dflt && (redefault || retype))
-		appendStringInfo(&buf, "%s DROP DEFAULT;\n", alter);
+	if (x->identity && y->identity && x->identity != y->identity)
+		appendStringInfo(&buf, "%s SET GENERATED %s;\n", alter,
+						 y->identity == ATTRIBUTE_IDENTITY_ALWAYS ? "ALWAYS" : "BY DEFAULT");
 	if (retype)
 	{
 		review = type_change_review(x, y);
@@ -669,8 +782,15 @@ alter_column(Diff *d, ModelObject *a, ModelObject *b)
 			review = "SET NOT NULL fails if a row holds NULL in the column: fill those rows first";
 	}
 	if (!x->identity && y->identity)
-		appendStringInfo(&buf, "%s ADD GENERATED %s AS IDENTITY;\n", alter,
+	{
+		const char *options = identity_clause(d, b);
+
+		appendStringInfo(&buf, "%s ADD GENERATED %s AS IDENTITY", alter,
 						 y->identity == ATTRIBUTE_IDENTITY_ALWAYS ? "ALWAYS" : "BY DEFAULT");
+		if (options)
+			appendStringInfo(&buf, " (%s)", options);
+		appendStringInfoString(&buf, ";\n");
+	}
 	if (buf.len == 0)
 		return;
 	add_step(d, ALTER_COLUMN, 0, psprintf("column %s: changed", b->identity),
@@ -740,6 +860,7 @@ alter_enum(Diff *d, ModelObject *a, ModelObject *b)
 	List	   *old = enum_labels(a->definition);
 	List	   *new = enum_labels(b->definition);
 	List	   *kept = NIL;
+	List	   *added_labels;
 	ListCell   *lc;
 	StringInfoData buf;
 	int			i;
@@ -759,6 +880,7 @@ alter_enum(Diff *d, ModelObject *a, ModelObject *b)
 	}
 	/* each new label after the one before it, or before the first */
 	i = 0;
+	added_labels = NIL;
 	foreach(lc, new)
 	{
 		const char *label = lfirst(lc);
@@ -771,11 +893,21 @@ alter_enum(Diff *d, ModelObject *a, ModelObject *b)
 			else
 				appendStringInfo(&buf, "ALTER TYPE %s ADD VALUE %s AFTER %s;\n",
 								 b->identity, label, (char *) list_nth(new, i - 1));
+			added_labels = lappend(added_labels, (char *) label);
 		}
 		i++;
 	}
 	add_step(d, ALTER_TYPE, 0, psprintf("enum %s: changed", b->identity),
 			 NULL, buf.data);
+	foreach(lc, added_labels)
+	{
+		NewLabel   *nl = palloc(sizeof(NewLabel));
+
+		nl->label = lfirst(lc);
+		nl->use = psprintf("%s::%s", nl->label, b->identity);
+		nl->step = llast(d->steps);
+		d->new_labels = lappend(d->new_labels, nl);
+	}
 }
 
 /*
@@ -838,7 +970,7 @@ alter_domain(Diff *d, ModelObject *a, ModelObject *b)
 	{
 		appendStringInfo(&buf, "DROP DOMAIN %s;\nCREATE DOMAIN %s AS %s;\n",
 						 b->identity, b->identity, b->definition);
-		add_step(d, CREATE_TYPE, 0, psprintf("domain %s: changed", b->identity),
+		add_step(d, CREATE_OBJECT, b->detail->relid, psprintf("domain %s: changed", b->identity),
 				 "a domain's base type cannot change in place: it is dropped and created again, which fails while columns use it",
 				 buf.data);
 		return;
@@ -1219,7 +1351,7 @@ added(Diff *d, ModelObject *b)
 	{
 		if (b->detail->seq_identity)
 			return;				/* comes with its column */
-		add_step(d, CREATE_SEQUENCE, b->detail->relid, label, NULL,
+		add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL,
 				 psprintf("CREATE SEQUENCE %s %s;\n", id, b->detail->seqparams));
 		if (b->detail->owned_by)
 			add_step(d, SEQUENCE_OWNER, 0, psprintf("sequence %s: owned by %s", id, b->detail->owned_by),
@@ -1239,24 +1371,24 @@ added(Diff *d, ModelObject *b)
 	else if (strcmp(kind, "function") == 0 || strcmp(kind, "procedure") == 0)
 	{
 		d->routines = true;
-		add_step(d, CREATE_ROUTINE, 0, label, NULL, psprintf("%s;\n", b->definition));
+		add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL, psprintf("%s;\n", b->definition));
 	}
 	else if (strcmp(kind, "aggregate") == 0)
 	{
 		int			paren = strcspn(id, "(");
 
-		add_step(d, CREATE_ROUTINE, 1, label, NULL,
+		add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL,
 				 psprintf("CREATE AGGREGATE %s%s;\n", pnstrdup(id, paren),
 						  range_ddl(b->definition + strlen("AGGREGATE"))));
 	}
 	else if (strcmp(kind, "enum") == 0 || strcmp(kind, "range") == 0)
-		add_step(d, CREATE_TYPE, 0, label, NULL,
+		add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL,
 				 psprintf("CREATE TYPE %s AS %s;\n", id, range_ddl(b->definition)));
 	else if (strcmp(kind, "domain") == 0)
-		add_step(d, CREATE_TYPE, 1, label, NULL,
+		add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL,
 				 psprintf("CREATE DOMAIN %s AS %s;\n", id, b->definition));
 	else if (strcmp(kind, "composite type") == 0)
-		add_step(d, CREATE_TYPE, 2, label, NULL,
+		add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL,
 				 psprintf("CREATE TYPE %s AS %s;\n", id, b->definition));
 	else if (strcmp(kind, "trigger") == 0)
 	{
@@ -1297,7 +1429,12 @@ removed(Diff *d, ModelObject *a)
 	{
 		bool		foreign = a->detail->relkind == RELKIND_FOREIGN_TABLE;
 
-		add_step(d, DROP_TABLE, -(int64) a->detail->relid, label,
+		/* a partition goes with its parent */
+		if (a->detail->partbound && a->detail->parents &&
+			table_removed(d, a->detail->parents))
+			return;
+
+		add_step(d, DROP_OBJECT, -(int64) a->detail->relid, label,
 				 foreign ? NULL : "dropping a table loses its rows",
 				 psprintf("DROP %sTABLE %s;\n", foreign ? "FOREIGN " : "", id));
 	}
@@ -1310,7 +1447,8 @@ removed(Diff *d, ModelObject *a)
 	else if (strcmp(kind, "constraint") == 0)
 	{
 		split_at(id, ' ', &head, &tail);
-		if (table_removed(d, head))
+		/* a foreign key goes first: it may point at another table that goes */
+		if (table_removed(d, head) && inline_constraint(a))
 			return;
 		add_step(d, inline_constraint(a) ? DROP_CONSTRAINT : DROP_FOREIGN_KEY, 0, label,
 				 NULL, psprintf("ALTER TABLE %s DROP CONSTRAINT %s;\n", head, tail));
@@ -1341,22 +1479,24 @@ removed(Diff *d, ModelObject *a)
 				find(d->to, "column", a->detail->owned_by) == NULL)
 				return;
 		}
-		add_step(d, DROP_SEQUENCE, 0, label, NULL, psprintf("DROP SEQUENCE %s;\n", id));
+		add_step(d, DROP_OBJECT, -(int64) a->detail->relid, label, NULL,
+				 psprintf("DROP SEQUENCE %s;\n", id));
 	}
 	else if (strcmp(kind, "view") == 0 || strcmp(kind, "materialized view") == 0)
 		add_step(d, DROP_VIEW, -(int64) a->detail->relid, label, NULL,
 				 psprintf("DROP %s %s;\n", strcmp(kind, "view") == 0 ? "VIEW" : "MATERIALIZED VIEW", id));
 	else if (strcmp(kind, "function") == 0 || strcmp(kind, "procedure") == 0 ||
 			 strcmp(kind, "aggregate") == 0)
-		add_step(d, DROP_ROUTINE, 0, label, NULL,
+		add_step(d, DROP_OBJECT, -(int64) a->detail->relid, label, NULL,
 				 psprintf("DROP %s %s;\n", strcmp(kind, "procedure") == 0 ? "PROCEDURE" :
 						  strcmp(kind, "aggregate") == 0 ? "AGGREGATE" : "FUNCTION", id));
 	else if (strcmp(kind, "enum") == 0 || strcmp(kind, "range") == 0 ||
 			 strcmp(kind, "composite type") == 0)
-		add_step(d, DROP_TYPE, strcmp(kind, "composite type") == 0 ? 0 : 2, label, NULL,
+		add_step(d, DROP_OBJECT, -(int64) a->detail->relid, label, NULL,
 				 psprintf("DROP TYPE %s;\n", id));
 	else if (strcmp(kind, "domain") == 0)
-		add_step(d, DROP_TYPE, 1, label, NULL, psprintf("DROP DOMAIN %s;\n", id));
+		add_step(d, DROP_OBJECT, -(int64) a->detail->relid, label, NULL,
+				 psprintf("DROP DOMAIN %s;\n", id));
 	else if (strcmp(kind, "trigger") == 0 || strcmp(kind, "policy") == 0)
 	{
 		split_at(id, ' ', &head, &tail);
@@ -1380,17 +1520,16 @@ removed(Diff *d, ModelObject *a)
 	}
 }
 
-/* A RETURNS line of a routine's definition */
+/*
+ * What CREATE OR REPLACE cannot change of a routine: its parameters (names
+ * and defaults) and its result, the definition up to " LANGUAGE".
+ */
 static char *
-returns_clause(const char *def)
+routine_head(const char *def)
 {
-	const char *p = strstr(def, "\n RETURNS ");
-	const char *end;
+	const char *p = strstr(def, "\n LANGUAGE ");
 
-	if (p == NULL)
-		return pstrdup("");
-	end = strchr(p + 1, '\n');
-	return end ? pnstrdup(p, end - p) : pstrdup(p);
+	return p ? pnstrdup(def, p - def) : pstrdup(def);
 }
 
 static void
@@ -1408,9 +1547,26 @@ changed(Diff *d, ModelObject *a, ModelObject *b)
 	{
 		StringInfoData buf;
 
-		if (a->detail->seq_identity && b->detail->seq_identity)
-			return;				/* the identity column says it */
+		if (a->detail->seq_identity != b->detail->seq_identity)
+		{
+			/* serial to identity or back: one sequence goes, another comes */
+			if (!a->detail->seq_identity)
+				add_step(d, DROP_OBJECT, -(int64) a->detail->relid, label, NULL,
+						 psprintf("DROP SEQUENCE %s;\n", id));
+			else
+				added(d, b);
+			return;
+		}
 		initStringInfo(&buf);
+		if (b->detail->seq_identity)
+		{
+			/* an identity's sequence takes ALTER SEQUENCE, not its type */
+			if (strcmp(a->detail->seqparams, b->detail->seqparams) != 0)
+				add_step(d, SEQUENCE_OWNER, 0, label, NULL,
+						 psprintf("ALTER SEQUENCE %s %s;\n", id,
+								  identity_options(b->detail->seqparams)));
+			return;
+		}
 		if (strcmp(a->detail->seqparams, b->detail->seqparams) != 0)
 			appendStringInfo(&buf, "ALTER SEQUENCE %s %s;\n", id, b->detail->seqparams);
 		if (!streq(a->detail->owned_by, b->detail->owned_by))
@@ -1421,10 +1577,21 @@ changed(Diff *d, ModelObject *a, ModelObject *b)
 	}
 	else if (strcmp(kind, "function") == 0 || strcmp(kind, "procedure") == 0)
 	{
-		if (strcmp(returns_clause(a->definition), returns_clause(b->definition)) != 0)
-			removed(d, a);
+		/*
+		 * CREATE OR REPLACE cannot rename a parameter, drop a default or
+		 * change the result: then drop and create, which fails while
+		 * something uses the routine.
+		 */
+		bool		replace = strcmp(routine_head(a->definition),
+									 routine_head(b->definition)) == 0;
+
+		if (!replace)
+			add_step(d, DROP_OBJECT, -(int64) a->detail->relid,
+					 psprintf("%s %s: dropped to be created again", kind, id),
+					 "its parameters or result changed: it is dropped and created again, which fails while views or other objects use it",
+					 psprintf("DROP %s %s;\n", strcmp(kind, "procedure") == 0 ? "PROCEDURE" : "FUNCTION", id));
 		d->routines = true;
-		add_step(d, CREATE_ROUTINE, 0, label, NULL, psprintf("%s;\n", b->definition));
+		add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL, psprintf("%s;\n", b->definition));
 	}
 	else if (strcmp(kind, "enum") == 0)
 		alter_enum(d, a, b);
@@ -1432,7 +1599,7 @@ changed(Diff *d, ModelObject *a, ModelObject *b)
 		alter_domain(d, a, b);
 	else if (strcmp(kind, "composite type") == 0 || strcmp(kind, "range") == 0)
 	{
-		add_step(d, CREATE_TYPE, 3, label,
+		add_step(d, CREATE_OBJECT, b->detail->relid, label,
 				 "the type is dropped and created again, which fails while anything uses it; ALTER TYPE can add, drop or alter attributes in place",
 				 psprintf("DROP TYPE %s;\nCREATE TYPE %s AS %s;\n", id, id,
 						  range_ddl(b->definition)));
@@ -1552,8 +1719,17 @@ on_rebuilt(Diff *d, const char *label)
 	const char *kind;
 	const char *identity;
 
-	return split_label(label, &kind, &identity) && is_view_kind(kind) &&
-		list_has_string(d->rebuilt, identity);
+	if (!split_label(label, &kind, &identity))
+		return false;
+	if (strcmp(kind, "column") == 0)
+	{
+		char	   *view;
+		char	   *column;
+
+		split_at(identity, '.', &view, &column);
+		return list_has_string(d->rebuilt, view);
+	}
+	return is_view_kind(kind) && list_has_string(d->rebuilt, identity);
 }
 
 /*
@@ -1580,6 +1756,38 @@ rebuild_view(Diff *d, ModelObject *a, ModelObject *b, bool changed)
 		set_comment(d, label, o, false);
 	if ((o = find(d->to, "privileges", label)) != NULL)
 		set_privileges(d, label, NULL, o);
+	/* its columns' comments and privileges, and its (INSTEAD OF) triggers */
+	for (int k = 0; k < 2; k++)
+	{
+		const char *what = k == 0 ? "comment" : "privileges";
+		char	   *prefix = psprintf("column %s.", b->identity);
+
+		for (int i = lower_bound(d->to, what, prefix); i < d->to->n; i++)
+		{
+			o = &d->to->objects[i];
+			if (strcmp(o->kind, what) != 0 ||
+				strncmp(o->identity, prefix, strlen(prefix)) != 0)
+				break;
+			if (k == 0)
+				set_comment(d, o->identity, o, false);
+			else
+				set_privileges(d, o->identity, NULL, o);
+		}
+	}
+	{
+		char	   *prefix = psprintf("%s ", b->identity);
+
+		for (int i = lower_bound(d->to, "trigger", prefix); i < d->to->n; i++)
+		{
+			o = &d->to->objects[i];
+			if (strcmp(o->kind, "trigger") != 0 ||
+				strncmp(o->identity, prefix, strlen(prefix)) != 0)
+				break;
+			if (find(d->from, "trigger", o->identity) != NULL &&
+				strcmp(find(d->from, "trigger", o->identity)->definition, o->definition) == 0)
+				added(d, o);
+		}
+	}
 	for (int i = 0; strcmp(b->kind, "materialized view") == 0 && i < d->to->n; i++)
 	{
 		o = &d->to->objects[i];
@@ -1589,6 +1797,43 @@ rebuild_view(Diff *d, ModelObject *a, ModelObject *b, bool changed)
 			strcmp(find(d->from, "index", o->identity)->definition, o->definition) == 0)
 			add_step(d, CREATE_VIEW_INDEX, 0, psprintf("index %s: created again", o->identity),
 					 NULL, psprintf("%s;\n", strip_suffix(o->definition, " (invalid)")));
+	}
+}
+
+/*
+ * An enum value added in a transaction cannot be used in it: a script that
+ * adds one and uses it (a default, a check, a view) fails.  Say so at the
+ * step that adds it.
+ */
+static void
+check_new_labels(Diff *d)
+{
+	ListCell   *ln;
+
+	foreach(ln, d->new_labels)
+	{
+		NewLabel   *nl = lfirst(ln);
+		ListCell   *ls;
+
+		foreach(ls, d->steps)
+		{
+			Step	   *st = lfirst(ls);
+			char	   *why;
+
+			if (st == nl->step || strstr(st->text, nl->use) == NULL)
+				continue;
+			why = psprintf("the new value %s is used by %s, and PostgreSQL refuses that in the transaction that adds it: register the enum change as a revision of its own, pushed first",
+						   nl->label, st->label);
+			/* after the step's first line, its label */
+			{
+				char	   *text = nl->step->text;
+				int			eol = strcspn(text, "\n") + 1;
+
+				nl->step->text = psprintf("%.*s-- REVIEW: %s\n%s", eol, text, why, text + eol);
+			}
+			d->review = lappend(d->review, psprintf("%s: %s", nl->step->label, why));
+			break;
+		}
 	}
 }
 
@@ -1651,6 +1896,7 @@ diff_script(SchemaModel *from, SchemaModel *to, const char *title)
 			d.changes++;
 	}
 
+	check_new_labels(&d);
 	list_sort(d.steps, cmp_step);
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "-- %s\n", title);

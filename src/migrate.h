@@ -251,7 +251,8 @@ typedef struct OidIndex
  */
 typedef struct ModelDetail
 {
-	Oid			relid;			/* relations: creation order */
+	Oid			relid;			/* relations, types, routines: the OID,
+								 * whose order is the order of creation */
 	char		relkind;
 	char		persistence;
 	bool		rls;

@@ -256,7 +256,11 @@ add_owned(OthersState *st, Oid classid, Oid objid, const char *kind,
 	size_t		len = strlen(definition);
 
 	if (st->m->for_diff)
+	{
 		model_add(st->m, kind, identity, pstrdup(definition));
+		/* the diff creates objects in the order they were created */
+		model_detail(st->m)->relid = objid;
+	}
 	else
 		model_add(st->m, kind, identity,
 				  psprintf("%s%sowner %s", definition,

@@ -103,6 +103,8 @@ typedef struct IndexRel
 	bool		plain;			/* no reloptions, default tablespace */
 	bool		constraint;		/* implements a constraint */
 	bool		partition;		/* a partition of a partitioned index */
+	int			conobject;		/* that constraint's model object, or -1 */
+	Oid			conoid;
 } IndexRel;
 
 /* State shared by the readers of this file */
@@ -460,6 +462,7 @@ read_classes(RelState *st)
 			ir = &st->indexes[st->nindexes++];
 			ir->indexrelid = c->oid;
 			ir->constraint = false;
+			ir->conobject = -1;
 			ir->name = copy_name(NameStr(c->relname));
 			ir->relam = c->relam;
 			ir->plain = !OidIsValid(c->reltablespace) &&
@@ -794,6 +797,51 @@ fk_action(char action)
 	}
 }
 
+/*
+ * A constraint as pg_get_constraintdef() writes it (DEFERRABLE and NOT VALID
+ * included): for the keys and foreign keys whose options the short form
+ * leaves out.
+ */
+static char *
+server_constraintdef(Oid conoid)
+{
+	return TextDatumGetCString(DirectFunctionCall1(pg_get_constraintdef,
+												   ObjectIdGetDatum(conoid)));
+}
+
+/*
+ * A primary key or unique constraint whose index has options: the server's
+ * definition, and the storage options it leaves out ("WITH (...)", as
+ * pg_dump adds them).
+ */
+static char *
+key_definition(Oid conoid, Oid indexrelid)
+{
+	char	   *def = server_constraintdef(conoid);
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(indexrelid));
+	bool		isnull;
+	Datum		options;
+	char	   *text;
+	size_t		len;
+
+	if (!HeapTupleIsValid(tup))
+		return def;
+	options = SysCacheGetAttr(RELOID, tup, Anum_pg_class_reloptions, &isnull);
+	if (!isnull)
+	{
+		/* "{a=1,b=2}" becomes "a=1, b=2" */
+		text = OidOutputFunctionCall(F_ARRAY_OUT, options);
+		len = strlen(text);
+		if (len >= 2)
+		{
+			text[len - 1] = '\0';
+			def = psprintf("%s WITH (%s)", def, text + 1);
+		}
+	}
+	ReleaseSysCache(tup);
+	return def;
+}
+
 /* pg_constraint: the constraints of managed tables */
 static void
 read_constraints(RelState *st)
@@ -809,6 +857,7 @@ read_constraints(RelState *st)
 	{
 		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
 		RelInfo    *ri;
+		IndexRel   *ir;
 		StringInfoData def;
 		bool		isnull;
 		Datum		d;
@@ -819,10 +868,10 @@ read_constraints(RelState *st)
 		ri = model_relation(st->m, con->conrelid);
 		if (ri == NULL)
 			continue;
+		ir = NULL;
 		if (OidIsValid(con->conindid) && con->contype != CONSTRAINT_FOREIGN)
 		{
-			IndexRel   *ir = find_index(st, con->conindid);
-
+			ir = find_index(st, con->conindid);
 			if (ir)
 				ir->constraint = true;
 		}
@@ -842,6 +891,12 @@ read_constraints(RelState *st)
 					append_columns(&def, st->m, con->conrelid, d);
 				break;
 			case CONSTRAINT_FOREIGN:
+				/* ON DELETE SET NULL (columns): as the server writes it */
+				if (!heap_attisnull(tup, Anum_pg_constraint_confdelsetcols, desc))
+				{
+					appendStringInfoString(&def, server_constraintdef(con->oid));
+					break;
+				}
 				{
 					appendStringInfoString(&def, "FOREIGN KEY ");
 					d = heap_getattr(tup, Anum_pg_constraint_conkey, desc, &isnull);
@@ -876,12 +931,18 @@ read_constraints(RelState *st)
 																			   ObjectIdGetDatum(con->oid))));
 				break;
 		}
-		if (con->condeferrable)
+		if (con->condeferrable && strstr(def.data, " DEFERRABLE") == NULL)
 			appendStringInfoString(&def, con->condeferred ?
 								   " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE");
-		if (!con->convalidated)
+		if (!con->convalidated && strstr(def.data, " NOT VALID") == NULL)
 			appendStringInfoString(&def, " NOT VALID");
 
+		/* read_indexes() looks again at keys whose index has options */
+		if (ir)
+		{
+			ir->conobject = st->m->n;
+			ir->conoid = con->oid;
+		}
 		model_add(st->m, "constraint",
 				  join_names(ri->qualname, " ", quote_identifier(NameStr(con->conname))),
 				  model_string(&def));
@@ -1017,8 +1078,20 @@ read_indexes(RelState *st)
 		if (ri == NULL)
 			continue;
 		ir = find_index(st, ix->indexrelid);
-		if (ir == NULL || ir->constraint)
+		if (ir == NULL)
 			continue;
+		if (ir->constraint)
+		{
+			/*
+			 * A key whose index has INCLUDE columns, NULLS NOT DISTINCT or
+			 * storage options: the column list alone would hide them.
+			 */
+			if (ir->conobject >= 0 &&
+				(ix->indnatts > ix->indnkeyatts || ix->indnullsnotdistinct || !ir->plain))
+				st->m->objects[ir->conobject].definition =
+					key_definition(ir->conoid, ix->indexrelid);
+			continue;
+		}
 		/* for a diff: CREATE INDEX on the parent makes the partitions' */
 		if (st->m->for_diff && ir->partition)
 			continue;
