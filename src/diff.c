@@ -830,17 +830,6 @@ enum_labels(const char *def)
 }
 
 static bool
-list_has_string(List *l, const char *s)
-{
-	ListCell   *lc;
-
-	foreach(lc, l)
-		if (strcmp(lfirst(lc), s) == 0)
-		return true;
-	return false;
-}
-
-static bool
 same_strings(List *a, List *b)
 {
 	ListCell   *la;
@@ -867,7 +856,7 @@ alter_enum(Diff *d, ModelObject *a, ModelObject *b)
 
 	/* the old labels must stay, in their order */
 	foreach(lc, new)
-		if (list_has_string(old, lfirst(lc)))
+		if (migrate_list_has(old, lfirst(lc)))
 		kept = lappend(kept, lfirst(lc));
 	initStringInfo(&buf);
 	if (!same_strings(kept, old))
@@ -885,7 +874,7 @@ alter_enum(Diff *d, ModelObject *a, ModelObject *b)
 	{
 		const char *label = lfirst(lc);
 
-		if (!list_has_string(old, label))
+		if (!migrate_list_has(old, label))
 		{
 			if (i == 0)
 				appendStringInfo(&buf, "ALTER TYPE %s ADD VALUE %s BEFORE %s;\n",
@@ -989,7 +978,7 @@ alter_domain(Diff *d, ModelObject *a, ModelObject *b)
 	{
 		char	   *c = lfirst(lc);
 
-		if (!list_has_string(newc, c))
+		if (!migrate_list_has(newc, c))
 			appendStringInfo(&buf, "ALTER DOMAIN %s DROP CONSTRAINT %s;\n", b->identity,
 							 pnstrdup(c, strcspn(c, " ")));
 	}
@@ -997,7 +986,7 @@ alter_domain(Diff *d, ModelObject *a, ModelObject *b)
 	{
 		char	   *c = lfirst(lc);
 
-		if (!list_has_string(oldc, c))
+		if (!migrate_list_has(oldc, c))
 			appendStringInfo(&buf, "ALTER DOMAIN %s ADD CONSTRAINT %s;\n", b->identity, c);
 	}
 	add_step(d, ALTER_TYPE, 0, psprintf("domain %s: changed", b->identity), NULL,
@@ -1695,7 +1684,7 @@ find_rebuilt(Diff *d)
 			ModelObject *a = &d->from->objects[i];
 			ListCell   *lc;
 
-			if (!is_view_kind(a->kind) || list_has_string(d->rebuilt, a->identity) ||
+			if (!is_view_kind(a->kind) || migrate_list_has(d->rebuilt, a->identity) ||
 				find(d->to, a->kind, a->identity) == NULL)
 				continue;
 			foreach(lc, moved)
@@ -1727,9 +1716,9 @@ on_rebuilt(Diff *d, const char *label)
 		char	   *column;
 
 		split_at(identity, '.', &view, &column);
-		return list_has_string(d->rebuilt, view);
+		return migrate_list_has(d->rebuilt, view);
 	}
-	return is_view_kind(kind) && list_has_string(d->rebuilt, identity);
+	return is_view_kind(kind) && migrate_list_has(d->rebuilt, identity);
 }
 
 /*
@@ -1879,7 +1868,7 @@ diff_script(SchemaModel *from, SchemaModel *to, const char *title)
 		}
 		if (diff_frame_object((c <= 0 ? a : b)->kind, (c <= 0 ? a : b)->identity))
 			continue;
-		if (c == 0 && is_view_kind(a->kind) && list_has_string(d.rebuilt, a->identity))
+		if (c == 0 && is_view_kind(a->kind) && migrate_list_has(d.rebuilt, a->identity))
 			rebuild_view(&d, a, b, strcmp(a->definition, b->definition) != 0);
 		else if ((strcmp((c <= 0 ? a : b)->kind, "comment") == 0 ||
 				  strcmp((c <= 0 ? a : b)->kind, "privileges") == 0) &&

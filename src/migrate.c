@@ -24,6 +24,18 @@ PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 
+/* Whether a list of strings holds s */
+bool
+migrate_list_has(List *items, const char *s)
+{
+	ListCell   *lc;
+
+	foreach(lc, items)
+		if (strcmp(lfirst(lc), s) == 0)
+		return true;
+	return false;
+}
+
 /*
  * The strings of a list joined for a message: each after prefix, separated
  * by sep ("a, b"; "- a\n- b").

@@ -49,6 +49,7 @@ extern int	migrate_guard;		/* MigrateGuard */
 extern char *migrate_managed_schemas;
 
 extern char *migrate_join(List *items, const char *sep, const char *prefix);
+extern bool migrate_list_has(List *items, const char *s);
 
 /* ----------------------------------------------------------------
  * ddl_log.c

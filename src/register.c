@@ -107,17 +107,6 @@ same_parents(List *a, List *b)
 	return true;
 }
 
-static bool
-list_has_id(List *ids, const char *id)
-{
-	ListCell   *lc;
-
-	foreach(lc, ids)
-		if (strcmp(lfirst(lc), id) == 0)
-		return true;
-	return false;
-}
-
 /* The "revises" argument as a list of distinct ids */
 static List *
 revises_list(ArrayType *arr, const char *argname)
@@ -142,7 +131,7 @@ revises_list(ArrayType *arr, const char *argname)
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("%s must not contain null", argname)));
 		id = TextDatumGetCString(elems[i]);
-		if (!list_has_id(result, id))
+		if (!migrate_list_has(result, id))
 			result = lappend(result, id);
 	}
 	return result;
@@ -469,7 +458,7 @@ merge_parents(RevGraph *g, const char *id, RevisionRow *old, void *arg)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("revision \"%s\" cannot merge itself", id)));
-			if (!list_has_id(parents, g->nodes[idx].id))
+			if (!migrate_list_has(parents, g->nodes[idx].id))
 				parents = lappend(parents, g->nodes[idx].id);
 		}
 	}
