@@ -158,11 +158,15 @@ scratch_begin(Scratch *s)
 	scratch_depth++;
 }
 
+/* Undo the scratch work, or keep it in the enclosing (scratch) work */
 static void
-scratch_end(Scratch *s)
+scratch_finish(Scratch *s, bool keep)
 {
 	scratch_depth--;
-	RollbackAndReleaseCurrentSubTransaction();
+	if (keep)
+		ReleaseCurrentSubTransaction();
+	else
+		RollbackAndReleaseCurrentSubTransaction();
 	MemoryContextSwitchTo(s->cxt);
 	CurrentResourceOwner = s->owner;
 	AtEOXact_GUC(false, s->nestlevel);
@@ -177,23 +181,41 @@ scratch_catch(Scratch *s)
 	MemoryContextSwitchTo(s->cxt);
 	edata = CopyErrorData();
 	FlushErrorState();
-	scratch_end(s);
+	scratch_finish(s, false);
 	return edata;
+}
+
+/* Who ran before become_owner(), for become_caller() */
+typedef struct Caller
+{
+	Oid			userid;
+	int			sec_context;
+} Caller;
+
+static void
+become_owner(Caller *c)
+{
+	GetUserIdAndSecContext(&c->userid, &c->sec_context);
+	SetUserIdAndSecContext(catalog_extension_owner(),
+						   c->sec_context | SECURITY_LOCAL_USERID_CHANGE);
+}
+
+static void
+become_caller(Caller *c)
+{
+	SetUserIdAndSecContext(c->userid, c->sec_context);
+	CommandCounterIncrement();
 }
 
 /* Rename a schema as the extension's owner */
 static void
 rename_schema(const char *from, const char *to)
 {
-	Oid			save_userid;
-	int			save_sec_context;
+	Caller		c;
 
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(catalog_extension_owner(),
-						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	become_owner(&c);
 	(void) RenameSchema(from, to);
-	SetUserIdAndSecContext(save_userid, save_sec_context);
-	CommandCounterIncrement();
+	become_caller(&c);
 }
 
 /* Create an empty schema owned by the current user, as the extension's owner */
@@ -201,18 +223,14 @@ static void
 create_schema(const char *name)
 {
 	char	   *user = GetUserNameFromId(GetUserId(), false);
-	Oid			save_userid;
-	int			save_sec_context;
+	Caller		c;
 
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(catalog_extension_owner(),
-						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	become_owner(&c);
 	if (SPI_execute(psprintf("CREATE SCHEMA %s AUTHORIZATION %s",
 							 quote_identifier(name), quote_identifier(user)),
 					false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "could not create schema \"%s\"", name);
-	SetUserIdAndSecContext(save_userid, save_sec_context);
-	CommandCounterIncrement();
+	become_caller(&c);
 }
 
 /* The name the live schema wears while the desired state takes its own */
@@ -442,7 +460,7 @@ read_desired(const char *desired, const char *managed)
 		ReThrowError(edata);
 	}
 	PG_END_TRY();
-	scratch_end(&s);
+	scratch_finish(&s, false);
 	return m;
 }
 
@@ -499,7 +517,7 @@ prove(const char *managed, SchemaModel *live, SchemaModel *desired,
 		return;
 	}
 	PG_END_TRY();
-	scratch_end(&s);
+	scratch_finish(&s, false);
 }
 
 static ArrayType *
@@ -768,7 +786,7 @@ verify_down_up(ReturnSetInfo *rsinfo, RevNode *node, RevisionRow *row,
 		return;
 	}
 	PG_END_TRY();
-	scratch_end(&s);
+	scratch_finish(&s, false);
 	verify_row(rsinfo, node->id, problem == NULL, problem, diff);
 }
 
@@ -815,12 +833,8 @@ migrate_verify(PG_FUNCTION_ARGS)
 			{
 				(void) migrate_run_script(node->id, node->message,
 										  script_parse(row->up_sql, "up"), "applying");
-				/* keep what up did: release instead of rolling back */
-				scratch_depth--;
-				ReleaseCurrentSubTransaction();
-				MemoryContextSwitchTo(s.cxt);
-				CurrentResourceOwner = s.owner;
-				AtEOXact_GUC(false, s.nestlevel);
+				/* keep what up did, for down and up again */
+				scratch_finish(&s, true);
 			}
 			PG_CATCH();
 			{
@@ -849,7 +863,7 @@ migrate_verify(PG_FUNCTION_ARGS)
 		ReThrowError(edata);
 	}
 	PG_END_TRY();
-	scratch_end(&outer);
+	scratch_finish(&outer, false);
 	SPI_finish();
 	return (Datum) 0;
 }

@@ -1307,6 +1307,22 @@ index_phase(Diff *d, ModelObject *index)
 	return CREATE_INDEX;
 }
 
+static const char *
+view_word(const char *kind)
+{
+	return strcmp(kind, "view") == 0 ? "VIEW" : "MATERIALIZED VIEW";
+}
+
+/* CREATE [MATERIALIZED] VIEW for a view of the target model */
+static char *
+create_view(ModelObject *o)
+{
+	return psprintf("CREATE %s %s%s AS\n%s;\n", view_word(o->kind), o->identity,
+					o->detail->options ?
+					psprintf(" WITH (%s)", options_list(o->detail->options)) : "",
+					strip_suffix(o->detail->query, ";"));
+}
+
 static void
 added(Diff *d, ModelObject *b)
 {
@@ -1348,14 +1364,7 @@ added(Diff *d, ModelObject *b)
 	}
 	else if (strcmp(kind, "view") == 0 || strcmp(kind, "materialized view") == 0)
 	{
-		char	   *query = strip_suffix(b->detail->query, ";");
-
-		add_step(d, CREATE_VIEW, b->detail->relid, label, NULL,
-				 psprintf("CREATE %s %s%s AS\n%s;\n",
-						  strcmp(kind, "view") == 0 ? "VIEW" : "MATERIALIZED VIEW", id,
-						  b->detail->options ?
-						  psprintf(" WITH (%s)", options_list(b->detail->options)) : "",
-						  query));
+		add_step(d, CREATE_VIEW, b->detail->relid, label, NULL, create_view(b));
 	}
 	else if (strcmp(kind, "function") == 0 || strcmp(kind, "procedure") == 0)
 	{
@@ -1473,7 +1482,7 @@ removed(Diff *d, ModelObject *a)
 	}
 	else if (strcmp(kind, "view") == 0 || strcmp(kind, "materialized view") == 0)
 		add_step(d, DROP_VIEW, -(int64) a->detail->relid, label, NULL,
-				 psprintf("DROP %s %s;\n", strcmp(kind, "view") == 0 ? "VIEW" : "MATERIALIZED VIEW", id));
+				 psprintf("DROP %s %s;\n", view_word(kind), id));
 	else if (strcmp(kind, "function") == 0 || strcmp(kind, "procedure") == 0 ||
 			 strcmp(kind, "aggregate") == 0)
 		add_step(d, DROP_OBJECT, -(int64) a->detail->relid, label, NULL,
@@ -1733,14 +1742,9 @@ rebuild_view(Diff *d, ModelObject *a, ModelObject *b, bool changed)
 
 	add_step(d, DROP_VIEW, -(int64) a->detail->relid,
 			 psprintf("%s: %s", label, changed ? "changed" : "rebuilt for a change it depends on"),
-			 NULL, psprintf("DROP %s %s;\n", strcmp(b->kind, "view") == 0 ? "VIEW" : "MATERIALIZED VIEW",
-							 b->identity));
+			 NULL, psprintf("DROP %s %s;\n", view_word(b->kind), b->identity));
 	add_step(d, CREATE_VIEW, b->detail->relid, psprintf("%s: created again", label), NULL,
-			 psprintf("CREATE %s %s%s AS\n%s;\n",
-					  strcmp(b->kind, "view") == 0 ? "VIEW" : "MATERIALIZED VIEW", b->identity,
-					  b->detail->options ?
-					  psprintf(" WITH (%s)", options_list(b->detail->options)) : "",
-					  strip_suffix(b->detail->query, ";")));
+			 create_view(b));
 	if ((o = find(d->to, "comment", label)) != NULL)
 		set_comment(d, label, o, false);
 	if ((o = find(d->to, "privileges", label)) != NULL)
