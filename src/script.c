@@ -34,6 +34,7 @@
 #include "nodes/parsenodes.h"
 #include "parser/parser.h"
 #include "parser/scanner.h"
+#include "parser/scansup.h"
 #include "parser/gram.h"
 #include "tcop/utility.h"
 #include "utils/builtins.h"
@@ -764,4 +765,203 @@ script_checksum(const char *up, const char *down)
 	hex_encode((const char *) digest, sizeof(digest), hex);
 	hex[PG_SHA256_DIGEST_LENGTH * 2] = '\0';
 	return hex;
+}
+
+/* ----------------------------------------------------------------
+ * Requalifying names
+ * ----------------------------------------------------------------
+ */
+
+/* Token codes of the core scanner, learned by scanning a sample */
+static int	req_ident = -1;
+static int	req_sconst = -1;
+static int	req_typecast = -1;
+
+static void
+learn_token_code(int code, core_YYSTYPE *val, int start, void *arg)
+{
+	int		   *codes = (int *) arg;
+
+	if (codes[0] < 3)
+		codes[1 + codes[0]++] = code;
+}
+
+static void
+learn_token_codes(void)
+{
+	int			buf[4] = {0};
+	int		   *codes = buf + 1;
+
+	if (req_ident >= 0)
+		return;
+	/* an identifier, a string, a cast: buf[0] counts them */
+	script_scan("x 's' ::", learn_token_code, buf);
+	if (buf[0] != 3)
+		elog(ERROR, "could not learn the scanner's token codes");
+	req_ident = codes[0];
+	req_sconst = codes[1];
+	req_typecast = codes[2];
+}
+
+/* One token of a script, as script_requalify looks at it */
+typedef struct ReqToken
+{
+	int			code;
+	int			start;
+	char	   *str;			/* a string literal's value, or NULL */
+} ReqToken;
+
+typedef struct ReqScan
+{
+	int			n;
+	int			cap;
+	ReqToken   *tokens;
+} ReqScan;
+
+static void
+collect_req_token(int code, core_YYSTYPE *val, int start, void *arg)
+{
+	ReqScan    *s = (ReqScan *) arg;
+	ReqToken   *t;
+
+	if (s->n == s->cap)
+	{
+		s->cap = s->cap ? s->cap * 2 : 256;
+		s->tokens = s->tokens ? repalloc(s->tokens, sizeof(ReqToken) * s->cap) :
+			palloc(sizeof(ReqToken) * s->cap);
+	}
+	t = &s->tokens[s->n++];
+	t->code = code;
+	t->start = start;
+	t->str = code == req_sconst ? pstrdup(val->str) : NULL;
+}
+
+/* The byte length of the identifier that starts at p, quoted or not */
+static int
+ident_length(const char *p)
+{
+	const char *q = p;
+
+	if (*q == '"')
+	{
+		for (q++; *q; q++)
+		{
+			if (*q == '"' && q[1] == '"')
+				q++;
+			else if (*q == '"')
+				return q + 1 - p;
+		}
+		return q - p;
+	}
+	while (*q && (isalnum((unsigned char) *q) || *q == '_' || *q == '$' ||
+				  IS_HIGHBIT_SET(*q)))
+		q++;
+	return q - p;
+}
+
+/*
+ * The name a token that starts at p stands for, if it is a name (an
+ * identifier or a keyword used as one), or NULL; *len gets its length.
+ */
+static char *
+name_token(const char *p, int *len)
+{
+	*len = ident_length(p);
+	if (*len == 0 || isdigit((unsigned char) *p))
+		return NULL;
+	if (*p != '"')
+		return downcase_identifier(p, *len, false, false);
+	else
+	{
+		StringInfoData buf;
+
+		initStringInfo(&buf);
+		for (int i = 1; i < *len - 1; i++)
+		{
+			appendStringInfoChar(&buf, p[i]);
+			if (p[i] == '"')
+				i++;
+		}
+		return buf.data;
+	}
+}
+
+/* The byte length of the plain '...' literal that starts at p */
+static int
+sconst_length(const char *p)
+{
+	const char *q = p + 1;
+
+	for (; *q; q++)
+	{
+		if (*q == '\'' && q[1] == '\'')
+			q++;
+		else if (*q == '\'')
+			return q + 1 - p;
+	}
+	return q - p;
+}
+
+/*
+ * The text with every name qualified by schema "from" qualified by "to"
+ * instead: an identifier equal to "from" followed by ".", and a plain
+ * string literal 'from.name' cast to regclass or another reg* type (as
+ * pg_dump writes nextval('public.t_id_seq'::regclass)).  String bodies and
+ * everything else are left as written.  The token codes are learned from
+ * the scanner itself, so no parser header is needed.
+ *
+ * This is text surgery, so its caller must check the result: autogen.c
+ * reads what the text built and refuses it if anything landed in, or
+ * refers to, schema "from".
+ */
+char *
+script_requalify(const char *text, const char *from, const char *to)
+{
+	ReqScan		s = {0};
+	StringInfoData buf;
+	const char *qto = quote_identifier(to);
+	size_t		fromlen = strlen(from);
+	int			done = 0;
+
+	learn_token_codes();
+	script_scan(text, collect_req_token, &s);
+	initStringInfo(&buf);
+	for (int i = 0; i < s.n; i++)
+	{
+		ReqToken   *t = &s.tokens[i];
+		int			len;
+		char	   *name;
+		char	   *value = NULL;
+
+		if (i + 1 < s.n && s.tokens[i + 1].code == '.' &&
+			t->code != req_sconst &&
+			(name = name_token(text + t->start, &len)) != NULL &&
+			strcmp(name, from) == 0)
+			value = pstrdup(qto);
+		else if (t->code == req_sconst && text[t->start] == '\'' &&
+				 i + 2 < s.n && s.tokens[i + 1].code == req_typecast &&
+				 (name = name_token(text + s.tokens[i + 2].start, &len)) != NULL &&
+				 strncmp(name, "reg", 3) == 0)
+		{
+			const char *v = t->str;
+			const char *rest = NULL;
+
+			if (strncmp(v, from, fromlen) == 0 && v[fromlen] == '.')
+				rest = v + fromlen;
+			else if (v[0] == '"' && strncmp(v + 1, from, fromlen) == 0 &&
+					 strncmp(v + 1 + fromlen, "\".", 2) == 0)
+				rest = v + fromlen + 2;
+			if (rest == NULL)
+				continue;
+			len = sconst_length(text + t->start);
+			value = quote_literal_cstr(psprintf("%s%s", qto, rest));
+		}
+		else
+			continue;
+		appendBinaryStringInfo(&buf, text + done, t->start - done);
+		appendStringInfoString(&buf, value);
+		done = t->start + len;
+	}
+	appendStringInfoString(&buf, text + done);
+	return buf.data;
 }
