@@ -4,25 +4,35 @@
  *	  Autogenerate and proof: migrate_diff(), migrate_dev() and
  *	  migrate_verify().
  *
- * The desired state is given one of two ways, and both end up as a schema
- * that carries the managed schema's name while its model is read:
+ * The desired state is given one of two ways:
  *
- *	  - the name of an existing schema (say "model", built from the model
- *		DDL): the managed schema is renamed out of the way and "model" takes
- *		its name;
- *	  - SQL text (the model DDL itself): the managed schema is renamed out
- *		of the way, an empty schema of its name is created, and the text runs
- *		in it, with the caller's rights, that schema first in search_path,
- *		then the caller's path, then the live schema by its new name (so that
- *		types of extensions installed in it still resolve).
+ *	  - the name of an existing schema the caller owns (say "model", built
+ *		from the model DDL);
+ *	  - SQL text (the model DDL itself), which runs with the caller's rights
+ *		in a new empty schema of its own, first in search_path, then the
+ *		caller's path, then the live schema (so that types of extensions
+ *		installed in it still resolve).  Names it qualifies with the managed
+ *		schema's name ("public.t") are requalified to that schema first, so
+ *		they mean the desired object, as plain "t" does.
  *
- * Either way, names written "public.t" or plain "t" mean the desired object,
- * and every definition comes out as the live schema's would: the diff
- * compares like with like, with no renaming of text.  All of it happens in
- * a subtransaction that is rolled back, so nothing is left behind and no
- * other session ever sees it; the renames are done as the extension's owner.
- * An object of the desired state that refers to the live schema (a view of
- * a live table, say) is an error: the diff could not be applied.
+ * Once the desired state is built, and only then, the managed schema is
+ * renamed out of the way and the desired schema takes its name while its
+ * model is read, so every definition comes out as the live schema's would:
+ * the diff compares like with like.  All of it happens in a subtransaction
+ * that is rolled back, so nothing is left behind and no other session ever
+ * sees it; the renames are done as the extension's owner.
+ *
+ * Security: the caller's SQL never runs while a live schema is renamed, so
+ * it can never create an object under a name that trusted code (ours, or a
+ * SECURITY DEFINER function pinned to search_path = public) resolves; the
+ * extension's catalog, system schemas and other extensions' schemas are
+ * never renamed at all (check_schema_usable).  Between the renames and the
+ * rollback only the catalogs are read.
+ *
+ * What the SQL must not do, and is refused for: change the live schema (an
+ * object it built there would be missing from the desired state), or
+ * build an object that refers to the live schema (the diff could not be
+ * applied).
  *
  * The generated scripts are proved before they are returned: in another
  * subtransaction that is rolled back, the up script runs against the live
@@ -47,6 +57,11 @@
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_namespace.h"
+#include "catalog/objectaccess.h"
+#include "commands/extension.h"
+#include "utils/acl.h"
+#include "access/transam.h"
 #include "commands/schemacmds.h"
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -185,52 +200,46 @@ scratch_catch(Scratch *s)
 	return edata;
 }
 
-/* Who ran before become_owner(), for become_caller() */
-typedef struct Caller
-{
-	Oid			userid;
-	int			sec_context;
-} Caller;
-
-static void
-become_owner(Caller *c)
-{
-	GetUserIdAndSecContext(&c->userid, &c->sec_context);
-	SetUserIdAndSecContext(catalog_extension_owner(),
-						   c->sec_context | SECURITY_LOCAL_USERID_CHANGE);
-}
-
-static void
-become_caller(Caller *c)
-{
-	SetUserIdAndSecContext(c->userid, c->sec_context);
-	CommandCounterIncrement();
-}
-
-/* Rename a schema as the extension's owner */
+/*
+ * Rename a schema as the extension's owner.  Safe as the owner because
+ * both names were checked by check_schema_usable(), RenameSchema() resolves
+ * nothing else, and no caller code runs while a schema wears another's
+ * name: the desired state's SQL has finished before the first rename, and
+ * everything up to the rollback only reads the catalogs.
+ */
 static void
 rename_schema(const char *from, const char *to)
 {
-	Caller		c;
+	OwnerSwitch sw;
 
-	become_owner(&c);
+	owner_enter(&sw);
 	(void) RenameSchema(from, to);
-	become_caller(&c);
+	owner_leave(&sw);
+	CommandCounterIncrement();
 }
 
-/* Create an empty schema owned by the current user, as the extension's owner */
+/*
+ * Create an empty schema owned by the current user, as the extension's
+ * owner (the caller may lack CREATE on the database).  Safe as the owner:
+ * a C call with a name this file made up, no SQL text, no event trigger;
+ * if a schema of that name exists already, it fails.
+ */
 static void
 create_schema(const char *name)
 {
-	char	   *user = GetUserNameFromId(GetUserId(), false);
-	Caller		c;
+	CreateSchemaStmt *stmt = makeNode(CreateSchemaStmt);
+	RoleSpec   *role = makeNode(RoleSpec);
+	OwnerSwitch sw;
 
-	become_owner(&c);
-	if (SPI_execute(psprintf("CREATE SCHEMA %s AUTHORIZATION %s",
-							 quote_identifier(name), quote_identifier(user)),
-					false, 0) != SPI_OK_UTILITY)
-		elog(ERROR, "could not create schema \"%s\"", name);
-	become_caller(&c);
+	role->roletype = ROLESPEC_CSTRING;
+	role->rolename = GetUserNameFromId(GetUserId(), false);
+	role->location = -1;
+	stmt->schemaname = pstrdup(name);
+	stmt->authrole = role;
+	owner_enter(&sw);
+	(void) CreateSchemaCommand(stmt, "CREATE SCHEMA", -1, 0);
+	owner_leave(&sw);
+	CommandCounterIncrement();
 }
 
 /* The name the live schema wears while the desired state takes its own */
@@ -238,6 +247,54 @@ static char *
 aside_name(void)
 {
 	return psprintf("migrate_live_%d", MyProcPid);
+}
+
+/* The name of the schema the desired state's SQL builds into */
+static char *
+building_name(void)
+{
+	return psprintf("migrate_desired_%d", MyProcPid);
+}
+
+/*
+ * Refuse a schema that migrate_diff must never rename: the extension's own
+ * catalog (its readers would then find whatever stood in its place), a
+ * system or temporary schema, or a schema another extension created.  "how"
+ * says what it was given as, for the message.
+ */
+static void
+check_schema_usable(const char *name, bool desired)
+{
+	Oid			nspid = get_namespace_oid(name, true);
+	Oid			extoid;
+	const char *why = NULL;
+
+	if (!OidIsValid(nspid))
+		return;
+	extoid = getExtensionOfObject(NamespaceRelationId, nspid);
+	if (nspid == catalog_schema())
+		why = psprintf("Schema \"%s\" is the catalog of extension \"migrate\".", name);
+	else if (isAnyTempNamespace(nspid))
+		why = psprintf("Schema \"%s\" is a temporary schema.", name);
+	else if (strncmp(name, "pg_", 3) == 0 ||
+			 (nspid < FirstNormalObjectId && nspid != PG_PUBLIC_NAMESPACE))
+		why = psprintf("Schema \"%s\" is a system schema.", name);
+	else if (OidIsValid(extoid))
+		why = psprintf("Schema \"%s\" belongs to extension \"%s\".", name,
+					   get_extension_name(extoid));
+	if (why == NULL)
+		return;
+	if (desired)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot read the desired state from schema \"%s\"", name),
+				 errdetail_internal("%s", why),
+				 errhint("Build the desired state in a schema of your own, or pass its DDL as text.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("cannot manage schema \"%s\"", name),
+			 errdetail_internal("%s", why),
+			 errhint("Name the schema your migrations change, \"public\" by default.")));
 }
 
 /*
@@ -403,15 +460,82 @@ check_live_references(SchemaModel *m, const char *aside, const char *managed,
 }
 
 /*
- * The model of the desired state of schema "managed": "desired" names an
- * existing schema, or is SQL that builds it.
+ * Run the desired state's SQL, with the caller's rights, into a new empty
+ * schema "building" that the caller owns: first in search_path, then the
+ * caller's own path, then the live managed schema (so that types of
+ * extensions installed there still resolve).  Names the SQL qualifies with
+ * the managed schema's name are requalified with "building" first
+ * (script_requalify), so "public.t" means the desired t, as it would in the
+ * live schema.  No live schema is renamed while it runs: the caller's SQL
+ * must never find a name of the live database pointing at something the
+ * caller created (a SECURITY DEFINER function pinned to search_path =
+ * public would then run the caller's objects with its owner's rights).
+ */
+static void
+build_desired(const char *desired, const char *building, const char *managed)
+{
+	int			level;
+
+	create_schema(building);
+	level = NewGUCNestLevel();
+	(void) set_config_option("search_path",
+							 psprintf("%s, %s, %s", quote_identifier(building),
+									  namespace_search_path,
+									  quote_identifier(managed)),
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	run_sql(script_requalify(desired, managed, building), "desired schema");
+	AtEOXact_GUC(true, level);
+}
+
+/*
+ * The desired state's SQL may not change the live schema: what it built
+ * there (a name the requalifying did not catch, a SET search_path of its
+ * own) would be missing from the desired state, and the diff would drop it.
+ */
+static void
+check_live_untouched(SchemaModel *live, const char *managed)
+{
+	List	   *changes = model_compare(live, read_schema_now(managed));
+	ModelChange *c;
+	ListCell   *lc;
+
+	if (changes == NIL)
+		return;
+	/* name a table rather than its first column */
+	c = linitial(changes);
+	foreach(lc, changes)
+	{
+		if (strcmp(((ModelChange *) lfirst(lc))->kind, "column") != 0)
+		{
+			c = lfirst(lc);
+			break;
+		}
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+			 errmsg("the desired state changes the live schema \"%s\"", managed),
+			 errdetail("%s %s is %s by the desired state's SQL.", c->kind,
+					   c->identity, c->change),
+			 errhint("The desired state is built in a schema of its own, first in search_path: write its names without a schema, or with \"%s.\", and do not set search_path.",
+					 managed)));
+}
+
+/*
+ * The model of the desired state of schema "managed", whose model now is
+ * "live": "desired" names an existing schema of the caller's, or is SQL
+ * that builds it.  Either way, once the desired state is built, the live
+ * schema is renamed out of the way and the desired one takes its name, so
+ * that its definitions read exactly as the live schema's would; all of it
+ * is rolled back.
  */
 static SchemaModel *
-read_desired(const char *desired, const char *managed)
+read_desired(const char *desired, const char *managed, SchemaModel *live)
 {
 	Scratch		s;
 	char	   *aside = aside_name();
-	bool		is_schema = OidIsValid(get_namespace_oid(desired, true));
+	Oid			desired_nsp = get_namespace_oid(desired, true);
+	bool		is_schema = OidIsValid(desired_nsp);
 	SchemaModel *volatile m = NULL;
 
 	if (!is_schema && script_parse(desired, "desired schema")->nstmts == 0)
@@ -427,31 +551,32 @@ read_desired(const char *desired, const char *managed)
 				 errmsg("the desired schema cannot be the managed schema \"%s\" itself",
 						managed),
 				 errhint("Build the desired state in another schema, or pass its DDL as text.")));
+	if (is_schema)
+	{
+		check_schema_usable(desired, true);
+		if (!pg_namespace_ownercheck(desired_nsp, GetUserId()))
+			aclcheck_error(ACLCHECK_NOT_OWNER, OBJECT_SCHEMA, desired);
+	}
 
 	scratch_begin(&s);
 	PG_TRY();
 	{
-		rename_schema(managed, aside);
-		if (is_schema)
-			rename_schema(desired, managed);
-		else
-		{
-			int			level = NewGUCNestLevel();
+		const char *built = desired;
 
-			create_schema(managed);
-			(void) set_config_option("search_path",
-									 psprintf("%s, %s, %s", quote_identifier(managed),
-											  namespace_search_path,
-											  quote_identifier(aside)),
-									 PGC_USERSET, PGC_S_SESSION,
-									 GUC_ACTION_SAVE, true, 0, false);
-			run_sql(desired, "desired schema");
-			AtEOXact_GUC(true, level);
+		if (!is_schema)
+		{
+			built = building_name();
+			build_desired(desired, built, managed);
+			check_live_untouched(live, managed);
 		}
+
+		/* from here on nothing of the caller's runs: renames and reads */
+		rename_schema(managed, aside);
+		rename_schema(built, managed);
 		m = read_schema_now(managed);
 		check_live_references(m, aside, managed,
-								 is_schema ? psprintf("schema \"%s\"", desired) :
-								 "the desired schema's SQL");
+							  is_schema ? psprintf("schema \"%s\"", desired) :
+							  "the desired schema's SQL");
 	}
 	PG_CATCH();
 	{
@@ -553,8 +678,9 @@ generate(const char *desired, const char *managed)
 				(errcode(ERRCODE_UNDEFINED_SCHEMA),
 				 errmsg("schema \"%s\" does not exist", managed),
 				 errhint("The managed schema is the one the migration changes, \"public\" by default.")));
+	check_schema_usable(managed, false);
 	live = read_schema_now(managed);
-	want = read_desired(desired, managed);
+	want = read_desired(desired, managed, live);
 	g->up = diff_script(live, want, psprintf("%s: live -> desired", managed));
 	g->down = diff_script(want, live, psprintf("%s: desired -> live", managed));
 	if (g->up->changes > 0 || g->down->changes > 0)

@@ -23,7 +23,10 @@
 #include "access/table.h"
 #include "access/xact.h"
 #include "access/xlog.h"
+#include "catalog/dependency.h"
 #include "catalog/indexing.h"
+#include "catalog/pg_depend.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_type.h"
@@ -31,7 +34,11 @@
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "storage/proc.h"
+#include "catalog/pg_authid.h"
+#include "catalog/pg_proc.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -45,27 +52,60 @@
 
 #include "migrate.h"
 
-typedef struct CatalogAccess
+/*
+ * The extension as this transaction found it: its OID, its owner, and its
+ * catalog schema, looked up once per transaction from pg_extension and
+ * pg_depend -- by OID, never by a name a caller could create or rename.
+ */
+typedef struct ExtensionFacts
 {
-	Oid			save_userid;
-	int			save_sec_context;
-	int			save_nestlevel;
-} CatalogAccess;
+	LocalTransactionId lxid;	/* InvalidLocalTransactionId: not looked up */
+	Oid			extoid;
+	Oid			owner;
+	Oid			catalog_nsp;	/* the schema the extension created */
+} ExtensionFacts;
 
-/* The owner of extension "migrate", looked up once per transaction */
-static Oid	owner_oid = InvalidOid;
-static LocalTransactionId owner_lxid = InvalidLocalTransactionId;
+static ExtensionFacts ext = {InvalidLocalTransactionId};
 
-Oid
-catalog_extension_owner(void)
+/* The schema that is a member of extension extoid (the catalog, "migrate") */
+static Oid
+member_schema(Oid extoid)
+{
+	Relation	rel = table_open(DependRelationId, AccessShareLock);
+	ScanKeyData key[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			nsp = InvalidOid;
+
+	ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(ExtensionRelationId));
+	ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(extoid));
+	scan = systable_beginscan(rel, DependReferenceIndexId, true, NULL, 2, key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
+
+		if (dep->classid == NamespaceRelationId &&
+			dep->deptype == DEPENDENCY_EXTENSION)
+			nsp = dep->objid;
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return nsp;
+}
+
+static const ExtensionFacts *
+extension_facts(void)
 {
 	Relation	rel;
 	ScanKeyData key;
 	SysScanDesc scan;
 	HeapTuple	tuple;
+	Form_pg_extension form;
 
-	if (owner_lxid == MyProc->lxid && OidIsValid(owner_oid))
-		return owner_oid;
+	if (ext.lxid == MyProc->lxid)
+		return &ext;
 
 	rel = table_open(ExtensionRelationId, AccessShareLock);
 	ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber,
@@ -77,33 +117,149 @@ catalog_extension_owner(void)
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("extension \"migrate\" is not installed in this database"),
 				 errhint("Run CREATE EXTENSION migrate.")));
-	owner_oid = ((Form_pg_extension) GETSTRUCT(tuple))->extowner;
-	owner_lxid = MyProc->lxid;
+	form = (Form_pg_extension) GETSTRUCT(tuple);
+	ext.extoid = form->oid;
+	ext.owner = form->extowner;
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
-	return owner_oid;
+	ext.catalog_nsp = member_schema(ext.extoid);
+	if (!OidIsValid(ext.catalog_nsp))
+		elog(ERROR, "extension \"migrate\" has no catalog schema");
+	ext.lxid = MyProc->lxid;
+	return &ext;
 }
 
-static void
-catalog_enter(CatalogAccess *a)
+Oid
+catalog_extension_owner(void)
 {
-	Oid			owner = catalog_extension_owner();
+	return extension_facts()->owner;
+}
 
-	GetUserIdAndSecContext(&a->save_userid, &a->save_sec_context);
-	SetUserIdAndSecContext(owner, a->save_sec_context |
+/*
+ * The OID of the catalog schema, after checking that the name "migrate"
+ * still leads to it.  Catalog queries are SQL text that name
+ * "migrate.revision" and the like; only the extension's owner can rename
+ * that schema, and migrate_diff refuses to rename it, so the check is a
+ * second wall: if the name ever led anywhere else, no query runs.
+ */
+Oid
+catalog_schema(void)
+{
+	Oid			nsp = extension_facts()->catalog_nsp;
+
+	if (get_namespace_oid("migrate", true) != nsp)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_SCHEMA_NAME),
+				 errmsg("schema \"migrate\" is not the catalog of extension \"migrate\""),
+				 errdetail("The extension's catalog schema is now named \"%s\".",
+						   get_namespace_name(nsp)),
+				 errhint("Rename it back to \"migrate\".")));
+	return nsp;
+}
+
+/* The OID of the function of this extension named "name", or InvalidOid */
+static Oid
+member_function(const char *name)
+{
+	Relation	rel = table_open(DependRelationId, AccessShareLock);
+	ScanKeyData key[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			result = InvalidOid;
+
+	ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(ExtensionRelationId));
+	ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(extension_facts()->extoid));
+	scan = systable_beginscan(rel, DependReferenceIndexId, true, NULL, 2, key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
+		char	   *fname;
+
+		if (dep->classid != ProcedureRelationId ||
+			dep->deptype != DEPENDENCY_EXTENSION)
+			continue;
+		fname = get_func_name(dep->objid);
+		if (fname && strcmp(fname, name) == 0)
+			result = dep->objid;
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return result;
+}
+
+/*
+ * Whether the current user may read the text that can carry secrets: the
+ * scripts, the statements of the DDL log, the error messages of the
+ * history.  Those are superusers, the extension's owner and the roles that
+ * act as it, members of pg_read_all_stats (who may read every session's
+ * query text already), and the roles that may register revisions (who write
+ * scripts anyway).  Everyone else sees ids, messages, states, times and
+ * roles only.  The function is found as a member of the extension, by OID,
+ * not by a name a caller could shadow.
+ */
+bool
+catalog_may_read_text(void)
+{
+	Oid			user = GetUserId();
+	const ExtensionFacts *e = extension_facts();
+	Oid			add;
+
+	if (superuser() || has_privs_of_role(user, e->owner) ||
+		has_privs_of_role(user, ROLE_PG_READ_ALL_STATS))
+		return true;
+	add = member_function("migrate_add");
+	return OidIsValid(add) &&
+		pg_proc_aclcheck(add, user, ACL_EXECUTE) == ACLCHECK_OK;
+}
+
+/* The error of a function that shows nothing but such text */
+void
+catalog_check_may_read_text(const char *what)
+{
+	if (!catalog_may_read_text())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to read %s", what),
+				 errdetail("Migration scripts, logged statements and error messages can carry secrets."),
+				 errhint("They are shown to roles that may run migrate_add() and to members of pg_read_all_stats.")));
+}
+
+/*
+ * The one way in which code of this extension acts as the extension's owner.
+ *
+ * While switched: the user is the owner, in a security-restricted operation
+ * (no SET ROLE, no temporary objects, no deferred work of the caller's);
+ * search_path is "pg_catalog, pg_temp", so every unqualified function,
+ * operator and type resolves in pg_catalog alone (pg_temp is never searched
+ * for functions and operators, and comes last for relations); and the name
+ * "migrate" has been checked to lead to the extension's own catalog schema.
+ * What a caller can create, rename or shadow is therefore out of reach: no
+ * name resolved here can lead to it.  Every caller of owner_enter() says at
+ * the call why what it runs as the owner is safe.
+ */
+void
+owner_enter(OwnerSwitch *sw)
+{
+	const ExtensionFacts *e = extension_facts();
+
+	(void) catalog_schema();
+	GetUserIdAndSecContext(&sw->save_userid, &sw->save_sec_context);
+	SetUserIdAndSecContext(e->owner, sw->save_sec_context |
 						   SECURITY_LOCAL_USERID_CHANGE |
 						   SECURITY_RESTRICTED_OPERATION);
-	a->save_nestlevel = NewGUCNestLevel();
+	sw->save_nestlevel = NewGUCNestLevel();
 	(void) set_config_option("search_path", "pg_catalog, pg_temp",
 							 PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
 }
 
-static void
-catalog_leave(CatalogAccess *a)
+void
+owner_leave(OwnerSwitch *sw)
 {
-	AtEOXact_GUC(true, a->save_nestlevel);
-	SetUserIdAndSecContext(a->save_userid, a->save_sec_context);
+	AtEOXact_GUC(true, sw->save_nestlevel);
+	SetUserIdAndSecContext(sw->save_userid, sw->save_sec_context);
 }
 
 /*
@@ -164,12 +320,17 @@ static void
 exec_kept(const char *sql, int nargs, Oid *types, Datum *values,
 		  const char *nulls, int expected)
 {
-	CatalogAccess a;
+	OwnerSwitch sw;
 	int			rc;
 
-	catalog_enter(&a);
+	/*
+	 * As the owner: the query is a literal of this file, every name in it
+	 * qualified (migrate.*, pg_catalog.*, OPERATOR(pg_catalog.=)) and
+	 * resolved under owner_enter's pinned search_path and checked schema.
+	 */
+	owner_enter(&sw);
 	rc = SPI_execute_plan(kept_plan(sql, nargs, types), values, nulls, false, 0);
-	catalog_leave(&a);
+	owner_leave(&sw);
 	if (rc != expected)
 		elog(ERROR, "catalog query failed: %s", SPI_result_code_string(rc));
 }
@@ -727,7 +888,7 @@ catalog_log_ddl(List *rows)
 	 * The row's number, as the column's default would give it, with no
 	 * privilege check: the log writer numbers its own rows.
 	 */
-	seqid = get_relname_relid("ddl_log_seq", get_namespace_oid("migrate", false));
+	seqid = get_relname_relid("ddl_log_seq", catalog_schema());
 	if (!OidIsValid(seqid))
 		elog(ERROR, "sequence migrate.ddl_log_seq is missing");
 
@@ -756,16 +917,77 @@ catalog_log_ddl(List *rows)
 }
 
 /*
- * Serialize every change to the catalog: a transaction-scoped advisory lock,
- * taken before the catalog is read, so that a second pusher waits and then
- * sees what the first one applied.
+ * Say who holds a lock on relation relid in a mode that EXCLUSIVE waits
+ * for: a NOTICE with one detail line per holder (its process, role,
+ * application, state, and when its transaction started).  Read as the
+ * owner, so the holders of every role are named.
+ */
+static void
+report_lock_holders(Oid relid)
+{
+	Oid			types[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(relid)};
+	StringInfoData detail;
+
+	catalog_exec("SELECT DISTINCT ON (a.pid) a.pid::text,"
+				 " COALESCE(a.usename::text, a.backend_type),"
+				 " COALESCE(a.application_name, ''),"
+				 " COALESCE(a.state, 'unknown'),"
+				 " COALESCE(a.xact_start::text, 'unknown')"
+				 " FROM pg_catalog.pg_locks l"
+				 " JOIN pg_catalog.pg_stat_activity a ON a.pid OPERATOR(pg_catalog.=) l.pid"
+				 " WHERE l.locktype OPERATOR(pg_catalog.=) 'relation'"
+				 " AND l.relation OPERATOR(pg_catalog.=) $1"
+				 " AND l.database OPERATOR(pg_catalog.=) (SELECT d.oid FROM pg_catalog.pg_database d"
+				 "  WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())"
+				 " AND l.granted AND l.mode OPERATOR(pg_catalog.<>) 'AccessShareLock'"
+				 " AND l.pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid()"
+				 " ORDER BY a.pid",
+				 1, types, values, NULL, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+		return;					/* released meanwhile: no wait to explain */
+	initStringInfo(&detail);
+	for (uint64 r = 0; r < SPI_processed; r++)
+		appendStringInfo(&detail, "%sProcess %s holds it: role \"%s\", application \"%s\", %s, in a transaction started at %s.",
+						 r > 0 ? "\n" : "", get_text(r, 1), get_text(r, 2),
+						 get_text(r, 3), get_text(r, 4), get_text(r, 5));
+	SPI_freetuptable(SPI_tuptable);
+	ereport(NOTICE,
+			(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+			 errmsg("waiting for the migration lock"),
+			 errdetail_internal("%s", detail.data),
+			 errhint("Another migration is running. The lock is released when that transaction ends; lock_timeout bounds the wait.")));
+}
+
+/*
+ * Serialize every change to the catalog: an EXCLUSIVE lock on
+ * migrate.applied, held to the end of the transaction and taken before the
+ * catalog is read, so that a second pusher waits and then sees what the
+ * first one applied.
+ *
+ * Why this lock cannot be forged: taking a lock on a relation by its name
+ * needs USAGE on schema "migrate", which nobody but the owner has; every
+ * other way to lock it (a query of the table, LOCK TABLE) checks a
+ * privilege first or fails at once, so a role without a grant holds no
+ * lock on it past the statement that tried.  The modes that the extension's
+ * own readers take (ACCESS SHARE, held by migrate_status() to the end of a
+ * caller's transaction) and that the DDL log's writers take on another
+ * table do not conflict with EXCLUSIVE.  An advisory lock, which this used
+ * to be, can be taken by any role.
+ *
+ * A push that has to wait says who holds the lock first.
  */
 void
 catalog_lock(void)
 {
-	DirectFunctionCall2(pg_advisory_xact_lock_int4,
-						Int32GetDatum(MIGRATE_LOCK_CLASS),
-						Int32GetDatum(MIGRATE_LOCK_KEY));
+	Oid			relid = get_relname_relid("applied", catalog_schema());
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "table migrate.applied is missing");
+	if (ConditionalLockRelationOid(relid, ExclusiveLock))
+		return;
+	report_lock_holders(relid);
+	LockRelationOid(relid, ExclusiveLock);
 }
 
 /*

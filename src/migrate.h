@@ -27,9 +27,8 @@ struct ReturnSetInfo;
 /* Largest id accepted; ids match [A-Za-z0-9][A-Za-z0-9_.-]{0,63} */
 #define MIGRATE_ID_MAXLEN	64
 
-/* Advisory lock class taken by every function that changes the catalog */
-#define MIGRATE_LOCK_CLASS	0x6d696772	/* "migr" */
-#define MIGRATE_LOCK_KEY	1
+/* Longest message accepted, in characters: a commit message, not a file */
+#define MIGRATE_MESSAGE_MAXLEN	1000
 
 /* ----------------------------------------------------------------
  * migrate.c: settings
@@ -84,6 +83,8 @@ extern MigrateScript *script_parse(const char *text, const char *what);
 extern void script_check_size(const char *text, const char *what);
 extern char *script_checksum(const char *up, const char *down);
 extern int	script_line_at(const char *text, int byteoffset);
+extern char *script_requalify(const char *text, const char *from,
+							  const char *to);
 
 /* ----------------------------------------------------------------
  * graph.c
@@ -148,6 +149,22 @@ typedef struct RevisionRow
 	TimestampTz applied_at;
 } RevisionRow;
 
+/* What owner_enter() saves, for owner_leave() */
+typedef struct OwnerSwitch
+{
+	Oid			save_userid;
+	int			save_sec_context;
+	int			save_nestlevel;
+} OwnerSwitch;
+
+extern void owner_enter(OwnerSwitch *sw);
+extern void owner_leave(OwnerSwitch *sw);
+extern Oid	catalog_schema(void);
+extern bool catalog_may_read_text(void);
+extern void catalog_check_may_read_text(const char *what);
+
+/* What a column of text that may carry secrets shows to others */
+#define MIGRATE_REDACTED	"<insufficient privilege>"
 extern void catalog_lock(void);
 extern Oid	catalog_extension_owner(void);
 extern RevGraph *catalog_load_graph(void);

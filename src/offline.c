@@ -136,6 +136,7 @@ migrate_export(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	SPI_connect();
+	catalog_check_may_read_text("migration scripts");
 	g = catalog_load_graph();
 	for (int k = 0; k < g->n; k++)
 	{
@@ -207,6 +208,7 @@ migrate_script(PG_FUNCTION_ARGS)
 	from = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
 
 	SPI_connect();
+	catalog_check_may_read_text("migration scripts");
 	g = catalog_load_graph();
 	if (from != NULL)
 		graph_assume_state(g, from);
@@ -249,8 +251,8 @@ migrate_script(PG_FUNCTION_ARGS)
 						   "-- records its work in the migrate catalog as a push does (without\n"
 						   "-- durations). Settings a revision changes are RESET after it.\n\n");
 
-	appendStringInfo(&buf, "SELECT pg_catalog.pg_advisory_xact_lock(%d, %d);\n\n",
-					 MIGRATE_LOCK_CLASS, MIGRATE_LOCK_KEY);
+	/* the lock catalog_lock() takes */
+	appendStringInfoString(&buf, "LOCK TABLE migrate.applied IN EXCLUSIVE MODE;\n\n");
 
 	/* the state check */
 	appendStringInfoString(&buf,

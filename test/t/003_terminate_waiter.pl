@@ -1,4 +1,4 @@
-# pg_terminate_backend() of a pusher that waits on the migration advisory
+# pg_terminate_backend() of a pusher that waits on the migration
 # lock while another session's push holds it: the holder's push proceeds and
 # commits, a second waiter still finds nothing left to do, and every revision
 # is applied exactly once.  Then the other way round: the holder terminated
@@ -23,20 +23,20 @@ my $holder =
 my $holder_pid =
   wait_for_lock_wait($node, 'postgres', 'SELECT revision AS a', 'relation');
 
-# two more pushers queue on the advisory lock the holder took
+# two more pushers queue on the migration lock the holder took
 my $victim =
   start_parked($node, 'postgres', 'SELECT revision AS b FROM migrate_push();');
 my $victim_pid =
-  wait_for_lock_wait($node, 'postgres', 'SELECT revision AS b', 'advisory');
+  wait_for_lock_wait($node, 'postgres', 'SELECT revision AS b', 'relation');
 my $waiter =
   start_parked($node, 'postgres', 'SELECT revision AS c FROM migrate_push();');
-wait_for_lock_wait($node, 'postgres', 'SELECT revision AS c', 'advisory');
+wait_for_lock_wait($node, 'postgres', 'SELECT revision AS c', 'relation');
 is( $node->safe_psql('postgres',
-		"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
-		  . " AND classid = 1835624306 AND objid = 1 AND objsubid = 2"
-		  . " AND pid = $holder_pid AND granted"),
+		"SELECT count(*) FROM pg_locks WHERE locktype = 'relation'"
+		  . " AND relation = 'migrate.applied'::regclass"
+		  . " AND mode = 'ExclusiveLock' AND pid = $holder_pid AND granted"),
 	'1',
-	'the holder holds the migration advisory lock');
+	'the holder holds the migration lock');
 
 is( $node->safe_psql('postgres', "SELECT pg_terminate_backend($victim_pid)"),
 	't', 'the waiting pusher is terminated');
@@ -74,7 +74,7 @@ $holder_pid =
   wait_for_lock_wait($node, 'postgres', 'SELECT revision AS d', 'relation');
 $waiter =
   start_parked($node, 'postgres', 'SELECT revision AS e FROM migrate_push();');
-wait_for_lock_wait($node, 'postgres', 'SELECT revision AS e', 'advisory');
+wait_for_lock_wait($node, 'postgres', 'SELECT revision AS e', 'relation');
 
 is($node->safe_psql('postgres', "SELECT pg_terminate_backend($holder_pid)"),
 	't', 'the pusher holding the lock, waiting in r5, is terminated');
@@ -82,8 +82,12 @@ like(
 	end_session($holder),
 	qr/applied revision "r4".*terminating connection due to administrator command/s,
 	'it had applied r4 in its transaction');
-# the waiter now holds the lock and waits in r5 in turn
-wait_for_lock_wait($node, 'postgres', 'SELECT revision AS e', 'relation');
+# the waiter now holds the migration lock and waits in r5 in turn
+ok( $node->poll_query_until('postgres',
+		"SELECT count(*) = 1 FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
+		  . " WHERE NOT l.granted AND l.relation = 'blocker'::regclass"
+		  . " AND a.query LIKE 'SELECT revision AS e%'"),
+	'the waiter then waits for the table r5 alters');
 is(tables_of($node, 'postgres'), 'public.blocker public.t1 public.t2 public.t3',
 	'nothing of the terminated push is visible');
 $blocker->query_safe('COMMIT');

@@ -197,7 +197,7 @@ sub start_parked
 }
 
 # Wait until exactly one backend runs a query starting with $prefix and waits
-# on a lock of type $event ("relation", "advisory"); return its pid.
+# on a lock of type $event ("relation", ...); return its pid.
 sub wait_for_lock_wait
 {
 	my ($node, $db, $prefix, $event) = @_;

@@ -1,0 +1,260 @@
+--
+-- attack: a role granted the changing functions tries to get the extension
+-- owner (a superuser here) to run its code.  After every attempt: the
+-- caller is still no superuser, and the spy below never reports the owner.
+--
+-- regress_mallory's spy says who called it and, called by a superuser,
+-- makes regress_mallory one and leaves a file in the data directory (which
+-- a rollback does not take back).  It warns "spy called by <role>": a line
+-- with regress_mallory is the caller's own code run as the caller (fine);
+-- a line with any other role is the hole.
+--
+SET client_min_messages = warning;
+CREATE EXTENSION migrate;
+CREATE ROLE regress_mallory LOGIN;
+RESET client_min_messages;
+-- the README's deployer recipe, and room to deploy into public
+GRANT EXECUTE ON FUNCTION migrate_add(text, text, text, text, text[]),
+						  migrate_push(text), migrate_downgrade(text),
+						  migrate_stamp(text), migrate_diff(text, text),
+						  migrate_dev(text, text, text, text, boolean),
+						  migrate_verify(text)
+	TO regress_mallory;
+GRANT CREATE ON SCHEMA public TO regress_mallory;
+DO $$ BEGIN
+	EXECUTE format('GRANT CREATE ON DATABASE %I TO regress_mallory', current_database());
+END $$;
+CREATE SCHEMA regress_lair AUTHORIZATION regress_mallory;
+-- the schema the changing functions manage below
+CREATE SCHEMA regress_stage AUTHORIZATION regress_mallory;
+GRANT USAGE ON SCHEMA regress_lair TO PUBLIC;
+SET SESSION AUTHORIZATION regress_mallory;
+CREATE FUNCTION regress_lair.spy() RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE WARNING 'spy called by %', current_user;
+	IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+		EXECUTE 'ALTER ROLE regress_mallory SUPERUSER';
+		-- a trace that outlives a rollback, as COPY ... TO PROGRAM would
+		EXECUTE format('COPY (SELECT 1) TO %L',
+					   current_setting('data_directory') || '/regress_attack_trace');
+	END IF;
+	RETURN true;
+END $$;
+RESET SESSION AUTHORIZATION;
+
+-- the check after each attempt (outside public, which the diffs manage)
+CREATE SCHEMA regress_judge;
+CREATE FUNCTION regress_judge.mallory_got_out() RETURNS boolean
+LANGUAGE sql AS $$
+	SELECT rolsuper OR (pg_stat_file('regress_attack_trace', true)).size IS NOT NULL
+	FROM pg_roles WHERE rolname = 'regress_mallory'
+$$;
+
+-- a SECURITY DEFINER function of the superuser's, pinned to public as the
+-- documentation recommends, calling a helper there
+CREATE FUNCTION public.regress_helper() RETURNS text
+LANGUAGE sql AS $$ SELECT 'the real helper' $$;
+CREATE FUNCTION public.regress_definer() RETURNS text
+LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp
+AS $$ SELECT regress_helper() $$;
+GRANT EXECUTE ON FUNCTION public.regress_definer() TO PUBLIC;
+
+--
+-- 1. The reported attack: managed => 'migrate' would rename the catalog
+--    schema and let the caller's views stand in for its tables.  Refused
+--    before anything is renamed or run.
+--
+SET SESSION AUTHORIZATION regress_mallory;
+SELECT * FROM migrate_diff($d$
+CREATE VIEW revision AS SELECT 'x'::text id, '{}'::text[] parents, 'm'::text message,
+  'select 1'::text up_sql, null::text down_sql, 'c'::text checksum, 1::bigint position,
+  now() created_at, 'x'::name created_by WHERE regress_lair.spy();
+CREATE VIEW applied AS SELECT 'x'::text id, now() applied_at, 'x'::name applied_by,
+  null::interval duration WHERE regress_lair.spy();
+SELECT count(*) FROM migrate_status();
+CREATE TABLE y (i int);
+$d$, 'migrate');
+\echo :LAST_ERROR_SQLSTATE
+SELECT migrate_dev('take over', 'CREATE TABLE y (i int)', 'migrate');
+\echo :LAST_ERROR_SQLSTATE
+-- the other schemas that are never renamed, as managed or as desired
+SELECT * FROM migrate_diff('CREATE TABLE y (i int)', 'pg_catalog');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM migrate_diff('CREATE TABLE y (i int)', 'information_schema');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM migrate_diff('CREATE TABLE y (i int)', 'pg_toast');
+\echo :LAST_ERROR_SQLSTATE
+CREATE TEMP TABLE regress_tmp (i int);
+DO $$
+BEGIN
+	PERFORM * FROM migrate_diff('CREATE TABLE y (i int)',
+		(SELECT nspname FROM pg_namespace WHERE oid = pg_my_temp_schema()));
+EXCEPTION WHEN OTHERS THEN
+	RAISE NOTICE '%: %', SQLSTATE, regexp_replace(SQLERRM, 'pg_temp_\d+', 'pg_temp_N');
+END $$;
+SELECT * FROM migrate_diff('migrate', 'public');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM migrate_diff('pg_catalog', 'public');
+\echo :LAST_ERROR_SQLSTATE
+RESET SESSION AUTHORIZATION;
+SELECT regress_judge.mallory_got_out();
+-- a schema another extension created is refused too
+CREATE SCHEMA regress_ext_schema;
+ALTER EXTENSION plpgsql ADD SCHEMA regress_ext_schema;
+SELECT count(*) FROM migrate_diff('CREATE TABLE y (i int)', 'regress_ext_schema');
+\echo :LAST_ERROR_SQLSTATE
+ALTER EXTENSION plpgsql DROP SCHEMA regress_ext_schema;
+DROP SCHEMA regress_ext_schema;
+-- a desired schema is one the caller owns: the renames are the owner's
+CREATE SCHEMA regress_app;
+SET SESSION AUTHORIZATION regress_mallory;
+SELECT * FROM migrate_diff('regress_app', 'public');
+\echo :LAST_ERROR_SQLSTATE
+RESET SESSION AUTHORIZATION;
+
+--
+-- 2. The same look-alikes where they could work: a desired state for public
+--    that builds views, tables with triggers, functions and an operator
+--    named like the catalog's objects, and calls the extension meanwhile.
+--    The diff goes through; none of it runs as the owner.
+--
+SET SESSION AUTHORIZATION regress_mallory;
+SELECT up LIKE '%CREATE TABLE public.y%' AS creates_y FROM migrate_diff($d$
+CREATE VIEW revision AS SELECT 'x'::text id WHERE regress_lair.spy();
+CREATE VIEW applied AS SELECT 'x'::text id WHERE regress_lair.spy();
+CREATE TABLE ddl_log (seq bigint, statement text);
+CREATE FUNCTION log_spy() RETURNS trigger LANGUAGE plpgsql
+  AS $f$ BEGIN PERFORM regress_lair.spy(); RETURN NEW; END $f$;
+CREATE TRIGGER log_spy BEFORE INSERT ON ddl_log FOR EACH ROW EXECUTE FUNCTION log_spy();
+CREATE TABLE history (LIKE ddl_log);
+CREATE TRIGGER log_spy BEFORE INSERT ON history FOR EACH ROW EXECUTE FUNCTION log_spy();
+CREATE FUNCTION now() RETURNS timestamptz LANGUAGE plpgsql
+  AS $f$ BEGIN PERFORM regress_lair.spy(); RETURN pg_catalog.now(); END $f$;
+CREATE FUNCTION text_eq(a text, b text) RETURNS boolean LANGUAGE plpgsql
+  AS $f$ BEGIN PERFORM regress_lair.spy(); RETURN pg_catalog.texteq(a, b); END $f$;
+CREATE OPERATOR = (leftarg = text, rightarg = text, function = text_eq);
+SELECT count(*) FROM migrate_status();
+SELECT count(*) FROM migrate_history();
+CREATE TABLE y (i int);
+$d$);
+RESET SESSION AUTHORIZATION;
+SELECT regress_judge.mallory_got_out();
+
+--
+-- 3. A SECURITY DEFINER function pinned to search_path = public: the
+--    desired state's SQL never runs with a public of the caller's, so the
+--    function still finds the real helper.  (When the live schema was
+--    renamed while that SQL ran, the caller's regress_helper() ran as the
+--    superuser.)
+--
+SET SESSION AUTHORIZATION regress_mallory;
+SELECT up LIKE '%CREATE TABLE public.y%' AS creates_y FROM migrate_diff($d$
+CREATE FUNCTION regress_helper() RETURNS text LANGUAGE plpgsql
+  AS $f$ BEGIN PERFORM regress_lair.spy(); RETURN 'the fake helper'; END $f$;
+CREATE TABLE y AS SELECT regress_definer() AS said;
+DO $do$ BEGIN RAISE NOTICE 'the definer said: %', regress_definer(); END $do$;
+$d$);
+RESET SESSION AUTHORIZATION;
+SELECT regress_judge.mallory_got_out();
+DROP FUNCTION public.regress_definer(), public.regress_helper();
+
+--
+-- 4. pg_temp first in search_path, with temporary look-alikes of the
+--    catalog's tables; then the other look-alikes in a schema of the
+--    caller's before pg_catalog.  Every function of the extension, looking
+--    and changing, reaches its own catalog only.
+--
+SET SESSION AUTHORIZATION regress_mallory;
+CREATE TEMP VIEW revision AS SELECT 'x'::text id WHERE regress_lair.spy();
+CREATE TEMP VIEW applied AS SELECT 'x'::text id WHERE regress_lair.spy();
+CREATE TEMP TABLE ddl_log (seq bigint);
+CREATE TEMP TABLE snapshot (fingerprint text);
+CREATE FUNCTION regress_lair.now() RETURNS timestamptz LANGUAGE plpgsql
+  AS $f$ BEGIN PERFORM regress_lair.spy(); RETURN pg_catalog.now(); END $f$;
+CREATE FUNCTION regress_lair.text_eq(a text, b text) RETURNS boolean LANGUAGE plpgsql
+  AS $f$ BEGIN PERFORM regress_lair.spy(); RETURN pg_catalog.texteq(a, b); END $f$;
+CREATE OPERATOR regress_lair.= (leftarg = text, rightarg = text,
+								function = regress_lair.text_eq);
+SET search_path = pg_temp, regress_lair, pg_catalog, public;
+SET client_min_messages = warning;
+SELECT migrate_add('create widgets', 'CREATE TABLE regress_stage.widgets (id int)',
+				   'DROP TABLE regress_stage.widgets', id => 'w1');
+SELECT revision FROM public.migrate_push();
+SELECT count(*) FROM public.migrate_status();
+SELECT count(*) FROM public.migrate_history();
+SELECT count(*) FROM public.migrate_current();
+SELECT count(*) FROM public.migrate_heads();
+SELECT revision FROM public.migrate_show('w1');
+SELECT count(*) FROM public.migrate_drift();
+SELECT public.migrate_check();
+SELECT length(public.migrate_fingerprint());
+SELECT count(*) FROM public.migrate_export();
+SELECT length(public.migrate_script('base')) > 0;
+SELECT count(*) > 0 AS logged FROM public.migrate_ddl_log();
+SELECT revision FROM public.migrate_downgrade();
+SELECT revision, ok FROM public.migrate_verify();
+SELECT revision, action FROM public.migrate_stamp('w1');
+SELECT changes FROM public.migrate_diff('CREATE TABLE widgets (id int, name text)',
+										'regress_stage');
+SELECT public.migrate_dev('name widgets', 'CREATE TABLE widgets (id int, name text)',
+						  'regress_stage', 'w2') IS NOT NULL AS registered;
+RESET client_min_messages;
+RESET search_path;
+DROP VIEW pg_temp.revision, pg_temp.applied;
+DROP TABLE pg_temp.ddl_log, pg_temp.snapshot, pg_temp.regress_tmp;
+RESET SESSION AUTHORIZATION;
+SELECT regress_judge.mallory_got_out();
+
+--
+-- 5. A desired state that creates a schema named like the extension's
+--    catalog, or renames it, or reaches past its own schema
+--
+SET SESSION AUTHORIZATION regress_mallory;
+SELECT * FROM migrate_diff('CREATE SCHEMA migrate; CREATE TABLE migrate.revision (id text)');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM migrate_diff('ALTER SCHEMA migrate RENAME TO elsewhere');
+\echo :LAST_ERROR_SQLSTATE
+-- what lands in the live schema is refused: it would be missing from the
+-- desired state, and the diff would drop it
+SELECT * FROM migrate_diff($d$
+CREATE TABLE widgets (id int, name text);
+DO $do$ BEGIN EXECUTE 'CREATE TABLE regress_stage.sneaky (i int)'; END $do$;
+$d$, 'regress_stage');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM migrate_diff('SET search_path = regress_stage; CREATE TABLE gadgets (id int)',
+						   'regress_stage');
+\echo :LAST_ERROR_SQLSTATE
+-- the same through migrate_dev; and migrate_verify runs a pending
+-- revision's scripts as the caller
+SELECT migrate_dev('sneak', $d$
+CREATE TABLE widgets (id int, name text, note text);
+DO $do$ BEGIN EXECUTE 'CREATE TABLE regress_stage.sneaky (i int)'; END $do$;
+$d$, 'regress_stage');
+\echo :LAST_ERROR_SQLSTATE
+SELECT migrate_add('look around', $up$
+CREATE VIEW regress_stage.revision AS SELECT 'x'::text id WHERE regress_lair.spy();
+SELECT count(*) FROM migrate_status();
+$up$, 'DROP VIEW regress_stage.revision', id => 'w3');
+SELECT revision, ok FROM migrate_verify();
+RESET SESSION AUTHORIZATION;
+SELECT regress_judge.mallory_got_out();
+SELECT to_regclass('regress_stage.sneaky') AS sneaky,
+	   to_regclass('regress_stage.gadgets') AS gadgets;
+SELECT nspname FROM pg_namespace WHERE nspname LIKE 'migrate%' ORDER BY 1;
+
+--
+-- Clean up
+--
+SET client_min_messages = warning;
+DROP SCHEMA regress_lair CASCADE;
+DROP SCHEMA regress_app CASCADE;
+DROP SCHEMA regress_stage CASCADE;
+DO $$ BEGIN
+	EXECUTE format('REVOKE CREATE ON DATABASE %I FROM regress_mallory', current_database());
+END $$;
+DROP SCHEMA regress_judge CASCADE;
+DROP EXTENSION migrate;
+REVOKE CREATE ON SCHEMA public FROM regress_mallory;
+DROP ROLE regress_mallory;
+RESET client_min_messages;

@@ -1,0 +1,131 @@
+# The migration lock: EXCLUSIVE on migrate.applied, which only the
+# extension takes.  A role with no grant cannot hold it or anything that
+# conflicts with it, however it tries, so it cannot stall a push.  A push
+# that waits for another names the holder in a NOTICE, and lock_timeout
+# bounds the wait.
+use strict;
+use warnings FATAL => 'all';
+
+use FindBin;
+use lib $FindBin::RealBin;
+use MigrateTest;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = migrate_node('push_lock');
+$node->safe_psql(
+	'postgres', q{
+CREATE ROLE regress_nobody LOGIN;
+CREATE ROLE regress_deployer LOGIN;
+GRANT EXECUTE ON FUNCTION migrate_add(text, text, text, text, text[]),
+						  migrate_push(text) TO regress_deployer;
+GRANT CREATE ON SCHEMA public TO regress_deployer, regress_nobody;
+});
+
+# psql as a role, with an application_name, in the background; its
+# progress NOTICEs are kept out
+sub session_as
+{
+	my ($role, $app) = @_;
+	my $s = $node->background_psql('postgres',
+		extra_params => [ '-U', $role ], on_error_stop => 0);
+	$s->query_safe(
+		"SET application_name = '$app'; SET client_min_messages = warning");
+	return $s;
+}
+
+#
+# 1. Everything a role with no grant can do to the lock's table
+#
+my $nobody = session_as('regress_nobody', 'nobody');
+# the advisory key the push used to serialize on
+$nobody->query_safe('SELECT pg_advisory_lock(1835624306, 1)');
+# an open transaction that has read the catalog through the functions open
+# to everyone (ACCESS SHARE on migrate.applied, to its end), and done DDL,
+# which the event trigger logs as the extension owner
+$nobody->query_safe(
+	'BEGIN; SELECT count(*) FROM migrate_status(); CREATE TABLE nobody_t (i int)');
+is( $node->safe_psql('postgres',
+		"SELECT string_agg(mode, ',' ORDER BY mode) FROM pg_locks l"
+		  . " JOIN pg_stat_activity a USING (pid)"
+		  . " WHERE a.application_name = 'nobody'"
+		  . " AND l.relation = 'migrate.applied'::regclass"),
+	'AccessShareLock',
+	'the ungranted session holds ACCESS SHARE on migrate.applied, nothing stronger');
+
+# the ways to lock it harder fail before they hold anything
+my ($ret, $out, $err) = (0, '', '');
+for my $try (
+	'LOCK TABLE migrate.applied IN ACCESS EXCLUSIVE MODE',
+	'LOCK TABLE migrate.applied IN ROW EXCLUSIVE MODE',
+	'SELECT * FROM migrate.applied FOR UPDATE',
+	'DELETE FROM migrate.applied')
+{
+	($ret, $out, $err) = $node->psql('postgres', "BEGIN; $try;",
+		extra_params => [ '-U', 'regress_nobody' ]);
+	like($err, qr/permission denied for schema migrate/,
+		"an ungranted role cannot run: $try");
+}
+
+# a push, with a lock timeout that would end it if it had to wait
+$node->safe_psql(
+	'postgres', q{
+SELECT migrate_add('create widgets', 'CREATE TABLE widgets (id int)', id => 'w1');
+}, extra_params => [ '-U', 'regress_deployer' ]);
+($ret, $out, $err) = $node->psql(
+	'postgres',
+	"SET lock_timeout = '5s'; SELECT revision FROM migrate_push();",
+	extra_params => [ '-U', 'regress_deployer' ]);
+is($ret, 0, 'the push does not wait for the ungranted session');
+is($out, 'w1', 'the push applies w1');
+unlike($err, qr/waiting for the migration lock/,
+	'the push never waited for the lock');
+$nobody->query_safe('ROLLBACK');
+$nobody->quit;
+
+#
+# 2. A push that waits for another names the holder
+#
+$node->safe_psql(
+	'postgres', q{
+SELECT migrate_add('create gadgets', 'CREATE TABLE gadgets (id int)', id => 'w2');
+SELECT migrate_add('create gizmos', 'CREATE TABLE gizmos (id int)', id => 'w3');
+}, extra_params => [ '-U', 'regress_deployer' ]);
+my $holder = session_as('regress_deployer', 'holder_app');
+$holder->query_safe("BEGIN; SELECT revision FROM migrate_push('w2')");
+my $holder_pid = $holder->query_safe('SELECT pg_backend_pid()');
+
+# lock_timeout bounds the wait; the NOTICE comes first
+($ret, $out, $err) = $node->psql(
+	'postgres',
+	"SET lock_timeout = '300ms'; SELECT revision FROM migrate_push();",
+	extra_params => [ '-U', 'regress_deployer' ]);
+isnt($ret, 0, 'a push with a lock timeout gives up');
+like(
+	$err,
+	qr/NOTICE:  waiting for the migration lock\n.*DETAIL:  Process $holder_pid holds it: role "regress_deployer", application "holder_app", idle in transaction, in a transaction started at \d{4}-\d\d-\d\d [\d:.]+[+-]\d\d\.\nHINT:  Another migration is running\..*ERROR:  canceling statement due to lock timeout/s,
+	'the waiting push names the holder (pid, role, application, state, since when), then times out'
+);
+
+# without a timeout it waits, and goes on when the holder commits
+my $waiter = $node->background_psql('postgres',
+	extra_params => [ '-U', 'regress_deployer' ]);
+$waiter->query_until(qr/started/,
+	"\\echo started\nSELECT revision AS waited FROM migrate_push();\n");
+wait_for_lock_wait($node, 'postgres', 'SELECT revision AS waited', 'relation');
+$holder->query_safe('COMMIT');
+my ($waited) = $waiter->query("SELECT 'waiter done'");
+is($waited, "w3\nwaiter done", 'the waiter applies what is left: w3');
+like(
+	$waiter->{stderr},
+	qr/waiting for the migration lock\n.*DETAIL:  Process $holder_pid holds it: role "regress_deployer", application "holder_app"/s,
+	'the waiter said who it waited for');
+$_->quit for ($holder, $waiter);
+is( $node->safe_psql('postgres',
+		"SELECT string_agg(revision || ':' || action, ' ' ORDER BY seq) FROM migrate_history()"
+	),
+	'w1:upgrade w2:upgrade w3:upgrade',
+	'each revision is applied once');
+
+$node->stop;
+done_testing();
