@@ -122,7 +122,8 @@ SELECT count(*) FROM migrate_history();
 COMMIT;
 
 --
--- Anyone may look; nobody may read the catalog tables directly
+-- Anyone may look (scripts are shown to readers only: see security.sql);
+-- nobody may read the catalog tables directly
 --
 SET ROLE regress_info_nobody;
 SELECT has_function_privilege('migrate_status()', 'EXECUTE') AS may_status,

@@ -85,6 +85,8 @@ SET client_min_messages = warning;
 SELECT migrate_add('create base', 'CREATE SCHEMA regress_app', 'DROP SCHEMA regress_app',
 				   id => 's1');
 SELECT revision FROM migrate_push();
+-- a change out of band
+CREATE TABLE public.regress_oob (secret text DEFAULT 'hunter2');
 RESET client_min_messages;
 
 --
@@ -92,12 +94,37 @@ RESET client_min_messages;
 --
 SET SESSION AUTHORIZATION regress_nobody;
 
--- looking is open
+-- looking is open: ids, messages, states, times and roles
 SELECT revision, message, state FROM migrate_status();
 SELECT revision FROM migrate_current();
 SELECT revision, applied FROM migrate_heads();
-SELECT revision, up, down FROM migrate_show('s1');
 SELECT revision, action FROM migrate_history();
+-- but not the text that can carry secrets: scripts, logged statements,
+-- error messages (a CREATE USER MAPPING's password, a key in a function).
+-- (These filters say LIKE: the look-alike = would log this session's own
+-- calls below.)
+SELECT revision, message, up, down FROM migrate_show('s1');
+SELECT command_tag, object_identity, statement FROM migrate_ddl_log()
+WHERE object_identity LIKE 'regress_app';
+SELECT kind, identity, change, changed_by, statement FROM migrate_drift()
+WHERE kind LIKE 'table';
+SELECT migrate_script();
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM migrate_export();
+\echo :LAST_ERROR_SQLSTATE
+RESET SESSION AUTHORIZATION;
+-- members of pg_read_all_stats read it, as they read every session's query
+GRANT pg_read_all_stats TO regress_nobody;
+SET SESSION AUTHORIZATION regress_nobody;
+SELECT revision, up, down FROM migrate_show('s1');
+SELECT command_tag, statement FROM migrate_ddl_log() WHERE object_identity LIKE 'regress_app';
+SELECT identity, statement FROM migrate_drift() WHERE kind LIKE 'table';
+SELECT count(*) FROM migrate_export();
+SELECT migrate_script('base') LIKE '%DROP SCHEMA regress_app%' AS script_shown;
+RESET SESSION AUTHORIZATION;
+REVOKE pg_read_all_stats FROM regress_nobody;
+DROP TABLE public.regress_oob;
+SET SESSION AUTHORIZATION regress_nobody;
 
 -- changing is not
 SELECT migrate_add('nope', 'SELECT 1');
@@ -218,6 +245,24 @@ REVOKE EXECUTE ON FUNCTION migrate_push(text) FROM regress_deployer;
 SET SESSION AUTHORIZATION regress_deployer;
 SELECT * FROM migrate_push();
 \echo :LAST_ERROR_SQLSTATE
+RESET SESSION AUTHORIZATION;
+
+--
+-- The error message of a failure in the history is such text too
+--
+SET client_min_messages = warning;
+SELECT migrate_add('fails', $up$DO $do$ BEGIN RAISE 'key hunter2 refused'; END $do$$up$,
+				   id => 's9', revises => '{}');
+CALL migrate_deploy('s9');
+RESET client_min_messages;
+SELECT revision, error, sqlstate FROM migrate_history() WHERE action LIKE 'failure';
+SET SESSION AUTHORIZATION regress_nobody;
+SELECT revision, error, sqlstate FROM migrate_history() WHERE action LIKE 'failure';
+RESET SESSION AUTHORIZATION;
+-- and a role that may register revisions reads it: it writes scripts anyway
+SET SESSION AUTHORIZATION regress_deployer;
+SELECT revision, error FROM migrate_history() WHERE action LIKE 'failure';
+SELECT revision, up FROM migrate_show('s9');
 RESET SESSION AUTHORIZATION;
 
 --

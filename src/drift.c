@@ -213,9 +213,11 @@ migrate_drift(PG_FUNCTION_ARGS)
 	List	   *drift;
 	HTAB	   *log;
 	ListCell   *lc;
+	bool		may_read;
 
 	InitMaterializedSRF(fcinfo, 0);
 	SPI_connect();
+	may_read = catalog_may_read_text();
 	drift = current_drift();
 	/* who changed what: only needed for the rows there are */
 	log = drift != NIL ? catalog_ddl_since_snapshot() : NULL;
@@ -247,7 +249,8 @@ migrate_drift(PG_FUNCTION_ARGS)
 		{
 			values[5] = TimestampTzGetDatum(entry->logged_at);
 			values[6] = DirectFunctionCall1(namein, CStringGetDatum(entry->role));
-			values[7] = CStringGetTextDatum(entry->statement);
+			values[7] = CStringGetTextDatum(may_read ? entry->statement :
+											MIGRATE_REDACTED);
 		}
 		else
 			nulls[5] = nulls[6] = nulls[7] = true;

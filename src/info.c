@@ -163,9 +163,19 @@ migrate_show(PG_FUNCTION_ARGS)
 	values[1] = CStringGetTextDatum(row->message);
 	values[2] = PointerGetDatum(construct_array(parents, n, TEXTOID, -1,
 												false, TYPALIGN_INT));
-	values[3] = CStringGetTextDatum(row->up_sql);
-	values[4] = row->down_sql ? CStringGetTextDatum(row->down_sql) : (Datum) 0;
-	nulls[4] = row->down_sql == NULL;
+	if (catalog_may_read_text())
+	{
+		values[3] = CStringGetTextDatum(row->up_sql);
+		values[4] = row->down_sql ? CStringGetTextDatum(row->down_sql) : (Datum) 0;
+		nulls[4] = row->down_sql == NULL;
+	}
+	else
+	{
+		/* whether it is reversible is no secret: keep down NULL if it is not */
+		values[3] = CStringGetTextDatum(MIGRATE_REDACTED);
+		values[4] = CStringGetTextDatum(MIGRATE_REDACTED);
+		nulls[4] = row->down_sql == NULL;
+	}
 	values[5] = CStringGetTextDatum(row->checksum);
 	values[6] = TimestampTzGetDatum(row->created_at);
 	values[7] = DirectFunctionCall1(namein, CStringGetDatum(row->created_by));
@@ -183,15 +193,20 @@ Datum
 migrate_history(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Oid			types[1] = {BOOLOID};
+	Datum		values[1];
 
 	InitMaterializedSRF(fcinfo, 0);
 	SPI_connect();
+	values[0] = BoolGetDatum(catalog_may_read_text());
 	catalog_select_into("SELECT seq, revision, action, started_at, duration,"
 						" session_role, acting_role, application_name,"
-						" client_addr, backend_pid, xid, wal_lsn, error,"
+						" client_addr, backend_pid, xid, wal_lsn,"
+						" CASE WHEN $1 OR error IS NULL THEN error"
+						" ELSE '" MIGRATE_REDACTED "' END,"
 						" sqlstate, statement, line, fingerprint"
 						" FROM migrate.history ORDER BY seq",
-						0, NULL, NULL, NULL, rsinfo);
+						1, types, values, NULL, rsinfo);
 	SPI_finish();
 	return (Datum) 0;
 }
@@ -204,9 +219,9 @@ Datum
 migrate_ddl_log(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Oid			types[2] = {TIMESTAMPTZOID, BOOLOID};
-	Datum		values[2];
-	char		nulls[2] = {' ', ' '};
+	Oid			types[3] = {TIMESTAMPTZOID, BOOLOID, BOOLOID};
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', ' '};
 
 	values[0] = PG_ARGISNULL(0) ? (Datum) 0 : PG_GETARG_DATUM(0);
 	nulls[0] = PG_ARGISNULL(0) ? 'n' : ' ';
@@ -214,14 +229,17 @@ migrate_ddl_log(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	SPI_connect();
+	values[2] = BoolGetDatum(catalog_may_read_text());
 	catalog_select_into("SELECT seq, logged_at, revision, command_tag, object_type,"
-						" object_identity, schema_name, dropped, statement,"
+						" object_identity, schema_name, dropped,"
+						" CASE WHEN $3 OR statement IS NULL THEN statement"
+						" ELSE '" MIGRATE_REDACTED "' END,"
 						" session_role, acting_role, application_name,"
 						" backend_pid, xid FROM migrate.ddl_log"
 						" WHERE ($1 IS NULL OR logged_at OPERATOR(pg_catalog.>=) $1)"
 						" AND (NOT $2 OR revision IS NULL)"
 						" ORDER BY seq",
-						2, types, values, nulls, rsinfo);
+						3, types, values, nulls, rsinfo);
 	SPI_finish();
 	return (Datum) 0;
 }
