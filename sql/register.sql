@@ -324,8 +324,18 @@ SELECT migrate_add('bad id', 'SELECT 1', id => 'bad id', revises => '{}');
 SELECT migrate_add('reserved', 'SELECT 1', id => 'head', revises => '{}');
 \echo :LAST_ERROR_SQLSTATE
 SELECT regress_add_error('bad id', 'SELECT 1', NULL, id, '{}')
-FROM unnest(ARRAY['a/b', 'café', '', repeat('a', 65), '-1', '+1', '_x', '.x', 'heads', 'base'])
+FROM unnest(ARRAY['a/b', 'café', '', repeat('a', 65), '-1', '+1', '_x', '.x', 'heads', 'base',
+				   'HEADS', 'Head', 'BASE'])
 	AS id;
+
+-- a message is a line or two: 1,000 characters at most (counted as
+-- characters, not bytes)
+SELECT migrate_add(repeat('m', 1001), 'SELECT 1', id => 'long', revises => '{}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT migrate_add(repeat('é', 1001), 'SELECT 1', id => 'long', revises => '{}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT migrate_merge(repeat('m', 1001), id => 'long');
+\echo :LAST_ERROR_SQLSTATE
 
 SELECT count(*) AS revisions_after FROM migrate_status();
 SELECT * FROM regress_graph();

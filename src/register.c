@@ -28,6 +28,8 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
+#include "mb/pg_wchar.h"
+
 #include "migrate.h"
 
 PG_FUNCTION_INFO_V1(migrate_add);
@@ -54,8 +56,9 @@ check_id(const char *id, const char *what)
 				 errmsg("invalid %s \"%s\"", what, id),
 				 errdetail("A revision id is 1 to %d letters, digits, \"_\", \".\" or \"-\", starting with a letter or digit.",
 						   MIGRATE_ID_MAXLEN)));
-	if (strcmp(id, "head") == 0 || strcmp(id, "heads") == 0 ||
-		strcmp(id, "base") == 0)
+	/* in any case: "HEADS" next to "heads" would only confuse */
+	if (pg_strcasecmp(id, "head") == 0 || pg_strcasecmp(id, "heads") == 0 ||
+		pg_strcasecmp(id, "base") == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_RESERVED_NAME),
 				 errmsg("revision id \"%s\" is reserved", id),
@@ -340,11 +343,21 @@ store_revision(RevisionRow *row, const char *id, parents_chooser choose,
 static void
 check_message(const char *message)
 {
+	int			len;
+
 	if (message[strspn(message, " \t\r\n")] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a revision needs a message"),
 				 errhint("Say what the revision changes, as in a commit message.")));
+	len = pg_mbstrlen(message);
+	if (len > MIGRATE_MESSAGE_MAXLEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the message is too long"),
+				 errdetail("It has %d characters; a message has at most %d.",
+						   len, MIGRATE_MESSAGE_MAXLEN),
+				 errhint("Say what the revision changes in a line or two, and explain the rest in a comment of the up script.")));
 }
 
 typedef struct AddArgs
