@@ -756,9 +756,9 @@ migrate_dev(PG_FUNCTION_ARGS)
 	char	   *desired = migrate_text_arg(fcinfo, 1, "desired");
 	char	   *managed = migrate_text_arg(fcinfo, 2, "managed");
 	bool		force = PG_ARGISNULL(4) ? false : PG_GETARG_BOOL(4);
-	Datum		args[4];
-	char		nulls[4] = {' ', ' ', ' ', ' '};
-	Oid			types[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum		args[5];
+	char		nulls[5] = {' ', ' ', ' ', ' ', 'n'};
+	Oid			types[5] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID};
 	RevGraph   *graph;
 	Generated  *g;
 	char	   *id;
@@ -813,9 +813,15 @@ migrate_dev(PG_FUNCTION_ARGS)
 	}
 	else
 		args[3] = PG_GETARG_DATUM(3);
-	if (SPI_execute_with_args(psprintf("SELECT %s(message => $1, up => $2, down => $3, id => $4)",
+	/*
+	 * Every argument given, typed and qualified: an overload someone else
+	 * created beside these functions could only make the call ambiguous,
+	 * never take it.  (These calls run as the caller.)
+	 */
+	args[4] = (Datum) 0;
+	if (SPI_execute_with_args(psprintf("SELECT %s(message => $1, up => $2, down => $3, id => $4, revises => $5)",
 									   extension_function(fcinfo, "migrate_add")),
-							  4, types, args, nulls, false, 1) != SPI_OK_SELECT)
+							  5, types, args, nulls, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not register the generated revision");
 	id = MemoryContextStrdup(cxt, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
 	args[0] = CStringGetTextDatum(id);

@@ -5,7 +5,7 @@
 -- rights, yet can neither forge nor erase their record, nor the DDL log.
 BEGIN;
 CREATE EXTENSION migrate;
-SELECT plan(54);
+SELECT plan(55);
 SET client_min_messages = warning;
 
 -- what PUBLIC holds
@@ -51,14 +51,18 @@ SELECT throws_ok(format($$SELECT %s$$, c), '42501', NULL, 'PUBLIC cannot call ' 
 					$$migrate_adopt('x')$$]) AS c;
 SELECT results_eq($$SELECT revision, state FROM migrate_status()$$,
 				  $$VALUES ('p1', 'pending')$$, 'PUBLIC can read the status');
-SELECT is((SELECT up FROM migrate_show('p1')), 'CREATE TABLE parts (id int)',
-		  'PUBLIC can read a revision');
+SELECT is((SELECT message || ': ' || up FROM migrate_show('p1')),
+		  'create parts: <insufficient privilege>',
+		  'PUBLIC reads a revision''s message, not its script');
 SELECT throws_ok($$SELECT * FROM migrate.revision$$, '42501', NULL,
 				 'PUBLIC cannot read the catalog tables directly');
 SELECT is((SELECT string_agg(format('%s %s %s', command_tag, object_identity,
 									 coalesce(revision, 'out of band')), '; ')
 			 FROM migrate_ddl_log() WHERE schema_name = 'public'),
 		  'CREATE TABLE public.owners_only out of band', 'PUBLIC can read the DDL log');
+SELECT is((SELECT string_agg(statement, '; ') FROM migrate_ddl_log()
+			WHERE schema_name = 'public'),
+		  '<insufficient privilege>', 'but not the statements it logged');
 RESET ROLE;
 
 -- a role granted migrate_push applies migrations with its own rights
