@@ -5,7 +5,8 @@
 #                           errors, install, run every suite on a throwaway cluster
 #   make demo               the same set-up, then a real migration session in psql
 #   make bench              the same set-up, then every benchmark in test/bench
-#   make installcheck       pg_regress + isolation against a server you run yourself
+#   make installcheck       pg_regress, isolation and TAP against a server you run
+#                           yourself (TAP tests start their own servers)
 
 EXTENSION = migrate
 # The version lives in migrate.control only.
@@ -37,6 +38,10 @@ REGRESS = register targets push push_rows downgrade stamp info security attack d
 # isolation suites: test/specs/<name>.spec, test/expected/<name>.out
 ISOLATION = concurrent_push guard_concurrent
 ISOLATION_OPTS = --inputdir=test
+# TAP suites: test/t/*.pl with PostgreSQL::Test::Cluster (they start their
+# own servers, so they need a user PostgreSQL accepts: not root)
+TAP_TESTS = 1
+PROVE_TESTS = test/t/*.pl
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

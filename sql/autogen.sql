@@ -14,7 +14,7 @@ CREATE SCHEMA model;
 CREATE SCHEMA regress_tools;
 SET search_path = public, regress_tools;
 CREATE FUNCTION regress_tools.roundtrip(step text)
-RETURNS TABLE (changes integer, verified boolean, problems text[], review text[],
+RETURNS TABLE (changes integer, ok boolean, problems text[], review text[],
 			   clean_after_up boolean, restored_by_down boolean)
 LANGUAGE plpgsql AS $f$
 DECLARE
@@ -29,7 +29,7 @@ BEGIN
 	restored_by_down := migrate_fingerprint() = before;
 	PERFORM migrate_push();
 	changes := d.changes;
-	verified := d.verified;
+	ok := d.ok;
 	problems := d.problems;
 	review := d.review;
 	RETURN NEXT;
@@ -57,7 +57,7 @@ ALTER TABLE model.users ADD COLUMN nickname text,
 SELECT up FROM migrate_diff('model');
 SELECT * FROM roundtrip('t02');
 ALTER TABLE model.users ADD COLUMN code text NOT NULL;
-SELECT changes, verified, review FROM migrate_diff('model');
+SELECT changes, ok, review FROM migrate_diff('model');
 ALTER TABLE model.users DROP COLUMN code;
 
 -- a type change that needs a cast, and a column dropped: flagged for review
@@ -141,7 +141,7 @@ SELECT * FROM roundtrip('t13');
 -- the proof says so: migrate_dev() applies it with a warning
 ALTER TYPE model.mood ADD VALUE 'meh' BEFORE 'ok';
 ALTER TYPE model.mood ADD VALUE 'happy';
-SELECT up, verified, problems, review FROM migrate_diff('model');
+SELECT up, ok, problems, review FROM migrate_diff('model');
 SELECT migrate_dev('enum values', 'model', id => 't13e') IS NOT NULL AS registered;
 SELECT changes FROM migrate_diff('model');
 
@@ -233,10 +233,10 @@ SELECT * FROM roundtrip('t23');
 -- a table dropped: flagged; an enum value removed: flagged, and the proof
 -- says what the generated script cannot do
 DROP TABLE model.users CASCADE;
-SELECT changes, verified, review, problems FROM migrate_diff('model');
+SELECT changes, ok, review, problems FROM migrate_diff('model');
 DROP TYPE model.mood;
 CREATE TYPE model.mood AS ENUM ('sad', 'ok');
-SELECT changes, verified, review, problems FROM migrate_diff('model');
+SELECT changes, ok, review, problems FROM migrate_diff('model');
 
 SELECT count(*) FROM migrate_status() WHERE state = 'applied';
 -- every down script, back to base: nothing of the cases is left
@@ -298,7 +298,7 @@ $$);
 -- another managed schema: unqualified names in the SQL land in it
 CREATE SCHEMA app;
 CREATE TABLE app.kept (x integer);
-SELECT up, changes, verified FROM migrate_diff('CREATE TABLE kept (x integer); CREATE TABLE t (y integer)', 'app');
+SELECT up, changes, ok FROM migrate_diff('CREATE TABLE kept (x integer); CREATE TABLE t (y integer)', 'app');
 DROP SCHEMA app CASCADE;
 -- no changes: an error, and no revision
 SELECT migrate_dev('nothing', $$
@@ -399,9 +399,9 @@ SELECT migrate_fingerprint() = :'empty_fingerprint' AS empty_again;
 -- Schemas a review found the first version wrong on; each proof must pass
 --
 CREATE FUNCTION pg_temp.proof(desired text)
-RETURNS TABLE (changes integer, verified boolean, review integer, problems text[])
+RETURNS TABLE (changes integer, ok boolean, review integer, problems text[])
 LANGUAGE sql AS $$
-	SELECT changes, verified, cardinality(review), problems FROM migrate_diff(desired)
+	SELECT changes, ok, cardinality(review), problems FROM migrate_diff(desired)
 $$;
 -- keys and foreign keys with options the short form of the model left out
 SELECT * FROM pg_temp.proof($$

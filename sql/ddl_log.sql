@@ -28,13 +28,13 @@ CREATE TEMP VIEW regress_new AS
 CREATE FUNCTION pg_temp.regress_log()
 RETURNS TABLE (command_tag text, object_type text, object_identity text,
 			   schema_name text, dropped boolean, statement text,
-			   revision text, acting_role name)
+			   revision text, run_by name)
 LANGUAGE sql
 AS $$
 	WITH l AS (SELECT * FROM regress_new),
 		 mark AS (UPDATE regress_seen SET seq = coalesce((SELECT max(seq) FROM l), seq))
 	SELECT command_tag, object_type, object_identity, schema_name, dropped,
-		   statement, revision, acting_role
+		   statement, revision, run_by
 	  FROM l ORDER BY seq;
 $$;
 SELECT * FROM pg_temp.regress_log();
@@ -160,7 +160,7 @@ SELECT * FROM pg_temp.regress_log();
 SET ROLE regress_ddl_other;
 CREATE TABLE other_t (i int);
 RESET ROLE;
-SELECT object_identity, session_role, acting_role FROM regress_new;
+SELECT object_identity, session_role, run_by FROM regress_new;
 SELECT * FROM pg_temp.regress_log();
 
 --
@@ -168,7 +168,7 @@ SELECT * FROM pg_temp.regress_log();
 --
 RESET SESSION AUTHORIZATION;
 CREATE EXTENSION pg_trgm SCHEMA regress_ddl;
-SELECT command_tag, object_type, object_identity, statement, acting_role = current_user AS by_me
+SELECT command_tag, object_type, object_identity, statement, run_by = current_user AS by_me
   FROM regress_new ORDER BY seq;
 DROP EXTENSION pg_trgm;
 SELECT command_tag, object_type, object_identity, dropped, statement

@@ -130,7 +130,7 @@ SELECT revision, state FROM migrate_status() WHERE revision LIKE 'f%';
 SELECT revision, action, dense_rank() OVER (ORDER BY xid) AS transaction,
 	   error, sqlstate, statement, line,
 	   duration IS NOT NULL AS timed, started_at IS NOT NULL AS has_started_at,
-	   acting_role = current_user AS by_me
+	   run_by = current_user AS by_me
 FROM migrate_history() WHERE seq > :seq_before ORDER BY seq;
 
 -- the same failure again: one more failure row, nothing else changes
@@ -235,7 +235,7 @@ SELECT current_user = :'caller' AS still_caller, current_setting('search_path'),
 	   current_setting('work_mem');
 SELECT revision, state FROM migrate_status() WHERE revision LIKE 's%';
 SELECT revision, action, error, sqlstate, statement, line,
-	   acting_role = :'caller' AS by_caller
+	   run_by = :'caller' AS by_caller
 FROM migrate_history() WHERE revision = 's3';
 RESET work_mem;
 

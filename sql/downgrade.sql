@@ -123,7 +123,7 @@ SELECT revision FROM migrate_downgrade('zz');
 SELECT ran_since(), * FROM summary();
 
 -- the history, oldest first
-SELECT revision, action, acting_role = :'caller' AS by_caller,
+SELECT revision, action, run_by = :'caller' AS by_caller,
 	   duration IS NOT NULL AS timed, error
 FROM migrate_history() ORDER BY seq;
 

@@ -201,7 +201,7 @@ SET migrate.guard = log;
 
 -- a plain role cannot write the log
 SET SESSION AUTHORIZATION regress_guard_user;
-INSERT INTO migrate.ddl_log (acting_role, command_tag) VALUES ('postgres', 'CREATE TABLE');
+INSERT INTO migrate.ddl_log (run_by, command_tag) VALUES ('postgres', 'CREATE TABLE');
 \echo :LAST_ERROR_SQLSTATE
 UPDATE migrate.ddl_log SET revision = 'g1';
 \echo :LAST_ERROR_SQLSTATE

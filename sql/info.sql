@@ -97,8 +97,8 @@ RESET application_name;
 -- History: every action in order, who did it, from where, in which transaction
 --
 SELECT revision, action, session_role = session_user AS session_role_is_me,
-	   CASE acting_role WHEN session_user THEN '(session user)' ELSE acting_role END
-		   AS acting_role,
+	   CASE run_by WHEN session_user THEN '(session user)' ELSE run_by END
+		   AS run_by,
 	   application_name,
 	   dense_rank() OVER (ORDER BY xid) AS transaction,
 	   duration IS NOT NULL AS has_duration,

@@ -43,21 +43,21 @@ SELECT * FROM migrate_push('head');
 -- one revision only, or the same one twice (terse: the HINT is written for
 -- the default heads)
 \set VERBOSITY terse
-SELECT migrate_merge('merge', heads => '{a2}');
+SELECT migrate_merge('merge', revises => '{a2}');
 \echo :LAST_ERROR_SQLSTATE
-SELECT migrate_merge('merge', heads => '{a2,a2}');
+SELECT migrate_merge('merge', revises => '{a2,a2}');
 \echo :LAST_ERROR_SQLSTATE
 \set VERBOSITY default
 -- an ambiguous prefix
-SELECT migrate_merge('merge', heads => '{a2,a}');
+SELECT migrate_merge('merge', revises => '{a2,a}');
 \echo :LAST_ERROR_SQLSTATE
 -- a revision with its own ancestor
-SELECT migrate_merge('merge', heads => '{a2,a1}');
+SELECT migrate_merge('merge', revises => '{a2,a1}');
 \echo :LAST_ERROR_SQLSTATE
-SELECT migrate_merge('merge', heads => '{b0,c1}');
+SELECT migrate_merge('merge', revises => '{b0,c1}');
 \echo :LAST_ERROR_SQLSTATE
 -- an unknown revision
-SELECT migrate_merge('merge', heads => '{a2,zz}');
+SELECT migrate_merge('merge', revises => '{a2,zz}');
 \echo :LAST_ERROR_SQLSTATE
 -- a null or empty message
 SELECT migrate_merge(NULL);
@@ -80,16 +80,16 @@ SELECT * FROM migrate_heads();
 -- replaying the same call, or naming the same heads in any order: a no-op
 SELECT max(created_at) AS created_before FROM migrate_show('m1') \gset
 SELECT migrate_merge('merge a and c', id => 'm1');
-SELECT migrate_merge('merge a and c', heads => '{a2,c1}', id => 'm1');
-SELECT migrate_merge('merge a and c', heads => '{c1,a2}', id => 'm1');
+SELECT migrate_merge('merge a and c', revises => '{a2,c1}', id => 'm1');
+SELECT migrate_merge('merge a and c', revises => '{c1,a2}', id => 'm1');
 SELECT parents, created_at = :'created_before' AS unchanged FROM migrate_show('m1');
 -- one head now: nothing to merge
 SELECT migrate_merge('merge again');
 \echo :LAST_ERROR_SQLSTATE
 -- the merge with something it builds on, or with itself
-SELECT migrate_merge('merge', heads => '{m1,a2}');
+SELECT migrate_merge('merge', revises => '{m1,a2}');
 \echo :LAST_ERROR_SQLSTATE
-SELECT migrate_merge('merge a and c', heads => '{m1,a2}', id => 'm1');
+SELECT migrate_merge('merge a and c', revises => '{m1,a2}', id => 'm1');
 \echo :LAST_ERROR_SQLSTATE
 -- a new revision builds on the single head again
 SELECT migrate_add('create after', 'CREATE TABLE after_m1 (id int)', 'DROP TABLE after_m1',
@@ -183,13 +183,13 @@ SELECT migrate_add('gen', 'CREATE TABLE gen (id int)', 'DROP TABLE gen', id => '
 RESET client_min_messages;
 SELECT * FROM migrate_heads();
 -- prefixes name two of the three heads; the third stays a head
-SELECT migrate_merge('merge dev and exp', heads => '{dev,ex}', id => 'm2');
+SELECT migrate_merge('merge dev and exp', revises => '{dev,ex}', id => 'm2');
 SELECT revision, parents FROM migrate_show('m2');
 SELECT * FROM migrate_heads();
 -- replayed: a no-op
-SELECT migrate_merge('merge dev and exp', heads => '{dev,ex}', id => 'm2');
+SELECT migrate_merge('merge dev and exp', revises => '{dev,ex}', id => 'm2');
 -- ids name the remaining two
-SELECT migrate_merge('merge all', heads => ARRAY['gen.1', 'm2'], id => 'm3');
+SELECT migrate_merge('merge all', revises => ARRAY['gen.1', 'm2'], id => 'm3');
 SELECT revision, parents FROM migrate_show('m3');
 SELECT * FROM migrate_heads();
 -- a generated id

@@ -49,7 +49,7 @@ CREATE TABLE migrate.history (
 	started_at	timestamptz NOT NULL,
 	duration	interval,
 	session_role name NOT NULL DEFAULT session_user,
-	acting_role	name NOT NULL,			-- current_user of the caller
+	run_by	name NOT NULL,			-- current_user of the caller
 	application_name text,
 	client_addr	inet DEFAULT pg_catalog.inet_client_addr(),
 	backend_pid	integer NOT NULL DEFAULT pg_catalog.pg_backend_pid(),
@@ -79,7 +79,7 @@ CREATE TABLE migrate.ddl_log (
 				DEFAULT pg_catalog.nextval('migrate.ddl_log_seq'::pg_catalog.regclass),
 	logged_at	timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
 	session_role name NOT NULL DEFAULT session_user,
-	acting_role	name NOT NULL,			-- current_user of the statement
+	run_by	name NOT NULL,			-- current_user of the statement
 	application_name text,
 	backend_pid	integer NOT NULL DEFAULT pg_catalog.pg_backend_pid(),
 	xid			xid8,
@@ -139,7 +139,14 @@ LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.migrate_downgrade(text)
 IS 'run down scripts back to the target, atomically';
 
-CREATE FUNCTION @extschema@.migrate_stamp(target text)
+CREATE FUNCTION @extschema@.migrate_downgrade(steps integer)
+RETURNS TABLE (revision text, message text, duration interval)
+AS 'MODULE_PATHNAME', 'migrate_downgrade_steps'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_downgrade(integer)
+IS 'undo the last -steps applied revisions (steps is negative, as in ''-1''), atomically';
+
+CREATE FUNCTION @extschema@.migrate_stamp(target text DEFAULT 'heads')
 RETURNS TABLE (revision text, message text, action text)
 AS 'MODULE_PATHNAME', 'migrate_stamp'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
@@ -160,7 +167,7 @@ COMMENT ON FUNCTION @extschema@.migrate_reset(boolean)
 IS 'downgrade to base, then push to heads, in one transaction: destroys data';
 
 CREATE FUNCTION @extschema@.migrate_merge(message text,
-										  heads text[] DEFAULT NULL,
+										  revises text[] DEFAULT NULL,
 										  id text DEFAULT NULL)
 RETURNS text
 AS 'MODULE_PATHNAME', 'migrate_merge'
@@ -179,7 +186,7 @@ COMMENT ON FUNCTION @extschema@.migrate_export()
 IS 'every revision as a psql-runnable registration file, in apply order';
 
 CREATE FUNCTION @extschema@.migrate_script(target text DEFAULT 'heads',
-										   "from" text DEFAULT NULL)
+										   start text DEFAULT NULL)
 RETURNS text
 AS 'MODULE_PATHNAME', 'migrate_script'
 LANGUAGE C STABLE PARALLEL UNSAFE;
@@ -191,7 +198,7 @@ IS 'the exact SQL a push or downgrade to the target would run, bookkeeping inclu
  */
 CREATE FUNCTION @extschema@.migrate_diff(desired text, managed text DEFAULT 'public')
 RETURNS TABLE (up text, down text, changes integer, review text[],
-			   verified boolean, problems text[])
+			   ok boolean, problems text[])
 AS 'MODULE_PATHNAME', 'migrate_diff'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.migrate_diff(text, text)
@@ -234,13 +241,13 @@ COMMENT ON FUNCTION @extschema@.migrate_current()
 IS 'the applied revisions that no applied revision builds on';
 
 CREATE FUNCTION @extschema@.migrate_heads()
-RETURNS TABLE (revision text, message text, applied boolean)
+RETURNS TABLE (revision text, message text, state text)
 AS 'MODULE_PATHNAME', 'migrate_heads'
 LANGUAGE C STABLE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.migrate_heads()
 IS 'the revisions that no revision builds on';
 
-CREATE FUNCTION @extschema@.migrate_show(revision text)
+CREATE FUNCTION @extschema@.migrate_show(target text)
 RETURNS TABLE (revision text, message text, parents text[], up text,
 			   down text, checksum text, created_at timestamptz,
 			   created_by name, applied_at timestamptz)
@@ -251,7 +258,7 @@ IS 'the SQL of one revision, up and down';
 
 CREATE FUNCTION @extschema@.migrate_history()
 RETURNS TABLE (seq bigint, revision text, action text, started_at timestamptz,
-			   duration interval, session_role name, acting_role name,
+			   duration interval, session_role name, run_by name,
 			   application_name text, client_addr inet, backend_pid integer,
 			   xid xid8, wal_lsn pg_lsn, error text, sqlstate text,
 			   statement integer, line integer, fingerprint text)
@@ -268,7 +275,7 @@ CREATE FUNCTION @extschema@.migrate_ddl_log(since timestamptz DEFAULT NULL,
 RETURNS TABLE (seq bigint, logged_at timestamptz, revision text,
 			   command_tag text, object_type text, object_identity text,
 			   schema_name text, dropped boolean, statement text,
-			   session_role name, acting_role name, application_name text,
+			   session_role name, run_by name, application_name text,
 			   backend_pid integer, xid xid8)
 AS 'MODULE_PATHNAME', 'migrate_ddl_log'
 LANGUAGE C STABLE PARALLEL UNSAFE;
@@ -310,11 +317,13 @@ IS 'a hash of the live model of the managed schemas, comparable across servers';
 
 /*
  * Changing the catalog or the schema is for the extension owner and the roles
- * it grants; looking is for everyone.
+ * it grants; looking is for everyone (the text of scripts, logged statements
+ * and errors only for the roles catalog_may_read_text() names).
  */
 REVOKE ALL ON FUNCTION @extschema@.migrate_add(text, text, text, text, text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_push(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_downgrade(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.migrate_downgrade(integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_stamp(text) FROM PUBLIC;
 REVOKE ALL ON PROCEDURE @extschema@.migrate_deploy(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_reset(boolean) FROM PUBLIC;

@@ -158,7 +158,7 @@ SELECT * FROM regress_offline.summary(:seq_before);
 SELECT applied = :'push_applied' AS same_applied, objects = :'push_objects' AS same_objects,
 	   history = :'push_history' AS same_history
 FROM regress_offline.summary(:seq_before);
-SELECT revision, action, acting_role = current_user AS by_me, duration IS NULL AS no_duration,
+SELECT revision, action, run_by = current_user AS by_me, duration IS NULL AS no_duration,
 	   started_at IS NOT NULL AS has_started_at, xid IS NOT NULL AS has_xid,
 	   wal_lsn IS NOT NULL AS has_wal_lsn, error
 FROM migrate_history() WHERE seq > :seq_before ORDER BY seq;

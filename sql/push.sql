@@ -1,6 +1,6 @@
 --
--- push: migrate_push applies pending revisions in order, atomically, each in
--- its own subtransaction and GUC nest level
+-- push: migrate_push applies pending revisions in order, atomically (all of
+-- them in the caller's transaction), each in its own GUC nest level
 --
 CREATE EXTENSION migrate;
 
@@ -51,7 +51,7 @@ SELECT migrate_add('create orders',
 SELECT revision, message, duration >= interval '0' AS timed FROM migrate_push();
 \set VERBOSITY default
 SELECT * FROM summary();
-SELECT revision, action, acting_role = :'caller' AS by_caller,
+SELECT revision, action, run_by = :'caller' AS by_caller,
 	   duration IS NOT NULL AS timed, error
 FROM migrate_history() ORDER BY seq;
 SELECT revision, state, applied_by = :'caller' AS by_caller FROM migrate_status();
@@ -184,7 +184,7 @@ SELECT session_user = :'caller' AS session_again,
 	   current_user = :'caller' AS current_again;
 -- the bookkeeping names the caller, whatever role the scripts took
 SELECT revision, session_role = :'caller' AS session_caller,
-	   acting_role = :'caller' AS acting_caller
+	   run_by = :'caller' AS acting_caller
 FROM migrate_history() WHERE revision IN ('g1', 'g4') ORDER BY seq;
 SELECT revision, applied_by = :'caller' AS by_caller
 FROM migrate_status() WHERE revision IN ('g1', 'g4');

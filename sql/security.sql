@@ -97,7 +97,7 @@ SET SESSION AUTHORIZATION regress_nobody;
 -- looking is open: ids, messages, states, times and roles
 SELECT revision, message, state FROM migrate_status();
 SELECT revision FROM migrate_current();
-SELECT revision, applied FROM migrate_heads();
+SELECT revision, state FROM migrate_heads();
 SELECT revision, action FROM migrate_history();
 -- but not the text that can carry secrets: scripts, logged statements,
 -- error messages (a CREATE USER MAPPING's password, a key in a function).
@@ -197,7 +197,7 @@ WHERE c.relnamespace = 'regress_app'::regnamespace AND c.relkind IN ('r', 'S')
 ORDER BY 1;
 SELECT what, val FROM saw;
 -- the bookkeeping names the deployer
-SELECT revision, action, session_role, acting_role FROM migrate_history()
+SELECT revision, action, session_role, run_by FROM migrate_history()
 WHERE revision <> 's1';
 SELECT revision, state, applied_by FROM migrate_status() WHERE revision <> 's1';
 SELECT revision, created_by FROM migrate_show('s2');

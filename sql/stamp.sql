@@ -102,7 +102,7 @@ SELECT * FROM step('head');
 SELECT * FROM step('head');
 
 -- the history: who stamped what, no duration
-SELECT revision, action, acting_role = :'caller' AS by_caller,
+SELECT revision, action, run_by = :'caller' AS by_caller,
 	   duration IS NULL AS untimed, error
 FROM migrate_history() ORDER BY seq;
 SELECT revision, state, applied_by = :'caller' AS by_caller,

@@ -47,6 +47,7 @@
 
 PG_FUNCTION_INFO_V1(migrate_push);
 PG_FUNCTION_INFO_V1(migrate_downgrade);
+PG_FUNCTION_INFO_V1(migrate_downgrade_steps);
 PG_FUNCTION_INFO_V1(migrate_stamp);
 PG_FUNCTION_INFO_V1(migrate_reset);
 PG_FUNCTION_INFO_V1(migrate_deploy);
@@ -104,7 +105,7 @@ migrate_check_not_nested(void)
 	if (migrate_in_scratch())
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("cannot change migrations from inside SQL that migrate_diff runs"),
+				 errmsg("cannot change migrations from inside a desired state or a proof"),
 				 errhint("The desired state is only DDL: register and push from the top level.")));
 }
 
@@ -344,10 +345,16 @@ migrate_run_script(const char *id, const char *message, MigrateScript *script,
 static void
 progress_notice(const char *id, const char *message, bool upgrade, int64 usec)
 {
-	ereport(NOTICE,
-			(errmsg("%s revision \"%s\": %s",
-					upgrade ? "applied" : "reverted", id, message),
-			 errdetail("Took %.3f ms.", usec / 1000.0)));
+	if (upgrade)
+		ereport(NOTICE,
+				(errcode(ERRCODE_SUCCESSFUL_COMPLETION),
+				 errmsg("applied revision \"%s\": %s", id, message),
+				 errdetail("Took %.3f ms.", usec / 1000.0)));
+	else
+		ereport(NOTICE,
+				(errcode(ERRCODE_SUCCESSFUL_COMPLETION),
+				 errmsg("reverted revision \"%s\": %s", id, message),
+				 errdetail("Took %.3f ms.", usec / 1000.0)));
 }
 
 /*
@@ -510,10 +517,9 @@ run_revisions(RevGraph *g, List *plan, bool upgrade, const char *role,
  * Push and downgrade share everything but the direction.
  */
 static void
-run_plan(FunctionCallInfo fcinfo, bool upgrade)
+run_plan(FunctionCallInfo fcinfo, bool upgrade, const char *target)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *target = migrate_text_arg(fcinfo, 0, "target");
 	char	   *role = migrate_current_role();
 	RevGraph   *g;
 	List	   *plan;
@@ -528,6 +534,11 @@ run_plan(FunctionCallInfo fcinfo, bool upgrade)
 	if (!upgrade)
 		migrate_check_reversible(g, plan);
 
+	if (plan == NIL)
+		ereport(NOTICE,
+				(errcode(ERRCODE_SUCCESSFUL_COMPLETION),
+				 upgrade ? errmsg("nothing to push: no revision on the way to \"%s\" is pending", target) :
+				 errmsg("nothing to downgrade: no applied revision is after \"%s\"", target)));
 	run_revisions(g, plan, upgrade, role, rsinfo, false);
 	if (plan != NIL)
 		migrate_save_snapshot();
@@ -542,7 +553,7 @@ run_plan(FunctionCallInfo fcinfo, bool upgrade)
 Datum
 migrate_push(PG_FUNCTION_ARGS)
 {
-	run_plan(fcinfo, true);
+	run_plan(fcinfo, true, migrate_text_arg(fcinfo, 0, "target"));
 	return (Datum) 0;
 }
 
@@ -553,7 +564,26 @@ migrate_push(PG_FUNCTION_ARGS)
 Datum
 migrate_downgrade(PG_FUNCTION_ARGS)
 {
-	run_plan(fcinfo, false);
+	run_plan(fcinfo, false, migrate_text_arg(fcinfo, 0, "target"));
+	return (Datum) 0;
+}
+
+/*
+ * migrate_downgrade(steps integer): migrate_downgrade('-1') written with a
+ * number, as migrate_downgrade(-1).  A number that is not negative says
+ * nothing a downgrade could do: it is refused rather than read as an id.
+ */
+Datum
+migrate_downgrade_steps(PG_FUNCTION_ARGS)
+{
+	int32		steps = PG_GETARG_INT32(0);
+
+	if (steps >= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a downgrade by steps takes a negative number, not %d", steps),
+				 errhint("Write migrate_downgrade(-1) to undo the last revision, or name a target as text: migrate_downgrade('base').")));
+	run_plan(fcinfo, false, psprintf("%d", steps));
 	return (Datum) 0;
 }
 
@@ -639,7 +669,8 @@ migrate_reset(PG_FUNCTION_ARGS)
 	migrate_check_reversible(g, down);
 
 	ereport(WARNING,
-			(errmsg_plural("resetting: %d revision is downgraded to base, then every revision is pushed",
+			(errcode(ERRCODE_WARNING),
+			 errmsg_plural("resetting: %d revision is downgraded to base, then every revision is pushed",
 						   "resetting: %d revisions are downgraded to base, then every revision is pushed",
 						   list_length(down), list_length(down)),
 			 errdetail("Data in the objects the down scripts drop is destroyed.")));
@@ -683,7 +714,7 @@ migrate_deploy(PG_FUNCTION_ARGS)
 		castNode(CallContext, fcinfo->context)->atomic)
 		ereport(ERROR,
 				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
-				 errmsg("migrate_deploy cannot run inside a transaction block or a function"),
+				 errmsg("a deploy cannot run inside a transaction block or a function"),
 				 errdetail("It commits after each revision, which only a CALL at top level can do."),
 				 errhint("Run CALL migrate_deploy() on its own, or use SELECT migrate_push() to apply everything in one transaction.")));
 	migrate_check_can_change();

@@ -799,7 +799,8 @@ migrate_dev(PG_FUNCTION_ARGS)
 	/* an enum value added cannot be taken back: say so, and go on */
 	if (g->down_problems != NIL)
 		ereport(WARNING,
-				(errmsg("the generated down script does not restore the schema as it was"),
+				(errcode(ERRCODE_WARNING),
+				 errmsg("the generated down script does not restore the schema as it was"),
 				 errdetail("%s", migrate_join(g->down_problems, "\n", "- ")),
 				 errhint("Edit the down script of the revision with migrate_add() before anyone needs it, or leave it irreversible.")));
 

@@ -562,7 +562,8 @@ flush_ddl_before_commit(void)
 		CurrentResourceOwner = oldowner;
 		forget_kept_rows();
 		ereport(WARNING,
-				(errmsg("could not log the schema changes of this transaction: %s",
+				(errcode(ERRCODE_WARNING),
+				 errmsg("could not log the schema changes of this transaction: %s",
 						edata->message),
 				 errdetail_plural("%d row is missing from migrate.ddl_log.",
 								  "%d rows are missing from migrate.ddl_log.", n, n),
@@ -701,7 +702,7 @@ fill_ddl(void *kept, ColumnArray *c, int i)
 
 	c[0].values[i] = TimestampTzGetDatum(r->logged_at);
 	column_set_name(&c[1], i, r->session_role);
-	column_set_name(&c[2], i, r->acting_role);
+	column_set_name(&c[2], i, r->run_by);
 	column_set_text(&c[3], i, r->application_name);
 	column_set_text(&c[4], i, r->command_tag);
 	column_set_text(&c[5], i, r->object_type);
@@ -763,10 +764,10 @@ typedef struct KeptTable
 } KeptTable;
 
 static const KeptTable ddl_table = {
-	"INSERT INTO migrate.ddl_log (logged_at, session_role, acting_role,"
+	"INSERT INTO migrate.ddl_log (logged_at, session_role, run_by,"
 	" application_name, xid, command_tag, object_type, object_identity,"
 	" schema_name, dropped, statement, revision, seq)"
-	" SELECT l.logged_at, l.session_role, l.acting_role, l.application_name,"
+	" SELECT l.logged_at, l.session_role, l.run_by, l.application_name,"
 	" pg_catalog.pg_current_xact_id(), l.command_tag, l.object_type,"
 	" l.object_identity, l.schema_name, l.dropped, l.statement, l.revision, l.seq"
 	" FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2),"
@@ -774,7 +775,7 @@ static const KeptTable ddl_table = {
 	" pg_catalog.unnest($6), pg_catalog.unnest($7), pg_catalog.unnest($8),"
 	" pg_catalog.unnest($9), pg_catalog.unnest($10), pg_catalog.unnest($11),"
 	" pg_catalog.unnest($12))"
-	" AS l(logged_at, session_role, acting_role, application_name, command_tag,"
+	" AS l(logged_at, session_role, run_by, application_name, command_tag,"
 	" object_type, object_identity, schema_name, dropped, statement, revision, seq)",
 	12,
 	{TIMESTAMPTZOID, NAMEOID, NAMEOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
@@ -795,9 +796,9 @@ static const KeptTable applied_table = {
 
 static const KeptTable history_table = {
 	"INSERT INTO migrate.history (revision, action, started_at, duration,"
-	" acting_role, application_name, xid, wal_lsn, checksum, error, sqlstate,"
+	" run_by, application_name, xid, wal_lsn, checksum, error, sqlstate,"
 	" statement, line)"
-	" SELECT h.revision, h.action, h.started_at, h.duration, h.acting_role,"
+	" SELECT h.revision, h.action, h.started_at, h.duration, h.run_by,"
 	" h.application_name, pg_catalog.pg_current_xact_id(), h.wal_lsn,"
 	" h.checksum, h.error, h.sqlstate, h.statement, h.line"
 	" FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2),"
@@ -805,7 +806,7 @@ static const KeptTable history_table = {
 	" pg_catalog.unnest($6), pg_catalog.unnest($7), pg_catalog.unnest($8),"
 	" pg_catalog.unnest($9), pg_catalog.unnest($10), pg_catalog.unnest($11),"
 	" pg_catalog.unnest($12))"
-	" AS h(revision, action, started_at, duration, acting_role,"
+	" AS h(revision, action, started_at, duration, run_by,"
 	" application_name, wal_lsn, checksum, error, sqlstate, statement, line)",
 	12,
 	{TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID, NAMEOID, TEXTOID,
@@ -902,7 +903,7 @@ catalog_log_ddl(List *rows)
 		k->seq = nextval_internal(seqid, false);
 		k->row.logged_at = r->logged_at;
 		k->row.session_role = kept_strdup(r->session_role);
-		k->row.acting_role = kept_strdup(r->acting_role);
+		k->row.run_by = kept_strdup(r->run_by);
 		k->row.application_name = kept_strdup(r->application_name);
 		k->row.command_tag = kept_strdup(r->command_tag);
 		k->row.object_type = kept_strdup(r->object_type);
@@ -1423,7 +1424,7 @@ catalog_ddl_since_snapshot(void)
 	result = hash_create("migrate drift log", 64, &ctl,
 						 HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 
-	catalog_exec("SELECT l.object_identity, l.logged_at, l.acting_role, l.statement"
+	catalog_exec("SELECT l.object_identity, l.logged_at, l.run_by, l.statement"
 				 " FROM migrate.ddl_log l"
 				 " WHERE l.revision IS NULL AND l.object_identity IS NOT NULL"
 				 " AND l.logged_at OPERATOR(pg_catalog.>=)"

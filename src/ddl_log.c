@@ -237,7 +237,8 @@ apply_guard(const char *tag, List *identities)
 						 "a superuser can SET migrate.guard = log for the session.")));
 	if (migrate_guard == MIGRATE_GUARD_WARN)
 		ereport(WARNING,
-				(errmsg("schema change outside a migration: %s", what),
+				(errcode(ERRCODE_WARNING),
+				 errmsg("schema change outside a migration: %s", what),
 				 errdetail("It is logged in migrate.ddl_log with no revision."),
 				 errhint("Make it a migration with migrate_adopt(), or undo it and register it with migrate_add().")));
 }
@@ -414,7 +415,7 @@ write_log_rows(LogEvent event, const char *tag, const char *role,
 
 	MemSet(&proto, 0, sizeof(proto));
 	proto.session_role = GetUserNameFromId(GetSessionUserId(), false);
-	proto.acting_role = (char *) role;
+	proto.run_by = (char *) role;
 	proto.application_name = GetConfigOptionByName("application_name", NULL, false);
 	proto.statement = (char *) statement;
 	proto.revision = (char *) revision;

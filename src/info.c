@@ -126,7 +126,7 @@ migrate_heads(PG_FUNCTION_ARGS)
 
 		values[0] = CStringGetTextDatum(node->id);
 		values[1] = CStringGetTextDatum(node->message);
-		values[2] = BoolGetDatum(node->applied);
+		values[2] = CStringGetTextDatum(node->applied ? "applied" : "pending");
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	SPI_finish();
@@ -134,14 +134,14 @@ migrate_heads(PG_FUNCTION_ARGS)
 }
 
 /*
- * migrate_show(revision): one revision and its SQL.  Takes "head", an id or
+ * migrate_show(target): one revision and its SQL.  Takes "head", an id or
  * a unique prefix.
  */
 Datum
 migrate_show(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *spec = migrate_text_arg(fcinfo, 0, "revision");
+	char	   *spec = migrate_text_arg(fcinfo, 0, "target");
 	RevGraph   *g;
 	RevisionRow *row;
 	ListCell   *lc;
@@ -200,7 +200,7 @@ migrate_history(PG_FUNCTION_ARGS)
 	SPI_connect();
 	values[0] = BoolGetDatum(catalog_may_read_text());
 	catalog_select_into("SELECT seq, revision, action, started_at, duration,"
-						" session_role, acting_role, application_name,"
+						" session_role, run_by, application_name,"
 						" client_addr, backend_pid, xid, wal_lsn,"
 						" CASE WHEN $1 OR error IS NULL THEN error"
 						" ELSE '" MIGRATE_REDACTED "' END,"
@@ -234,7 +234,7 @@ migrate_ddl_log(PG_FUNCTION_ARGS)
 						" object_identity, schema_name, dropped,"
 						" CASE WHEN $3 OR statement IS NULL THEN statement"
 						" ELSE '" MIGRATE_REDACTED "' END,"
-						" session_role, acting_role, application_name,"
+						" session_role, run_by, application_name,"
 						" backend_pid, xid FROM migrate.ddl_log"
 						" WHERE ($1 IS NULL OR logged_at OPERATOR(pg_catalog.>=) $1)"
 						" AND (NOT $2 OR revision IS NULL)"

@@ -126,7 +126,8 @@ _PG_init(void)
 	{
 		SetConfigOption("migrate.guard", "error", PGC_SUSET, PGC_S_OVERRIDE);
 		ereport(WARNING,
-				(errmsg("migrate.guard is \"error\" for this session"),
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("migrate.guard is \"error\" for this session"),
 				 errdetail("The value \"%s\" asked for could not be applied.", asked),
 				 errhint("Only a superuser can change migrate.guard.")));
 	}

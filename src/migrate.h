@@ -198,7 +198,7 @@ typedef struct DdlLogRow
 {
 	TimestampTz logged_at;
 	char	   *session_role;
-	char	   *acting_role;
+	char	   *run_by;
 	char	   *application_name;
 	char	   *command_tag;
 	char	   *object_type;

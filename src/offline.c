@@ -104,7 +104,7 @@ migrate_registration_file(RevisionRow *row, const char *filename)
 						 row->id);
 		appendStringInfo(&buf, "    message => %s,\n",
 						 quote_literal_cstr(row->message));
-		appendStringInfoString(&buf, "    heads   => ");
+		appendStringInfoString(&buf, "    revises => ");
 		append_id_array(&buf, row->parents);
 		appendStringInfoString(&buf, ");\n");
 		return buf.data;
@@ -180,8 +180,8 @@ append_statements(StringInfo buf, MigrateScript *script)
 }
 
 /*
- * migrate_script(target, from): the SQL a push or downgrade to target would
- * run, starting from the current state or from the state "from" describes
+ * migrate_script(target, start): the SQL a push or downgrade to target would
+ * run, starting from the current state or from the state "start" describes
  * (base, heads, or a revision applied with everything it builds on).
  */
 Datum
@@ -189,7 +189,7 @@ migrate_script(PG_FUNCTION_ARGS)
 {
 	MemoryContext caller = CurrentMemoryContext;
 	char	   *target;
-	char	   *from;
+	char	   *start;
 	RevGraph   *g;
 	List	   *plan;
 	List	   *applied = NIL;
@@ -205,13 +205,13 @@ migrate_script(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("target must not be null")));
 	target = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	from = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
+	start = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
 
 	SPI_connect();
 	catalog_check_may_read_text("migration scripts");
 	g = catalog_load_graph();
-	if (from != NULL)
-		graph_assume_state(g, from);
+	if (start != NULL)
+		graph_assume_state(g, start);
 	backward = graph_target_is_backward(g, target);
 	plan = backward ? graph_plan_downgrade(g, target) : graph_plan_push(g, target);
 	if (backward)
@@ -233,7 +233,7 @@ migrate_script(PG_FUNCTION_ARGS)
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "-- migrate: offline script, %s to \"%s\" from %s\n",
 					 backward ? "downgrade" : "push", target,
-					 from ? psprintf("\"%s\"", from) : "the current state");
+					 start ? psprintf("\"%s\"", start) : "the current state");
 	foreach(lc, plan)
 	{
 		RevNode    *node = &g->nodes[lfirst_int(lc)];
@@ -321,7 +321,7 @@ migrate_script(PG_FUNCTION_ARGS)
 							 node->id);
 		appendStringInfo(&buf,
 						 "INSERT INTO migrate.history (revision, action, started_at,"
-						 " acting_role, application_name, xid, wal_lsn, checksum)"
+						 " run_by, application_name, xid, wal_lsn, checksum)"
 						 " VALUES ('%s', '%s', pg_catalog.clock_timestamp(), CURRENT_USER,"
 						 " pg_catalog.current_setting('application_name'),"
 						 " pg_catalog.pg_current_xact_id(), pg_catalog.pg_current_wal_insert_lsn(),"

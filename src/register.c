@@ -332,7 +332,8 @@ store_revision(RevisionRow *row, const char *id, parents_chooser choose,
 					 errhint("Applied history is immutable: register the change as a new revision.")));
 		catalog_update_revision(row);
 		ereport(NOTICE,
-				(errmsg("replaced revision \"%s\", which was not applied", row->id)));
+				(errcode(ERRCODE_SUCCESSFUL_COMPLETION),
+				 errmsg("replaced revision \"%s\", which was not applied", row->id)));
 	}
 
 	result = MemoryContextStrdup(caller, row->id);
@@ -340,12 +341,19 @@ store_revision(RevisionRow *row, const char *id, parents_chooser choose,
 	return result;
 }
 
-static void
-check_message(const char *message)
+/*
+ * The message of a revision, argument argno of the calling function: not
+ * NULL, not blank, and a commit message's size.  Every function that makes
+ * a revision takes its message here, so the rule and its errors are one.
+ */
+static char *
+message_arg(FunctionCallInfo fcinfo, int argno)
 {
+	char	   *message;
 	int			len;
 
-	if (message[strspn(message, " \t\r\n")] == '\0')
+	message = PG_ARGISNULL(argno) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(argno));
+	if (message == NULL || message[strspn(message, " \t\r\n")] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a revision needs a message"),
@@ -358,6 +366,7 @@ check_message(const char *message)
 				 errdetail("It has %d characters; a message has at most %d.",
 						   len, MIGRATE_MESSAGE_MAXLEN),
 				 errhint("Say what the revision changes in a line or two, and explain the rest in a comment of the up script.")));
+	return message;
 }
 
 typedef struct AddArgs
@@ -386,24 +395,19 @@ migrate_add(PG_FUNCTION_ARGS)
 	AddArgs		args;
 	char	   *id;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("a revision needs a message")));
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("a revision needs an up script")));
 
 	memset(&row, 0, sizeof(row));
-	row.message = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	row.message = message_arg(fcinfo, 0);
 	row.up_sql = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	row.down_sql = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
 	id = PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3));
 	args.revises_given = !PG_ARGISNULL(4);
 	args.revises = args.revises_given ? revises_list(PG_GETARG_ARRAYTYPE_P(4), "revises") : NIL;
 
-	check_message(row.message);
 	if (id != NULL)
 		check_id(id, "revision id");
 
@@ -421,12 +425,14 @@ migrate_add(PG_FUNCTION_ARGS)
 		down = script_parse(row.down_sql, "down");
 	if (up->wrapper)
 		ereport(NOTICE,
-				(errmsg("dropped the BEGIN/COMMIT pair around the up script"),
-				 errdetail("Every revision already runs in its own subtransaction.")));
+				(errcode(ERRCODE_SUCCESSFUL_COMPLETION),
+				 errmsg("dropped the BEGIN/COMMIT pair around the up script"),
+				 errdetail("A revision always runs atomically: in the transaction of the push, or in its own when deployed.")));
 	if (down && down->wrapper)
 		ereport(NOTICE,
-				(errmsg("dropped the BEGIN/COMMIT pair around the down script"),
-				 errdetail("Every revision already runs in its own subtransaction.")));
+				(errcode(ERRCODE_SUCCESSFUL_COMPLETION),
+				 errmsg("dropped the BEGIN/COMMIT pair around the down script"),
+				 errdetail("A revision always runs atomically: in the transaction of the push, or in its own when deployed.")));
 	row.checksum = script_checksum(row.up_sql, row.down_sql);
 
 	PG_RETURN_TEXT_P(cstring_to_text(store_revision(&row, id, add_parents, &args,
@@ -441,7 +447,7 @@ migrate_add(PG_FUNCTION_ARGS)
  */
 typedef struct MergeArgs
 {
-	bool		named_given;	/* heads => ... was passed, maybe '{}' */
+	bool		named_given;	/* revises => ... was passed, maybe {} */
 	List	   *named;
 } MergeArgs;
 
@@ -505,13 +511,8 @@ migrate_merge(PG_FUNCTION_ARGS)
 	MergeArgs	args;
 	char	   *id;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("a revision needs a message")));
 	memset(&row, 0, sizeof(row));
-	row.message = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	check_message(row.message);
+	row.message = message_arg(fcinfo, 0);
 	args.named_given = !PG_ARGISNULL(1);
 	args.named = args.named_given ?
 		revises_list(PG_GETARG_ARRAYTYPE_P(1), "heads") : NIL;
@@ -546,13 +547,8 @@ migrate_adopt(PG_FUNCTION_ARGS)
 	RevGraph   *g;
 	char	   *result;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("a revision needs a message")));
 	memset(&row, 0, sizeof(row));
-	row.message = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	check_message(row.message);
+	row.message = message_arg(fcinfo, 0);
 	row.down_sql = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
 	if (row.down_sql)
 	{

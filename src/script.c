@@ -10,7 +10,7 @@
  * or while it runs, can say where it is.
  *
  * Validation refuses, before anything is stored, what could never run inside
- * a push: transaction control (every revision runs in a subtransaction of the
+ * a push: transaction control (every revision runs inside the
  * caller's transaction), statements that refuse to run inside a transaction
  * block, COPY to or from the client, psql meta-commands, and changes of
  * standard_conforming_strings (they would change how the rest of the text

@@ -92,13 +92,13 @@ SELECT migrate_dev('create product', :'desired', managed => 'shop', id => '007_p
 SELECT up FROM migrate_diff(:'desired', 'shop');
 \pset format aligned
 \pset tuples_only off
-SELECT changes, review, verified FROM migrate_diff(:'desired', 'shop');
+SELECT changes, review, ok FROM migrate_diff(:'desired', 'shop');
 SELECT migrate_dev('add sku and price', :'desired', managed => 'shop', id => '008_sku') IS NOT NULL AS registered;
 SELECT changes FROM migrate_diff(:'desired', 'shop');
 SELECT revision, message, state FROM migrate_status() WHERE revision IN ('007_product', '008_sku');
 
 \echo
 \echo '=== 12. History: who did what, when, from where'
-SELECT seq, revision, action, acting_role, application_name,
+SELECT seq, revision, action, run_by, application_name,
        round(extract(epoch FROM duration) * 1000, 3) AS ms
   FROM migrate_history();

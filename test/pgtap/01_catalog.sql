@@ -5,7 +5,7 @@
 -- that write the DDL log.
 BEGIN;
 CREATE EXTENSION migrate;
-SELECT plan(198);
+SELECT plan(204);
 
 SELECT has_extension('migrate');
 SELECT has_schema('migrate');
@@ -21,10 +21,10 @@ SELECT columns_are('migrate', 'applied', ARRAY[
 	'id', 'applied_at', 'applied_by', 'duration']);
 SELECT columns_are('migrate', 'history', ARRAY[
 	'seq', 'revision', 'action', 'started_at', 'duration', 'session_role',
-	'acting_role', 'application_name', 'client_addr', 'backend_pid', 'xid',
+	'run_by', 'application_name', 'client_addr', 'backend_pid', 'xid',
 	'wal_lsn', 'checksum', 'error', 'sqlstate', 'statement', 'line', 'fingerprint']);
 SELECT columns_are('migrate', 'ddl_log', ARRAY[
-	'seq', 'logged_at', 'session_role', 'acting_role', 'application_name',
+	'seq', 'logged_at', 'session_role', 'run_by', 'application_name',
 	'backend_pid', 'xid', 'command_tag', 'object_type', 'object_identity',
 	'schema_name', 'dropped', 'statement', 'revision']);
 
@@ -49,7 +49,7 @@ SELECT col_type_is('migrate', t, c, ty, 'migrate.' || t || '.' || c || ' is ' ||
 	('history', 'started_at', 'timestamp with time zone'),
 	('history', 'duration', 'interval'),
 	('history', 'session_role', 'name'),
-	('history', 'acting_role', 'name'),
+	('history', 'run_by', 'name'),
 	('history', 'application_name', 'text'),
 	('history', 'client_addr', 'inet'),
 	('history', 'backend_pid', 'integer'),
@@ -64,7 +64,7 @@ SELECT col_type_is('migrate', t, c, ty, 'migrate.' || t || '.' || c || ' is ' ||
 	('ddl_log', 'seq', 'bigint'),
 	('ddl_log', 'logged_at', 'timestamp with time zone'),
 	('ddl_log', 'session_role', 'name'),
-	('ddl_log', 'acting_role', 'name'),
+	('ddl_log', 'run_by', 'name'),
 	('ddl_log', 'application_name', 'text'),
 	('ddl_log', 'backend_pid', 'integer'),
 	('ddl_log', 'xid', 'xid8'),
@@ -114,7 +114,7 @@ SELECT col_not_null('migrate', 'revision', 'checksum', 'a revision has a checksu
 SELECT col_is_null('migrate', 'ddl_log', 'revision',
 				   'ddl_log.revision may be NULL: DDL outside any migration');
 SELECT col_not_null('migrate', 'ddl_log', c, 'a log row has its ' || c)
-  FROM unnest(ARRAY['logged_at', 'session_role', 'acting_role', 'command_tag',
+  FROM unnest(ARRAY['logged_at', 'session_role', 'run_by', 'command_tag',
 					'dropped']) AS c;
 
 -- pg_dump carries every table and the sequences, all rows
@@ -137,6 +137,7 @@ INSERT INTO api (f, args, result, volatility) VALUES
 	('migrate_add', ARRAY['text', 'text', 'text', 'text', 'text[]'], 'text', 'volatile'),
 	('migrate_push', ARRAY['text'], 'setof record', 'volatile'),
 	('migrate_downgrade', ARRAY['text'], 'setof record', 'volatile'),
+	('migrate_downgrade', ARRAY['integer'], 'setof record', 'volatile'),
 	('migrate_stamp', ARRAY['text'], 'setof record', 'volatile'),
 	('migrate_reset', ARRAY['boolean'], 'setof record', 'volatile'),
 	('migrate_merge', ARRAY['text', 'text[]', 'text'], 'text', 'volatile'),
@@ -166,14 +167,15 @@ SELECT is(pg_get_function_arguments(f::regprocedure), a, f || ' takes ' || a)
 	 'message text, up text, down text DEFAULT NULL::text, id text DEFAULT NULL::text, revises text[] DEFAULT NULL::text[]'),
 	('migrate_push(text)', $$target text DEFAULT 'heads'::text$$),
 	('migrate_downgrade(text)', $$target text DEFAULT '-1'::text$$),
-	('migrate_stamp(text)', 'target text'),
+	('migrate_stamp(text)', $$target text DEFAULT 'heads'::text$$),
+	('migrate_downgrade(integer)', 'steps integer'),
 	('migrate_deploy(text)', $$IN target text DEFAULT 'heads'::text$$),
 	('migrate_reset(boolean)', 'confirm boolean DEFAULT false'),
 	('migrate_merge(text, text[], text)',
-	 'message text, heads text[] DEFAULT NULL::text[], id text DEFAULT NULL::text'),
+	 'message text, revises text[] DEFAULT NULL::text[], id text DEFAULT NULL::text'),
 	('migrate_script(text, text)',
-	 $$target text DEFAULT 'heads'::text, "from" text DEFAULT NULL::text$$),
-	('migrate_show(text)', 'revision text'),
+	 $$target text DEFAULT 'heads'::text, start text DEFAULT NULL::text$$),
+	('migrate_show(text)', 'target text'),
 	('migrate_diff(text, text)', $$desired text, managed text DEFAULT 'public'::text$$),
 	('migrate_dev(text, text, text, text, boolean)',
 	 $$message text, desired text, managed text DEFAULT 'public'::text, id text DEFAULT NULL::text, force boolean DEFAULT false$$),
@@ -193,6 +195,8 @@ SELECT is(pg_get_function_result(f::regprocedure), r, f || ' returns ' || r)
 	 'TABLE(revision text, message text, duration interval)'),
 	('migrate_downgrade(text)',
 	 'TABLE(revision text, message text, duration interval)'),
+	('migrate_downgrade(integer)',
+	 'TABLE(revision text, message text, duration interval)'),
 	('migrate_stamp(text)',
 	 'TABLE(revision text, message text, action text)'),
 	('migrate_status()',
@@ -200,7 +204,7 @@ SELECT is(pg_get_function_result(f::regprocedure), r, f || ' returns ' || r)
 	('migrate_current()',
 	 'TABLE(revision text, message text, applied_at timestamp with time zone)'),
 	('migrate_heads()',
-	 'TABLE(revision text, message text, applied boolean)'),
+	 'TABLE(revision text, message text, state text)'),
 	('migrate_show(text)',
 	 'TABLE(revision text, message text, parents text[], up text, down text, checksum text, created_at timestamp with time zone, created_by name, applied_at timestamp with time zone)'),
 	('migrate_reset(boolean)',
@@ -208,13 +212,13 @@ SELECT is(pg_get_function_result(f::regprocedure), r, f || ' returns ' || r)
 	('migrate_export()',
 	 'TABLE(revision text, filename text, content text)'),
 	('migrate_diff(text, text)',
-	 'TABLE(up text, down text, changes integer, review text[], verified boolean, problems text[])'),
+	 'TABLE(up text, down text, changes integer, review text[], ok boolean, problems text[])'),
 	('migrate_verify(text)',
 	 'TABLE(revision text, ok boolean, problem text, objects text[])'),
 	('migrate_history()',
-	 'TABLE(seq bigint, revision text, action text, started_at timestamp with time zone, duration interval, session_role name, acting_role name, application_name text, client_addr inet, backend_pid integer, xid xid8, wal_lsn pg_lsn, error text, sqlstate text, statement integer, line integer, fingerprint text)'),
+	 'TABLE(seq bigint, revision text, action text, started_at timestamp with time zone, duration interval, session_role name, run_by name, application_name text, client_addr inet, backend_pid integer, xid xid8, wal_lsn pg_lsn, error text, sqlstate text, statement integer, line integer, fingerprint text)'),
 	('migrate_ddl_log(timestamptz, boolean)',
-	 'TABLE(seq bigint, logged_at timestamp with time zone, revision text, command_tag text, object_type text, object_identity text, schema_name text, dropped boolean, statement text, session_role name, acting_role name, application_name text, backend_pid integer, xid xid8)')
+	 'TABLE(seq bigint, logged_at timestamp with time zone, revision text, command_tag text, object_type text, object_identity text, schema_name text, dropped boolean, statement text, session_role name, run_by name, application_name text, backend_pid integer, xid xid8)')
 	) AS v(f, r);
 
 -- every function says what it does

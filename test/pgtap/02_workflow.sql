@@ -39,8 +39,8 @@ SELECT has_table('gadgets', 'the second script ran');
 SELECT is_empty($$SELECT * FROM migrate_push()$$, 'a second push has nothing to do');
 SELECT results_eq($$SELECT revision FROM migrate_current()$$, ARRAY[:'gen'],
 				  'current is the last revision applied');
-SELECT results_eq($$SELECT revision, applied FROM migrate_heads()$$,
-				  format($$VALUES (%L, true)$$, :'gen'),
+SELECT results_eq($$SELECT revision, state FROM migrate_heads()$$,
+				  format($$VALUES (%L, 'applied')$$, :'gen'),
 				  'the head is applied');
 SELECT results_eq($$SELECT revision, action FROM migrate_history()$$,
 				  format($$VALUES ('w1', 'upgrade'), (%L, 'upgrade')$$, :'gen'),

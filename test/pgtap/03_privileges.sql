@@ -76,10 +76,10 @@ SELECT is((SELECT tableowner::text FROM pg_tables WHERE tablename = 'parts'),
 		  'regress_pgtap_deployer', 'the script ran as the pushing role');
 SELECT is((SELECT applied_by::text FROM migrate_status() WHERE revision = 'p1'),
 		  'regress_pgtap_deployer', 'status says who applied it');
-SELECT is((SELECT format('%s as %s', session_role, acting_role) FROM migrate_history()),
+SELECT is((SELECT format('%s as %s', session_role, run_by) FROM migrate_history()),
 		  format('%s as regress_pgtap_deployer', session_user),
 		  'history records the session and the acting role');
-SELECT is((SELECT string_agg(format('%s %s %s', object_identity, revision, acting_role), '; ')
+SELECT is((SELECT string_agg(format('%s %s %s', object_identity, revision, run_by), '; ')
 			 FROM migrate_ddl_log() WHERE revision IS NOT NULL),
 		  'public.parts p1 regress_pgtap_deployer',
 		  'the log says which revision and which role made the table');
@@ -90,7 +90,7 @@ SELECT throws_ok(c, '42501', NULL, 'the pushing role cannot ' || lower(left(c, 6
 	$$DELETE FROM migrate.history$$]) AS c;
 SELECT throws_ok(c, '42501', NULL, 'the pushing role cannot ' || lower(left(c, 6)) || ' log rows')
   FROM unnest(ARRAY[
-	$$INSERT INTO migrate.ddl_log (acting_role, command_tag) VALUES (current_user, 'DROP TABLE')$$,
+	$$INSERT INTO migrate.ddl_log (run_by, command_tag) VALUES (current_user, 'DROP TABLE')$$,
 	$$UPDATE migrate.ddl_log SET revision = NULL$$,
 	$$DELETE FROM migrate.ddl_log$$]) AS c;
 SELECT throws_ok($$SELECT migrate_adopt('mine')$$, '42501', NULL,

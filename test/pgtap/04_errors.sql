@@ -29,7 +29,7 @@ SELECT throws_ok($$SELECT migrate_add('refused', 'SELECT 1', 'DROP TABLE')$$, '4
 				 'a down script with a syntax error is refused');
 SELECT throws_ok(c, code, NULL, what)
   FROM (VALUES
-	($$SELECT migrate_add(NULL, 'SELECT 1')$$, '22004', 'a revision needs a message'),
+	($$SELECT migrate_add(NULL, 'SELECT 1')$$, '22023', 'a revision needs a message'),
 	($$SELECT migrate_add(' ', 'SELECT 1')$$, '22023', 'a blank message is refused'),
 	($$SELECT migrate_add('refused', NULL)$$, '22004', 'a revision needs an up script'),
 	($$SELECT migrate_add('refused', 'SELECT 1', id => 'no spaces')$$, '22023',
