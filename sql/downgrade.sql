@@ -245,6 +245,28 @@ SELECT revision FROM migrate_downgrade(NULL);
 \echo :LAST_ERROR_SQLSTATE
 
 --
+-- A number of steps, written as a number; nothing to do says so
+--
+SET client_min_messages = warning;
+SELECT revision FROM migrate_push();
+RESET client_min_messages;
+SELECT revision FROM migrate_status() WHERE state = 'applied';
+\set VERBOSITY terse
+SELECT revision FROM migrate_downgrade(-1);
+SELECT revision FROM migrate_downgrade(-2);
+\set VERBOSITY default
+SELECT revision FROM migrate_downgrade(1);
+\echo :LAST_ERROR_SQLSTATE
+SELECT revision FROM migrate_downgrade(0);
+\echo :LAST_ERROR_SQLSTATE
+SELECT revision FROM migrate_downgrade(NULL::integer);
+SET client_min_messages = warning;
+SELECT revision FROM migrate_push();
+RESET client_min_messages;
+-- nothing builds on the head b2: nothing to undo, and the NOTICE says so
+SELECT revision FROM migrate_downgrade('b2');
+
+--
 -- A failure names the revision, the statement and its line
 --
 SET client_min_messages = warning;

@@ -183,6 +183,15 @@ SELECT * FROM migrate_stamp('heads');
 \echo :LAST_ERROR_SQLSTATE
 ROLLBACK;
 
+-- with no target, everything registered is stamped
+SET client_min_messages = warning;
+SELECT revision, action FROM migrate_stamp('base');
+RESET client_min_messages;
+SELECT count(*) AS applied FROM migrate_status() WHERE state = 'applied';
+SELECT revision, action FROM migrate_stamp();
+SELECT count(*) AS pending FROM migrate_status() WHERE state = 'pending';
+SELECT revision, action FROM migrate_stamp();
+
 --
 -- Clean up
 --

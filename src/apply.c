@@ -611,6 +611,10 @@ migrate_stamp(PG_FUNCTION_ARGS)
 	catalog_lock();
 	g = catalog_load_graph();
 	graph_plan_stamp(g, target, &mark, &unmark);
+	if (mark == NIL && unmark == NIL)
+		ereport(NOTICE,
+				(errcode(ERRCODE_SUCCESSFUL_COMPLETION),
+				 errmsg("nothing to stamp: the applied revisions are already those of \"%s\"", target)));
 
 	catalog_defer_writes(true);
 	foreach(lc, unmark)
@@ -726,6 +730,10 @@ migrate_deploy(PG_FUNCTION_ARGS)
 	plan = graph_plan_push(g, target);
 	foreach(lc, plan)
 		ids = lappend(ids, g->nodes[lfirst_int(lc)].id);
+	if (ids == NIL)
+		ereport(NOTICE,
+				(errcode(ERRCODE_SUCCESSFUL_COMPLETION),
+				 errmsg("nothing to deploy: no revision on the way to \"%s\" is pending", target)));
 
 	stepcxt = AllocSetContextCreate(CurrentMemoryContext, "migrate deploy step",
 									ALLOCSET_DEFAULT_SIZES);
