@@ -13,22 +13,33 @@ EXTENSION = migrate
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENSION).control)
 
 MODULE_big = migrate
+# The layers, bottom up; each file calls only files of the layers above it
+# in this list (see README "Code map").
 OBJS = \
-	src/migrate.o \
-	src/script.o \
-	src/graph.o \
-	src/catalog.o \
-	src/register.o \
-	src/apply.o \
-	src/offline.o \
-	src/ddl_log.o \
-	src/schema_model.o \
-	src/model_relations.o \
-	src/model_others.o \
-	src/drift.o \
-	src/info.o \
-	src/diff.o \
-	src/autogen.o
+	src/base/util.o \
+	src/base/session.o \
+	src/base/owner.o \
+	src/base/runner.o \
+	src/core/script.o \
+	src/core/graph.o \
+	src/catalog/catalog.o \
+	src/model/model.o \
+	src/model/relations.o \
+	src/model/others.o \
+	src/model/compare.o \
+	src/diff/diff.o \
+	src/core/snapshot.o \
+	src/core/migration.o \
+	src/core/revfile.o \
+	src/sql/register.o \
+	src/sql/apply.o \
+	src/sql/offline.o \
+	src/sql/ddl_log.o \
+	src/sql/drift.o \
+	src/sql/info.o \
+	src/sql/autogen.o \
+	src/migrate.o
+PG_CPPFLAGS = -I$(srcdir)/src
 PGFILEDESC = "migrate - schema migrations inside PostgreSQL"
 
 DATA = sql/migrate--$(EXTVERSION).sql
@@ -47,8 +58,8 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-# every object depends on the shared header
-$(OBJS): src/migrate.h
+# every object depends on the headers
+$(OBJS): $(wildcard src/*/*.h)
 
 .PHONY: test demo bench
 test:

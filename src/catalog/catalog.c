@@ -50,217 +50,9 @@
 #include "utils/pg_lsn.h"
 #include "utils/timestamp.h"
 
-#include "migrate.h"
-
-/*
- * The extension as this transaction found it: its OID, its owner, and its
- * catalog schema, looked up once per transaction from pg_extension and
- * pg_depend -- by OID, never by a name a caller could create or rename.
- */
-typedef struct ExtensionFacts
-{
-	LocalTransactionId lxid;	/* InvalidLocalTransactionId: not looked up */
-	Oid			extoid;
-	Oid			owner;
-	Oid			catalog_nsp;	/* the schema the extension created */
-} ExtensionFacts;
-
-static ExtensionFacts ext = {InvalidLocalTransactionId};
-
-/* The schema that is a member of extension extoid (the catalog, "migrate") */
-static Oid
-member_schema(Oid extoid)
-{
-	Relation	rel = table_open(DependRelationId, AccessShareLock);
-	ScanKeyData key[2];
-	SysScanDesc scan;
-	HeapTuple	tup;
-	Oid			nsp = InvalidOid;
-
-	ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
-				F_OIDEQ, ObjectIdGetDatum(ExtensionRelationId));
-	ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber,
-				F_OIDEQ, ObjectIdGetDatum(extoid));
-	scan = systable_beginscan(rel, DependReferenceIndexId, true, NULL, 2, key);
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
-	{
-		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
-
-		if (dep->classid == NamespaceRelationId &&
-			dep->deptype == DEPENDENCY_EXTENSION)
-			nsp = dep->objid;
-	}
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
-	return nsp;
-}
-
-static const ExtensionFacts *
-extension_facts(void)
-{
-	Relation	rel;
-	ScanKeyData key;
-	SysScanDesc scan;
-	HeapTuple	tuple;
-	Form_pg_extension form;
-
-	if (ext.lxid == MyProc->lxid)
-		return &ext;
-
-	rel = table_open(ExtensionRelationId, AccessShareLock);
-	ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber,
-				F_NAMEEQ, CStringGetDatum("migrate"));
-	scan = systable_beginscan(rel, ExtensionNameIndexId, true, NULL, 1, &key);
-	tuple = systable_getnext(scan);
-	if (!HeapTupleIsValid(tuple))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("extension \"migrate\" is not installed in this database"),
-				 errhint("Run CREATE EXTENSION migrate.")));
-	form = (Form_pg_extension) GETSTRUCT(tuple);
-	ext.extoid = form->oid;
-	ext.owner = form->extowner;
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
-	ext.catalog_nsp = member_schema(ext.extoid);
-	if (!OidIsValid(ext.catalog_nsp))
-		elog(ERROR, "extension \"migrate\" has no catalog schema");
-	ext.lxid = MyProc->lxid;
-	return &ext;
-}
-
-Oid
-catalog_extension_owner(void)
-{
-	return extension_facts()->owner;
-}
-
-/*
- * The OID of the catalog schema, after checking that the name "migrate"
- * still leads to it.  Catalog queries are SQL text that name
- * "migrate.revision" and the like; only the extension's owner can rename
- * that schema, and migrate_diff refuses to rename it, so the check is a
- * second wall: if the name ever led anywhere else, no query runs.
- */
-Oid
-catalog_schema(void)
-{
-	Oid			nsp = extension_facts()->catalog_nsp;
-
-	if (get_namespace_oid("migrate", true) != nsp)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_SCHEMA_NAME),
-				 errmsg("schema \"migrate\" is not the catalog of extension \"migrate\""),
-				 errdetail("The extension's catalog schema is now named \"%s\".",
-						   get_namespace_name(nsp)),
-				 errhint("Rename it back to \"migrate\".")));
-	return nsp;
-}
-
-/* The OID of the function of this extension named "name", or InvalidOid */
-static Oid
-member_function(const char *name)
-{
-	Relation	rel = table_open(DependRelationId, AccessShareLock);
-	ScanKeyData key[2];
-	SysScanDesc scan;
-	HeapTuple	tup;
-	Oid			result = InvalidOid;
-
-	ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
-				F_OIDEQ, ObjectIdGetDatum(ExtensionRelationId));
-	ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber,
-				F_OIDEQ, ObjectIdGetDatum(extension_facts()->extoid));
-	scan = systable_beginscan(rel, DependReferenceIndexId, true, NULL, 2, key);
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
-	{
-		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
-		char	   *fname;
-
-		if (dep->classid != ProcedureRelationId ||
-			dep->deptype != DEPENDENCY_EXTENSION)
-			continue;
-		fname = get_func_name(dep->objid);
-		if (fname && strcmp(fname, name) == 0)
-			result = dep->objid;
-	}
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
-	return result;
-}
-
-/*
- * Whether the current user may read the text that can carry secrets: the
- * scripts, the statements of the DDL log, the error messages of the
- * history.  Those are superusers, the extension's owner and the roles that
- * act as it, members of pg_read_all_stats (who may read every session's
- * query text already), and the roles that may register revisions (who write
- * scripts anyway).  Everyone else sees ids, messages, states, times and
- * roles only.  The function is found as a member of the extension, by OID,
- * not by a name a caller could shadow.
- */
-bool
-catalog_may_read_text(void)
-{
-	Oid			user = GetUserId();
-	const ExtensionFacts *e = extension_facts();
-	Oid			add;
-
-	if (superuser() || has_privs_of_role(user, e->owner) ||
-		has_privs_of_role(user, ROLE_PG_READ_ALL_STATS))
-		return true;
-	add = member_function("migrate_add");
-	return OidIsValid(add) &&
-		pg_proc_aclcheck(add, user, ACL_EXECUTE) == ACLCHECK_OK;
-}
-
-/* The error of a function that shows nothing but such text */
-void
-catalog_check_may_read_text(const char *what)
-{
-	if (!catalog_may_read_text())
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied to read %s", what),
-				 errdetail("Migration scripts, logged statements and error messages can carry secrets."),
-				 errhint("They are shown to roles that may run migrate_add() and to members of pg_read_all_stats.")));
-}
-
-/*
- * The one way in which code of this extension acts as the extension's owner.
- *
- * While switched: the user is the owner, in a security-restricted operation
- * (no SET ROLE, no temporary objects, no deferred work of the caller's);
- * search_path is "pg_catalog, pg_temp", so every unqualified function,
- * operator and type resolves in pg_catalog alone (pg_temp is never searched
- * for functions and operators, and comes last for relations); and the name
- * "migrate" has been checked to lead to the extension's own catalog schema.
- * What a caller can create, rename or shadow is therefore out of reach: no
- * name resolved here can lead to it.  Every caller of owner_enter() says at
- * the call why what it runs as the owner is safe.
- */
-void
-owner_enter(OwnerSwitch *sw)
-{
-	const ExtensionFacts *e = extension_facts();
-
-	(void) catalog_schema();
-	GetUserIdAndSecContext(&sw->save_userid, &sw->save_sec_context);
-	SetUserIdAndSecContext(e->owner, sw->save_sec_context |
-						   SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
-	sw->save_nestlevel = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp",
-							 PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
-}
-
-void
-owner_leave(OwnerSwitch *sw)
-{
-	AtEOXact_GUC(true, sw->save_nestlevel);
-	SetUserIdAndSecContext(sw->save_userid, sw->save_sec_context);
-}
+#include "base/owner.h"
+#include "base/util.h"
+#include "catalog/catalog.h"
 
 /*
  * Plans of the catalog queries, prepared once per backend and kept: a push
@@ -368,37 +160,6 @@ get_datum(int r, int i, bool *isnull)
 {
 	return SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, i,
 						 isnull);
-}
-
-/* A text[] datum as a List of C strings */
-static List *
-text_array_to_list(Datum d)
-{
-	ArrayType  *arr = DatumGetArrayTypeP(d);
-	Datum	   *elems;
-	bool	   *nulls;
-	int			n;
-	List	   *result = NIL;
-
-	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT,
-					  &elems, &nulls, &n);
-	for (int i = 0; i < n; i++)
-		if (!nulls[i])
-			result = lappend(result, TextDatumGetCString(elems[i]));
-	return result;
-}
-
-static Datum
-list_to_text_array(List *ids)
-{
-	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(ids), 1));
-	ListCell   *lc;
-	int			n = 0;
-
-	foreach(lc, ids)
-		elems[n++] = CStringGetTextDatum(lfirst(lc));
-	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false,
-										   TYPALIGN_INT));
 }
 
 /* ----------------------------------------------------------------
@@ -889,7 +650,7 @@ catalog_log_ddl(List *rows)
 	 * The row's number, as the column's default would give it, with no
 	 * privilege check: the log writer numbers its own rows.
 	 */
-	seqid = get_relname_relid("ddl_log_seq", catalog_schema());
+	seqid = get_relname_relid("ddl_log_seq", ext_catalog_schema());
 	if (!OidIsValid(seqid))
 		elog(ERROR, "sequence migrate.ddl_log_seq is missing");
 
@@ -981,7 +742,7 @@ report_lock_holders(Oid relid)
 void
 catalog_lock(void)
 {
-	Oid			relid = get_relname_relid("applied", catalog_schema());
+	Oid			relid = get_relname_relid("applied", ext_catalog_schema());
 
 	if (!OidIsValid(relid))
 		elog(ERROR, "table migrate.applied is missing");
@@ -1017,7 +778,7 @@ catalog_load_graph(void)
 		Datum		d;
 
 		nodes[r].id = get_text(r, 1);
-		parents[r] = text_array_to_list(get_datum(r, 2, &isnull));
+		parents[r] = migrate_text_list(get_datum(r, 2, &isnull));
 		nodes[r].message = get_text(r, 3);
 		nodes[r].position = DatumGetInt64(get_datum(r, 4, &isnull));
 		nodes[r].reversible = DatumGetBool(get_datum(r, 5, &isnull));
@@ -1057,7 +818,7 @@ catalog_get_revision(const char *id)
 
 	row = palloc0(sizeof(RevisionRow));
 	row->id = get_text(0, 1);
-	row->parents = text_array_to_list(get_datum(0, 2, &isnull));
+	row->parents = migrate_text_list(get_datum(0, 2, &isnull));
 	row->message = get_text(0, 3);
 	row->up_sql = get_text(0, 4);
 	row->down_sql = get_text(0, 5);
@@ -1082,7 +843,7 @@ List *
 catalog_get_scripts(List *ids)
 {
 	Oid			types[1] = {TEXTARRAYOID};
-	Datum		values[1] = {list_to_text_array(ids)};
+	Datum		values[1] = {migrate_text_array(ids)};
 	List	   *result = NIL;
 
 	exec_kept("SELECT r.id, r.up_sql, r.down_sql, r.checksum"
@@ -1113,7 +874,7 @@ revision_params(RevisionRow *row, Oid *types, Datum *values, char *nulls)
 	types[0] = TEXTOID;
 	values[0] = CStringGetTextDatum(row->id);
 	types[1] = TEXTARRAYOID;
-	values[1] = list_to_text_array(row->parents);
+	values[1] = migrate_text_array(row->parents);
 	types[2] = TEXTOID;
 	values[2] = CStringGetTextDatum(row->message);
 	types[3] = TEXTOID;

@@ -76,65 +76,46 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
-#include "migrate.h"
+#include "base/util.h"
+#include "base/session.h"
+#include "base/owner.h"
+#include "base/runner.h"
+#include "core/script.h"
+#include "core/graph.h"
+#include "catalog/catalog.h"
+#include "core/migration.h"
+#include "core/revfile.h"
+#include "model/model.h"
+#include "diff/diff.h"
 
 PG_FUNCTION_INFO_V1(migrate_diff);
 PG_FUNCTION_INFO_V1(migrate_dev);
 PG_FUNCTION_INFO_V1(migrate_verify);
 
-/* Depth of the rolled-back work under way in this backend */
-static int	scratch_depth = 0;
-
-bool
-migrate_in_scratch(void)
-{
-	return scratch_depth > 0;
-}
-
-/* Where a statement of SQL given to these functions stands, for errors */
-typedef struct SqlPosition
-{
-	const char *what;			/* "desired schema", "up script" */
-	MigrateStmt *stmt;
-} SqlPosition;
-
+/* "desired schema, statement 2 at line 3" on an error of SQL run here */
 static void
 sql_position_callback(void *arg)
 {
-	SqlPosition *pos = arg;
+	ScriptRun  *run = arg;
 
-	if (pos->stmt)
-		errcontext("%s, statement %d at line %d", pos->what,
-				   pos->stmt->number, pos->stmt->line);
+	if (run->stmt)
+		errcontext("%s, statement %d at line %d", run->script->what,
+				   run->stmt->number, run->stmt->line);
 }
 
 /* Run SQL text statement by statement, as the current user */
 static void
 run_sql(const char *text, const char *what)
 {
-	MigrateScript *script = script_parse(text, what);
-	SqlPosition pos;
+	ScriptRun	run = {0};
 	ErrorContextCallback cb;
 
-	pos.what = what;
-	pos.stmt = NULL;
+	run.script = script_parse(text, what);
 	cb.callback = sql_position_callback;
-	cb.arg = &pos;
+	cb.arg = &run;
 	cb.previous = error_context_stack;
 	error_context_stack = &cb;
-	for (int i = 0; i < script->nstmts; i++)
-	{
-		MigrateStmt *st = &script->stmts[i];
-		char	   *sql = pnstrdup(script->text + st->offset, st->len);
-
-		pos.stmt = st;
-		if (SPI_execute(sql, false, 0) < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("statement cannot run here")));
-		SPI_freetuptable(SPI_tuptable);
-		pfree(sql);
-	}
+	runner_run(&run);
 	error_context_stack = cb.previous;
 }
 
@@ -170,14 +151,14 @@ scratch_begin(Scratch *s)
 	s->nestlevel = NewGUCNestLevel();
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(s->cxt);
-	scratch_depth++;
+	session_scratch_enter();
 }
 
 /* Undo the scratch work, or keep it in the enclosing (scratch) work */
 static void
 scratch_finish(Scratch *s, bool keep)
 {
-	scratch_depth--;
+	session_scratch_leave();
 	if (keep)
 		ReleaseCurrentSubTransaction();
 	else
@@ -272,7 +253,7 @@ check_schema_usable(const char *name, bool desired)
 	if (!OidIsValid(nspid))
 		return;
 	extoid = getExtensionOfObject(NamespaceRelationId, nspid);
-	if (nspid == catalog_schema())
+	if (nspid == ext_catalog_schema())
 		why = psprintf("Schema \"%s\" is the catalog of extension \"migrate\".", name);
 	else if (isAnyTempNamespace(nspid))
 		why = psprintf("Schema \"%s\" is a temporary schema.", name);
@@ -645,18 +626,6 @@ prove(const char *managed, SchemaModel *live, SchemaModel *desired,
 	scratch_finish(&s, false);
 }
 
-static ArrayType *
-text_array(List *items)
-{
-	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(items), 1));
-	int			n = 0;
-	ListCell   *lc;
-
-	foreach(lc, items)
-		elems[n++] = CStringGetTextDatum(lfirst(lc));
-	return construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT);
-}
-
 /* What migrate_diff returns, and migrate_dev works from */
 typedef struct Generated
 {
@@ -723,10 +692,10 @@ migrate_diff(PG_FUNCTION_ARGS)
 	values[0] = CStringGetTextDatum(g->up->sql);
 	values[1] = CStringGetTextDatum(g->down->sql);
 	values[2] = Int32GetDatum(g->up->changes);
-	values[3] = PointerGetDatum(text_array(review));
+	values[3] = migrate_text_array(review);
 	values[4] = BoolGetDatum(g->up_problems == NIL && g->down_problems == NIL);
-	values[5] = PointerGetDatum(text_array(list_concat_copy(g->up_problems,
-															g->down_problems)));
+	values[5] = migrate_text_array(list_concat_copy(g->up_problems,
+													g->down_problems));
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	SPI_finish();
 	return (Datum) 0;
@@ -833,7 +802,7 @@ migrate_dev(PG_FUNCTION_ARGS)
 
 	graph = catalog_load_graph();
 	row = catalog_get_revision(id);
-	file = migrate_registration_file(row, psprintf("%04d_%s.sql", graph->n, id));
+	file = revfile_write(row, psprintf("%04d_%s.sql", graph->n, id));
 	MemoryContextSwitchTo(cxt);
 	file = pstrdup(file);
 	SPI_finish();
@@ -873,7 +842,7 @@ verify_row(ReturnSetInfo *rsinfo, const char *id, int ok, const char *problem,
 	values[0] = CStringGetTextDatum(id);
 	values[1] = BoolGetDatum(ok > 0);
 	values[2] = problem ? CStringGetTextDatum(problem) : (Datum) 0;
-	values[3] = objects ? PointerGetDatum(text_array(objects)) : (Datum) 0;
+	values[3] = objects ? migrate_text_array(objects) : (Datum) 0;
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
@@ -894,16 +863,16 @@ verify_down_up(ReturnSetInfo *rsinfo, RevNode *node, RevisionRow *row,
 	scratch_begin(&s);
 	PG_TRY();
 	{
-		(void) migrate_run_script(node->id, node->message,
-								  script_parse(row->down_sql, "down"), "reverting");
+		(void) migration_run_script(node->id, node->message,
+									script_parse(row->down_sql, "down"), false);
 		diff = left_behind(before, model_read_now());
 		if (diff != NIL)
 			problem = "the down script does not restore the schema as it was before up";
 		else
 		{
 			step = "up";
-			(void) migrate_run_script(node->id, node->message,
-									  script_parse(row->up_sql, "up"), "applying");
+			(void) migration_run_script(node->id, node->message,
+										script_parse(row->up_sql, "up"), true);
 			diff = left_behind(after, model_read_now());
 			if (diff != NIL)
 				problem = "up after down does not give the schema up gave the first time";
@@ -964,8 +933,8 @@ migrate_verify(PG_FUNCTION_ARGS)
 			scratch_begin(&s);
 			PG_TRY();
 			{
-				(void) migrate_run_script(node->id, node->message,
-										  script_parse(row->up_sql, "up"), "applying");
+				(void) migration_run_script(node->id, node->message,
+											script_parse(row->up_sql, "up"), true);
 				/* keep what up did, for down and up again */
 				scratch_finish(&s, true);
 			}

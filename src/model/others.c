@@ -71,7 +71,7 @@
 #include "utils/regproc.h"
 #include "utils/syscache.h"
 
-#include "migrate.h"
+#include "model/model_int.h"
 
 /* An object of another catalog: what comments are attached to */
 typedef struct ObjKey
@@ -255,7 +255,7 @@ add_owned(OthersState *st, Oid classid, Oid objid, const char *kind,
 	char	   *label = remember(st, classid, objid, kind, identity);
 	size_t		len = strlen(definition);
 
-	if (st->m->for_diff)
+	if (st->m->rd->for_diff)
 	{
 		model_add(st->m, kind, identity, pstrdup(definition));
 		/* the diff creates objects in the order they were created */

@@ -58,7 +58,7 @@
 #include "utils/lsyscache.h"
 #include "utils/varlena.h"
 
-#include "migrate.h"
+#include "model/model_int.h"
 
 typedef struct OidEntry
 {
@@ -108,6 +108,37 @@ model_hash(const char *name, Size keysize, Size entrysize)
 	return hash_create(name, 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 }
 
+/* migrate.managed_schemas: the schemas the model covers; empty for all */
+static char *migrate_managed_schemas = NULL;
+
+/* migrate.managed_schemas must be a list of identifiers */
+static bool
+check_managed_schemas(char **newval, void **extra, GucSource source)
+{
+	char	   *raw = pstrdup(*newval);
+	List	   *names;
+	bool		ok = SplitIdentifierString(raw, ',', &names);
+
+	list_free(names);
+	pfree(raw);
+	if (!ok)
+		GUC_check_errdetail("List syntax is invalid: give schema names separated by commas.");
+	return ok;
+}
+
+void
+model_init(void)
+{
+	DefineCustomStringVariable("migrate.managed_schemas",
+							   "Schemas whose objects the schema model covers; empty means every schema that is not a system or extension schema.",
+							   NULL,
+							   &migrate_managed_schemas,
+							   "",
+							   PGC_SUSET,
+							   GUC_LIST_INPUT,
+							   check_managed_schemas, NULL, NULL);
+}
+
 /* While a model is read for the diff engine: the one schema it covers */
 static const char *diff_schema = NULL;
 
@@ -145,7 +176,7 @@ read_members(SchemaModel *m)
 	ctl.keysize = sizeof(MemberKey);
 	ctl.entrysize = sizeof(MemberKey);
 	ctl.hcxt = CurrentMemoryContext;
-	m->members = hash_create("migrate extension members", 1024, &ctl,
+	m->rd->members = hash_create("migrate extension members", 1024, &ctl,
 							 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 
 	extrel = table_open(ExtensionRelationId, AccessShareLock);
@@ -176,7 +207,7 @@ read_members(SchemaModel *m)
 				continue;
 			mk.classid = dep->classid;
 			mk.objid = dep->objid;
-			(void) hash_search(m->members, &mk, HASH_ENTER, NULL);
+			(void) hash_search(m->rd->members, &mk, HASH_ENTER, NULL);
 		}
 		systable_endscan(scan);
 	}
@@ -192,7 +223,7 @@ read_managed(SchemaModel *m)
 	SysScanDesc scan;
 	HeapTuple	tup;
 
-	m->managed = model_hash("migrate managed schemas", sizeof(Oid), sizeof(OidEntry));
+	m->rd->managed = model_hash("migrate managed schemas", sizeof(Oid), sizeof(OidEntry));
 	rel = table_open(NamespaceRelationId, AccessShareLock);
 	scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
 	while (HeapTupleIsValid(tup = systable_getnext(scan)))
@@ -212,7 +243,7 @@ read_managed(SchemaModel *m)
 		foreach(lc, listed)
 			found |= strcmp(lfirst(lc), name) == 0;
 		if (found)
-			(void) hash_search(m->managed, &ns->oid, HASH_ENTER, NULL);
+			(void) hash_search(m->rd->managed, &ns->oid, HASH_ENTER, NULL);
 	}
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
@@ -221,7 +252,7 @@ read_managed(SchemaModel *m)
 bool
 model_is_managed(SchemaModel *m, Oid nspid)
 {
-	return hash_search(m->managed, &nspid, HASH_FIND, NULL) != NULL;
+	return hash_search(m->rd->managed, &nspid, HASH_FIND, NULL) != NULL;
 }
 
 bool
@@ -231,7 +262,7 @@ model_is_member(SchemaModel *m, Oid classid, Oid objid)
 
 	mk.classid = classid;
 	mk.objid = objid;
-	return hash_search(m->members, &mk, HASH_FIND, NULL) != NULL;
+	return hash_search(m->rd->members, &mk, HASH_FIND, NULL) != NULL;
 }
 
 /*
@@ -314,12 +345,12 @@ model_relation(SchemaModel *m, Oid relid)
 	if (relid < FirstNormalObjectId)
 		return NULL;
 	/* catalog scans meet each relation's rows together: remember the last */
-	if (OidIsValid(m->last_relid) && m->last_relid == relid)
-		return m->last_rel;
-	m->last_relid = relid;
-	pos = model_find_oid(&m->relindex, relid);
-	m->last_rel = pos >= 0 ? m->rels[pos] : NULL;
-	return m->last_rel;
+	if (OidIsValid(m->rd->last_relid) && m->rd->last_relid == relid)
+		return m->rd->last_rel;
+	m->rd->last_relid = relid;
+	pos = model_find_oid(&m->rd->relindex, relid);
+	m->rd->last_rel = pos >= 0 ? m->rd->rels[pos] : NULL;
+	return m->rd->last_rel;
 }
 
 /*
@@ -332,21 +363,21 @@ model_new_relation(SchemaModel *m, Oid relid)
 {
 	RelInfo    *ri;
 
-	Assert(m->relindex.oids == NULL);
-	if (m->nrels % 256 == 0)
+	Assert(m->rd->relindex.oids == NULL);
+	if (m->rd->nrels % 256 == 0)
 	{
-		if (m->nrels == m->maxrels)
+		if (m->rd->nrels == m->rd->maxrels)
 		{
-			m->maxrels = Max(1024, m->maxrels * 2);
-			m->rels = m->rels ? repalloc(m->rels, sizeof(RelInfo *) * m->maxrels) :
-				palloc(sizeof(RelInfo *) * m->maxrels);
+			m->rd->maxrels = Max(1024, m->rd->maxrels * 2);
+			m->rd->rels = m->rd->rels ? repalloc(m->rd->rels, sizeof(RelInfo *) * m->rd->maxrels) :
+				palloc(sizeof(RelInfo *) * m->rd->maxrels);
 		}
 		ri = palloc0(sizeof(RelInfo) * 256);
 	}
 	else
-		ri = m->rels[m->nrels - 1] + 1;
+		ri = m->rd->rels[m->rd->nrels - 1] + 1;
 	ri->relid = relid;
-	m->rels[m->nrels++] = ri;
+	m->rd->rels[m->rd->nrels++] = ri;
 	return ri;
 }
 
@@ -368,17 +399,17 @@ void
 model_index_relations(SchemaModel *m)
 {
 	bool		sorted = true;
-	Oid		   *oids = palloc(sizeof(Oid) * Max(m->nrels, 1));
+	Oid		   *oids = palloc(sizeof(Oid) * Max(m->rd->nrels, 1));
 
 	/* the pg_class scan meets them in OID order, but for wraparound */
-	for (int i = 1; i < m->nrels && sorted; i++)
-		sorted = m->rels[i - 1]->relid < m->rels[i]->relid;
+	for (int i = 1; i < m->rd->nrels && sorted; i++)
+		sorted = m->rd->rels[i - 1]->relid < m->rd->rels[i]->relid;
 	if (!sorted)
-		qsort(m->rels, m->nrels, sizeof(RelInfo *), cmp_relid);
-	for (int i = 0; i < m->nrels; i++)
-		oids[i] = m->rels[i]->relid;
-	model_build_oid_index(&m->relindex, oids, m->nrels);
-	m->last_relid = InvalidOid;
+		qsort(m->rd->rels, m->rd->nrels, sizeof(RelInfo *), cmp_relid);
+	for (int i = 0; i < m->rd->nrels; i++)
+		oids[i] = m->rd->rels[i]->relid;
+	model_build_oid_index(&m->rd->relindex, oids, m->rd->nrels);
+	m->rd->last_relid = InvalidOid;
 }
 
 /*
@@ -438,14 +469,14 @@ model_role_name(SchemaModel *m, Oid roleid)
 
 
 	/* most objects have the same owner */
-	if (m->last_role == roleid && m->last_role_name)
-		return m->last_role_name;
-	e = hash_search(m->names, &roleid, HASH_ENTER, &found);
+	if (m->rd->last_role == roleid && m->rd->last_role_name)
+		return m->rd->last_role_name;
+	e = hash_search(m->rd->names, &roleid, HASH_ENTER, &found);
 	if (!found)
 		e->name = GetUserNameFromId(roleid, true);
-	m->last_role = roleid;
-	m->last_role_name = e->name ? e->name : "?";
-	return m->last_role_name;
+	m->rd->last_role = roleid;
+	m->rd->last_role_name = e->name ? e->name : "?";
+	return m->rd->last_role_name;
 }
 
 static int
@@ -570,11 +601,11 @@ model_deparse(SchemaModel *m, const char *nodestring, Oid relid,
 	size_t		len;
 
 	/* the key and the deparser's own garbage go in a scratch context */
-	if (m->scratch == NULL)
-		m->scratch = AllocSetContextCreate(CurrentMemoryContext,
+	if (m->rd->scratch == NULL)
+		m->rd->scratch = AllocSetContextCreate(CurrentMemoryContext,
 										   "migrate deparse scratch",
 										   ALLOCSET_DEFAULT_SIZES);
-	oldcxt = MemoryContextSwitchTo(m->scratch);
+	oldcxt = MemoryContextSwitchTo(m->rd->scratch);
 	initStringInfo(&key);
 	appendStringInfoString(&key, relkey);
 	appendStringInfoChar(&key, '\n');
@@ -585,19 +616,19 @@ model_deparse(SchemaModel *m, const char *nodestring, Oid relid,
 	COMP_CRC32C(h, key.data, key.len);
 	FIN_CRC32C(h);
 
-	e = hash_search(m->exprs, &h, HASH_ENTER, &found);
+	e = hash_search(m->rd->exprs, &h, HASH_ENTER, &found);
 	if (!found)
 		e->items = NULL;
 	for (item = e->items; item != NULL; item = item->next)
 	{
 		if (item->keylen == key.len && memcmp(item->key, key.data, key.len) == 0)
 		{
-			MemoryContextReset(m->scratch);
+			MemoryContextReset(m->rd->scratch);
 			return item->value;
 		}
 	}
 
-	oldcxt = MemoryContextSwitchTo(m->scratch);
+	oldcxt = MemoryContextSwitchTo(m->rd->scratch);
 	result = TextDatumGetCString(DirectFunctionCall2(pg_get_expr,
 													 CStringGetTextDatum(nodestring),
 													 ObjectIdGetDatum(relid)));
@@ -610,7 +641,7 @@ model_deparse(SchemaModel *m, const char *nodestring, Oid relid,
 	item->keylen = key.len;
 	item->next = e->items;
 	e->items = item;
-	MemoryContextReset(m->scratch);
+	MemoryContextReset(m->rd->scratch);
 	return item->value;
 }
 
@@ -690,7 +721,7 @@ model_add(SchemaModel *m, const char *kind, char *identity, char *definition)
 ModelDetail *
 model_detail(SchemaModel *m)
 {
-	if (!m->for_diff || m->n == 0)
+	if (!m->rd->for_diff || m->n == 0)
 		return NULL;
 	if (m->objects[m->n - 1].detail == NULL)
 		m->objects[m->n - 1].detail = palloc0(sizeof(ModelDetail));
@@ -916,16 +947,18 @@ read_model(bool for_diff)
 	HASHCTL		ctl;
 	int			nestlevel;
 
+	m->rd = palloc0(sizeof(ModelReading));
+
 	/* migrate_diff renames schemas between two reads in one transaction */
 	last_nspid = InvalidOid;
 
 	ctl.keysize = sizeof(uint32);
 	ctl.entrysize = sizeof(ExprEntry);
 	ctl.hcxt = CurrentMemoryContext;
-	m->exprs = hash_create("migrate expressions", 1024, &ctl,
+	m->rd->exprs = hash_create("migrate expressions", 1024, &ctl,
 						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	m->names = model_hash("migrate role names", sizeof(Oid), sizeof(NameEntry));
-	m->for_diff = for_diff;
+	m->rd->names = model_hash("migrate role names", sizeof(Oid), sizeof(NameEntry));
+	m->rd->for_diff = for_diff;
 
 	/*
 	 * Every name outside pg_catalog comes out qualified, and constants

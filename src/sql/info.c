@@ -18,7 +18,10 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
-#include "migrate.h"
+#include "base/util.h"
+#include "base/owner.h"
+#include "core/graph.h"
+#include "catalog/catalog.h"
 
 PG_FUNCTION_INFO_V1(migrate_status);
 PG_FUNCTION_INFO_V1(migrate_current);
@@ -163,7 +166,7 @@ migrate_show(PG_FUNCTION_ARGS)
 	values[1] = CStringGetTextDatum(row->message);
 	values[2] = PointerGetDatum(construct_array(parents, n, TEXTOID, -1,
 												false, TYPALIGN_INT));
-	if (catalog_may_read_text())
+	if (migrate_may_read_text())
 	{
 		values[3] = CStringGetTextDatum(row->up_sql);
 		values[4] = row->down_sql ? CStringGetTextDatum(row->down_sql) : (Datum) 0;
@@ -198,7 +201,7 @@ migrate_history(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	SPI_connect();
-	values[0] = BoolGetDatum(catalog_may_read_text());
+	values[0] = BoolGetDatum(migrate_may_read_text());
 	catalog_select_into("SELECT seq, revision, action, started_at, duration,"
 						" session_role, run_by, application_name,"
 						" client_addr, backend_pid, xid, wal_lsn,"
@@ -229,7 +232,7 @@ migrate_ddl_log(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	SPI_connect();
-	values[2] = BoolGetDatum(catalog_may_read_text());
+	values[2] = BoolGetDatum(migrate_may_read_text());
 	catalog_select_into("SELECT seq, logged_at, revision, command_tag, object_type,"
 						" object_identity, schema_name, dropped,"
 						" CASE WHEN $3 OR statement IS NULL THEN statement"

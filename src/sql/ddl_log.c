@@ -53,13 +53,32 @@
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
-#include "migrate.h"
+#include "base/util.h"
+#include "base/session.h"
+#include "catalog/catalog.h"
+#include "sql/ddl_log.h"
 
 PG_FUNCTION_INFO_V1(migrate_ddl_command_end);
 PG_FUNCTION_INFO_V1(migrate_sql_drop);
 
-/* migrate.guard */
-int			migrate_guard = MIGRATE_GUARD_LOG;
+/* migrate.guard: what DDL outside a migration gets */
+typedef enum MigrateGuard
+{
+	MIGRATE_GUARD_OFF,
+	MIGRATE_GUARD_LOG,
+	MIGRATE_GUARD_WARN,
+	MIGRATE_GUARD_ERROR
+} MigrateGuard;
+
+static int	migrate_guard = MIGRATE_GUARD_LOG;
+
+static const struct config_enum_entry guard_options[] = {
+	{"off", MIGRATE_GUARD_OFF, false},
+	{"log", MIGRATE_GUARD_LOG, false},
+	{"warn", MIGRATE_GUARD_WARN, false},
+	{"error", MIGRATE_GUARD_ERROR, false},
+	{NULL, 0, false}
+};
 
 /* The utility statement running now, as the hook saw it */
 static const char *utility_query = NULL;
@@ -107,6 +126,40 @@ ddl_log_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 void
 ddl_log_init(void)
 {
+	const char *placeholder;
+	char	   *asked = NULL;
+
+	/*
+	 * A value of migrate.guard set before the library loaded (in
+	 * postgresql.conf, ALTER DATABASE/ROLE SET, or a client's PGOPTIONS) sits
+	 * in a placeholder; defining the setting applies it with the rights of
+	 * whoever set it.  If it is refused there (a plain role asking for
+	 * "off"), the setting would fall back to its default, not to the
+	 * configured value: fail closed instead, below.
+	 */
+	placeholder = GetConfigOption("migrate.guard", true, false);
+	if (placeholder)
+		asked = pstrdup(placeholder);
+
+	DefineCustomEnumVariable("migrate.guard",
+							 "What schema changes made outside a migration get: off, log, warn or error.",
+							 NULL,
+							 &migrate_guard,
+							 MIGRATE_GUARD_LOG,
+							 guard_options,
+							 PGC_SUSET,
+							 0,
+							 NULL, NULL, NULL);
+	if (asked && pg_strcasecmp(asked, GetConfigOption("migrate.guard", false, false)) != 0)
+	{
+		SetConfigOption("migrate.guard", "error", PGC_SUSET, PGC_S_OVERRIDE);
+		ereport(WARNING,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("migrate.guard is \"error\" for this session"),
+				 errdetail("The value \"%s\" asked for could not be applied.", asked),
+				 errhint("Only a superuser can change migrate.guard.")));
+	}
+
 	prev_ProcessUtility = ProcessUtility_hook;
 	ProcessUtility_hook = ddl_log_ProcessUtility;
 }

@@ -26,7 +26,14 @@
 #include "nodes/parsenodes.h"
 #include "utils/builtins.h"
 
-#include "migrate.h"
+#include "base/util.h"
+#include "base/owner.h"
+#include "base/runner.h"
+#include "core/script.h"
+#include "core/graph.h"
+#include "catalog/catalog.h"
+#include "core/migration.h"
+#include "core/revfile.h"
 
 PG_FUNCTION_INFO_V1(migrate_export);
 PG_FUNCTION_INFO_V1(migrate_script);
@@ -35,93 +42,6 @@ static int
 cmp_id(const ListCell *a, const ListCell *b)
 {
 	return strcmp(lfirst(a), lfirst(b));
-}
-
-/* A dollar-quote tag, based on name, that does not occur in text */
-static char *
-dollar_tag(const char *text, const char *name)
-{
-	char	   *tag = psprintf("$%s$", name);
-
-	for (int n = 1; strstr(text, tag) != NULL; n++)
-		tag = psprintf("$%s%d$", name, n);
-	return tag;
-}
-
-/* text on one line, for a comment */
-static char *
-one_line(const char *text)
-{
-	char	   *s = pstrdup(text);
-
-	for (char *p = s; *p; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
-	return s;
-}
-
-/* '{a,b}': ids need no quoting inside an array literal */
-static void
-append_id_array(StringInfo buf, List *ids)
-{
-	ListCell   *lc;
-
-	appendStringInfoString(buf, "'{");
-	foreach(lc, ids)
-		appendStringInfo(buf, "%s%s", foreach_current_index(lc) ? "," : "",
-						 (char *) lfirst(lc));
-	appendStringInfoString(buf, "}'");
-}
-
-static void
-append_dollar_quoted(StringInfo buf, const char *text, const char *name)
-{
-	char	   *tag = dollar_tag(text, name);
-
-	appendStringInfo(buf, "%s%s%s", tag, text, tag);
-}
-
-/*
- * The registration file of one revision.  A merge (no statements, several
- * parents) is written as a migrate_merge() call.
- */
-char *
-migrate_registration_file(RevisionRow *row, const char *filename)
-{
-	StringInfoData buf;
-	MigrateScript *up = script_parse(row->up_sql, "up");
-
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "-- migrate revision %s: %s\n", row->id,
-					 one_line(row->message));
-	appendStringInfo(&buf,
-					 "-- Register it with: psql -v ON_ERROR_STOP=1 -f %s\n"
-					 "-- (replaying it is a no-op), then apply with SELECT migrate_push();\n",
-					 filename);
-	if (up->nstmts == 0 && list_length(row->parents) >= 2)
-	{
-		appendStringInfo(&buf, "SELECT migrate_merge(\n    id      => '%s',\n",
-						 row->id);
-		appendStringInfo(&buf, "    message => %s,\n",
-						 quote_literal_cstr(row->message));
-		appendStringInfoString(&buf, "    revises => ");
-		append_id_array(&buf, row->parents);
-		appendStringInfoString(&buf, ");\n");
-		return buf.data;
-	}
-	appendStringInfo(&buf, "SELECT migrate_add(\n    id      => '%s',\n", row->id);
-	appendStringInfo(&buf, "    message => %s,\n", quote_literal_cstr(row->message));
-	appendStringInfoString(&buf, "    revises => ");
-	append_id_array(&buf, row->parents);
-	appendStringInfoString(&buf, ",\n    up      => ");
-	append_dollar_quoted(&buf, row->up_sql, "up");
-	appendStringInfoString(&buf, ",\n    down    => ");
-	if (row->down_sql)
-		append_dollar_quoted(&buf, row->down_sql, "down");
-	else
-		appendStringInfoString(&buf, "NULL");
-	appendStringInfoString(&buf, ");\n");
-	return buf.data;
 }
 
 /*
@@ -136,7 +56,7 @@ migrate_export(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	SPI_connect();
-	catalog_check_may_read_text("migration scripts");
+	migrate_check_may_read_text("migration scripts");
 	g = catalog_load_graph();
 	for (int k = 0; k < g->n; k++)
 	{
@@ -147,7 +67,7 @@ migrate_export(PG_FUNCTION_ARGS)
 
 		values[0] = CStringGetTextDatum(row->id);
 		values[1] = CStringGetTextDatum(filename);
-		values[2] = CStringGetTextDatum(migrate_registration_file(row, filename));
+		values[2] = CStringGetTextDatum(revfile_write(row, filename));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	SPI_finish();
@@ -208,14 +128,14 @@ migrate_script(PG_FUNCTION_ARGS)
 	start = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
 
 	SPI_connect();
-	catalog_check_may_read_text("migration scripts");
+	migrate_check_may_read_text("migration scripts");
 	g = catalog_load_graph();
 	if (start != NULL)
 		graph_assume_state(g, start);
 	backward = graph_target_is_backward(g, target);
 	plan = backward ? graph_plan_downgrade(g, target) : graph_plan_push(g, target);
 	if (backward)
-		migrate_check_reversible(g, plan);
+		migration_check_reversible(g, plan);
 
 	for (int k = 0; k < g->n; k++)
 		if (g->nodes[g->order[k]].applied)
@@ -240,7 +160,7 @@ migrate_script(PG_FUNCTION_ARGS)
 
 		appendStringInfo(&buf, "--   %s %s: %s\n",
 						 backward ? "downgrade" : "upgrade", node->id,
-						 one_line(node->message));
+						 revfile_one_line(node->message));
 	}
 	if (plan == NIL)
 		appendStringInfoString(&buf, "--   nothing to do\n");
@@ -264,7 +184,7 @@ migrate_script(PG_FUNCTION_ARGS)
 	else
 	{
 		list_sort(applied, cmp_id);
-		append_id_array(&buf, applied);
+		revfile_append_id_array(&buf, applied);
 		appendStringInfoString(&buf, "::text[]");
 	}
 	appendStringInfo(&buf,
@@ -307,7 +227,7 @@ migrate_script(PG_FUNCTION_ARGS)
 
 		appendStringInfo(&buf, "\n-- %s %s: %s\n",
 						 backward ? "downgrade" : "upgrade", node->id,
-						 one_line(node->message));
+						 revfile_one_line(node->message));
 		append_statements(&buf, script);
 		/* what the push's GUC nest level does; a script may set_config() too */
 		appendStringInfoString(&buf, "RESET SESSION AUTHORIZATION;\nRESET ALL;\n");

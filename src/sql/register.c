@@ -30,7 +30,16 @@
 
 #include "mb/pg_wchar.h"
 
-#include "migrate.h"
+#include "base/util.h"
+#include "base/session.h"
+#include "base/runner.h"
+#include "core/script.h"
+#include "core/graph.h"
+#include "catalog/catalog.h"
+#include "core/snapshot.h"
+
+/* Longest message accepted, in characters: a commit message, not a file */
+#define MIGRATE_MESSAGE_MAXLEN	1000
 
 PG_FUNCTION_INFO_V1(migrate_add);
 PG_FUNCTION_INFO_V1(migrate_merge);

@@ -26,6 +26,8 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+
 #include "common/cryptohash.h"
 #include "common/sha2.h"
 #include "commands/defrem.h"
@@ -38,8 +40,25 @@
 #include "parser/gram.h"
 #include "tcop/utility.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 
-#include "migrate.h"
+#include "core/script.h"
+
+/* migrate.max_script_size: the largest up or down script accepted, in kB */
+static int	migrate_max_script_size = 1024;
+
+void
+script_init(void)
+{
+	DefineCustomIntVariable("migrate.max_script_size",
+							"Largest up or down script that migrate_add() accepts.",
+							NULL,
+							&migrate_max_script_size,
+							1024, 1, MAX_KILOBYTES,
+							PGC_SUSET,
+							GUC_UNIT_KB,
+							NULL, NULL, NULL);
+}
 
 /* What the error context callback needs to place an error in a script */
 typedef struct ScriptErrorArg

@@ -33,7 +33,9 @@
 #include "lib/stringinfo.h"
 #include "utils/hsearch.h"
 
-#include "migrate.h"
+#include "core/graph.h"
+
+
 
 typedef struct IdEntry
 {

@@ -4,7 +4,7 @@
  *	  Schema drift: the live model against the expected one.
  *
  * After every push, deploy, downgrade, stamp, reset or adopt, the model of
- * the managed schemas (schema_model.c) is saved in migrate.snapshot as the
+ * the managed schemas (src/model) is saved in migrate.snapshot as the
  * expected state, and its fingerprint goes into the history rows of that
  * call.  migrate_drift() reads the live model again and compares the two
  * sorted lists in one pass; each difference says what the object was and
@@ -25,112 +25,15 @@
 #include "utils/hsearch.h"
 #include "utils/timestamp.h"
 
-#include "migrate.h"
+#include "base/owner.h"
+#include "catalog/catalog.h"
+#include "model/model.h"
 
 PG_FUNCTION_INFO_V1(migrate_drift);
 PG_FUNCTION_INFO_V1(migrate_check);
 PG_FUNCTION_INFO_V1(migrate_fingerprint);
 
 typedef ModelChange Drift;
-
-/*
- * Save the live model as the expected state, and its fingerprint in the
- * history rows this transaction wrote.  The caller holds the SPI connection
- * and the migration lock.
- */
-void
-migrate_save_snapshot(void)
-{
-	SchemaModel *m;
-
-	/*
-	 * The deparser reads some catalogs (view rules) through SPI with the
-	 * active snapshot, which predates what the scripts just did: read the
-	 * model under a new one.
-	 */
-	m = model_read_now();
-	catalog_save_snapshot(model_fingerprint(m), model_serialize(m));
-}
-
-/*
- * The live model, as this transaction's last command left it.  The deparser
- * reads some catalogs (view rules) through SPI with the active snapshot,
- * which may predate what the caller just did: read under a new one.
- */
-SchemaModel *
-model_read_now(void)
-{
-	SchemaModel *m;
-
-	CommandCounterIncrement();
-	PushActiveSnapshot(GetTransactionSnapshot());
-	m = model_read();
-	PopActiveSnapshot();
-	return m;
-}
-
-/* Both models' objects, compared in one pass over the sorted lists */
-List *
-model_compare(SchemaModel *expected, SchemaModel *actual)
-{
-	List	   *result = NIL;
-	int			i = 0;
-	int			j = 0;
-
-	while (i < expected->n || j < actual->n)
-	{
-		ModelObject *e = i < expected->n ? &expected->objects[i] : NULL;
-		ModelObject *a = j < actual->n ? &actual->objects[j] : NULL;
-		int			c;
-		Drift	   *d;
-
-		if (e == NULL)
-			c = 1;
-		else if (a == NULL)
-			c = -1;
-		else
-		{
-			c = strcmp(e->kind, a->kind);
-			if (c == 0)
-				c = strcmp(e->identity, a->identity);
-		}
-
-		if (c == 0)
-		{
-			i++;
-			j++;
-			if (strcmp(e->definition, a->definition) == 0)
-				continue;
-		}
-		d = palloc0(sizeof(Drift));
-		if (c < 0)
-		{
-			d->kind = e->kind;
-			d->identity = e->identity;
-			d->change = "removed";
-			d->expected = e->definition;
-			i++;
-		}
-		else if (c > 0)
-		{
-			d->kind = a->kind;
-			d->identity = a->identity;
-			d->change = "added";
-			d->actual = a->definition;
-			j++;
-		}
-		else
-		{
-			d->kind = e->kind;
-			d->identity = e->identity;
-			d->change = "changed";
-			d->expected = e->definition;
-			d->actual = a->definition;
-		}
-		result = lappend(result, d);
-	}
-	return result;
-}
 
 /*
  * The drift now: the caller holds the SPI connection.  When the live model
@@ -217,7 +120,7 @@ migrate_drift(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	SPI_connect();
-	may_read = catalog_may_read_text();
+	may_read = migrate_may_read_text();
 	drift = current_drift();
 	/* who changed what: only needed for the rows there are */
 	log = drift != NIL ? catalog_ddl_since_snapshot() : NULL;

@@ -51,7 +51,7 @@
 #include "utils/ruleutils.h"
 #include "utils/syscache.h"
 
-#include "migrate.h"
+#include "model/model_int.h"
 
 /* A column waiting for its relation's column names to be complete */
 typedef struct ColumnInfo
@@ -487,7 +487,7 @@ read_classes(RelState *st)
 		ri->defaults = NULL;
 		ri->relkey = "";
 		ri->detail = NULL;
-		if (m->for_diff)
+		if (m->rd->for_diff)
 		{
 			ri->detail = palloc0(sizeof(ModelDetail));
 			ri->detail->relid = c->oid;
@@ -517,7 +517,7 @@ read_classes(RelState *st)
 		initStringInfo(&def);
 		appendStringInfoString(&def, "owner ");
 		/* the diff leaves owners alone: they all look the same to it */
-		appendStringInfoString(&def, m->for_diff ? "-" : model_role_name(m, c->relowner));
+		appendStringInfoString(&def, m->rd->for_diff ? "-" : model_role_name(m, c->relowner));
 		if (options)
 			appendStringInfo(&def, " with %s", options);
 
@@ -678,9 +678,9 @@ read_attributes(RelState *st)
 static void
 make_relkeys(SchemaModel *m)
 {
-	for (int r = 0; r < m->nrels; r++)
+	for (int r = 0; r < m->rd->nrels; r++)
 	{
-		RelInfo    *ri = m->rels[r];
+		RelInfo    *ri = m->rd->rels[r];
 		StringInfoData buf;
 
 		if (ri->relkind == RELKIND_SEQUENCE)
@@ -728,7 +728,7 @@ add_columns(RelState *st)
 
 		identity = join_names(ri->qualname, ".", column_name(ri, col->attnum));
 		model_add(st->m, "column", identity, model_string(&def));
-		if (st->m->for_diff)
+		if (st->m->rd->for_diff)
 		{
 			ModelDetail *d = model_detail(st->m);
 
@@ -876,7 +876,7 @@ read_constraints(RelState *st)
 				ir->constraint = true;
 		}
 		/* for a diff: what a parent passes on comes with the parent's DDL */
-		if (st->m->for_diff && (!con->conislocal || OidIsValid(con->conparentid)))
+		if (st->m->rd->for_diff && (!con->conislocal || OidIsValid(con->conparentid)))
 			continue;
 
 		initStringInfo(&def);
@@ -1093,7 +1093,7 @@ read_indexes(RelState *st)
 			continue;
 		}
 		/* for a diff: CREATE INDEX on the parent makes the partitions' */
-		if (st->m->for_diff && ir->partition)
+		if (st->m->rd->for_diff && ir->partition)
 			continue;
 		name = model_qualified(ri->nspid, ir->name);
 		def = plain_index_def(st, ix, tup, rel, ri, ir);

@@ -53,7 +53,8 @@
 #include "parser/parse_coerce.h"
 #include "utils/builtins.h"
 
-#include "migrate.h"
+#include "base/util.h"
+#include "diff/diff.h"
 
 /* Where a statement goes in the script: the phases, in order */
 typedef enum Phase

@@ -1,0 +1,242 @@
+/*-------------------------------------------------------------------------
+ *
+ * owner.c
+ *	  The extension as this transaction finds it (its OID, owner and
+ *	  catalog schema), the one way to act as its owner, and who may read
+ *	  the text that can carry secrets.
+ *
+ * src/base/owner.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/dependency.h"
+#include "catalog/indexing.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_authid.h"
+#include "catalog/pg_depend.h"
+#include "catalog/pg_extension.h"
+#include "catalog/pg_namespace.h"
+#include "catalog/pg_proc.h"
+#include "miscadmin.h"
+#include "storage/proc.h"
+#include "utils/acl.h"
+#include "utils/fmgroids.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+
+#include "base/owner.h"
+
+/*
+ * The extension as this transaction found it: its OID, its owner, and its
+ * catalog schema, looked up once per transaction from pg_extension and
+ * pg_depend -- by OID, never by a name a caller could create or rename.
+ */
+typedef struct ExtensionFacts
+{
+	LocalTransactionId lxid;	/* InvalidLocalTransactionId: not looked up */
+	Oid			extoid;
+	Oid			owner;
+	Oid			catalog_nsp;	/* the schema the extension created */
+} ExtensionFacts;
+
+static ExtensionFacts ext = {InvalidLocalTransactionId};
+
+/* The schema that is a member of extension extoid (the catalog, "migrate") */
+static Oid
+member_schema(Oid extoid)
+{
+	Relation	rel = table_open(DependRelationId, AccessShareLock);
+	ScanKeyData key[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			nsp = InvalidOid;
+
+	ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(ExtensionRelationId));
+	ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(extoid));
+	scan = systable_beginscan(rel, DependReferenceIndexId, true, NULL, 2, key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
+
+		if (dep->classid == NamespaceRelationId &&
+			dep->deptype == DEPENDENCY_EXTENSION)
+			nsp = dep->objid;
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return nsp;
+}
+
+static const ExtensionFacts *
+extension_facts(void)
+{
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	Form_pg_extension form;
+
+	if (ext.lxid == MyProc->lxid)
+		return &ext;
+
+	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber,
+				F_NAMEEQ, CStringGetDatum("migrate"));
+	scan = systable_beginscan(rel, ExtensionNameIndexId, true, NULL, 1, &key);
+	tuple = systable_getnext(scan);
+	if (!HeapTupleIsValid(tuple))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("extension \"migrate\" is not installed in this database"),
+				 errhint("Run CREATE EXTENSION migrate.")));
+	form = (Form_pg_extension) GETSTRUCT(tuple);
+	ext.extoid = form->oid;
+	ext.owner = form->extowner;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	ext.catalog_nsp = member_schema(ext.extoid);
+	if (!OidIsValid(ext.catalog_nsp))
+		elog(ERROR, "extension \"migrate\" has no catalog schema");
+	ext.lxid = MyProc->lxid;
+	return &ext;
+}
+
+Oid
+ext_owner(void)
+{
+	return extension_facts()->owner;
+}
+
+/*
+ * The OID of the catalog schema, after checking that the name "migrate"
+ * still leads to it.  Catalog queries are SQL text that name
+ * "migrate.revision" and the like; only the extension's owner can rename
+ * that schema, and migrate_diff refuses to rename it, so the check is a
+ * second wall: if the name ever led anywhere else, no query runs.
+ */
+Oid
+ext_catalog_schema(void)
+{
+	Oid			nsp = extension_facts()->catalog_nsp;
+
+	if (get_namespace_oid("migrate", true) != nsp)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_SCHEMA_NAME),
+				 errmsg("schema \"migrate\" is not the catalog of extension \"migrate\""),
+				 errdetail("The extension's catalog schema is now named \"%s\".",
+						   get_namespace_name(nsp)),
+				 errhint("Rename it back to \"migrate\".")));
+	return nsp;
+}
+
+/* The OID of the function of this extension named "name", or InvalidOid */
+Oid
+ext_member_function(const char *name)
+{
+	Relation	rel = table_open(DependRelationId, AccessShareLock);
+	ScanKeyData key[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			result = InvalidOid;
+
+	ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(ExtensionRelationId));
+	ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(extension_facts()->extoid));
+	scan = systable_beginscan(rel, DependReferenceIndexId, true, NULL, 2, key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
+		char	   *fname;
+
+		if (dep->classid != ProcedureRelationId ||
+			dep->deptype != DEPENDENCY_EXTENSION)
+			continue;
+		fname = get_func_name(dep->objid);
+		if (fname && strcmp(fname, name) == 0)
+			result = dep->objid;
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return result;
+}
+
+/*
+ * Whether the current user may read the text that can carry secrets: the
+ * scripts, the statements of the DDL log, the error messages of the
+ * history.  Those are superusers, the extension's owner and the roles that
+ * act as it, members of pg_read_all_stats (who may read every session's
+ * query text already), and the roles that may register revisions (who write
+ * scripts anyway).  Everyone else sees ids, messages, states, times and
+ * roles only.  The function is found as a member of the extension, by OID,
+ * not by a name a caller could shadow.
+ */
+bool
+migrate_may_read_text(void)
+{
+	Oid			user = GetUserId();
+	const ExtensionFacts *e = extension_facts();
+	Oid			add;
+
+	if (superuser() || has_privs_of_role(user, e->owner) ||
+		has_privs_of_role(user, ROLE_PG_READ_ALL_STATS))
+		return true;
+	add = ext_member_function("migrate_add");
+	return OidIsValid(add) &&
+		pg_proc_aclcheck(add, user, ACL_EXECUTE) == ACLCHECK_OK;
+}
+
+/* The error of a function that shows nothing but such text */
+void
+migrate_check_may_read_text(const char *what)
+{
+	if (!migrate_may_read_text())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to read %s", what),
+				 errdetail("Migration scripts, logged statements and error messages can carry secrets."),
+				 errhint("They are shown to roles that may run migrate_add() and to members of pg_read_all_stats.")));
+}
+
+/*
+ * The one way in which code of this extension acts as the extension's owner.
+ *
+ * While switched: the user is the owner, in a security-restricted operation
+ * (no SET ROLE, no temporary objects, no deferred work of the caller's);
+ * search_path is "pg_catalog, pg_temp", so every unqualified function,
+ * operator and type resolves in pg_catalog alone (pg_temp is never searched
+ * for functions and operators, and comes last for relations); and the name
+ * "migrate" has been checked to lead to the extension's own catalog schema.
+ * What a caller can create, rename or shadow is therefore out of reach: no
+ * name resolved here can lead to it.  Every caller of owner_enter() says at
+ * the call why what it runs as the owner is safe.
+ */
+void
+owner_enter(OwnerSwitch *sw)
+{
+	const ExtensionFacts *e = extension_facts();
+
+	(void) ext_catalog_schema();
+	GetUserIdAndSecContext(&sw->save_userid, &sw->save_sec_context);
+	SetUserIdAndSecContext(e->owner, sw->save_sec_context |
+						   SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	sw->save_nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp",
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+}
+
+void
+owner_leave(OwnerSwitch *sw)
+{
+	AtEOXact_GUC(true, sw->save_nestlevel);
+	SetUserIdAndSecContext(sw->save_userid, sw->save_sec_context);
+}

@@ -1,0 +1,35 @@
+/*-------------------------------------------------------------------------
+ *
+ * owner.h
+ *	  The extension as this transaction finds it, the one way to act as
+ *	  its owner, and who may read the text that can carry secrets.
+ *
+ * src/base/owner.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MIGRATE_OWNER_H
+#define MIGRATE_OWNER_H
+
+/* What owner_enter() saves, for owner_leave() */
+typedef struct OwnerSwitch
+{
+	Oid			save_userid;
+	int			save_sec_context;
+	int			save_nestlevel;
+} OwnerSwitch;
+
+extern void owner_enter(OwnerSwitch *sw);
+extern void owner_leave(OwnerSwitch *sw);
+
+extern Oid	ext_owner(void);
+extern Oid	ext_catalog_schema(void);
+extern Oid	ext_member_function(const char *name);
+
+/* What a column of text that may carry secrets shows to others */
+#define MIGRATE_REDACTED	"<insufficient privilege>"
+
+extern bool migrate_may_read_text(void);
+extern void migrate_check_may_read_text(const char *what);
+
+#endif							/* MIGRATE_OWNER_H */

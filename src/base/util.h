@@ -1,0 +1,26 @@
+/*-------------------------------------------------------------------------
+ *
+ * util.h
+ *	  Small helpers every layer uses: lists of strings, arguments, roles.
+ *
+ * src/base/util.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MIGRATE_UTIL_H
+#define MIGRATE_UTIL_H
+
+#include "datatype/timestamp.h"
+#include "fmgr.h"
+#include "nodes/pg_list.h"
+
+extern bool migrate_list_has(List *items, const char *s);
+extern char *migrate_join(List *items, const char *sep, const char *prefix);
+extern char *migrate_text_arg(FunctionCallInfo fcinfo, int argno,
+							  const char *name);
+extern char *migrate_current_role(void);
+extern Datum migrate_text_array(List *items);
+extern List *migrate_text_list(Datum array);
+extern Interval *migrate_interval_usec(int64 usec);
+
+#endif							/* MIGRATE_UTIL_H */

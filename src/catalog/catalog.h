@@ -1,0 +1,100 @@
+/*-------------------------------------------------------------------------
+ *
+ * catalog.h
+ *	  Every read and write of the tables in schema "migrate".
+ *
+ * src/catalog/catalog.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MIGRATE_CATALOG_H
+#define MIGRATE_CATALOG_H
+
+#include "core/graph.h"
+#include "datatype/timestamp.h"
+#include "nodes/pg_list.h"
+
+struct ReturnSetInfo;
+struct HTAB;
+
+/* A revision's row, as migrate_add compares and writes it */
+typedef struct RevisionRow
+{
+	char	   *id;
+	char	   *message;
+	List	   *parents;		/* of char * */
+	char	   *up_sql;
+	char	   *down_sql;		/* NULL: irreversible */
+	char	   *checksum;
+	TimestampTz created_at;
+	char	   *created_by;
+	bool		applied;
+	TimestampTz applied_at;
+} RevisionRow;
+
+extern void catalog_lock(void);
+extern RevGraph *catalog_load_graph(void);
+extern RevisionRow *catalog_get_revision(const char *id);
+extern void catalog_insert_revision(RevisionRow *row);
+extern void catalog_update_revision(RevisionRow *row);
+extern void catalog_mark_applied(const char *id, const char *role,
+								 TimestampTz at, const Interval *duration);
+extern void catalog_unmark_applied(const char *id);
+/* What the history keeps of a failed revision */
+typedef struct HistoryFailure
+{
+	const char *message;
+	const char *sqlstate;
+	int			statement;		/* 0: not inside a statement */
+	int			line;
+} HistoryFailure;
+
+extern void catalog_log_history(const char *id, const char *action,
+								const char *role, TimestampTz started,
+								const Interval *duration,
+								const char *checksum,
+								const HistoryFailure *failure);
+extern bool catalog_parents_applied(const char *id);
+extern void catalog_select_into(const char *sql, int nargs, Oid *argtypes,
+								Datum *args, const char *argnulls,
+								struct ReturnSetInfo *rsinfo);
+
+/* One row of migrate.ddl_log, as an event trigger saw it */
+typedef struct DdlLogRow
+{
+	TimestampTz logged_at;
+	char	   *session_role;
+	char	   *run_by;
+	char	   *application_name;
+	char	   *command_tag;
+	char	   *object_type;
+	char	   *object_identity;
+	char	   *schema_name;
+	bool		dropped;
+	char	   *statement;
+	char	   *revision;		/* NULL: out of band */
+} DdlLogRow;
+
+extern void catalog_log_ddl(List *rows);
+extern void catalog_defer_writes(bool on);
+extern void catalog_flush(void);
+extern List *catalog_get_scripts(List *ids);
+extern List *catalog_unadopted_statements(List **seqs);
+extern void catalog_attribute_ddl(List *seqs, const char *revision);
+
+/* The newest out-of-band DDL on an object, by object identity */
+#define DDL_LOG_KEYLEN 256
+typedef struct DdlLogEntry
+{
+	char		identity[DDL_LOG_KEYLEN];
+	TimestampTz logged_at;
+	char	   *role;
+	char	   *statement;
+} DdlLogEntry;
+
+extern void catalog_save_snapshot(const char *fingerprint, const char *objects);
+extern char *catalog_snapshot_fingerprint(void);
+extern text *catalog_load_snapshot(void);
+extern struct HTAB *catalog_ddl_since_snapshot(void);
+
+#endif							/* MIGRATE_CATALOG_H */

@@ -1,0 +1,377 @@
+/*-------------------------------------------------------------------------
+ *
+ * migration.c
+ *	  Running revisions: one script as a push runs it, a plan of them with
+ *	  its bookkeeping, a push or a downgrade to a target.
+ *
+ * A push runs inside the caller's transaction, so it is atomic: all of it
+ * or none of it.  Before reading the catalog it takes the migration lock
+ * (catalog_lock(): EXCLUSIVE on migrate.applied, to the end of the
+ * transaction), so a second pusher waits, then reads the catalog afresh and
+ * finds nothing left to do.  That only works when each statement takes a new
+ * snapshot, so the changing functions insist on READ COMMITTED
+ * (migrate_check_can_change()).
+ *
+ * Each revision runs in its own GUC nest level, which is closed with
+ * "abort" semantics even when the revision succeeds: a SET search_path, SET
+ * ROLE or any SET inside a script never outlives the script.  A deploy,
+ * which goes on to commit after a failure, also runs each revision in its
+ * own subtransaction (migration_try_script); a push needs none, as any
+ * error ends its transaction.  Statements run one at a time through the
+ * runner, with the caller's rights and search_path; an error gets a context
+ * line that names the revision, the statement and its line.  The catalog
+ * bookkeeping runs as the extension owner after the script, outside its GUC
+ * level; a push keeps its rows in memory and writes them with one statement
+ * per table at its end.
+ *
+ * While a script runs, the session says so (session_script_begin): nested
+ * calls of the changing functions are refused, and the DDL log attributes
+ * statements to the revision.
+ *
+ * src/core/migration.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "portability/instr_time.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+#include "utils/resowner.h"
+#include "utils/timestamp.h"
+
+#include "base/session.h"
+#include "base/util.h"
+#include "catalog/catalog.h"
+#include "core/migration.h"
+#include "core/script.h"
+#include "core/snapshot.h"
+
+/* What the error context says while a script runs */
+typedef struct RunState
+{
+	const char *verb;			/* "applying" or "reverting" */
+	const char *id;
+	const char *message;
+	ScriptRun	run;
+} RunState;
+
+/*
+ * Add "while applying revision ..., statement N at line L" to an error
+ * raised by a script.
+ */
+static void
+add_script_context(ErrorData *edata, RunState *rs)
+{
+	char	   *ctx;
+
+	if (rs->run.stmt == NULL)
+		return;
+	ctx = psprintf("while %s revision \"%s\" (%s), statement %d at line %d",
+				   rs->verb, rs->id, rs->message, rs->run.stmt->number,
+				   runner_error_line(&rs->run, edata));
+	edata->context = edata->context ? psprintf("%s\n%s", edata->context, ctx) : ctx;
+}
+
+/*
+ * Run one script in its own GUC nest level; returns the time it took in
+ * microseconds.  If failure is NULL, an error (with its context) is thrown
+ * again, and the caller's transaction goes with it.  Else the script runs
+ * in a subtransaction; on error it is rolled back, the error is described
+ * in *failure and -1 is returned, so that the caller can record it and go
+ * on to commit before throwing it.
+ *
+ * Only a caller that goes on after an error needs the subtransaction: a
+ * push, a downgrade or a reset is one transaction, which the error ends
+ * anyway.  Without it no revision pays for one: at its end PostgreSQL walks
+ * every file and relation cache entry the transaction has created so far,
+ * so a subtransaction per revision makes a long push quadratic, and each
+ * one that creates anything takes an XID of its own.
+ */
+static int64
+run_script(const char *id, const char *message, MigrateScript *script,
+		   const char *verb, MigrationFailure *failure)
+{
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	/* on the heap: read after a longjmp, so never kept in a register */
+	RunState   *rs = palloc0(sizeof(RunState));
+	bool		subxact = failure != NULL;
+	instr_time	start;
+	instr_time	elapsed;
+	int			nestlevel;
+
+	rs->verb = verb;
+	rs->id = id;
+	rs->message = message;
+	rs->run.script = script;
+
+	INSTR_TIME_SET_CURRENT(start);
+	nestlevel = NewGUCNestLevel();
+	if (subxact)
+	{
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(oldcontext);
+	}
+
+	PG_TRY();
+	{
+		session_script_begin(id);
+		runner_run(&rs->run);
+		session_script_end();
+		if (subxact)
+		{
+			ReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(oldcontext);
+			CurrentResourceOwner = oldowner;
+		}
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		session_script_end();
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		add_script_context(edata, rs);
+		if (subxact)
+		{
+			RollbackAndReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(oldcontext);
+		}
+		CurrentResourceOwner = oldowner;
+
+		/*
+		 * The script's settings go before the error is reported, so that it
+		 * is reported (and the caller goes on) under the caller's own.
+		 */
+		AtEOXact_GUC(false, nestlevel);
+		if (failure == NULL)
+		{
+			/*
+			 * Out of lock slots in one transaction: the way out is a deploy,
+			 * which commits (and so frees its locks) after each revision.
+			 */
+			if (edata->sqlerrcode == ERRCODE_OUT_OF_MEMORY)
+				edata->hint = psprintf("%s%sA long chain of revisions can be applied with CALL migrate_deploy(), which commits after each one.",
+									   edata->hint ? edata->hint : "",
+									   edata->hint ? " " : "");
+			ReThrowError(edata);
+		}
+		failure->edata = edata;
+		failure->statement = rs->run.stmt ? rs->run.stmt->number : 0;
+		failure->line = rs->run.stmt ? runner_error_line(&rs->run, edata) : 0;
+		INSTR_TIME_SET_CURRENT(elapsed);
+		INSTR_TIME_SUBTRACT(elapsed, start);
+		failure->usec = INSTR_TIME_GET_MICROSEC(elapsed);
+		return -1;
+	}
+	PG_END_TRY();
+
+	/* whatever the script SET goes away with its level */
+	AtEOXact_GUC(false, nestlevel);
+
+	INSTR_TIME_SET_CURRENT(elapsed);
+	INSTR_TIME_SUBTRACT(elapsed, start);
+	return INSTR_TIME_GET_MICROSEC(elapsed);
+}
+
+/*
+ * Run one revision's script as a push does (its own GUC level, the error
+ * context, "inside a migration"); errors are thrown.  Returns the time it
+ * took in microseconds.
+ */
+int64
+migration_run_script(const char *id, const char *message, MigrateScript *script,
+					 bool upgrade)
+{
+	return run_script(id, message, script, upgrade ? "applying" : "reverting",
+					  NULL);
+}
+
+/*
+ * The same in a subtransaction: on error it is rolled back, *failure says
+ * what failed and where, and -1 is returned, so that the caller can record
+ * it (and commit) before throwing it.
+ */
+int64
+migration_try_script(const char *id, const char *message, MigrateScript *script,
+					 MigrationFailure *failure)
+{
+	return run_script(id, message, script, "applying", failure);
+}
+
+void
+migration_progress(const char *id, const char *message, bool upgrade, int64 usec)
+{
+	if (upgrade)
+		ereport(NOTICE,
+				(errcode(ERRCODE_SUCCESSFUL_COMPLETION),
+				 errmsg("applied revision \"%s\": %s", id, message),
+				 errdetail("Took %.3f ms.", usec / 1000.0)));
+	else
+		ereport(NOTICE,
+				(errcode(ERRCODE_SUCCESSFUL_COMPLETION),
+				 errmsg("reverted revision \"%s\": %s", id, message),
+				 errdetail("Took %.3f ms.", usec / 1000.0)));
+}
+
+/*
+ * Apply (or revert) one revision inside the current transaction, with its
+ * bookkeeping; returns the time its script took (the caller says so).  row
+ * holds its scripts and checksum (catalog_get_scripts).
+ */
+static Interval *
+apply_one(RevNode *node, RevisionRow *row, bool upgrade, const char *role)
+{
+	MigrateScript *script = script_parse(upgrade ? row->up_sql : row->down_sql,
+										 upgrade ? "up" : "down");
+	TimestampTz started = GetCurrentTimestamp();
+	int64		usec;
+	Interval   *duration;
+
+	usec = run_script(node->id, node->message, script,
+					  upgrade ? "applying" : "reverting", NULL);
+	duration = migrate_interval_usec(usec);
+	if (upgrade)
+		catalog_mark_applied(node->id, role, started, duration);
+	else
+		catalog_unmark_applied(node->id);
+	catalog_log_history(node->id, upgrade ? "upgrade" : "downgrade", role,
+						started, duration, row->checksum, NULL);
+	node->applied = upgrade;
+	return duration;
+}
+
+/* An irreversible revision on the way stops a downgrade before it starts */
+void
+migration_check_reversible(RevGraph *g, List *plan)
+{
+	ListCell   *lc;
+
+	foreach(lc, plan)
+	{
+		RevNode    *node = &g->nodes[lfirst_int(lc)];
+
+		if (!node->reversible)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("cannot downgrade past revision \"%s\" (%s), which is irreversible",
+							node->id, node->message),
+					 errdetail("It has no down script. Nothing was run."),
+					 errhint("Downgrade only as far as this revision, or undo it by hand and then mark it unapplied with migrate_stamp().")));
+	}
+}
+
+/* Scripts fetched per catalog query while a plan runs */
+#define SCRIPTS_PER_FETCH	64
+
+/*
+ * Run the plan's revisions (indexes into g) in order inside the current
+ * transaction, telling done (if not NULL) about each.
+ * Their scripts are fetched a few dozen at a time and freed when done, so
+ * a long plan never holds every script at once.  The bookkeeping rows are
+ * kept and written together at the end, still inside the transaction, so
+ * a failing revision leaves none of them.
+ *
+ * Each revision's NOTICE goes out as soon as it is done, but the last one's
+ * waits until the rows are written: a failure to write them (a full disk, a
+ * constraint a superuser added to the catalog) never follows a NOTICE that
+ * the last revision was applied, just as when each revision wrote its rows
+ * before its NOTICE.
+ */
+void
+migration_run_plan(RevGraph *g, List *plan, bool upgrade, const char *role,
+				   migration_done_fn done, void *arg)
+{
+	MemoryContext fetchcxt;
+	MemoryContext stepcxt;
+	List	   *rows = NIL;
+	ListCell   *next = NULL;
+	ListCell   *lc;
+	RevNode    *last = NULL;
+	int64		last_usec = 0;
+
+	fetchcxt = AllocSetContextCreate(CurrentMemoryContext, "migrate scripts",
+									 ALLOCSET_DEFAULT_SIZES);
+	/* each revision's parsed script and parse trees go when it is done */
+	stepcxt = AllocSetContextCreate(CurrentMemoryContext, "migrate revision",
+									ALLOCSET_DEFAULT_SIZES);
+	catalog_defer_writes(true);
+	foreach(lc, plan)
+	{
+		RevNode    *node = &g->nodes[lfirst_int(lc)];
+		MemoryContext oldcxt;
+		Interval   *duration;
+
+		if (next == NULL)
+		{
+			List	   *ids = NIL;
+
+			MemoryContextReset(fetchcxt);
+			oldcxt = MemoryContextSwitchTo(fetchcxt);
+			for (int i = foreach_current_index(lc);
+				 i < list_length(plan) && list_length(ids) < SCRIPTS_PER_FETCH; i++)
+				ids = lappend(ids, g->nodes[list_nth_int(plan, i)].id);
+			rows = catalog_get_scripts(ids);
+			next = list_head(rows);
+			MemoryContextSwitchTo(oldcxt);
+		}
+
+		oldcxt = MemoryContextSwitchTo(stepcxt);
+		duration = apply_one(node, lfirst(next), upgrade, role);
+		next = lnext(rows, next);
+		if (lnext(plan, lc) != NULL)
+			migration_progress(node->id, node->message, upgrade, duration->time);
+		else
+		{
+			last = node;
+			last_usec = duration->time;
+		}
+		if (done)
+			done(node, upgrade, duration, arg);
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextReset(stepcxt);
+	}
+	catalog_defer_writes(false);
+	if (last != NULL)
+		migration_progress(last->id, last->message, upgrade, last_usec);
+	MemoryContextDelete(stepcxt);
+	MemoryContextDelete(fetchcxt);
+}
+
+
+/*
+ * Push (upgrade) or downgrade to target in the current transaction: take
+ * the migration lock, read the graph, plan, run, save the expected state.
+ * Says so in a NOTICE when there is nothing to do.  The caller holds the
+ * SPI connection and has checked that it may change migrations.
+ */
+void
+migration_apply(const char *target, bool upgrade, migration_done_fn done,
+				void *arg)
+{
+	char	   *role = migrate_current_role();
+	RevGraph   *g;
+	List	   *plan;
+
+	catalog_lock();
+	g = catalog_load_graph();
+	plan = upgrade ? graph_plan_push(g, target) : graph_plan_downgrade(g, target);
+	if (!upgrade)
+		migration_check_reversible(g, plan);
+
+	if (plan == NIL)
+		ereport(NOTICE,
+				(errcode(ERRCODE_SUCCESSFUL_COMPLETION),
+				 upgrade ? errmsg("nothing to push: no revision on the way to \"%s\" is pending", target) :
+				 errmsg("nothing to downgrade: no applied revision is after \"%s\"", target)));
+	migration_run_plan(g, plan, upgrade, role, done, arg);
+	if (plan != NIL)
+		migrate_save_snapshot();
+}

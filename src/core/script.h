@@ -1,0 +1,27 @@
+/*-------------------------------------------------------------------------
+ *
+ * script.h
+ *	  Migration text: statements, validation, checksum, requalifying.
+ *
+ * The statements come out as base/runner.h's MigrateScript.
+ *
+ * src/core/script.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MIGRATE_SCRIPT_H
+#define MIGRATE_SCRIPT_H
+
+#include "base/runner.h"
+
+/* Largest script accepted: migrate.max_script_size, in kB */
+extern void script_init(void);
+
+extern MigrateScript *script_parse(const char *text, const char *what);
+extern void script_check_size(const char *text, const char *what);
+extern char *script_checksum(const char *up, const char *down);
+extern int	script_line_at(const char *text, int byteoffset);
+extern char *script_requalify(const char *text, const char *from,
+							  const char *to);
+
+#endif							/* MIGRATE_SCRIPT_H */

@@ -1,0 +1,97 @@
+/*-------------------------------------------------------------------------
+ *
+ * model.h
+ *	  The canonical model of the managed schemas: what drift compares, what
+ *	  the fingerprint hashes, what the diff engine writes DDL from.
+ *
+ * A model is a sorted array of objects (kind, identity, definition), read
+ * straight from the system catalogs.  How it is read is the module's own
+ * business (model_int.h).
+ *
+ * src/model/model.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MIGRATE_MODEL_H
+#define MIGRATE_MODEL_H
+
+#include "nodes/pg_list.h"
+
+/* One object of the model: what drift compares */
+typedef struct ModelObject
+{
+	const char *kind;			/* "table", "column", "index", ... */
+	char	   *identity;		/* schema-qualified, unique within kind */
+	char	   *definition;		/* normalized: equal iff the objects match */
+	int			rank;			/* of kind among the kinds, while sorting */
+	struct ModelDetail *detail; /* for the diff engine, or NULL */
+} ModelObject;
+
+/*
+ * What the diff engine needs of a table, column, sequence or view besides
+ * its definition: the facts it writes DDL from.  Only a model read for a
+ * diff (model_read_schema) has them.
+ */
+typedef struct ModelDetail
+{
+	Oid			relid;			/* relations, types, routines: the OID,
+								 * whose order is the order of creation */
+	char		relkind;
+	char		persistence;
+	bool		rls;
+	bool		rls_forced;
+	char	   *options;		/* reloptions as "{a=b}", or NULL */
+	char	   *partkey;		/* partitioned table: "RANGE (a)" */
+	char	   *partbound;		/* partition: "FOR VALUES ..." */
+	char	   *parents;		/* partition or inheritance parents */
+	char	   *query;			/* view and materialized view */
+	char	   *server;			/* foreign table: "SERVER s OPTIONS (...)" */
+	char	   *seqparams;		/* sequence: "AS integer START WITH 1 ..." */
+	char	   *owned_by;		/* sequence: "public.t.c" */
+	bool		seq_identity;	/* sequence of an identity column */
+	/* columns */
+	char	   *table;			/* qualified name of its table */
+	char	   *column;			/* its quoted name */
+	int			attnum;
+	char	   *type;			/* with modifier */
+	Oid			typid;
+	int32		typmod;
+	char	   *collation;		/* qualified, or NULL for the type's own */
+	bool		notnull;
+	char	   *dflt;			/* default expression, or NULL */
+	char	   *generated;		/* generation expression, or NULL */
+	char		identity;		/* attidentity */
+	bool		inherited;		/* from a parent (not attislocal) */
+} ModelDetail;
+
+typedef struct SchemaModel
+{
+	int			n;
+	int			cap;
+	ModelObject *objects;		/* sorted by kind, identity once built */
+	struct ModelReading *rd;	/* while reading the catalogs (model_int.h) */
+} SchemaModel;
+
+/* One difference between two models */
+typedef struct ModelChange
+{
+	const char *kind;
+	const char *identity;
+	const char *change;			/* "added", "removed", "changed" */
+	const char *expected;
+	const char *actual;
+} ModelChange;
+
+/* migrate.managed_schemas: the schemas the model covers */
+extern void model_init(void);
+
+extern SchemaModel *model_read(void);
+extern SchemaModel *model_read_now(void);
+extern SchemaModel *model_read_empty(void);
+extern SchemaModel *model_read_schema(const char *nspname);
+extern List *model_compare(SchemaModel *expected, SchemaModel *actual);
+extern char *model_fingerprint(SchemaModel *m);
+extern char *model_serialize(SchemaModel *m);
+extern SchemaModel *model_deserialize_in_place(char *data, Size len);
+
+#endif							/* MIGRATE_MODEL_H */

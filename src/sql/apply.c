@@ -1,0 +1,356 @@
+/*-------------------------------------------------------------------------
+ *
+ * apply.c
+ *	  The SQL functions that change what is applied: migrate_push,
+ *	  migrate_downgrade, migrate_stamp, migrate_reset and the procedure
+ *	  migrate_deploy.  The running itself is core/migration.c's.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "base/session.h"
+#include "base/util.h"
+#include "catalog/catalog.h"
+#include "core/migration.h"
+#include "core/script.h"
+#include "core/snapshot.h"
+
+PG_FUNCTION_INFO_V1(migrate_push);
+PG_FUNCTION_INFO_V1(migrate_downgrade);
+PG_FUNCTION_INFO_V1(migrate_downgrade_steps);
+PG_FUNCTION_INFO_V1(migrate_stamp);
+PG_FUNCTION_INFO_V1(migrate_reset);
+PG_FUNCTION_INFO_V1(migrate_deploy);
+
+/* Add one row (revision, message, third column) to the result */
+static void
+put_row(ReturnSetInfo *rsinfo, RevNode *node, Datum third)
+{
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+
+	values[0] = CStringGetTextDatum(node->id);
+	values[1] = CStringGetTextDatum(node->message);
+	values[2] = third;
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+/* Add one row (revision, message, action, duration) to a reset's result */
+static void
+put_action_row(ReturnSetInfo *rsinfo, RevNode *node, const char *action,
+			   Interval *duration)
+{
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+
+	values[0] = CStringGetTextDatum(node->id);
+	values[1] = CStringGetTextDatum(node->message);
+	values[2] = CStringGetTextDatum(action);
+	values[3] = IntervalPGetDatum(duration);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+/* migration_done_fn of push and downgrade: (revision, message, duration) */
+static void
+put_duration_row(RevNode *node, bool upgrade, Interval *duration, void *arg)
+{
+	put_row((ReturnSetInfo *) arg, node, IntervalPGetDatum(duration));
+}
+
+/* migration_done_fn of a reset: (revision, message, action, duration) */
+static void
+put_reset_row(RevNode *node, bool upgrade, Interval *duration, void *arg)
+{
+	put_action_row((ReturnSetInfo *) arg, node,
+				   upgrade ? "upgrade" : "downgrade", duration);
+}
+
+/*
+ * Push and downgrade share everything but the direction.
+ */
+static void
+run_plan(FunctionCallInfo fcinfo, bool upgrade, const char *target)
+{
+	InitMaterializedSRF(fcinfo, 0);
+	migrate_check_can_change();
+	SPI_connect();
+	migration_apply(target, upgrade, put_duration_row, fcinfo->resultinfo);
+	SPI_finish();
+}
+
+/*
+ * migrate_push(target text DEFAULT 'heads')
+ *		Apply every pending revision on the way to target, atomically.
+ */
+Datum
+migrate_push(PG_FUNCTION_ARGS)
+{
+	run_plan(fcinfo, true, migrate_text_arg(fcinfo, 0, "target"));
+	return (Datum) 0;
+}
+
+/*
+ * migrate_downgrade(target text DEFAULT '-1')
+ *		Run down scripts back to target, atomically.
+ */
+Datum
+migrate_downgrade(PG_FUNCTION_ARGS)
+{
+	run_plan(fcinfo, false, migrate_text_arg(fcinfo, 0, "target"));
+	return (Datum) 0;
+}
+
+/*
+ * migrate_downgrade(steps integer): migrate_downgrade('-1') written with a
+ * number, as migrate_downgrade(-1).  A number that is not negative says
+ * nothing a downgrade could do: it is refused rather than read as an id.
+ */
+Datum
+migrate_downgrade_steps(PG_FUNCTION_ARGS)
+{
+	int32		steps = PG_GETARG_INT32(0);
+
+	if (steps >= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a downgrade by steps takes a negative number, not %d", steps),
+				 errhint("Write migrate_downgrade(-1) to undo the last revision, or name a target as text: migrate_downgrade('base').")));
+	run_plan(fcinfo, false, psprintf("%d", steps));
+	return (Datum) 0;
+}
+
+/*
+ * migrate_stamp(target text)
+ *		Mark revisions applied or unapplied without running anything: a
+ *		baseline for a database whose schema already exists.
+ */
+Datum
+migrate_stamp(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *target = migrate_text_arg(fcinfo, 0, "target");
+	char	   *role = migrate_current_role();
+	TimestampTz now = GetCurrentTimestamp();
+	RevGraph   *g;
+	List	   *mark;
+	List	   *unmark;
+	ListCell   *lc;
+
+	InitMaterializedSRF(fcinfo, 0);
+	migrate_check_can_change();
+
+	SPI_connect();
+	catalog_lock();
+	g = catalog_load_graph();
+	graph_plan_stamp(g, target, &mark, &unmark);
+	if (mark == NIL && unmark == NIL)
+		ereport(NOTICE,
+				(errcode(ERRCODE_SUCCESSFUL_COMPLETION),
+				 errmsg("nothing to stamp: the applied revisions are already those of \"%s\"", target)));
+
+	catalog_defer_writes(true);
+	foreach(lc, unmark)
+	{
+		RevNode    *node = &g->nodes[lfirst_int(lc)];
+
+		catalog_unmark_applied(node->id);
+		catalog_log_history(node->id, "unstamp", role, now, NULL, NULL, NULL);
+		put_row(rsinfo, node, CStringGetTextDatum("unstamp"));
+	}
+	foreach(lc, mark)
+	{
+		RevNode    *node = &g->nodes[lfirst_int(lc)];
+
+		catalog_mark_applied(node->id, role, now, NULL);
+		catalog_log_history(node->id, "stamp", role, now, NULL, NULL, NULL);
+		put_row(rsinfo, node, CStringGetTextDatum("stamp"));
+	}
+	catalog_defer_writes(false);
+	/* a stamp says "the schema is as these revisions leave it" */
+	migrate_save_snapshot();
+
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/*
+ * migrate_reset(confirm boolean DEFAULT false)
+ *		Downgrade to base, then push to heads, in one transaction.  It drops
+ *		whatever the down scripts drop, data included, so it insists on
+ *		confirm => true and says so loudly.
+ */
+Datum
+migrate_reset(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *role = migrate_current_role();
+	RevGraph   *g;
+	List	   *down;
+	List	   *up;
+
+	if (PG_ARGISNULL(0) || !PG_GETARG_BOOL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("reset needs confirm => true"),
+				 errdetail("A reset runs every down script back to base, then every up script: whatever the down scripts drop is lost, data included."),
+				 errhint("Call migrate_reset(confirm => true) if that is what you want.")));
+
+	InitMaterializedSRF(fcinfo, 0);
+	migrate_check_can_change();
+
+	SPI_connect();
+	catalog_lock();
+	g = catalog_load_graph();
+	down = graph_plan_downgrade(g, "base");
+	migration_check_reversible(g, down);
+
+	ereport(WARNING,
+			(errcode(ERRCODE_WARNING),
+			 errmsg_plural("resetting: %d revision is downgraded to base, then every revision is pushed",
+						   "resetting: %d revisions are downgraded to base, then every revision is pushed",
+						   list_length(down), list_length(down)),
+			 errdetail("Data in the objects the down scripts drop is destroyed.")));
+
+	migration_run_plan(g, down, false, role, put_reset_row, rsinfo);
+	up = graph_plan_push(g, "heads");
+	migration_run_plan(g, up, true, role, put_reset_row, rsinfo);
+	migrate_save_snapshot();
+
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/*
+ * CALL migrate_deploy(target text DEFAULT 'heads')
+ *		Apply every pending revision on the way to target, committing after
+ *		each one, so that a long chain never holds every lock at once.
+ *
+ * The plan is made once, in the CALL's own transaction.  Every later
+ * transaction takes the lock again and re-reads what it needs: a revision a
+ * concurrent push applied meanwhile is skipped; one whose parents are no
+ * longer applied stops the deploy.  When a revision fails, its
+ * subtransaction is rolled back, the failure (statement, line, SQLSTATE,
+ * message) is committed to the history, and the error is raised: the prefix
+ * already committed stays.
+ */
+Datum
+migrate_deploy(PG_FUNCTION_ARGS)
+{
+	char	   *target = migrate_text_arg(fcinfo, 0, "target");
+	char	   *role = migrate_current_role();
+	MemoryContext stepcxt;
+	RevGraph   *g;
+	List	   *plan;
+	List	   *ids = NIL;
+	ListCell   *lc;
+	bool		first = true;
+	bool		applied_any = false;
+
+	if (fcinfo->context == NULL || !IsA(fcinfo->context, CallContext) ||
+		castNode(CallContext, fcinfo->context)->atomic)
+		ereport(ERROR,
+				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
+				 errmsg("a deploy cannot run inside a transaction block or a function"),
+				 errdetail("It commits after each revision, which only a CALL at top level can do."),
+				 errhint("Run CALL migrate_deploy() on its own, or use SELECT migrate_push() to apply everything in one transaction.")));
+	migrate_check_can_change();
+
+	SPI_connect_ext(SPI_OPT_NONATOMIC);
+	/* the procedure's SPI context outlives the commits; the plan lives there */
+	catalog_lock();
+	g = catalog_load_graph();
+	plan = graph_plan_push(g, target);
+	foreach(lc, plan)
+		ids = lappend(ids, g->nodes[lfirst_int(lc)].id);
+	if (ids == NIL)
+		ereport(NOTICE,
+				(errcode(ERRCODE_SUCCESSFUL_COMPLETION),
+				 errmsg("nothing to deploy: no revision on the way to \"%s\" is pending", target)));
+
+	stepcxt = AllocSetContextCreate(CurrentMemoryContext, "migrate deploy step",
+									ALLOCSET_DEFAULT_SIZES);
+	foreach(lc, ids)
+	{
+		MemoryContext oldcxt = MemoryContextSwitchTo(stepcxt);
+		const char *id = lfirst(lc);
+		RevisionRow *row;
+		MigrateScript *script;
+		TimestampTz started;
+		MigrationFailure failure;
+		int64		usec;
+
+		if (!first)
+		{
+			migrate_check_can_change();
+			catalog_lock();
+		}
+		first = false;
+
+		row = catalog_get_revision(id);
+		if (row->applied)
+		{
+			/* a concurrent push got there first */
+			MemoryContextSwitchTo(oldcxt);
+			MemoryContextReset(stepcxt);
+			continue;
+		}
+		if (!catalog_parents_applied(id))
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("cannot apply revision \"%s\": not all of its parents are applied", id),
+					 errdetail("A concurrent downgrade or registration changed the catalog during the deploy."),
+					 errhint("Call migrate_deploy() again.")));
+
+		script = script_parse(row->up_sql, "up");
+		started = GetCurrentTimestamp();
+		usec = migration_try_script(row->id, row->message, script, &failure);
+		if (usec < 0)
+		{
+			HistoryFailure hf;
+
+			hf.message = failure.edata->message;
+			hf.sqlstate = unpack_sql_state(failure.edata->sqlerrcode);
+			hf.statement = failure.statement;
+			hf.line = failure.line;
+			catalog_log_history(id, "failure", role, started,
+								migrate_interval_usec(failure.usec),
+								row->checksum, &hf);
+			if (applied_any)
+				migrate_save_snapshot();
+			SPI_commit();
+			ReThrowError(failure.edata);
+		}
+		catalog_mark_applied(id, role, started, migrate_interval_usec(usec));
+		catalog_log_history(id, "upgrade", role, started,
+							migrate_interval_usec(usec), row->checksum, NULL);
+		migration_progress(id, row->message, true, usec);
+		applied_any = true;
+		SPI_commit();
+
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextReset(stepcxt);
+	}
+
+	/*
+	 * The expected state, once, at the end: reading the model after every
+	 * revision would make a long deploy quadratic.  A crash in the middle
+	 * leaves the state of before the deploy expected until the next call.
+	 */
+	if (applied_any)
+	{
+		catalog_lock();
+		migrate_save_snapshot();
+	}
+
+	SPI_finish();
+	PG_RETURN_VOID();
+}
