@@ -29,6 +29,7 @@ OBJS = \
 	src/model/compare.o \
 	src/diff/diff.o \
 	src/core/snapshot.o \
+	src/core/registry.o \
 	src/core/migration.o \
 	src/core/revfile.o \
 	src/sql/register.o \

@@ -206,6 +206,22 @@ migrate_check_may_read_text(const char *what)
 }
 
 /*
+ * Refuse, as calling it would, a caller that may not run the extension's
+ * function fname: for a function that does what fname does on its own
+ * (migrate_dev registers and pushes).
+ */
+void
+ext_check_may_call(const char *fname)
+{
+	Oid			fn = ext_member_function(fname);
+
+	if (!OidIsValid(fn))
+		elog(ERROR, "function %s of extension \"migrate\" is missing", fname);
+	if (pg_proc_aclcheck(fn, GetUserId(), ACL_EXECUTE) != ACLCHECK_OK)
+		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_FUNCTION, fname);
+}
+
+/*
  * The one way in which code of this extension acts as the extension's owner.
  *
  * While switched: the user is the owner, in a security-restricted operation

@@ -25,6 +25,7 @@ extern void owner_leave(OwnerSwitch *sw);
 extern Oid	ext_owner(void);
 extern Oid	ext_catalog_schema(void);
 extern Oid	ext_member_function(const char *name);
+extern void ext_check_may_call(const char *fname);
 
 /* What a column of text that may carry secrets shows to others */
 #define MIGRATE_REDACTED	"<insufficient privilege>"

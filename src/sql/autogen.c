@@ -84,6 +84,7 @@
 #include "core/graph.h"
 #include "catalog/catalog.h"
 #include "core/migration.h"
+#include "core/registry.h"
 #include "core/revfile.h"
 #include "model/model.h"
 #include "diff/diff.h"
@@ -701,15 +702,6 @@ migrate_diff(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* The qualified name of a function of this extension: in fcinfo's schema */
-static char *
-extension_function(FunctionCallInfo fcinfo, const char *name)
-{
-	Oid			nsp = get_func_namespace(fcinfo->flinfo->fn_oid);
-
-	return quote_qualified_identifier(get_namespace_name(nsp), name);
-}
-
 /*
  * migrate_dev(message text, desired text, managed text DEFAULT 'public',
  *			   id text DEFAULT NULL, force boolean DEFAULT false)
@@ -721,13 +713,11 @@ extension_function(FunctionCallInfo fcinfo, const char *name)
 Datum
 migrate_dev(PG_FUNCTION_ARGS)
 {
-	char	   *message = migrate_text_arg(fcinfo, 0, "message");
+	char	   *message = PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0));
 	char	   *desired = migrate_text_arg(fcinfo, 1, "desired");
 	char	   *managed = migrate_text_arg(fcinfo, 2, "managed");
 	bool		force = PG_ARGISNULL(4) ? false : PG_GETARG_BOOL(4);
-	Datum		args[5];
-	char		nulls[5] = {' ', ' ', ' ', ' ', 'n'};
-	Oid			types[5] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID};
+	char	   *given_id = PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3));
 	RevGraph   *graph;
 	Generated  *g;
 	char	   *id;
@@ -735,6 +725,12 @@ migrate_dev(PG_FUNCTION_ARGS)
 	char	   *file;
 	MemoryContext cxt = CurrentMemoryContext;
 
+	/* it registers and pushes: only for roles that may do both */
+	ext_check_may_call("migrate_add");
+	ext_check_may_call("migrate_push");
+	registry_check_message(message);
+	if (given_id != NULL)
+		registry_check_id(given_id);
 	autogen_start();
 	catalog_lock();
 	graph = catalog_load_graph();
@@ -773,32 +769,8 @@ migrate_dev(PG_FUNCTION_ARGS)
 				 errdetail("%s", migrate_join(g->down_problems, "\n", "- ")),
 				 errhint("Edit the down script of the revision with migrate_add() before anyone needs it, or leave it irreversible.")));
 
-	args[0] = CStringGetTextDatum(message);
-	args[1] = CStringGetTextDatum(g->up->sql);
-	args[2] = CStringGetTextDatum(g->down->sql);
-	if (PG_ARGISNULL(3))
-	{
-		args[3] = (Datum) 0;
-		nulls[3] = 'n';
-	}
-	else
-		args[3] = PG_GETARG_DATUM(3);
-	/*
-	 * Every argument given, typed and qualified: an overload someone else
-	 * created beside these functions could only make the call ambiguous,
-	 * never take it.  (These calls run as the caller.)
-	 */
-	args[4] = (Datum) 0;
-	if (SPI_execute_with_args(psprintf("SELECT %s(message => $1, up => $2, down => $3, id => $4, revises => $5)",
-									   extension_function(fcinfo, "migrate_add")),
-							  5, types, args, nulls, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not register the generated revision");
-	id = MemoryContextStrdup(cxt, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
-	args[0] = CStringGetTextDatum(id);
-	if (SPI_execute_with_args(psprintf("SELECT count(*) FROM %s($1)",
-									   extension_function(fcinfo, "migrate_push")),
-							  1, types, args, NULL, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not apply the generated revision");
+	id = registry_add(message, g->up->sql, g->down->sql, given_id, false, NIL);
+	migration_apply(id, true, NULL, NULL);
 
 	graph = catalog_load_graph();
 	row = catalog_get_revision(id);

@@ -1,122 +1,29 @@
 /*-------------------------------------------------------------------------
  *
  * register.c
- *	  migrate_add: registering a revision.
- *
- * Both scripts are parsed and validated (script.c) before the catalog is
- * touched, so bad input stores nothing.  Registering is idempotent, so that
- * files kept in git can be replayed:
- *
- *	  same id, same message, parents and checksum	no-op
- *	  same id, anything else, not applied			replaced, with a NOTICE
- *	  same id, anything else, applied				error: applied history is
- *													immutable
- *
- * A new revision's parents default to the single head (a first revision is a
- * root); with several heads they must be named.  For an existing id they
- * default to its current parents, so a replayed file without "revises" stays
- * where it was.
+ *	  The SQL functions that register revisions: migrate_add,
+ *	  migrate_merge and migrate_adopt.  The rules are core/registry.c's.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
-#include "executor/spi.h"
-#include "lib/stringinfo.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/timestamp.h"
-
-#include "mb/pg_wchar.h"
 
 #include "base/util.h"
-#include "base/session.h"
-#include "base/runner.h"
-#include "core/script.h"
-#include "core/graph.h"
-#include "catalog/catalog.h"
-#include "core/snapshot.h"
-
-/* Longest message accepted, in characters: a commit message, not a file */
-#define MIGRATE_MESSAGE_MAXLEN	1000
+#include "core/registry.h"
 
 PG_FUNCTION_INFO_V1(migrate_add);
 PG_FUNCTION_INFO_V1(migrate_merge);
 PG_FUNCTION_INFO_V1(migrate_adopt);
 
-/*
- * Ids are [A-Za-z0-9][A-Za-z0-9_.-]{0,63} and not a target keyword, so that
- * an id never reads as "head", "base" or a relative target like -1.
- */
-static void
-check_id(const char *id, const char *what)
-{
-	size_t		len = strlen(id);
-	bool		ok = len > 0 && len <= MIGRATE_ID_MAXLEN &&
-		isalnum((unsigned char) id[0]);
-
-	for (size_t i = 0; ok && i < len; i++)
-		ok = isalnum((unsigned char) id[i]) || id[i] == '_' ||
-			id[i] == '.' || id[i] == '-';
-	if (!ok)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid %s \"%s\"", what, id),
-				 errdetail("A revision id is 1 to %d letters, digits, \"_\", \".\" or \"-\", starting with a letter or digit.",
-						   MIGRATE_ID_MAXLEN)));
-	/* in any case: "HEADS" next to "heads" would only confuse */
-	if (pg_strcasecmp(id, "head") == 0 || pg_strcasecmp(id, "heads") == 0 ||
-		pg_strcasecmp(id, "base") == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_RESERVED_NAME),
-				 errmsg("revision id \"%s\" is reserved", id),
-				 errdetail("\"head\", \"heads\" and \"base\" name targets.")));
-}
-
-/* 12 random hex digits not yet taken */
+/* A text argument, or NULL */
 static char *
-generate_id(RevGraph *g)
+text_or_null(FunctionCallInfo fcinfo, int argno)
 {
-	for (;;)
-	{
-		uint8		bytes[6];
-		char	   *id = palloc(13);
-
-		if (!pg_strong_random(bytes, sizeof(bytes)))
-			ereport(ERROR,
-					(errcode(ERRCODE_INTERNAL_ERROR),
-					 errmsg("could not generate a random revision id")));
-		hex_encode((const char *) bytes, sizeof(bytes), id);
-		id[12] = '\0';
-		if (graph_find(g, id) < 0)
-			return id;
-	}
-}
-
-static int
-cmp_str(const ListCell *a, const ListCell *b)
-{
-	return strcmp(lfirst(a), lfirst(b));
-}
-
-/* Parents as sets: order does not matter */
-static bool
-same_parents(List *a, List *b)
-{
-	ListCell   *la;
-	ListCell   *lb;
-
-	if (list_length(a) != list_length(b))
-		return false;
-	a = list_copy(a);
-	b = list_copy(b);
-	list_sort(a, cmp_str);
-	list_sort(b, cmp_str);
-	forboth(la, a, lb, b)
-		if (strcmp(lfirst(la), lfirst(lb)) != 0)
-		return false;
-	return true;
+	return PG_ARGISNULL(argno) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(argno));
 }
 
 /* The "revises" argument as a list of distinct ids */
@@ -150,461 +57,46 @@ revises_list(ArrayType *arr, const char *argname)
 }
 
 /*
- * Parents must not build on one another: naming a revision and one of its
- * ancestors says nothing more than naming the revision alone.
- */
-static void
-check_independent_parents(RevGraph *g, List *parents, bool merge)
-{
-	ListCell   *lc;
-	ListCell   *lc2;
-
-	foreach(lc, parents)
-		foreach(lc2, parents)
-		{
-			int			a = graph_find(g, lfirst(lc));
-			int			b = graph_find(g, lfirst(lc2));
-
-			if (a != b && graph_is_ancestor(g, a, b))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 merge ?
-						 errmsg("cannot merge \"%s\" with \"%s\", which builds on it",
-								g->nodes[a].id, g->nodes[b].id) :
-						 errmsg("parent \"%s\" is redundant: \"%s\" builds on it",
-								g->nodes[a].id, g->nodes[b].id),
-						 merge ?
-						 errhint("Merge the heads of separate branches; see migrate_heads().") :
-						 errhint("Name only the revisions nothing else named builds on.")));
-		}
-}
-
-/*
- * A replaced revision must not end up building on itself.
- */
-static void
-check_no_cycle(RevGraph *g, const char *id, List *parents)
-{
-	int			self = graph_find(g, id);
-	ListCell   *lc;
-
-	if (self < 0)
-		return;
-	foreach(lc, parents)
-	{
-		int			pi = graph_find(g, lfirst(lc));
-
-		if (graph_is_ancestor(g, self, pi))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("revision \"%s\" cannot revise \"%s\", which builds on it",
-							id, (char *) lfirst(lc)),
-					 errdetail("The revision graph would have a cycle.")));
-	}
-}
-
-/*
- * The parents of the revision being registered, checked against the graph.
- * revises_given distinguishes "revises => '{}'" (a new root) from no
- * argument (the single head).
- */
-static List *
-choose_parents(RevGraph *g, const char *id, bool revises_given,
-			   List *revises, RevisionRow *old)
-{
-	ListCell   *lc;
-	List	   *heads;
-	List	   *parents = NIL;
-	if (!revises_given && old != NULL)
-		return old->parents;
-
-	if (revises_given)
-	{
-		foreach(lc, revises)
-		{
-			const char *parent = lfirst(lc);
-			int			pi = graph_find(g, parent);
-
-			if (strcmp(parent, id) == 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("revision \"%s\" cannot revise itself", id)));
-			if (pi < 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_UNDEFINED_OBJECT),
-						 errmsg("parent revision \"%s\" does not exist", parent),
-						 errhint("Register the parent first. Parents are named by their full id.")));
-		}
-		check_no_cycle(g, id, revises);
-		check_independent_parents(g, revises, false);
-		return revises;
-	}
-
-	heads = graph_heads(g);
-	if (list_length(heads) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("cannot choose a parent: there are %d heads",
-						list_length(heads)),
-				 errdetail("The heads are %s.", graph_id_list(g, heads)),
-				 errhint("Name the parent with revises => ARRAY['...'], or register a merge that revises every head.")));
-	foreach(lc, heads)
-		parents = lappend(parents, g->nodes[lfirst_int(lc)].id);
-	return parents;
-}
-
-/*
- * Store a checked revision: insert it, leave an identical one alone, replace
- * an unapplied one, refuse to change an applied one.  Takes the lock and
- * reads the graph; parents come from choose (below) given that graph.
- * Returns the id, allocated in the caller's memory context.
- */
-typedef List *(*parents_chooser) (RevGraph *g, const char *id, RevisionRow *old,
-								  void *arg);
-
-static char *
-store_revision(RevisionRow *row, const char *id, parents_chooser choose,
-			   void *arg, bool explicit_given, List *explicit_parents)
-{
-	MemoryContext caller = CurrentMemoryContext;
-	RevisionRow *old;
-	RevGraph   *g;
-	char	   *result;
-
-	row->created_by = migrate_current_role();
-	migrate_check_can_change();
-	SPI_connect();
-	catalog_lock();
-	old = id ? catalog_get_revision(id) : NULL;
-
-	/*
-	 * Files replayed in order name their id and parents: the common cases
-	 * need no graph, which would make registering n revisions quadratic.  An
-	 * unchanged revision is a no-op; a new one with at most one parent
-	 * cannot close a cycle or name a redundant parent.
-	 */
-	if (id && explicit_given)
-	{
-		if (old != NULL && strcmp(old->checksum, row->checksum) == 0 &&
-			strcmp(old->message, row->message) == 0 &&
-			same_parents(old->parents, explicit_parents))
-		{
-			result = MemoryContextStrdup(caller, id);
-			SPI_finish();
-			return result;
-		}
-		if (old == NULL && list_length(explicit_parents) <= 1)
-		{
-			if (explicit_parents != NIL)
-			{
-				const char *parent = linitial(explicit_parents);
-
-				if (strcmp(parent, id) == 0)
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							 errmsg("revision \"%s\" cannot revise itself", id)));
-				if (catalog_get_revision(parent) == NULL)
-					ereport(ERROR,
-							(errcode(ERRCODE_UNDEFINED_OBJECT),
-							 errmsg("parent revision \"%s\" does not exist", parent),
-							 errhint("Register the parent first. Parents are named by their full id.")));
-			}
-			row->id = pstrdup(id);
-			row->parents = explicit_parents;
-			catalog_insert_revision(row);
-			result = MemoryContextStrdup(caller, id);
-			SPI_finish();
-			return result;
-		}
-	}
-
-	g = catalog_load_graph();
-	row->id = id ? pstrdup(id) : generate_id(g);
-	row->parents = choose(g, row->id, old, arg);
-
-	if (old == NULL)
-		catalog_insert_revision(row);
-	else if (strcmp(old->checksum, row->checksum) != 0 ||
-			 strcmp(old->message, row->message) != 0 ||
-			 !same_parents(old->parents, row->parents))
-	{
-		if (old->applied)
-			ereport(ERROR,
-					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("revision \"%s\" is applied and cannot be changed", row->id),
-					 strcmp(old->checksum, row->checksum) != 0 ?
-					 errdetail("Its scripts differ from the registered ones (checksum %.12s, given %.12s).",
-							   old->checksum, row->checksum) :
-					 strcmp(old->message, row->message) != 0 ?
-					 errdetail("Its message differs from the registered one.") :
-					 errdetail("Its parents differ from the registered ones."),
-					 errhint("Applied history is immutable: register the change as a new revision.")));
-		catalog_update_revision(row);
-		ereport(NOTICE,
-				(errcode(ERRCODE_SUCCESSFUL_COMPLETION),
-				 errmsg("replaced revision \"%s\", which was not applied", row->id)));
-	}
-
-	result = MemoryContextStrdup(caller, row->id);
-	SPI_finish();
-	return result;
-}
-
-/*
- * The message of a revision, argument argno of the calling function: not
- * NULL, not blank, and a commit message's size.  Every function that makes
- * a revision takes its message here, so the rule and its errors are one.
- */
-static char *
-message_arg(FunctionCallInfo fcinfo, int argno)
-{
-	char	   *message;
-	int			len;
-
-	message = PG_ARGISNULL(argno) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(argno));
-	if (message == NULL || message[strspn(message, " \t\r\n")] == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a revision needs a message"),
-				 errhint("Say what the revision changes, as in a commit message.")));
-	len = pg_mbstrlen(message);
-	if (len > MIGRATE_MESSAGE_MAXLEN)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("the message is too long"),
-				 errdetail("It has %d characters; a message has at most %d.",
-						   len, MIGRATE_MESSAGE_MAXLEN),
-				 errhint("Say what the revision changes in a line or two, and explain the rest in a comment of the up script.")));
-	return message;
-}
-
-typedef struct AddArgs
-{
-	bool		revises_given;
-	List	   *revises;
-} AddArgs;
-
-static List *
-add_parents(RevGraph *g, const char *id, RevisionRow *old, void *arg)
-{
-	AddArgs    *a = (AddArgs *) arg;
-
-	return choose_parents(g, id, a->revises_given, a->revises, old);
-}
-
-/*
  * migrate_add(message, up, down, id, revises) returns the id.
  */
 Datum
 migrate_add(PG_FUNCTION_ARGS)
 {
-	RevisionRow row;
-	MigrateScript *up;
-	MigrateScript *down = NULL;
-	AddArgs		args;
-	char	   *id;
+	bool		revises_given = !PG_ARGISNULL(4);
 
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("a revision needs an up script")));
-
-	memset(&row, 0, sizeof(row));
-	row.message = message_arg(fcinfo, 0);
-	row.up_sql = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	row.down_sql = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
-	id = PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3));
-	args.revises_given = !PG_ARGISNULL(4);
-	args.revises = args.revises_given ? revises_list(PG_GETARG_ARRAYTYPE_P(4), "revises") : NIL;
-
-	if (id != NULL)
-		check_id(id, "revision id");
-
-	/* everything about the scripts is checked before the catalog is read */
-	script_check_size(row.up_sql, "up");
-	if (row.down_sql)
-		script_check_size(row.down_sql, "down");
-	up = script_parse(row.up_sql, "up");
-	if (up->nstmts == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the up script has no statements"),
-				 errhint("Empty migrations are refused: a revision must change something.")));
-	if (row.down_sql != NULL)
-		down = script_parse(row.down_sql, "down");
-	if (up->wrapper)
-		ereport(NOTICE,
-				(errcode(ERRCODE_SUCCESSFUL_COMPLETION),
-				 errmsg("dropped the BEGIN/COMMIT pair around the up script"),
-				 errdetail("A revision always runs atomically: in the transaction of the push, or in its own when deployed.")));
-	if (down && down->wrapper)
-		ereport(NOTICE,
-				(errcode(ERRCODE_SUCCESSFUL_COMPLETION),
-				 errmsg("dropped the BEGIN/COMMIT pair around the down script"),
-				 errdetail("A revision always runs atomically: in the transaction of the push, or in its own when deployed.")));
-	row.checksum = script_checksum(row.up_sql, row.down_sql);
-
-	PG_RETURN_TEXT_P(cstring_to_text(store_revision(&row, id, add_parents, &args,
-												   args.revises_given, args.revises)));
+	PG_RETURN_TEXT_P(cstring_to_text(
+		registry_add(text_or_null(fcinfo, 0), text_or_null(fcinfo, 1),
+					 text_or_null(fcinfo, 2), text_or_null(fcinfo, 3),
+					 revises_given,
+					 revises_given ? revises_list(PG_GETARG_ARRAYTYPE_P(4), "revises") : NIL)));
 }
 
 /*
- * The parents of a merge: the revisions named, or all heads; at least two,
- * none built on another.  Named revisions need not be heads any more, so
- * that exported files replay in apply order, where a later branch may
- * already build on a merged revision.
- */
-typedef struct MergeArgs
-{
-	bool		named_given;	/* revises => ... was passed, maybe {} */
-	List	   *named;
-} MergeArgs;
-
-static List *
-merge_parents(RevGraph *g, const char *id, RevisionRow *old, void *arg)
-{
-	MergeArgs  *m = (MergeArgs *) arg;
-	List	   *named = m->named;
-	List	   *parents = NIL;
-	ListCell   *lc;
-
-	if (old != NULL && (!m->named_given || same_parents(old->parents, named)))
-		return old->parents;
-
-	if (!m->named_given)
-	{
-		foreach(lc, graph_heads(g))
-			parents = lappend(parents, g->nodes[lfirst_int(lc)].id);
-	}
-	else
-	{
-		foreach(lc, named)
-		{
-			int			idx = graph_lookup(g, lfirst(lc));
-
-			if (strcmp(g->nodes[idx].id, id) == 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("revision \"%s\" cannot merge itself", id)));
-			if (!migrate_list_has(parents, g->nodes[idx].id))
-				parents = lappend(parents, g->nodes[idx].id);
-		}
-	}
-	if (list_length(parents) < 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a merge needs at least two heads"),
-				 !m->named_given ?
-				 errdetail_plural("There is %d head.", "There are %d heads.",
-								  list_length(parents), list_length(parents)) :
-				 parents == NIL ?
-				 errdetail("No revision was named.") :
-				 errdetail("Only one distinct revision was named."),
-				 !m->named_given ?
-				 errhint("Nothing needs merging while there is a single head.") :
-				 errhint("Name two or more revisions, or none to merge every head.")));
-	check_no_cycle(g, id, parents);
-	check_independent_parents(g, parents, true);
-	return parents;
-}
-
-/*
- * migrate_merge(message, heads, id) returns the id of a new revision whose
- * parents are the heads: two people's branches become one again.  A merge
- * has no SQL of its own; pushing it only records that both branches are in.
+ * migrate_merge(message, revises, id) returns the id of a new revision
+ * whose parents are the revisions named, or every head.
  */
 Datum
 migrate_merge(PG_FUNCTION_ARGS)
 {
-	RevisionRow row;
-	MergeArgs	args;
-	char	   *id;
+	bool		named_given = !PG_ARGISNULL(1);
 
-	memset(&row, 0, sizeof(row));
-	row.message = message_arg(fcinfo, 0);
-	args.named_given = !PG_ARGISNULL(1);
-	args.named = args.named_given ?
-		revises_list(PG_GETARG_ARRAYTYPE_P(1), "heads") : NIL;
-	id = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
-	if (id != NULL)
-		check_id(id, "revision id");
-
-	row.up_sql = "-- merge: no SQL of its own";
-	row.down_sql = row.up_sql;
-	row.checksum = script_checksum(row.up_sql, row.down_sql);
-
-	PG_RETURN_TEXT_P(cstring_to_text(store_revision(&row, id, merge_parents, &args, false, NIL)));
+	PG_RETURN_TEXT_P(cstring_to_text(
+		registry_merge(text_or_null(fcinfo, 0), text_or_null(fcinfo, 2),
+					   named_given,
+					   named_given ? revises_list(PG_GETARG_ARRAYTYPE_P(1), "revises") : NIL)));
 }
 
 /*
- * migrate_adopt(message, down) returns the id of a new revision made of the
- * out-of-band DDL logged since the last migration (the newest history row):
- * a hotfix made by hand becomes history instead of drift.  The revision
- * builds on the current revisions and is recorded as applied (history
- * action "adopt"); the log rows it covers are attributed to it.
+ * migrate_adopt(message, down) returns the id of a new, applied revision
+ * made of the out-of-band DDL logged since the last migration.
  */
 Datum
 migrate_adopt(PG_FUNCTION_ARGS)
 {
-	MemoryContext caller = CurrentMemoryContext;
-	RevisionRow row;
-	MigrateScript *up;
-	StringInfoData buf;
-	List	   *statements;
-	List	   *seqs;
-	ListCell   *lc;
-	RevGraph   *g;
-	char	   *result;
-
-	memset(&row, 0, sizeof(row));
-	row.message = message_arg(fcinfo, 0);
-	row.down_sql = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
-	if (row.down_sql)
-	{
-		script_check_size(row.down_sql, "down");
-		(void) script_parse(row.down_sql, "down");
-	}
-	row.created_by = migrate_current_role();
-
-	migrate_check_can_change();
-	SPI_connect();
-	catalog_lock();
-	g = catalog_load_graph();
-
-	statements = catalog_unadopted_statements(&seqs);
-	if (statements == NIL)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("there is no out-of-band schema change to adopt"),
-				 errdetail("migrate.ddl_log has no DDL outside a migration since the last migration."),
-				 errhint("migrate_ddl_log(out_of_band_only => true) lists what was logged.")));
-
-	initStringInfo(&buf);
-	foreach(lc, statements)
-		appendStringInfo(&buf, "%s;\n", (char *) lfirst(lc));
-	row.up_sql = buf.data;
-	script_check_size(row.up_sql, "up");
-	up = script_parse(row.up_sql, "up");
-	if (up->nstmts == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("there is no out-of-band schema change to adopt")));
-	row.checksum = script_checksum(row.up_sql, row.down_sql);
-
-	row.id = generate_id(g);
-	row.parents = NIL;
-	for (int k = 0; k < g->n; k++)
-		if (graph_is_current(g, g->order[k]))
-			row.parents = lappend(row.parents, g->nodes[g->order[k]].id);
-
-	catalog_insert_revision(&row);
-	catalog_mark_applied(row.id, row.created_by, GetCurrentTimestamp(), NULL);
-	catalog_log_history(row.id, "adopt", row.created_by, GetCurrentTimestamp(),
-						NULL, row.checksum, NULL);
-	catalog_attribute_ddl(seqs, row.id);
-	migrate_save_snapshot();
-
-	result = MemoryContextStrdup(caller, row.id);
-	SPI_finish();
-	PG_RETURN_TEXT_P(cstring_to_text(result));
+	PG_RETURN_TEXT_P(cstring_to_text(
+		registry_adopt(text_or_null(fcinfo, 0), text_or_null(fcinfo, 1))));
 }
