@@ -46,15 +46,20 @@ typedef struct ExtensionFacts
 
 static ExtensionFacts ext = {InvalidLocalTransactionId};
 
-/* The schema that is a member of extension extoid (the catalog, "migrate") */
+/*
+ * The member of extension extoid of catalog classid that pick accepts (or
+ * the last one, when pick is NULL), by a scan of pg_depend: by OID, never by
+ * a name a caller could create or rename.
+ */
 static Oid
-member_schema(Oid extoid)
+find_member(Oid extoid, Oid classid, bool (*pick) (Oid objid, const void *arg),
+			const void *arg)
 {
 	Relation	rel = table_open(DependRelationId, AccessShareLock);
 	ScanKeyData key[2];
 	SysScanDesc scan;
 	HeapTuple	tup;
-	Oid			nsp = InvalidOid;
+	Oid			result = InvalidOid;
 
 	ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
 				F_OIDEQ, ObjectIdGetDatum(ExtensionRelationId));
@@ -65,13 +70,13 @@ member_schema(Oid extoid)
 	{
 		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
 
-		if (dep->classid == NamespaceRelationId &&
-			dep->deptype == DEPENDENCY_EXTENSION)
-			nsp = dep->objid;
+		if (dep->classid == classid && dep->deptype == DEPENDENCY_EXTENSION &&
+			(pick == NULL || pick(dep->objid, arg)))
+			result = dep->objid;
 	}
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
-	return nsp;
+	return result;
 }
 
 static const ExtensionFacts *
@@ -101,7 +106,7 @@ extension_facts(void)
 	ext.owner = form->extowner;
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
-	ext.catalog_nsp = member_schema(ext.extoid);
+	ext.catalog_nsp = find_member(ext.extoid, NamespaceRelationId, NULL, NULL);
 	if (!OidIsValid(ext.catalog_nsp))
 		elog(ERROR, "extension \"migrate\" has no catalog schema");
 	ext.lxid = MyProc->lxid;
@@ -136,36 +141,20 @@ ext_catalog_schema(void)
 	return nsp;
 }
 
+static bool
+function_named(Oid objid, const void *name)
+{
+	char	   *fname = get_func_name(objid);
+
+	return fname != NULL && strcmp(fname, (const char *) name) == 0;
+}
+
 /* The OID of the function of this extension named "name", or InvalidOid */
 Oid
 ext_member_function(const char *name)
 {
-	Relation	rel = table_open(DependRelationId, AccessShareLock);
-	ScanKeyData key[2];
-	SysScanDesc scan;
-	HeapTuple	tup;
-	Oid			result = InvalidOid;
-
-	ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
-				F_OIDEQ, ObjectIdGetDatum(ExtensionRelationId));
-	ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber,
-				F_OIDEQ, ObjectIdGetDatum(extension_facts()->extoid));
-	scan = systable_beginscan(rel, DependReferenceIndexId, true, NULL, 2, key);
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
-	{
-		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
-		char	   *fname;
-
-		if (dep->classid != ProcedureRelationId ||
-			dep->deptype != DEPENDENCY_EXTENSION)
-			continue;
-		fname = get_func_name(dep->objid);
-		if (fname && strcmp(fname, name) == 0)
-			result = dep->objid;
-	}
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
-	return result;
+	return find_member(extension_facts()->extoid, ProcedureRelationId,
+					   function_named, name);
 }
 
 /*

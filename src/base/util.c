@@ -105,3 +105,16 @@ migrate_interval_usec(int64 usec)
 	iv->time = usec;
 	return iv;
 }
+
+/* '{a,b}': revision ids need no quoting inside an array literal */
+void
+migrate_append_id_array(StringInfo buf, List *ids)
+{
+	ListCell   *lc;
+
+	appendStringInfoString(buf, "'{");
+	foreach(lc, ids)
+		appendStringInfo(buf, "%s%s", foreach_current_index(lc) ? "," : "",
+						 (char *) lfirst(lc));
+	appendStringInfoString(buf, "}'");
+}

@@ -12,6 +12,7 @@
 
 #include "datatype/timestamp.h"
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 #include "nodes/pg_list.h"
 
 extern bool migrate_list_has(List *items, const char *s);
@@ -22,5 +23,6 @@ extern char *migrate_current_role(void);
 extern Datum migrate_text_array(List *items);
 extern List *migrate_text_list(Datum array);
 extern Interval *migrate_interval_usec(int64 usec);
+extern void migrate_append_id_array(StringInfo buf, List *ids);
 
 #endif							/* MIGRATE_UTIL_H */

@@ -678,6 +678,9 @@ catalog_log_ddl(List *rows)
 	MemoryContextSwitchTo(oldcxt);
 }
 
+/* The table whose EXCLUSIVE lock serializes migrations, in schema migrate */
+#define LOCK_TABLE "applied"
+
 /*
  * Say who holds a lock on relation relid in a mode that EXCLUSIVE waits
  * for: a NOTICE with one detail line per holder (its process, role,
@@ -742,7 +745,7 @@ report_lock_holders(Oid relid)
 void
 catalog_lock(void)
 {
-	Oid			relid = get_relname_relid("applied", ext_catalog_schema());
+	Oid			relid = get_relname_relid(LOCK_TABLE, ext_catalog_schema());
 
 	if (!OidIsValid(relid))
 		elog(ERROR, "table migrate.applied is missing");
@@ -1209,4 +1212,98 @@ catalog_ddl_since_snapshot(void)
 	}
 	SPI_freetuptable(SPI_tuptable);
 	return result;
+}
+
+/* ----------------------------------------------------------------
+ * The same bookkeeping as SQL text, for the offline script
+ * (migrate_script()), which a DBA runs with psql as the owner
+ * ----------------------------------------------------------------
+ */
+
+static int
+cmp_id(const ListCell *a, const ListCell *b)
+{
+	return strcmp(lfirst(a), lfirst(b));
+}
+
+/*
+ * The start of an offline script: the lock catalog_lock() takes, and a
+ * check that the database is in the state the script starts from (exactly
+ * the revisions "applied" applied) with the revisions "ids" registered
+ * with the scripts whose checksums are "checksums".
+ */
+void
+catalog_script_start(StringInfo buf, List *applied, List *ids, List *checksums)
+{
+	ListCell   *lc;
+	ListCell   *lsum;
+
+	appendStringInfoString(buf, "LOCK TABLE migrate." LOCK_TABLE " IN EXCLUSIVE MODE;\n\n");
+
+	appendStringInfoString(buf,
+						   "DO $migrate$\nBEGIN\n"
+						   "    IF (SELECT pg_catalog.array_agg(id ORDER BY id COLLATE \"C\") FROM migrate.applied)\n"
+						   "       IS DISTINCT FROM ");
+	if (applied == NIL)
+		appendStringInfoString(buf, "NULL");
+	else
+	{
+		applied = list_copy(applied);
+		list_sort(applied, cmp_id);
+		migrate_append_id_array(buf, applied);
+		appendStringInfoString(buf, "::text[]");
+	}
+	appendStringInfo(buf,
+					 " THEN\n"
+					 "        RAISE EXCEPTION 'the database is not in the state this script starts from'\n"
+					 "            USING DETAIL = %s,\n"
+					 "                  HINT = 'Write the script again with migrate_script().';\n"
+					 "    END IF;\n",
+					 quote_literal_cstr(applied == NIL ? "It expects no revision applied." :
+										psprintf("It expects exactly these revisions applied: %s.",
+												 migrate_join(applied, ", ", ""))));
+	if (ids != NIL)
+	{
+		appendStringInfoString(buf,
+							   "    IF (SELECT pg_catalog.count(*) FROM migrate.revision\n"
+							   "        WHERE (id, checksum) IN (");
+		forboth(lc, ids, lsum, checksums)
+			appendStringInfo(buf, "%s\n            ('%s', '%s')",
+							 foreach_current_index(lc) ? "," : "",
+							 (char *) lfirst(lc), (char *) lfirst(lsum));
+		appendStringInfo(buf,
+						 ")) <> %d THEN\n"
+						 "        RAISE EXCEPTION 'the revisions of this script are not registered with these scripts'\n"
+						 "            USING HINT = 'Register the revision files first, or write the script again.';\n"
+						 "    END IF;\n",
+						 list_length(ids));
+	}
+	appendStringInfoString(buf, "END\n$migrate$;\n");
+}
+
+/*
+ * The rows a push (upgrade) or downgrade of revision id writes, as SQL
+ * statements: the columns of applied_table and history_table that a plain
+ * script can fill (no durations).
+ */
+void
+catalog_script_bookkeeping(StringInfo buf, const char *id, bool upgrade,
+						   const char *checksum)
+{
+	if (!upgrade)
+		appendStringInfo(buf,
+						 "DELETE FROM migrate.applied WHERE id = '%s';\n", id);
+	else
+		appendStringInfo(buf,
+						 "INSERT INTO migrate.applied (id, applied_at, applied_by)"
+						 " VALUES ('%s', pg_catalog.clock_timestamp(), CURRENT_USER);\n",
+						 id);
+	appendStringInfo(buf,
+					 "INSERT INTO migrate.history (revision, action, started_at,"
+					 " run_by, application_name, xid, wal_lsn, checksum)"
+					 " VALUES ('%s', '%s', pg_catalog.clock_timestamp(), CURRENT_USER,"
+					 " pg_catalog.current_setting('application_name'),"
+					 " pg_catalog.pg_current_xact_id(), pg_catalog.pg_current_wal_insert_lsn(),"
+					 " '%s');\n",
+					 id, upgrade ? "upgrade" : "downgrade", checksum);
 }

@@ -12,6 +12,7 @@
 
 #include "core/graph.h"
 #include "datatype/timestamp.h"
+#include "lib/stringinfo.h"
 #include "nodes/pg_list.h"
 
 struct ReturnSetInfo;
@@ -96,5 +97,11 @@ extern void catalog_save_snapshot(const char *fingerprint, const char *objects);
 extern char *catalog_snapshot_fingerprint(void);
 extern text *catalog_load_snapshot(void);
 extern struct HTAB *catalog_ddl_since_snapshot(void);
+
+/* The same bookkeeping as SQL text, for the offline script */
+extern void catalog_script_start(StringInfo buf, List *applied, List *ids,
+								 List *checksums);
+extern void catalog_script_bookkeeping(StringInfo buf, const char *id,
+									   bool upgrade, const char *checksum);
 
 #endif							/* MIGRATE_CATALOG_H */

@@ -209,43 +209,33 @@ graph_heads(RevGraph *g)
 	return heads;
 }
 
-/* Mark idx and everything it builds on */
+/*
+ * Mark idx and everything reachable from it: what it builds on (up), or
+ * what builds on it (down).
+ */
 static void
-mark_ancestors(RevGraph *g, int idx, bool *mark)
+mark_reachable(RevGraph *g, int idx, bool *mark, bool up)
 {
 	List	   *stack = list_make1_int(idx);
 
 	while (stack != NIL)
 	{
 		int			i = llast_int(stack);
+		RevNode    *node = &g->nodes[i];
+		int			n = up ? node->nparents : node->nchildren;
+		int		   *next = up ? node->parents : node->children;
 
 		stack = list_delete_last(stack);
 		if (mark[i])
 			continue;
 		mark[i] = true;
-		for (int p = 0; p < g->nodes[i].nparents; p++)
-			stack = lappend_int(stack, g->nodes[i].parents[p]);
+		for (int k = 0; k < n; k++)
+			stack = lappend_int(stack, next[k]);
 	}
 }
 
-/* Mark idx and everything built on it */
-static void
-mark_descendants(RevGraph *g, int idx, bool *mark)
-{
-	List	   *stack = list_make1_int(idx);
-
-	while (stack != NIL)
-	{
-		int			i = llast_int(stack);
-
-		stack = list_delete_last(stack);
-		if (mark[i])
-			continue;
-		mark[i] = true;
-		for (int c = 0; c < g->nodes[i].nchildren; c++)
-			stack = lappend_int(stack, g->nodes[i].children[c]);
-	}
-}
+#define mark_ancestors(g, idx, mark)	mark_reachable(g, idx, mark, true)
+#define mark_descendants(g, idx, mark)	mark_reachable(g, idx, mark, false)
 
 /* true if ancestor is idx or one of the revisions idx builds on */
 bool

@@ -14,6 +14,7 @@
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 
+#include "base/util.h"
 #include "core/revfile.h"
 #include "core/script.h"
 
@@ -38,19 +39,6 @@ revfile_one_line(const char *text)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
 	return s;
-}
-
-/* '{a,b}': ids need no quoting inside an array literal */
-void
-revfile_append_id_array(StringInfo buf, List *ids)
-{
-	ListCell   *lc;
-
-	appendStringInfoString(buf, "'{");
-	foreach(lc, ids)
-		appendStringInfo(buf, "%s%s", foreach_current_index(lc) ? "," : "",
-						 (char *) lfirst(lc));
-	appendStringInfoString(buf, "}'");
 }
 
 static void
@@ -85,14 +73,14 @@ revfile_write(RevisionRow *row, const char *filename)
 		appendStringInfo(&buf, "    message => %s,\n",
 						 quote_literal_cstr(row->message));
 		appendStringInfoString(&buf, "    revises => ");
-		revfile_append_id_array(&buf, row->parents);
+		migrate_append_id_array(&buf, row->parents);
 		appendStringInfoString(&buf, ");\n");
 		return buf.data;
 	}
 	appendStringInfo(&buf, "SELECT migrate_add(\n    id      => '%s',\n", row->id);
 	appendStringInfo(&buf, "    message => %s,\n", quote_literal_cstr(row->message));
 	appendStringInfoString(&buf, "    revises => ");
-	revfile_append_id_array(&buf, row->parents);
+	migrate_append_id_array(&buf, row->parents);
 	appendStringInfoString(&buf, ",\n    up      => ");
 	append_dollar_quoted(&buf, row->up_sql, "up");
 	appendStringInfoString(&buf, ",\n    down    => ");

@@ -15,6 +15,5 @@
 
 extern char *revfile_write(RevisionRow *row, const char *filename);
 extern char *revfile_one_line(const char *text);
-extern void revfile_append_id_array(StringInfo buf, List *ids);
 
 #endif							/* MIGRATE_REVFILE_H */

@@ -856,8 +856,8 @@ collect_req_token(int code, core_YYSTYPE *val, int start, void *arg)
 }
 
 /* The byte length of the identifier that starts at p, quoted or not */
-static int
-ident_length(const char *p)
+int
+script_name_length(const char *p)
 {
 	const char *q = p;
 
@@ -885,7 +885,7 @@ ident_length(const char *p)
 static char *
 name_token(const char *p, int *len)
 {
-	*len = ident_length(p);
+	*len = script_name_length(p);
 	if (*len == 0 || isdigit((unsigned char) *p))
 		return NULL;
 	if (*p != '"')

@@ -332,26 +332,7 @@ extension_names_in(Oid nspid)
 static char *
 name_at(const char *p)
 {
-	const char *q = p;
-
-	if (*q == '"')
-	{
-		for (q++; *q; q++)
-		{
-			if (*q == '"' && q[1] == '"')
-				q++;
-			else if (*q == '"')
-			{
-				q++;
-				break;
-			}
-		}
-	}
-	else
-		while (*q && (isalnum((unsigned char) *q) || *q == '_' || *q == '$' ||
-					  IS_HIGHBIT_SET(*q)))
-			q++;
-	return pnstrdup(p, q - p);
+	return pnstrdup(p, script_name_length(p));
 }
 
 /*

@@ -38,12 +38,6 @@
 PG_FUNCTION_INFO_V1(migrate_export);
 PG_FUNCTION_INFO_V1(migrate_script);
 
-static int
-cmp_id(const ListCell *a, const ListCell *b)
-{
-	return strcmp(lfirst(a), lfirst(b));
-}
-
 /*
  * migrate_export(): (revision, filename, content) for every revision, in
  * apply order; filenames sort in that order.
@@ -171,52 +165,17 @@ migrate_script(PG_FUNCTION_ARGS)
 						   "-- records its work in the migrate catalog as a push does (without\n"
 						   "-- durations). Settings a revision changes are RESET after it.\n\n");
 
-	/* the lock catalog_lock() takes */
-	appendStringInfoString(&buf, "LOCK TABLE migrate.applied IN EXCLUSIVE MODE;\n\n");
+	{
+		List	   *ids = NIL;
+		List	   *sums = NIL;
 
-	/* the state check */
-	appendStringInfoString(&buf,
-						   "DO $migrate$\nBEGIN\n"
-						   "    IF (SELECT pg_catalog.array_agg(id ORDER BY id COLLATE \"C\") FROM migrate.applied)\n"
-						   "       IS DISTINCT FROM ");
-	if (applied == NIL)
-		appendStringInfoString(&buf, "NULL");
-	else
-	{
-		list_sort(applied, cmp_id);
-		revfile_append_id_array(&buf, applied);
-		appendStringInfoString(&buf, "::text[]");
-	}
-	appendStringInfo(&buf,
-					 " THEN\n"
-					 "        RAISE EXCEPTION 'the database is not in the state this script starts from'\n"
-					 "            USING DETAIL = %s,\n"
-					 "                  HINT = 'Write the script again with migrate_script().';\n"
-					 "    END IF;\n",
-					 quote_literal_cstr(applied == NIL ? "It expects no revision applied." :
-										psprintf("It expects exactly these revisions applied: %s.",
-												 migrate_join(applied, ", ", ""))));
-	if (plan != NIL)
-	{
-		appendStringInfoString(&buf,
-							   "    IF (SELECT pg_catalog.count(*) FROM migrate.revision\n"
-							   "        WHERE (id, checksum) IN (");
 		foreach(lc, plan)
 		{
-			RevNode    *node = &g->nodes[lfirst_int(lc)];
-
-			appendStringInfo(&buf, "%s\n            ('%s', '%s')",
-							 foreach_current_index(lc) ? "," : "",
-							 node->id, checksums[foreach_current_index(lc)]);
+			ids = lappend(ids, g->nodes[lfirst_int(lc)].id);
+			sums = lappend(sums, checksums[foreach_current_index(lc)]);
 		}
-		appendStringInfo(&buf,
-						 ")) <> %d THEN\n"
-						 "        RAISE EXCEPTION 'the revisions of this script are not registered with these scripts'\n"
-						 "            USING HINT = 'Register the revision files first, or write the script again.';\n"
-						 "    END IF;\n",
-						 list_length(plan));
+		catalog_script_start(&buf, applied, ids, sums);
 	}
-	appendStringInfoString(&buf, "END\n$migrate$;\n");
 
 	foreach(lc, plan)
 	{
@@ -231,22 +190,7 @@ migrate_script(PG_FUNCTION_ARGS)
 		append_statements(&buf, script);
 		/* what the push's GUC nest level does; a script may set_config() too */
 		appendStringInfoString(&buf, "RESET SESSION AUTHORIZATION;\nRESET ALL;\n");
-		if (backward)
-			appendStringInfo(&buf,
-							 "DELETE FROM migrate.applied WHERE id = '%s';\n", node->id);
-		else
-			appendStringInfo(&buf,
-							 "INSERT INTO migrate.applied (id, applied_at, applied_by)"
-							 " VALUES ('%s', pg_catalog.clock_timestamp(), CURRENT_USER);\n",
-							 node->id);
-		appendStringInfo(&buf,
-						 "INSERT INTO migrate.history (revision, action, started_at,"
-						 " run_by, application_name, xid, wal_lsn, checksum)"
-						 " VALUES ('%s', '%s', pg_catalog.clock_timestamp(), CURRENT_USER,"
-						 " pg_catalog.current_setting('application_name'),"
-						 " pg_catalog.pg_current_xact_id(), pg_catalog.pg_current_wal_insert_lsn(),"
-						 " '%s');\n",
-						 node->id, backward ? "downgrade" : "upgrade", row->checksum);
+		catalog_script_bookkeeping(&buf, node->id, !backward, row->checksum);
 	}
 
 	MemoryContextSwitchTo(caller);
