@@ -244,6 +244,43 @@ SELECT to_regclass('regress_stage.sneaky') AS sneaky,
 SELECT nspname FROM pg_namespace WHERE nspname LIKE 'migrate%' ORDER BY 1;
 
 --
+-- 6. Keeping DDL out of the log.  A restore's DDL is not logged, but the
+--    signs of a restore are settings any role can set: for a role that is
+--    not a superuser they mean nothing.  A transaction made read-only
+--    after its DDL still gets its rows.
+--
+SET SESSION AUTHORIZATION regress_mallory;
+SET check_function_bodies = off;
+CREATE TABLE regress_stage.hidden1 (i int);
+RESET check_function_bodies;
+SET application_name = 'pg_restore';
+CREATE TABLE regress_stage.hidden2 (i int);
+RESET application_name;
+BEGIN;
+CREATE TABLE regress_stage.hidden3 (i int);
+SET TRANSACTION READ ONLY;
+COMMIT;
+RESET SESSION AUTHORIZATION;
+SELECT object_identity, run_by, statement FROM migrate_ddl_log()
+WHERE object_identity LIKE 'regress_stage.hidden%' AND command_tag = 'CREATE TABLE'
+ORDER BY seq;
+
+--
+-- 7. A statement the log cannot know is logged as unknown, not guessed:
+--    in a new session the first DDL loads the library from inside a DO
+--    block, and the query holds another statement of the same kind
+--
+\c
+SET client_min_messages = warning;
+DO $$BEGIN EXECUTE 'CREATE TABLE regress_stage.forged (i int)'; END$$ \; CREATE TABLE IF NOT EXISTS regress_stage.forged (i int, note text DEFAULT 'forged');
+RESET client_min_messages;
+SELECT command_tag, object_identity, statement IS NULL AS statement_unknown
+FROM migrate_ddl_log() WHERE object_identity = 'regress_stage.forged';
+-- and adopting it is refused rather than made from the wrong text
+SELECT migrate_adopt('adopt what happened');
+\echo :LAST_ERROR_SQLSTATE
+
+--
 -- Clean up
 --
 SET client_min_messages = warning;

@@ -442,7 +442,29 @@ $$);
 CREATE EXTENSION citext;
 SELECT up FROM migrate_diff('CREATE TABLE person (id int PRIMARY KEY, email citext)');
 SELECT * FROM pg_temp.proof('CREATE TABLE person (id int PRIMARY KEY, email citext)');
+-- ... named as pg_dump names it (public.citext stays the extension's), and
+-- its operators and operator classes
+CREATE EXTENSION pg_trgm;
+SELECT up FROM migrate_diff($$
+	CREATE TABLE public.person (id int PRIMARY KEY, email public.citext,
+		CONSTRAINT person_email_check CHECK (email OPERATOR(public.<>) ''::public.citext));
+	CREATE INDEX person_email_trgm ON public.person USING gin (email public.gin_trgm_ops);
+$$);
+SELECT * FROM pg_temp.proof($$
+	CREATE TABLE public.person (id int PRIMARY KEY, email public.citext,
+		CONSTRAINT person_email_check CHECK (email OPERATOR(public.<>) ''::public.citext));
+	CREATE INDEX person_email_trgm ON public.person USING gin (email public.gin_trgm_ops);
+$$);
+DROP EXTENSION pg_trgm;
 DROP EXTENSION citext;
+-- SET search_path FROM CURRENT would capture the schema the desired state
+-- is built in, which the migration does not create: refused
+SELECT * FROM migrate_diff($$
+	CREATE TABLE accounts (id int, owner name);
+	CREATE FUNCTION lookup(i int) RETURNS name LANGUAGE sql STABLE
+		SET search_path FROM CURRENT AS 'SELECT owner FROM accounts WHERE id = i';
+$$);
+\echo :LAST_ERROR_SQLSTATE
 -- serial to plain integer, and to identity with options
 CREATE TABLE s (id serial PRIMARY KEY);
 SELECT up FROM migrate_diff('CREATE TABLE s (id int PRIMARY KEY)');

@@ -103,7 +103,7 @@ SELECT revision, action FROM migrate_history();
 -- error messages (a CREATE USER MAPPING's password, a key in a function).
 -- (These filters say LIKE: the look-alike = would log this session's own
 -- calls below.)
-SELECT revision, message, up, down FROM migrate_show('s1');
+SELECT revision, message, up, down, checksum FROM migrate_show('s1');
 SELECT command_tag, object_identity, statement FROM migrate_ddl_log()
 WHERE object_identity LIKE 'regress_app';
 SELECT kind, identity, change, changed_by, statement FROM migrate_drift()
@@ -246,6 +246,47 @@ SET SESSION AUTHORIZATION regress_deployer;
 SELECT * FROM migrate_push();
 \echo :LAST_ERROR_SQLSTATE
 RESET SESSION AUTHORIZATION;
+
+--
+-- A role that only runs scripts sees them anyway (its own settings can
+-- print what runs in its session): it reads them too
+--
+CREATE ROLE regress_verifier;
+GRANT EXECUTE ON FUNCTION migrate_verify(text) TO regress_verifier;
+SET SESSION AUTHORIZATION regress_verifier;
+SELECT revision, up FROM migrate_show('s1');
+RESET SESSION AUTHORIZATION;
+DROP OWNED BY regress_verifier;
+DROP ROLE regress_verifier;
+
+--
+-- The functions open to everyone that read the model leave no lock behind:
+-- a role that may not even see a view cannot hold up a change to it
+--
+CREATE SCHEMA regress_hidden;
+CREATE VIEW regress_hidden.v AS SELECT 1 AS one;
+SELECT 'regress_hidden.v'::regclass::oid AS hidden_view \gset
+SET SESSION AUTHORIZATION regress_nobody;
+BEGIN;
+SELECT length(migrate_fingerprint()) AS fingerprint_length;
+SELECT count(*) >= 0 AS drift_read FROM migrate_drift();
+SELECT count(*) AS locks_on_the_view FROM pg_locks
+WHERE pid = pg_backend_pid() AND relation = :hidden_view;
+COMMIT;
+RESET SESSION AUTHORIZATION;
+DROP SCHEMA regress_hidden CASCADE;
+
+--
+-- A subscription's connection string may hold a password: not logged
+--
+SET client_min_messages = error;
+CREATE SUBSCRIPTION regress_sub CONNECTION 'dbname=nowhere password=S3cretRep'
+	PUBLICATION p WITH (connect = false);
+ALTER SUBSCRIPTION regress_sub SET (slot_name = NONE);
+DROP SUBSCRIPTION regress_sub;
+RESET client_min_messages;
+SELECT command_tag, statement FROM migrate_ddl_log()
+WHERE object_identity LIKE 'regress_sub' ORDER BY seq;
 
 --
 -- The error message of a failure in the history is such text too

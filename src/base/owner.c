@@ -158,28 +158,46 @@ ext_member_function(const char *name)
 }
 
 /*
+ * Whether function objid is one that registers or runs scripts and the
+ * current user may call it: such a role sees the scripts anyway (it writes
+ * them, or they run in its session, where its own settings can print them).
+ */
+static bool
+runs_scripts(Oid objid, const void *arg)
+{
+	static const char *const names[] = {
+		"migrate_add", "migrate_adopt", "migrate_push", "migrate_downgrade",
+		"migrate_deploy", "migrate_reset", "migrate_verify", "migrate_dev", NULL
+	};
+	char	   *fname = get_func_name(objid);
+
+	for (int i = 0; fname && names[i]; i++)
+		if (strcmp(fname, names[i]) == 0)
+			return pg_proc_aclcheck(objid, GetUserId(), ACL_EXECUTE) == ACLCHECK_OK;
+	return false;
+}
+
+/*
  * Whether the current user may read the text that can carry secrets: the
  * scripts, the statements of the DDL log, the error messages of the
  * history.  Those are superusers, the extension's owner and the roles that
  * act as it, members of pg_read_all_stats (who may read every session's
- * query text already), and the roles that may register revisions (who write
- * scripts anyway).  Everyone else sees ids, messages, states, times and
- * roles only.  The function is found as a member of the extension, by OID,
- * not by a name a caller could shadow.
+ * query text already), and the roles that may register or run scripts (who
+ * see them anyway).  Everyone else sees ids, messages, states, times and
+ * roles only.  The functions are found as members of the extension, by
+ * OID, not by a name a caller could shadow.
  */
 bool
 migrate_may_read_text(void)
 {
 	Oid			user = GetUserId();
 	const ExtensionFacts *e = extension_facts();
-	Oid			add;
 
 	if (superuser() || has_privs_of_role(user, e->owner) ||
 		has_privs_of_role(user, ROLE_PG_READ_ALL_STATS))
 		return true;
-	add = ext_member_function("migrate_add");
-	return OidIsValid(add) &&
-		pg_proc_aclcheck(add, user, ACL_EXECUTE) == ACLCHECK_OK;
+	return find_member(e->extoid, ProcedureRelationId, runs_scripts, NULL) !=
+		InvalidOid;
 }
 
 /* The error of a function that shows nothing but such text */
@@ -191,7 +209,7 @@ migrate_check_may_read_text(const char *what)
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to read %s", what),
 				 errdetail("Migration scripts, logged statements and error messages can carry secrets."),
-				 errhint("They are shown to roles that may run migrate_add() and to members of pg_read_all_stats.")));
+				 errhint("They are shown to roles that may register or run revisions, and to members of pg_read_all_stats.")));
 }
 
 /*

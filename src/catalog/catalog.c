@@ -296,7 +296,14 @@ flush_ddl_before_commit(void)
 	MemoryContext oldcontext = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
 	volatile int n = list_length(kept_ddl);
+	bool		read_only = XactReadOnly;
 
+	/*
+	 * A transaction made read-only after its DDL (SET TRANSACTION READ ONLY
+	 * before COMMIT) has written already: its log rows are written all the
+	 * same, or any role could keep its changes out of the log.
+	 */
+	XactReadOnly = false;
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oldcontext);
 	PG_TRY();
@@ -310,11 +317,13 @@ flush_ddl_before_commit(void)
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcontext);
 		CurrentResourceOwner = oldowner;
+		XactReadOnly = read_only;
 	}
 	PG_CATCH();
 	{
 		ErrorData  *edata;
 
+		XactReadOnly = read_only;
 		MemoryContextSwitchTo(oldcontext);
 		edata = CopyErrorData();
 		FlushErrorState();
@@ -678,12 +687,16 @@ catalog_log_ddl(List *rows)
 	MemoryContextSwitchTo(oldcxt);
 }
 
-/* The table whose EXCLUSIVE lock serializes migrations, in schema migrate */
+/*
+ * The table whose lock serializes migrations, in schema migrate, and the
+ * mode: SHARE UPDATE EXCLUSIVE (see catalog_lock)
+ */
 #define LOCK_TABLE "applied"
+#define LOCK_MODE_SQL "SHARE UPDATE EXCLUSIVE"
 
 /*
- * Say who holds a lock on relation relid in a mode that EXCLUSIVE waits
- * for: a NOTICE with one detail line per holder (its process, role,
+ * Say who holds a lock on relation relid in a mode that SHARE UPDATE
+ * EXCLUSIVE waits for: a NOTICE with one detail line per holder (its process, role,
  * application, state, and when its transaction started).  Read as the
  * owner, so the holders of every role are named.
  */
@@ -705,7 +718,8 @@ report_lock_holders(Oid relid)
 				 " AND l.relation OPERATOR(pg_catalog.=) $1"
 				 " AND l.database OPERATOR(pg_catalog.=) (SELECT d.oid FROM pg_catalog.pg_database d"
 				 "  WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())"
-				 " AND l.granted AND l.mode OPERATOR(pg_catalog.<>) 'AccessShareLock'"
+				 " AND l.granted AND l.mode OPERATOR(pg_catalog.<>) ALL"
+				 " ('{AccessShareLock,RowShareLock,RowExclusiveLock}'::pg_catalog.text[])"
 				 " AND l.pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid()"
 				 " ORDER BY a.pid",
 				 1, types, values, NULL, SPI_OK_SELECT);
@@ -725,20 +739,24 @@ report_lock_holders(Oid relid)
 }
 
 /*
- * Serialize every change to the catalog: an EXCLUSIVE lock on
+ * Serialize every change to the catalog: a SHARE UPDATE EXCLUSIVE lock on
  * migrate.applied, held to the end of the transaction and taken before the
  * catalog is read, so that a second pusher waits and then sees what the
  * first one applied.
  *
- * Why this lock cannot be forged: taking a lock on a relation by its name
- * needs USAGE on schema "migrate", which nobody but the owner has; every
- * other way to lock it (a query of the table, LOCK TABLE) checks a
- * privilege first or fails at once, so a role without a grant holds no
- * lock on it past the statement that tried.  The modes that the extension's
- * own readers take (ACCESS SHARE, held by migrate_status() to the end of a
- * caller's transaction) and that the DDL log's writers take on another
- * table do not conflict with EXCLUSIVE.  An advisory lock, which this used
- * to be, can be taken by any role.
+ * Why this lock cannot be forged.  Taking a lock on a relation by its name
+ * needs USAGE on schema "migrate", which nobody but the owner has.  A role
+ * without a grant can still reach the table by its OID: the sequence
+ * functions (setval(oid, ...)) take ROW EXCLUSIVE on any relation before
+ * they find it is no sequence, and keep it to the end of the transaction
+ * even after the error is rolled back to a savepoint; a query of
+ * migrate_status() holds ACCESS SHARE to the end of the caller's
+ * transaction.  SHARE UPDATE EXCLUSIVE conflicts with neither (nor with ROW
+ * SHARE) but with itself, and the stronger modes a role could ask for
+ * (VACUUM, ANALYZE, brin_summarize_new_values on its index, LOCK TABLE)
+ * check ownership or privilege first and fail before the statement ends, or
+ * hold the lock only in a subtransaction whose rollback releases it.  An
+ * advisory lock, which this used to be, can be taken by any role.
  *
  * A push that has to wait says who holds the lock first.
  */
@@ -749,10 +767,10 @@ catalog_lock(void)
 
 	if (!OidIsValid(relid))
 		elog(ERROR, "table migrate.applied is missing");
-	if (ConditionalLockRelationOid(relid, ExclusiveLock))
+	if (ConditionalLockRelationOid(relid, ShareUpdateExclusiveLock))
 		return;
 	report_lock_holders(relid);
-	LockRelationOid(relid, ExclusiveLock);
+	LockRelationOid(relid, ShareUpdateExclusiveLock);
 }
 
 /*
@@ -1059,7 +1077,10 @@ catalog_unadopted_statements(List **seqs)
 	char	   *prev_xid = NULL;
 
 	*seqs = NIL;
-	catalog_exec("SELECT l.seq, l.statement, l.xid::text FROM migrate.ddl_log l"
+	catalog_exec("SELECT l.seq, l.statement, l.xid::text,"
+				 " l.command_tag OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||)"
+				 " COALESCE(l.object_identity, '')"
+				 " FROM migrate.ddl_log l"
 				 " WHERE l.revision IS NULL AND l.logged_at OPERATOR(pg_catalog.>)"
 				 " COALESCE((SELECT pg_catalog.max(h.started_at) FROM migrate.history h),"
 				 " '-infinity')"
@@ -1073,10 +1094,16 @@ catalog_unadopted_statements(List **seqs)
 		char	   *xid = get_text(r, 3);
 
 		*seqs = lappend(*seqs, psprintf(INT64_FORMAT, seq));
+		if (statement == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("schema change %s was logged without its statement",
+							get_text(r, 4)),
+					 errdetail("Its session ran it before migrate was loaded, from a function or a DO block, or in a query of several statements, so the statement that did it is not known."),
+					 errhint("Load migrate in every session (session_preload_libraries = 'migrate'); register this change by hand with migrate_add() and migrate_stamp().")));
 		/* one statement logs a row per object: keep it once */
-		if (statement == NULL ||
-			(prev && strcmp(prev, statement) == 0 && xid && prev_xid &&
-			 strcmp(prev_xid, xid) == 0))
+		if (prev && strcmp(prev, statement) == 0 && xid && prev_xid &&
+			strcmp(prev_xid, xid) == 0)
 			continue;
 		statements = lappend(statements, statement);
 		prev = statement;
@@ -1238,7 +1265,7 @@ catalog_script_start(StringInfo buf, List *applied, List *ids, List *checksums)
 	ListCell   *lc;
 	ListCell   *lsum;
 
-	appendStringInfoString(buf, "LOCK TABLE migrate." LOCK_TABLE " IN EXCLUSIVE MODE;\n\n");
+	appendStringInfoString(buf, "LOCK TABLE migrate." LOCK_TABLE " IN " LOCK_MODE_SQL " MODE;\n\n");
 
 	appendStringInfoString(buf,
 						   "DO $migrate$\nBEGIN\n"

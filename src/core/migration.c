@@ -6,7 +6,7 @@
  *
  * A push runs inside the caller's transaction, so it is atomic: all of it
  * or none of it.  Before reading the catalog it takes the migration lock
- * (catalog_lock(): EXCLUSIVE on migrate.applied, to the end of the
+ * (catalog_lock(): SHARE UPDATE EXCLUSIVE on migrate.applied, to the end of the
  * transaction), so a second pusher waits, then reads the catalog afresh and
  * finds nothing left to do.  That only works when each statement takes a new
  * snapshot, so the changing functions insist on READ COMMITTED

@@ -42,6 +42,7 @@
 #include "utils/builtins.h"
 #include "utils/guc.h"
 
+#include "base/util.h"
 #include "core/script.h"
 
 /* migrate.max_script_size: the largest up or down script accepted, in kB */
@@ -905,6 +906,24 @@ name_token(const char *p, int *len)
 	}
 }
 
+/* Operator characters, as the scanner reads them */
+#define OP_CHARS "+-*/<>=~!@#%^&|`?"
+
+/*
+ * The name that starts at p, as SQL wrote it, the way the catalog has it:
+ * an identifier (unquoted, or folded to lower case) or an operator.
+ */
+char *
+script_name_at(const char *p)
+{
+	int			len;
+	char	   *name = name_token(p, &len);
+
+	if (name != NULL)
+		return name;
+	return pnstrdup(p, strspn(p, OP_CHARS));
+}
+
 /* The byte length of the plain '...' literal that starts at p */
 static int
 sconst_length(const char *p)
@@ -923,7 +942,8 @@ sconst_length(const char *p)
 
 /*
  * The text with every name qualified by schema "from" qualified by "to"
- * instead: an identifier equal to "from" followed by ".", and a plain
+ * instead, but for the names in keep (objects of extensions that stay in
+ * "from"): an identifier equal to "from" followed by ".", and a plain
  * string literal 'from.name' cast to regclass or another reg* type (as
  * pg_dump writes nextval('public.t_id_seq'::regclass)).  String bodies and
  * everything else are left as written.  The token codes are learned from
@@ -934,7 +954,8 @@ sconst_length(const char *p)
  * refers to, schema "from".
  */
 char *
-script_requalify(const char *text, const char *from, const char *to)
+script_requalify(const char *text, const char *from, const char *to,
+				  List *keep)
 {
 	ReqScan		s = {0};
 	StringInfoData buf;
@@ -956,7 +977,13 @@ script_requalify(const char *text, const char *from, const char *to)
 			t->code != req_sconst &&
 			(name = name_token(text + t->start, &len)) != NULL &&
 			strcmp(name, from) == 0)
+		{
+			/* an object of an extension in "from" stays where it is */
+			if (i + 2 < s.n &&
+				migrate_list_has(keep, script_name_at(text + s.tokens[i + 2].start)))
+				continue;
 			value = pstrdup(qto);
+		}
 		else if (t->code == req_sconst && text[t->start] == '\'' &&
 				 i + 2 < s.n && s.tokens[i + 1].code == req_typecast &&
 				 (name = name_token(text + s.tokens[i + 2].start, &len)) != NULL &&
@@ -970,7 +997,7 @@ script_requalify(const char *text, const char *from, const char *to)
 			else if (v[0] == '"' && strncmp(v + 1, from, fromlen) == 0 &&
 					 strncmp(v + 1 + fromlen, "\".", 2) == 0)
 				rest = v + fromlen + 2;
-			if (rest == NULL)
+			if (rest == NULL || migrate_list_has(keep, script_name_at(rest + 1)))
 				continue;
 			len = sconst_length(text + t->start);
 			value = quote_literal_cstr(psprintf("%s%s", qto, rest));

@@ -13,6 +13,7 @@
 #define MIGRATE_SCRIPT_H
 
 #include "base/runner.h"
+#include "nodes/pg_list.h"
 
 /* Largest script accepted: migrate.max_script_size, in kB */
 extern void script_init(void);
@@ -22,7 +23,8 @@ extern void script_check_size(const char *text, const char *what);
 extern char *script_checksum(const char *up, const char *down);
 extern int	script_line_at(const char *text, int byteoffset);
 extern int	script_name_length(const char *p);
+extern char *script_name_at(const char *p);
 extern char *script_requalify(const char *text, const char *from,
-							  const char *to);
+							  const char *to, List *keep);
 
 #endif							/* MIGRATE_SCRIPT_H */

@@ -11,6 +11,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "utils/resowner.h"
 #include "utils/snapmgr.h"
 
 #include "model/model.h"
@@ -93,4 +94,43 @@ model_compare(SchemaModel *expected, SchemaModel *actual)
 		result = lappend(result, d);
 	}
 	return result;
+}
+
+/*
+ * The live model, read in a subtransaction that is rolled back, so that the
+ * locks the deparser takes (ACCESS SHARE on every view and what it reads,
+ * on every partition) end with the call.  For the functions open to every
+ * role: held to the end of a caller's transaction, those locks would let a
+ * role that may not even see a view stall every change to it.
+ */
+SchemaModel *
+model_read_released(void)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	SchemaModel *volatile m = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		m = model_read();
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+		ReThrowError(edata);
+	}
+	PG_END_TRY();
+	RollbackAndReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(cxt);
+	CurrentResourceOwner = owner;
+	return m;
 }

@@ -87,6 +87,7 @@ extern void model_init(void);
 
 extern SchemaModel *model_read(void);
 extern SchemaModel *model_read_now(void);
+extern SchemaModel *model_read_released(void);
 extern SchemaModel *model_read_empty(void);
 extern SchemaModel *model_read_schema(const char *nspname);
 extern List *model_compare(SchemaModel *expected, SchemaModel *actual);

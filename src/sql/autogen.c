@@ -56,6 +56,10 @@
 #include "catalog/pg_extension.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
+#include "catalog/objectaddress.h"
+#include "catalog/pg_opclass.h"
+#include "catalog/pg_operator.h"
+#include "catalog/pg_opfamily.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/objectaccess.h"
@@ -280,9 +284,10 @@ check_schema_usable(const char *name, bool desired)
 }
 
 /*
- * The names, quoted as SQL writes them, of the objects of extensions that
- * live in a schema: types, routines and relations.  The desired state may
- * use those: they stay in the live schema, and keep their names.
+ * The names of the objects of extensions that live in a schema: types,
+ * routines, relations, operators, operator classes and families.  The
+ * desired state may use those: they stay in the live schema, and keep their
+ * names.  Names are as the catalog has them (unquoted).
  */
 static List *
 extension_names_in(Oid nspid)
@@ -300,39 +305,75 @@ extension_names_in(Oid nspid)
 	{
 		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
 		char	   *name = NULL;
+		ObjectAddress addr;
+		HeapTuple	t;
 
 		if (dep->deptype != DEPENDENCY_EXTENSION)
 			continue;
-		if (dep->classid == TypeRelationId)
+		ObjectAddressSet(addr, dep->classid, dep->objid);
+		switch (dep->classid)
 		{
-			HeapTuple	t = SearchSysCache1(TYPEOID, ObjectIdGetDatum(dep->objid));
-
-			if (HeapTupleIsValid(t))
-			{
-				if (((Form_pg_type) GETSTRUCT(t))->typnamespace == nspid)
-					name = pstrdup(NameStr(((Form_pg_type) GETSTRUCT(t))->typname));
-				ReleaseSysCache(t);
-			}
+			case TypeRelationId:
+			case ProcedureRelationId:
+			case RelationRelationId:
+			case OperatorRelationId:
+			case OperatorClassRelationId:
+			case OperatorFamilyRelationId:
+				break;
+			default:
+				continue;
 		}
-		else if (dep->classid == ProcedureRelationId &&
-				 get_func_namespace(dep->objid) == nspid)
-			name = get_func_name(dep->objid);
-		else if (dep->classid == RelationRelationId &&
-				 get_rel_namespace(dep->objid) == nspid)
-			name = get_rel_name(dep->objid);
+		if (get_object_namespace(&addr) != nspid)
+			continue;
+		switch (dep->classid)
+		{
+			case TypeRelationId:
+				t = SearchSysCache1(TYPEOID, ObjectIdGetDatum(dep->objid));
+				if (HeapTupleIsValid(t))
+				{
+					name = pstrdup(NameStr(((Form_pg_type) GETSTRUCT(t))->typname));
+					ReleaseSysCache(t);
+				}
+				break;
+			case ProcedureRelationId:
+				name = get_func_name(dep->objid);
+				break;
+			case RelationRelationId:
+				name = get_rel_name(dep->objid);
+				break;
+			case OperatorRelationId:
+				name = get_opname(dep->objid);
+				break;
+			case OperatorClassRelationId:
+				t = SearchSysCache1(CLAOID, ObjectIdGetDatum(dep->objid));
+				if (HeapTupleIsValid(t))
+				{
+					name = pstrdup(NameStr(((Form_pg_opclass) GETSTRUCT(t))->opcname));
+					ReleaseSysCache(t);
+				}
+				break;
+			case OperatorFamilyRelationId:
+				t = SearchSysCache1(OPFAMILYOID, ObjectIdGetDatum(dep->objid));
+				if (HeapTupleIsValid(t))
+				{
+					name = pstrdup(NameStr(((Form_pg_opfamily) GETSTRUCT(t))->opfname));
+					ReleaseSysCache(t);
+				}
+				break;
+		}
 		if (name)
-			names = lappend(names, pstrdup(quote_identifier(name)));
+			names = lappend(names, name);
 	}
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
 	return names;
 }
 
-/* The name that starts at p, as SQL wrote it: quoted or not */
+/* The name that starts at p, as SQL wrote it (quoted or not), unquoted */
 static char *
 name_at(const char *p)
 {
-	return pnstrdup(p, script_name_length(p));
+	return script_name_at(p);
 }
 
 /*
@@ -447,8 +488,38 @@ build_desired(const char *desired, const char *building, const char *managed)
 									  quote_identifier(managed)),
 							 PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
-	run_sql(script_requalify(desired, managed, building), "desired schema");
+	run_sql(script_requalify(desired, managed, building,
+							 extension_names_in(get_namespace_oid(managed, false))),
+			"desired schema");
 	AtEOXact_GUC(true, level);
+}
+
+/*
+ * Nothing of the desired state may name the schema its SQL ran in: that
+ * name is gone once the diff is applied.  Only text can still hold it
+ * (SET search_path FROM CURRENT, a current_schema() in a default turned
+ * into a constant, a body that spells it): references by OID read as the
+ * managed schema's name once it is renamed.
+ */
+static void
+check_building_references(SchemaModel *m, const char *building)
+{
+	for (int i = 0; i < m->n; i++)
+	{
+		ModelObject *o = &m->objects[i];
+		ModelDetail *dt = o->detail;
+
+		if (strstr(o->definition, building) != NULL ||
+			(dt && ((dt->query && strstr(dt->query, building)) ||
+					(dt->dflt && strstr(dt->dflt, building)) ||
+					(dt->generated && strstr(dt->generated, building)))))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+					 errmsg("the desired state refers to the schema it was built in"),
+					 errdetail("%s %s names the schema the desired state's SQL ran in (migrate_desired_ and a process number), which the migration would not create.",
+							   o->kind, o->identity),
+					 errhint("Name schemas explicitly: SET search_path FROM CURRENT and current_schema() capture that schema's name.")));
+	}
 }
 
 /*
@@ -540,6 +611,8 @@ read_desired(const char *desired, const char *managed, SchemaModel *live)
 		check_live_references(m, aside, managed,
 							  is_schema ? psprintf("schema \"%s\"", desired) :
 							  "the desired schema's SQL");
+		if (!is_schema)
+			check_building_references(m, built);
 	}
 	PG_CATCH();
 	{

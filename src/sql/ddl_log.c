@@ -167,49 +167,47 @@ ddl_log_init(void)
 /*
  * Without the hook (the library was loaded by this very statement's
  * trigger), find the statement in the client's query.  This is the first
- * DDL of the session, so every statement of the query before it ran no
- * event trigger: it is the first raw statement of its node type.  Sets
- * *start and *len, or leaves them (the whole query) when there is none.
+ * DDL of the session, and the library loads at the first DDL or call of
+ * migrate, so the statement is the query's first statement when that is of
+ * the same kind: sets *start and *len to it and returns true.  Any other
+ * place says nothing reliable: the DDL may come from a DO block or a
+ * function run by an earlier statement, while a later statement of the
+ * same kind did not run it, so a guess could name the wrong text.  Then the
+ * statement stays unknown.
  */
-static void
+static bool
 match_statement(const char *query, Node *parsetree, int *start, int *len)
 {
 	List	   *raw;
-	ListCell   *lc;
+	RawStmt    *rs;
 
 	if (parsetree == NULL)
-		return;
+		return false;
 	PG_TRY();
 	{
 		raw = raw_parser(query, RAW_PARSE_DEFAULT);
 	}
 	PG_CATCH();
 	{
-		/* the query ran, so it parses; if not, keep all of it */
 		FlushErrorState();
 		raw = NIL;
 	}
 	PG_END_TRY();
-	if (list_length(raw) <= 1)
-		return;
-	foreach(lc, raw)
-	{
-		RawStmt    *rs = lfirst_node(RawStmt, lc);
-
-		if (nodeTag(rs->stmt) == nodeTag(parsetree))
-		{
-			*start = rs->stmt_location;
-			if (rs->stmt_len > 0)
-				*len = rs->stmt_location + rs->stmt_len;
-			return;
-		}
-	}
+	if (raw == NIL)
+		return false;
+	rs = linitial_node(RawStmt, raw);
+	if (nodeTag(rs->stmt) != nodeTag(parsetree))
+		return false;
+	*start = rs->stmt_location;
+	if (rs->stmt_len > 0)
+		*len = rs->stmt_location + rs->stmt_len;
+	return true;
 }
 
 /*
  * The text of the statement that fired the trigger: the hook's slice of the
- * query string, trimmed; without the hook, the matching statement of the
- * client's query (or all of it).
+ * query string, trimmed; without the hook, the first statement of the
+ * client's query if it is of the same kind, else NULL (unknown).
  */
 static char *
 current_statement(Node *parsetree)
@@ -227,8 +225,9 @@ current_statement(Node *parsetree)
 		if (utility_len > 0)
 			len = Min(start + utility_len, len);
 	}
-	else if (utility_query == NULL)
-		match_statement(query, parsetree, &start, &len);
+	else if (utility_query == NULL &&
+			 !match_statement(query, parsetree, &start, &len))
+		return NULL;			/* unknown: see match_statement */
 	while (start < len && isspace((unsigned char) query[start]))
 		start++;
 	while (len > start && (isspace((unsigned char) query[len - 1]) ||
@@ -259,17 +258,21 @@ ddl_log_active(void)
 
 /*
  * A session that restores a dump: pg_restore, or a pg_dump script, which
- * always turns check_function_bodies off (ordinary sessions never do).  Its
- * DDL is not logged: the dump brings the log of the source database, whose
- * rows would collide with new ones.  The guard still applies.  Callers
- * ask only outside a migration: a revision may turn check_function_bodies
- * off too (generated ones that create routines do, as pg_dump does).
+ * always turns check_function_bodies off (ordinary sessions never do), run
+ * by a superuser, as a restore that brings the migrate catalog along must
+ * be.  Its DDL is not logged: the dump brings the log of the source
+ * database, whose rows would collide with new ones.  The guard still
+ * applies.  Both signs are settings any role can set, so for any other
+ * role they mean nothing: its DDL is logged.  Callers ask only outside a
+ * migration: a revision may turn check_function_bodies off too (generated
+ * ones that create routines do, as pg_dump does).
  */
 static bool
 restoring_dump(void)
 {
-	return !check_function_bodies ||
-		(application_name && strcmp(application_name, "pg_restore") == 0);
+	return superuser() &&
+		(!check_function_bodies ||
+		 (application_name && strcmp(application_name, "pg_restore") == 0));
 }
 
 /*
@@ -344,7 +347,8 @@ ends_with(const char *s, const char *suffix)
  *
  * Commands: not those of extension scripts, not REFRESH MATERIALIZED VIEW
  * (it changes no definition), nothing in a temporary schema; the statement
- * of a user mapping or server is not kept, as it may hold credentials.
+ * of a user mapping, a server or a subscription (its connection string) is
+ * not kept, as it may hold credentials.
  * Dropped objects: those dropped by name or by CASCADE, not the internal
  * ones that go with them, nothing temporary, and of a DROP EXTENSION only
  * the extension.
@@ -426,7 +430,8 @@ event_rows(LogEvent event, const char *tag, const DdlLogRow *proto)
 				continue;
 			row->command_tag = command_tag;
 			if (ends_with(command_tag, "USER MAPPING") ||
-				ends_with(command_tag, "SERVER"))
+				ends_with(command_tag, "SERVER") ||
+				ends_with(command_tag, "SUBSCRIPTION"))
 				row->statement = "(not logged: the statement may hold credentials)";
 			row->dropped = false;
 		}

@@ -43,7 +43,7 @@ typedef ModelChange Drift;
 static List *
 current_drift(void)
 {
-	SchemaModel *actual = model_read();
+	SchemaModel *actual = model_read_released();
 	char	   *fingerprint = catalog_snapshot_fingerprint();
 	text	   *saved;
 	SchemaModel *expected;
@@ -218,5 +218,5 @@ migrate_check(PG_FUNCTION_ARGS)
 Datum
 migrate_fingerprint(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_TEXT_P(cstring_to_text(model_fingerprint(model_read())));
+	PG_RETURN_TEXT_P(cstring_to_text(model_fingerprint(model_read_released())));
 }

@@ -179,7 +179,9 @@ migrate_show(PG_FUNCTION_ARGS)
 		values[4] = CStringGetTextDatum(MIGRATE_REDACTED);
 		nulls[4] = row->down_sql == NULL;
 	}
-	values[5] = CStringGetTextDatum(row->checksum);
+	/* a hash of short scripts can be guessed back: it goes with them */
+	values[5] = CStringGetTextDatum(migrate_may_read_text() ? row->checksum :
+									MIGRATE_REDACTED);
 	values[6] = TimestampTzGetDatum(row->created_at);
 	values[7] = DirectFunctionCall1(namein, CStringGetDatum(row->created_by));
 	values[8] = TimestampTzGetDatum(row->applied_at);

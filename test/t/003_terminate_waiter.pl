@@ -34,7 +34,7 @@ wait_for_lock_wait($node, 'postgres', 'SELECT revision AS c', 'relation');
 is( $node->safe_psql('postgres',
 		"SELECT count(*) FROM pg_locks WHERE locktype = 'relation'"
 		  . " AND relation = 'migrate.applied'::regclass"
-		  . " AND mode = 'ExclusiveLock' AND pid = $holder_pid AND granted"),
+		  . " AND mode = 'ShareUpdateExclusiveLock' AND pid = $holder_pid AND granted"),
 	'1',
 	'the holder holds the migration lock');
 

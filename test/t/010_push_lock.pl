@@ -1,5 +1,5 @@
-# The migration lock: EXCLUSIVE on migrate.applied, which only the
-# extension takes.  A role with no grant cannot hold it or anything that
+# The migration lock: SHARE UPDATE EXCLUSIVE on migrate.applied, which only
+# the extension takes.  A role with no grant cannot hold it or anything that
 # conflicts with it, however it tries, so it cannot stall a push.  A push
 # that waits for another names the holder in a NOTICE, and lock_timeout
 # bounds the wait.
@@ -45,19 +45,30 @@ $nobody->query_safe('SELECT pg_advisory_lock(1835624306, 1)');
 # which the event trigger logs as the extension owner
 $nobody->query_safe(
 	'BEGIN; SELECT count(*) FROM migrate_status(); CREATE TABLE nobody_t (i int)');
+# and has reached the table by its OID, with no privilege, through a
+# sequence function: it locks ROW EXCLUSIVE before it finds no sequence, and
+# keeps the lock past the error rolled back to a savepoint
+my $applied_oid = "(SELECT c.oid FROM pg_class c JOIN pg_namespace n"
+  . " ON n.oid = c.relnamespace WHERE n.nspname = 'migrate' AND c.relname = 'applied')";
+$nobody->query_safe('SAVEPOINT s');
+$nobody->query("SELECT setval($applied_oid, 1)");
+like($nobody->{stderr}, qr/"applied" is not a sequence/,
+	'setval() on the table fails, after taking its lock');
+$nobody->query('ROLLBACK TO s');
 is( $node->safe_psql('postgres',
 		"SELECT string_agg(mode, ',' ORDER BY mode) FROM pg_locks l"
 		  . " JOIN pg_stat_activity a USING (pid)"
 		  . " WHERE a.application_name = 'nobody'"
 		  . " AND l.relation = 'migrate.applied'::regclass"),
-	'AccessShareLock',
-	'the ungranted session holds ACCESS SHARE on migrate.applied, nothing stronger');
+	'AccessShareLock,RowExclusiveLock',
+	'the ungranted session holds ACCESS SHARE and ROW EXCLUSIVE on migrate.applied, nothing stronger'
+);
 
 # the ways to lock it harder fail before they hold anything
 my ($ret, $out, $err) = (0, '', '');
 for my $try (
 	'LOCK TABLE migrate.applied IN ACCESS EXCLUSIVE MODE',
-	'LOCK TABLE migrate.applied IN ROW EXCLUSIVE MODE',
+	'LOCK TABLE migrate.applied IN SHARE UPDATE EXCLUSIVE MODE',
 	'SELECT * FROM migrate.applied FOR UPDATE',
 	'DELETE FROM migrate.applied')
 {
@@ -65,6 +76,20 @@ for my $try (
 		extra_params => [ '-U', 'regress_nobody' ]);
 	like($err, qr/permission denied for schema migrate/,
 		"an ungranted role cannot run: $try");
+}
+# by OID: the maintenance commands check ownership before they hold it
+for my $try (
+	"ANALYZE",
+	"SELECT brin_summarize_new_values(i.indexrelid) FROM pg_index i"
+	  . " WHERE i.indrelid = $applied_oid")
+{
+	($ret, $out, $err) = $node->psql('postgres', "BEGIN; $try; SELECT pg_sleep(0)",
+		extra_params => [ '-U', 'regress_nobody' ]);
+	is( $node->safe_psql('postgres',
+			"SELECT count(*) FROM pg_locks WHERE relation = 'migrate.applied'::regclass"
+			  . " AND mode NOT IN ('AccessShareLock', 'RowExclusiveLock')"),
+		'0',
+		"an ungranted role holds no conflicting lock after: $try");
 }
 
 # a push, with a lock timeout that would end it if it had to wait
@@ -80,7 +105,7 @@ is($ret, 0, 'the push does not wait for the ungranted session');
 is($out, 'w1', 'the push applies w1');
 unlike($err, qr/waiting for the migration lock/,
 	'the push never waited for the lock');
-$nobody->query_safe('ROLLBACK');
+$nobody->query('ROLLBACK');
 $nobody->quit;
 
 #
