@@ -22,9 +22,14 @@ OBJS = \
 	src/base/runner.o \
 	src/core/script.o \
 	src/core/graph.o \
-	src/catalog/catalog.o \
+	src/catalog/queries.o \
+	src/catalog/writes.o \
 	src/model/model.o \
+	src/model/oidindex.o \
+	src/model/fingerprint.o \
 	src/model/relations.o \
+	src/model/routines.o \
+	src/model/types.o \
 	src/model/others.o \
 	src/model/compare.o \
 	src/diff/diff.o \

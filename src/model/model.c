@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
- * schema_model.c
- *	  A canonical model of the managed schemas, read from the catalogs.
+ * model.c
+ *	  A canonical model of the managed schemas, read from the catalogs:
+ *	  the managed set, the container, names, ACLs, the deparse cache.
  *
  * The model is a sorted list of objects, each a kind ("table", "column",
  * "index", ...), an identity (schema-qualified, unique within its kind) and
@@ -23,9 +24,14 @@
  * (locations stripped) and the column names of their relation, since many
  * tables share the same defaults and checks.
  *
- * The readers of the object kinds live in model_relations.c (tables,
- * columns, constraints, indexes, sequences, views) and model_others.c
- * (schemas, routines, types, triggers, policies, comments).
+ * The readers of the object kinds live in relations.c (tables, columns,
+ * constraints, indexes, sequences, views), routines.c (functions,
+ * procedures, aggregates), types.c (enums, domains, composite and range
+ * types) and others.c (schemas, triggers, policies, comments); the index
+ * of relations by OID in oidindex.c; the fingerprint and the text form of
+ * a model in fingerprint.c; comparing two models in compare.c.
+ *
+ * src/model/model.c
  *
  *-------------------------------------------------------------------------
  */
@@ -263,77 +269,6 @@ model_is_member(SchemaModel *m, Oid classid, Oid objid)
 	mk.classid = classid;
 	mk.objid = objid;
 	return hash_search(m->rd->members, &mk, HASH_FIND, NULL) != NULL;
-}
-
-/*
- * An OID index over n OIDs in ascending order, which it keeps.
- */
-void
-model_build_oid_index(OidIndex *index, Oid *oids, int n)
-{
-	int			nwords;
-
-	index->n = n;
-	index->oids = oids;
-	index->bits = NULL;
-	index->ranks = NULL;
-	if (n == 0 || oids[n - 1] - oids[0] >= 64 * 1024 * 1024)
-		return;
-	index->min = oids[0];
-	index->span = oids[n - 1] - oids[0] + 1;
-	nwords = index->span / 64 + 1;
-	index->bits = palloc0(sizeof(uint64) * nwords);
-	index->ranks = palloc(sizeof(uint32) * nwords);
-	for (int i = 0; i < n; i++)
-	{
-		uint32		off = oids[i] - index->min;
-
-		index->bits[off / 64] |= UINT64CONST(1) << (off % 64);
-	}
-	for (int w = 0, count = 0; w < nwords; w++)
-	{
-		index->ranks[w] = count;
-		count += pg_popcount64(index->bits[w]);
-	}
-}
-
-/* Where oid is in the index, or -1 */
-int
-model_find_oid(const OidIndex *index, Oid oid)
-{
-	if (index->bits != NULL)
-	{
-		/* a bit per OID; the set bits before it count the OIDs before */
-		uint32		off = oid - index->min;
-		uint64		word;
-		uint64		bit;
-
-		if (oid < index->min || off >= index->span)
-			return -1;
-		word = index->bits[off / 64];
-		bit = UINT64CONST(1) << (off % 64);
-		if ((word & bit) == 0)
-			return -1;
-		return index->ranks[off / 64] + pg_popcount64(word & (bit - 1));
-	}
-	else
-	{
-		int			lo = 0;
-		int			hi = index->n - 1;
-
-		while (lo <= hi)
-		{
-			int			mid = lo + (hi - lo) / 2;
-
-			if (index->oids[mid] == oid)
-				return mid;
-			if (index->oids[mid] < oid)
-				lo = mid + 1;
-			else
-				hi = mid - 1;
-		}
-		return -1;
-	}
 }
 
 RelInfo *
@@ -997,188 +932,5 @@ read_model(bool for_diff)
 	AtEOXact_GUC(true, nestlevel);
 
 	model_sort(m);
-	return m;
-}
-
-/* Feed len bytes to the hash through a buffer of FINGERPRINT_BUFFER bytes */
-#define FINGERPRINT_BUFFER 65536
-
-static void
-fingerprint_feed(pg_cryptohash_ctx *ctx, char *buf, int *used,
-				 const char *data, size_t len)
-{
-	if (*used + len > FINGERPRINT_BUFFER)
-	{
-		if (pg_cryptohash_update(ctx, (const uint8 *) buf, *used) < 0)
-			elog(ERROR, "could not update fingerprint: %s", pg_cryptohash_error(ctx));
-		*used = 0;
-		if (len > FINGERPRINT_BUFFER)
-		{
-			if (pg_cryptohash_update(ctx, (const uint8 *) data, len) < 0)
-				elog(ERROR, "could not update fingerprint: %s", pg_cryptohash_error(ctx));
-			return;
-		}
-	}
-	memcpy(buf + *used, data, len);
-	*used += len;
-}
-
-/*
- * The fingerprint: SHA-256 over every object, in order, as 64 hex digits.
- * Each object is its kind, identity and definition, each with its
- * terminating zero byte; they reach the hash in 64 kB pieces, not three
- * calls an object.
- */
-char *
-model_fingerprint(SchemaModel *m)
-{
-	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
-	uint8		digest[PG_SHA256_DIGEST_LENGTH];
-	char	   *hex = palloc(PG_SHA256_DIGEST_LENGTH * 2 + 1);
-	char	   *buf = palloc(FINGERPRINT_BUFFER);
-	int			used = 0;
-
-	if (pg_cryptohash_init(ctx) < 0)
-		elog(ERROR, "could not initialize fingerprint: %s", pg_cryptohash_error(ctx));
-	for (int i = 0; i < m->n; i++)
-	{
-		ModelObject *o = &m->objects[i];
-
-		fingerprint_feed(ctx, buf, &used, o->kind, strlen(o->kind) + 1);
-		fingerprint_feed(ctx, buf, &used, o->identity, strlen(o->identity) + 1);
-		fingerprint_feed(ctx, buf, &used, o->definition, strlen(o->definition) + 1);
-	}
-	if (pg_cryptohash_update(ctx, (const uint8 *) buf, used) < 0 ||
-		pg_cryptohash_final(ctx, digest, sizeof(digest)) < 0)
-		elog(ERROR, "could not finish fingerprint: %s", pg_cryptohash_error(ctx));
-	pg_cryptohash_free(ctx);
-	pfree(buf);
-	hex_encode((const char *) digest, sizeof(digest), hex);
-	hex[PG_SHA256_DIGEST_LENGTH * 2] = '\0';
-	return hex;
-}
-
-/* Append s with tab, newline and backslash escaped */
-static void
-append_escaped(StringInfo buf, const char *s)
-{
-	for (; *s; s++)
-	{
-		switch (*s)
-		{
-			case '\t':
-				appendStringInfoString(buf, "\\t");
-				break;
-			case '\n':
-				appendStringInfoString(buf, "\\n");
-				break;
-			case '\\':
-				appendStringInfoString(buf, "\\\\");
-				break;
-			default:
-				appendStringInfoChar(buf, *s);
-		}
-	}
-}
-
-/*
- * The model as text, one object a line: kind, identity and definition
- * separated by tabs.  What migrate.snapshot keeps.
- */
-char *
-model_serialize(SchemaModel *m)
-{
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	for (int i = 0; i < m->n; i++)
-	{
-		append_escaped(&buf, m->objects[i].kind);
-		appendStringInfoChar(&buf, '\t');
-		append_escaped(&buf, m->objects[i].identity);
-		appendStringInfoChar(&buf, '\t');
-		append_escaped(&buf, m->objects[i].definition);
-		appendStringInfoChar(&buf, '\n');
-	}
-	return buf.data;
-}
-
-/* Undo append_escaped in place, up to end; returns the string */
-static char *
-unescape(char *s, char *end)
-{
-	char	   *w = memchr(s, '\\', end - s);
-
-	/* most fields have nothing escaped */
-	if (w == NULL)
-	{
-		*end = '\0';
-		return s;
-	}
-	for (char *r = w; r < end; r++)
-	{
-		if (*r == '\\' && r + 1 < end)
-		{
-			r++;
-			*w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r;
-		}
-		else
-			*w++ = *r;
-	}
-	*w = '\0';
-	return s;
-}
-
-/*
- * The model model_serialize() wrote, from len bytes at data, which it
- * overwrites: the objects point into it, which saves a copy of a saved
- * model of many megabytes.
- */
-SchemaModel *
-model_deserialize_in_place(char *data, Size len)
-{
-	SchemaModel *m = model_new();
-	char	   *line = data;
-	char	   *end = data + len;
-	Size		lines = 0;
-
-	/* each field is ended in place, the last one at its newline */
-	if (len > 0 && data[len - 1] != '\n')
-	{
-		line = palloc(len + 1);
-		memcpy(line, data, len);
-		line[len] = '\0';
-		end = line + len;
-	}
-	/* one object a line: size the array once */
-	for (char *p = line; (p = memchr(p, '\n', end - p)) != NULL; p++)
-		lines++;
-	if (lines > m->cap)
-	{
-		m->cap = lines + 1;
-		m->objects = repalloc_huge(m->objects, sizeof(ModelObject) * m->cap);
-	}
-
-	while (line < end)
-	{
-		char	   *nl = memchr(line, '\n', end - line);
-		char	   *t1;
-		char	   *t2;
-		bool		more;
-
-		if (nl == NULL)
-			nl = end;
-		more = nl < end;
-		t1 = memchr(line, '\t', nl - line);
-		t2 = t1 ? memchr(t1 + 1, '\t', nl - t1 - 1) : NULL;
-		if (t2 == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("the saved schema snapshot is damaged")));
-		model_add(m, unescape(line, t1), unescape(t1 + 1, t2),
-				  unescape(t2 + 1, nl));
-		/* unescape() ended the definition at the newline */
-		line = more ? nl + 1 : nl;
-	}
 	return m;
 }

@@ -1,8 +1,10 @@
 /*-------------------------------------------------------------------------
  *
- * model_others.c
- *	  The model's objects that are not relations: schemas, routines, types,
- *	  triggers, policies, and the comments on everything in the model.
+ * others.c
+ *	  The model's objects that are not relations: schemas, triggers,
+ *	  policies, and the comments on everything in the model; the driver of
+ *	  the readers of routines (routines.c) and types (types.c), and the
+ *	  helpers they share (readers.h).
  *
  * Kinds and identities (names quoted as SQL needs them):
  *	  schema			app
@@ -16,7 +18,7 @@
  *	  comment			"<kind> <identity>" of the commented object, with
  *						"column app.tab.col", "index app.ix" and
  *						"constraint app.tab_or_domain con" besides the kinds
- *						above and those of model_relations.c
+ *						above and those of relations.c
  *
  * A routine's arguments in its identity are its input argument types, as
  * format_type_be() writes them with search_path pinned to pg_catalog.
@@ -33,6 +35,8 @@
  * heap scan each.  pg_type and pg_description hold rows for every table, so
  * each row is judged with hash look-ups; the syscache and index scans serve
  * only the few rows kept.
+ *
+ * src/model/others.c
  *
  *-------------------------------------------------------------------------
  */
@@ -72,90 +76,15 @@
 #include "utils/syscache.h"
 
 #include "model/model_int.h"
-
-/* An object of another catalog: what comments are attached to */
-typedef struct ObjKey
-{
-	Oid			classid;
-	Oid			objid;
-} ObjKey;
-
-/* "<kind> <identity>" of an object in the model, by catalog and OID */
-typedef struct LabelEntry
-{
-	ObjKey		key;
-	char	   *label;
-} LabelEntry;
-
-/* A label by OID */
-typedef struct OidLabel
-{
-	Oid			oid;
-	char	   *label;
-} OidLabel;
-
-/* A type kept by the pg_type scan, described once the scan is over */
-typedef struct TypeItem
-{
-	Oid			oid;
-	char		typtype;
-	char	   *identity;
-	Oid			owner;
-	Oid			typrelid;		/* composite types */
-	Oid			basetype;		/* domains */
-	int32		typmod;
-	Oid			collation;
-	bool		notnull;
-	char	   *defaultbin;		/* domains: pg_node_tree, or NULL */
-	char	   *acl;			/* model_acl() text, or NULL */
-	List	   *constraints;	/* domains: DomainCheck * */
-} TypeItem;
-
-/* A domain by OID */
-typedef struct DomainEntry
-{
-	Oid			oid;
-	TypeItem   *item;
-} DomainEntry;
-
-/* A constraint of a domain */
-typedef struct DomainCheck
-{
-	Oid			oid;
-	char	   *name;
-} DomainCheck;
-
-/* A trigger kept by the pg_trigger scan */
-typedef struct TriggerItem
-{
-	Oid			oid;			/* hash key */
-	Oid			parent;			/* tgparentid: the trigger it is a clone of */
-	char		enabled;
-	char	   *identity;
-} TriggerItem;
-
-/* What the readers of this file share */
-typedef struct OthersState
-{
-	SchemaModel *m;
-	HTAB	   *labels;			/* LabelEntry, for comments */
-	HTAB	   *domains;		/* DomainEntry */
-	HTAB	   *composites;		/* OidLabel: composite types by typrelid */
-	HTAB	   *typefuncs;		/* OIDs of functions a type made for itself */
-	List	   *types;			/* TypeItem *, as the pg_type scan kept them */
-	HTAB	   *triggers;		/* TriggerItem, by OID */
-} OthersState;
-
-/* What scan_catalog() does with each row */
-typedef void (*RowFunc) (OthersState *st, Relation rel, HeapTuple tup);
+#include "model/readers.h"
 
 /*
  * Read a whole catalog with a heap scan, one call of fn per row: for the
  * catalogs with a row per table (or more), where one pass over them costs
  * less than a look-up per object.
  */
-static void
-scan_catalog(OthersState *st, Oid catalog, RowFunc fn)
+void
+rd_scan_catalog(OthersState *st, Oid catalog, RowFunc fn)
 {
 	Relation	rel = table_open(catalog, AccessShareLock);
 	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
@@ -167,25 +96,12 @@ scan_catalog(OthersState *st, Oid catalog, RowFunc fn)
 	table_close(rel, AccessShareLock);
 }
 
-/* A word for each value of a "char" catalog column */
-typedef struct CharWord
-{
-	char		c;
-	const char *word;
-} CharWord;
-
 /* The relation kinds as model_relations.c names its objects */
 static const CharWord relation_kinds[] = {
 	{RELKIND_VIEW, "view"},
 	{RELKIND_MATVIEW, "materialized view"},
 	{RELKIND_SEQUENCE, "sequence"},
 	{'\0', "table"}
-};
-
-static const CharWord aggregate_modify[] = {
-	{AGGMODIFY_SHAREABLE, "SHAREABLE"},
-	{AGGMODIFY_READ_WRITE, "READ_WRITE"},
-	{'\0', "READ_ONLY"}
 };
 
 static const CharWord trigger_enabled[] = {
@@ -204,8 +120,8 @@ static const CharWord policy_commands[] = {
 };
 
 /* The word for c; the last entry of words (c = '\0') is the default */
-static const char *
-char_word(const CharWord *words, char c)
+const char *
+rd_char_word(const CharWord *words, char c)
 {
 	while (words->c != '\0' && words->c != c)
 		words++;
@@ -213,8 +129,8 @@ char_word(const CharWord *words, char c)
 }
 
 /* Record the label "<kind> <identity>" comments on an object will use */
-static char *
-remember(OthersState *st, Oid classid, Oid objid, const char *kind,
+char *
+rd_remember(OthersState *st, Oid classid, Oid objid, const char *kind,
 		 const char *identity)
 {
 	ObjKey		key;
@@ -228,9 +144,9 @@ remember(OthersState *st, Oid classid, Oid objid, const char *kind,
 	return e->label;
 }
 
-/* The label remember() recorded for an object, or NULL */
-static const char *
-find_label(HTAB *labels, Oid classid, Oid objid)
+/* The label rd_remember() recorded for an object, or NULL */
+const char *
+rd_find_label(HTAB *labels, Oid classid, Oid objid)
 {
 	ObjKey		key;
 	LabelEntry *e;
@@ -248,11 +164,11 @@ find_label(HTAB *labels, Oid classid, Oid objid)
  * of its own after a multi-line definition), its privileges when its ACL
  * is not the default, and the label its comment will carry.
  */
-static void
-add_owned(OthersState *st, Oid classid, Oid objid, const char *kind,
+void
+rd_add_owned(OthersState *st, Oid classid, Oid objid, const char *kind,
 		  char *identity, const char *definition, Oid owner, char *acl)
 {
-	char	   *label = remember(st, classid, objid, kind, identity);
+	char	   *label = rd_remember(st, classid, objid, kind, identity);
 	size_t		len = strlen(definition);
 
 	if (st->m->rd->for_diff)
@@ -271,8 +187,8 @@ add_owned(OthersState *st, Oid classid, Oid objid, const char *kind,
 }
 
 /* The ACL column of a catalog tuple as model_acl() text, or NULL */
-static char *
-tuple_acl(HeapTuple tup, Relation rel, AttrNumber attnum, ObjectType objtype,
+char *
+rd_tuple_acl(HeapTuple tup, Relation rel, AttrNumber attnum, ObjectType objtype,
 		  Oid owner)
 {
 	bool		isnull;
@@ -282,8 +198,8 @@ tuple_acl(HeapTuple tup, Relation rel, AttrNumber attnum, ObjectType objtype,
 }
 
 /* A text or pg_node_tree column of a catalog tuple, or NULL */
-static char *
-tuple_text(HeapTuple tup, Relation rel, AttrNumber attnum)
+char *
+rd_tuple_text(HeapTuple tup, Relation rel, AttrNumber attnum)
 {
 	bool		isnull;
 	Datum		d = heap_getattr(tup, attnum, RelationGetDescr(rel), &isnull);
@@ -292,15 +208,15 @@ tuple_text(HeapTuple tup, Relation rel, AttrNumber attnum)
 }
 
 /* What a pg_get_*def()-like SQL function of one OID returns, as C text */
-static char *
-ruleutils_text(PGFunction fn, Oid oid)
+char *
+rd_ruleutils_text(PGFunction fn, Oid oid)
 {
 	return TextDatumGetCString(DirectFunctionCall1(fn, ObjectIdGetDatum(oid)));
 }
 
 /* A type in a definition: with its modifier, qualified unless built in */
-static char *
-type_text(Oid typid, int32 typmod)
+char *
+rd_type_text(Oid typid, int32 typmod)
 {
 	/* search_path is pg_catalog: everything else comes out qualified */
 	return format_type_extended(typid, typmod, FORMAT_TYPE_TYPEMOD_GIVEN);
@@ -310,8 +226,8 @@ type_text(Oid typid, int32 typmod)
  * The schema-qualified name of a catalog object, from the syscache that
  * finds it by OID and the numbers of its name and namespace columns.
  */
-static char *
-cached_qualified(int cacheid, Oid oid, AttrNumber nameatt, AttrNumber nspatt)
+char *
+rd_cached_qualified(int cacheid, Oid oid, AttrNumber nameatt, AttrNumber nspatt)
 {
 	HeapTuple	tup = SearchSysCache1(cacheid, ObjectIdGetDatum(oid));
 	bool		isnull;
@@ -331,20 +247,20 @@ cached_qualified(int cacheid, Oid oid, AttrNumber nameatt, AttrNumber nspatt)
 }
 
 /* A collation, schema-qualified */
-static char *
-collation_text(Oid collid)
+char *
+rd_collation_text(Oid collid)
 {
-	return cached_qualified(COLLOID, collid, Anum_pg_collation_collname,
+	return rd_cached_qualified(COLLOID, collid, Anum_pg_collation_collname,
 							Anum_pg_collation_collnamespace);
 }
 
 /* " COLLATE c" when a collation differs from its type's, or "" */
-static char *
-collate_clause(Oid collid, Oid typid)
+char *
+rd_collate_clause(Oid collid, Oid typid)
 {
 	if (!OidIsValid(collid) || collid == get_typcollation(typid))
 		return "";
-	return psprintf(" COLLATE %s", collation_text(collid));
+	return psprintf(" COLLATE %s", rd_collation_text(collid));
 }
 
 /*
@@ -357,427 +273,9 @@ schema_row(OthersState *st, Relation rel, HeapTuple tup)
 
 	if (!model_is_managed(st->m, ns->oid))
 		return;
-	add_owned(st, NamespaceRelationId, ns->oid, "schema",
+	rd_add_owned(st, NamespaceRelationId, ns->oid, "schema",
 			  pstrdup(quote_identifier(NameStr(ns->nspname))), "",
-			  ns->nspowner, tuple_acl(tup, rel, Anum_pg_namespace_nspacl, OBJECT_SCHEMA, ns->nspowner));
-}
-
-/* "schema.name(type, type)": a routine by its input argument types */
-static char *
-routine_identity(Form_pg_proc proc)
-{
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "%s(",
-					 model_qualified(proc->pronamespace, NameStr(proc->proname)));
-	for (int i = 0; i < proc->pronargs; i++)
-		appendStringInfo(&buf, "%s%s", i ? ", " : "",
-						 format_type_be(proc->proargtypes.values[i]));
-	appendStringInfoChar(&buf, ')');
-	return model_string(&buf);
-}
-
-/* ", KEY = routine" when the routine is set */
-static void
-append_routine(StringInfo buf, const char *key, Oid procid)
-{
-	if (OidIsValid(procid))
-		appendStringInfo(buf, ", %s = %s", key,
-						 format_procedure_qualified(procid));
-}
-
-/*
- * An aggregate as CREATE AGGREGATE writes it, from pg_aggregate: the
- * arguments (with ORDER BY for ordered-set aggregates), the state
- * transition, final, combine and serialization functions, the
- * moving-aggregate ones, the sort operator and the parallel marking.
- */
-static char *
-aggregate_definition(Form_pg_proc proc)
-{
-	HeapTuple	tup = SearchSysCache1(AGGFNOID, ObjectIdGetDatum(proc->oid));
-	Form_pg_aggregate agg;
-	StringInfoData buf;
-	bool		isnull;
-	Datum		d;
-
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cache lookup failed for aggregate %u", proc->oid);
-	agg = (Form_pg_aggregate) GETSTRUCT(tup);
-
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "AGGREGATE (%s) (SFUNC = %s, STYPE = %s",
-					 ruleutils_text(pg_get_function_arguments, proc->oid),
-					 format_procedure_qualified(agg->aggtransfn),
-					 type_text(agg->aggtranstype, -1));
-	if (agg->aggtransspace != 0)
-		appendStringInfo(&buf, ", SSPACE = %d", agg->aggtransspace);
-	append_routine(&buf, "FINALFUNC", agg->aggfinalfn);
-	if (OidIsValid(agg->aggfinalfn))
-		appendStringInfo(&buf, "%s, FINALFUNC_MODIFY = %s",
-						 agg->aggfinalextra ? ", FINALFUNC_EXTRA" : "",
-						 char_word(aggregate_modify, agg->aggfinalmodify));
-	d = SysCacheGetAttr(AGGFNOID, tup, Anum_pg_aggregate_agginitval, &isnull);
-	if (!isnull)
-		appendStringInfo(&buf, ", INITCOND = %s",
-						 quote_literal_cstr(TextDatumGetCString(d)));
-	append_routine(&buf, "COMBINEFUNC", agg->aggcombinefn);
-	append_routine(&buf, "SERIALFUNC", agg->aggserialfn);
-	append_routine(&buf, "DESERIALFUNC", agg->aggdeserialfn);
-	if (OidIsValid(agg->aggmtransfn))
-	{
-		append_routine(&buf, "MSFUNC", agg->aggmtransfn);
-		append_routine(&buf, "MINVFUNC", agg->aggminvtransfn);
-		appendStringInfo(&buf, ", MSTYPE = %s",
-						 type_text(agg->aggmtranstype, -1));
-		if (agg->aggmtransspace != 0)
-			appendStringInfo(&buf, ", MSSPACE = %d", agg->aggmtransspace);
-		append_routine(&buf, "MFINALFUNC", agg->aggmfinalfn);
-		if (OidIsValid(agg->aggmfinalfn))
-			appendStringInfo(&buf, "%s, MFINALFUNC_MODIFY = %s",
-							 agg->aggmfinalextra ? ", MFINALFUNC_EXTRA" : "",
-							 char_word(aggregate_modify, agg->aggmfinalmodify));
-		d = SysCacheGetAttr(AGGFNOID, tup, Anum_pg_aggregate_aggminitval,
-							&isnull);
-		if (!isnull)
-			appendStringInfo(&buf, ", MINITCOND = %s",
-							 quote_literal_cstr(TextDatumGetCString(d)));
-	}
-	if (OidIsValid(agg->aggsortop))
-		appendStringInfo(&buf, ", SORTOP = %s",
-						 format_operator_qualified(agg->aggsortop));
-	if (agg->aggkind == AGGKIND_HYPOTHETICAL)
-		appendStringInfoString(&buf, ", HYPOTHETICAL");
-	if (proc->proparallel == PROPARALLEL_SAFE)
-		appendStringInfoString(&buf, ", PARALLEL = SAFE");
-	else if (proc->proparallel == PROPARALLEL_RESTRICTED)
-		appendStringInfoString(&buf, ", PARALLEL = RESTRICTED");
-	appendStringInfoChar(&buf, ')');
-	ReleaseSysCache(tup);
-	return model_string(&buf);
-}
-
-/*
- * A pg_proc row: a function, procedure or aggregate of a managed schema,
- * unless it is one of the constructors read_types() noted.
- * pg_get_functiondef() gives the whole of a function or procedure:
- * signature, return type, language, every attribute, SET clauses and body.
- */
-static void
-routine_row(OthersState *st, Relation rel, HeapTuple tup)
-{
-	Form_pg_proc proc = (Form_pg_proc) GETSTRUCT(tup);
-	const char *kind;
-	char	   *definition;
-
-	if (!model_is_managed(st->m, proc->pronamespace) ||
-		model_is_member(st->m, ProcedureRelationId, proc->oid) ||
-		hash_search(st->typefuncs, &proc->oid, HASH_FIND, NULL) != NULL)
-		return;
-	if (proc->prokind == PROKIND_AGGREGATE)
-	{
-		kind = "aggregate";
-		definition = aggregate_definition(proc);
-	}
-	else
-	{
-		kind = proc->prokind == PROKIND_PROCEDURE ? "procedure" : "function";
-		definition = ruleutils_text(pg_get_functiondef, proc->oid);
-	}
-	add_owned(st, ProcedureRelationId, proc->oid, kind,
-			  routine_identity(proc), definition, proc->proowner,
-			  tuple_acl(tup, rel, Anum_pg_proc_proacl, OBJECT_FUNCTION, proc->proowner));
-}
-
-/* "ENUM ('a', 'b')": the labels in their sort order */
-static char *
-enum_definition(Oid typid)
-{
-	Relation	rel = table_open(EnumRelationId, AccessShareLock);
-	ScanKeyData key;
-	SysScanDesc scan;
-	HeapTuple	tup;
-	StringInfoData buf;
-	bool		first = true;
-
-	ScanKeyInit(&key, Anum_pg_enum_enumtypid, BTEqualStrategyNumber,
-				F_OIDEQ, ObjectIdGetDatum(typid));
-	scan = systable_beginscan(rel, EnumTypIdSortOrderIndexId, true, NULL,
-							  1, &key);
-	initStringInfo(&buf);
-	appendStringInfoString(&buf, "ENUM (");
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
-	{
-		Form_pg_enum e = (Form_pg_enum) GETSTRUCT(tup);
-
-		appendStringInfo(&buf, "%s%s", first ? "" : ", ",
-						 quote_literal_cstr(NameStr(e->enumlabel)));
-		first = false;
-	}
-	appendStringInfoChar(&buf, ')');
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
-	return model_string(&buf);
-}
-
-/* "(a integer, b pg_catalog.text COLLATE c)": attributes in order */
-static char *
-composite_definition(Oid typrelid)
-{
-	Relation	rel = table_open(AttributeRelationId, AccessShareLock);
-	ScanKeyData key[2];
-	SysScanDesc scan;
-	HeapTuple	tup;
-	StringInfoData buf;
-	bool		first = true;
-
-	ScanKeyInit(&key[0], Anum_pg_attribute_attrelid, BTEqualStrategyNumber,
-				F_OIDEQ, ObjectIdGetDatum(typrelid));
-	ScanKeyInit(&key[1], Anum_pg_attribute_attnum, BTGreaterStrategyNumber,
-				F_INT2GT, Int16GetDatum(0));
-	scan = systable_beginscan(rel, AttributeRelidNumIndexId, true, NULL,
-							  2, key);
-	initStringInfo(&buf);
-	appendStringInfoChar(&buf, '(');
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
-	{
-		Form_pg_attribute a = (Form_pg_attribute) GETSTRUCT(tup);
-
-		if (a->attisdropped)
-			continue;
-		appendStringInfo(&buf, "%s%s %s%s", first ? "" : ", ",
-						 quote_identifier(NameStr(a->attname)),
-						 type_text(a->atttypid, a->atttypmod),
-						 collate_clause(a->attcollation, a->atttypid));
-		first = false;
-	}
-	appendStringInfoChar(&buf, ')');
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
-	return model_string(&buf);
-}
-
-/*
- * Note the functions that belong to a type the way its constructors belong
- * to a range or multirange type (an internal dependency): they come and go
- * with the type, which describes them.
- */
-static void
-note_type_functions(OthersState *st, Oid typid)
-{
-	Relation	rel = table_open(DependRelationId, AccessShareLock);
-	ScanKeyData key[2];
-	SysScanDesc scan;
-	HeapTuple	tup;
-
-	ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
-				F_OIDEQ, ObjectIdGetDatum(TypeRelationId));
-	ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber,
-				F_OIDEQ, ObjectIdGetDatum(typid));
-	scan = systable_beginscan(rel, DependReferenceIndexId, true, NULL, 2, key);
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
-	{
-		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
-
-		if (dep->classid == ProcedureRelationId &&
-			dep->deptype == DEPENDENCY_INTERNAL)
-			(void) hash_search(st->typefuncs, &dep->objid, HASH_ENTER, NULL);
-	}
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
-}
-
-/*
- * "RANGE (SUBTYPE = t, ...)" from pg_range: the subtype, its operator
- * class and collation where not the default, the canonical and difference
- * functions, and the name of the multirange type.  The constructors of
- * both types are not routines of their own.
- */
-static char *
-range_definition(OthersState *st, Oid typid)
-{
-	HeapTuple	tup = SearchSysCache1(RANGETYPE, ObjectIdGetDatum(typid));
-	Form_pg_range rng;
-	StringInfoData buf;
-
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cache lookup failed for range type %u", typid);
-	rng = (Form_pg_range) GETSTRUCT(tup);
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "RANGE (SUBTYPE = %s",
-					 type_text(rng->rngsubtype, -1));
-	if (rng->rngsubopc != GetDefaultOpClass(rng->rngsubtype, BTREE_AM_OID))
-		appendStringInfo(&buf, ", SUBTYPE_OPCLASS = %s",
-						 cached_qualified(CLAOID, rng->rngsubopc,
-										  Anum_pg_opclass_opcname,
-										  Anum_pg_opclass_opcnamespace));
-	if (OidIsValid(rng->rngcollation) &&
-		rng->rngcollation != get_typcollation(rng->rngsubtype))
-		appendStringInfo(&buf, ", COLLATION = %s",
-						 collation_text(rng->rngcollation));
-	append_routine(&buf, "CANONICAL", rng->rngcanonical);
-	append_routine(&buf, "SUBTYPE_DIFF", rng->rngsubdiff);
-	appendStringInfo(&buf, ", MULTIRANGE_TYPE_NAME = %s)",
-					 type_text(rng->rngmultitypid, -1));
-	note_type_functions(st, typid);
-	note_type_functions(st, rng->rngmultitypid);
-	ReleaseSysCache(tup);
-	return model_string(&buf);
-}
-
-/* Order of domain constraints: by name */
-static int
-cmp_domain_check(const ListCell *a, const ListCell *b)
-{
-	const DomainCheck *x = lfirst(a);
-	const DomainCheck *y = lfirst(b);
-
-	return strcmp(x->name, y->name);
-}
-
-/*
- * A domain: its base type, collation, NOT NULL, default, and each of its
- * constraints by name, as pg_get_constraintdef() writes it (with NOT VALID
- * where so).
- */
-static char *
-domain_definition(OthersState *st, TypeItem *t)
-{
-	StringInfoData buf;
-	ListCell   *lc;
-
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "%s%s", type_text(t->basetype, t->typmod),
-					 collate_clause(t->collation, t->basetype));
-	if (t->notnull)
-		appendStringInfoString(&buf, " NOT NULL");
-	if (t->defaultbin != NULL)
-		appendStringInfo(&buf, " DEFAULT %s",
-						 model_deparse(st->m, t->defaultbin, InvalidOid, ""));
-	list_sort(t->constraints, cmp_domain_check);
-	foreach(lc, t->constraints)
-	{
-		DomainCheck *c = lfirst(lc);
-
-		appendStringInfo(&buf, " CONSTRAINT %s %s",
-						 quote_identifier(c->name),
-						 ruleutils_text(pg_get_constraintdef, c->oid));
-		remember(st, ConstraintRelationId, c->oid, "constraint",
-				 psprintf("%s %s", t->identity, quote_identifier(c->name)));
-	}
-	return model_string(&buf);
-}
-
-/*
- * A pg_type row: kept if it is a type of a managed schema worth a model
- * object.  Array types, shells, pseudo-types, multiranges and C base types
- * are left out, and so are the row types of relations: a composite type is
- * kept only when its relation is a composite type's (relkind 'c').  Only
- * the fixed fields are kept here; the descriptions need other catalogs.
- */
-static void
-type_row(OthersState *st, Relation rel, HeapTuple tup)
-{
-	Form_pg_type typ = (Form_pg_type) GETSTRUCT(tup);
-	TypeItem   *t;
-
-	if (!model_is_managed(st->m, typ->typnamespace) ||
-		!typ->typisdefined || IsTrueArrayType(typ))
-		return;
-	if (typ->typtype != TYPTYPE_ENUM && typ->typtype != TYPTYPE_DOMAIN &&
-		typ->typtype != TYPTYPE_COMPOSITE && typ->typtype != TYPTYPE_RANGE)
-		return;
-	/* row types of tables, views, ...: the cheap test first */
-	if (typ->typtype == TYPTYPE_COMPOSITE &&
-		(model_relation(st->m, typ->typrelid) != NULL ||
-		 get_rel_relkind(typ->typrelid) != RELKIND_COMPOSITE_TYPE))
-		return;
-	if (model_is_member(st->m, TypeRelationId, typ->oid))
-		return;
-
-	t = palloc0(sizeof(TypeItem));
-	t->oid = typ->oid;
-	t->typtype = typ->typtype;
-	t->identity = model_qualified(typ->typnamespace, NameStr(typ->typname));
-	t->owner = typ->typowner;
-	t->typrelid = typ->typrelid;
-	t->basetype = typ->typbasetype;
-	t->typmod = typ->typtypmod;
-	t->collation = typ->typcollation;
-	t->notnull = typ->typnotnull;
-	t->defaultbin = tuple_text(tup, rel, Anum_pg_type_typdefaultbin);
-	t->acl = tuple_acl(tup, rel, Anum_pg_type_typacl, OBJECT_TYPE, typ->typowner);
-	st->types = lappend(st->types, t);
-	if (t->typtype == TYPTYPE_DOMAIN)
-		((DomainEntry *) hash_search(st->domains, &t->oid, HASH_ENTER,
-									 NULL))->item = t;
-}
-
-/* A pg_constraint row: kept if it is a constraint of a domain type_row() kept */
-static void
-domain_constraint_row(OthersState *st, Relation rel, HeapTuple tup)
-{
-	Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
-	DomainEntry *e;
-	DomainCheck *c;
-
-	if (!OidIsValid(con->contypid))
-		return;
-	e = hash_search(st->domains, &con->contypid, HASH_FIND, NULL);
-	if (e == NULL)
-		return;
-	c = palloc(sizeof(DomainCheck));
-	c->oid = con->oid;
-	c->name = pstrdup(NameStr(con->conname));
-	e->item->constraints = lappend(e->item->constraints, c);
-}
-
-/*
- * The types: enums, domains, composite types and ranges, each with its
- * owner and privileges.
- */
-static void
-read_types(OthersState *st)
-{
-	ListCell   *lc;
-
-	st->domains = model_hash("migrate domains", sizeof(Oid),
-							  sizeof(DomainEntry));
-	scan_catalog(st, TypeRelationId, type_row);
-	if (hash_get_num_entries(st->domains) > 0)
-		scan_catalog(st, ConstraintRelationId, domain_constraint_row);
-	foreach(lc, st->types)
-	{
-		TypeItem   *t = lfirst(lc);
-		const char *kind;
-		char	   *definition;
-
-		switch (t->typtype)
-		{
-			case TYPTYPE_ENUM:
-				kind = "enum";
-				definition = enum_definition(t->oid);
-				break;
-			case TYPTYPE_DOMAIN:
-				kind = "domain";
-				definition = domain_definition(st, t);
-				break;
-			case TYPTYPE_COMPOSITE:
-				kind = "composite type";
-				definition = composite_definition(t->typrelid);
-				break;
-			default:
-				kind = "range";
-				definition = range_definition(st, t->oid);
-				break;
-		}
-		add_owned(st, TypeRelationId, t->oid, kind, t->identity, definition,
-				  t->owner, t->acl);
-		if (t->typtype == TYPTYPE_COMPOSITE)
-			((OidLabel *) hash_search(st->composites, &t->typrelid,
-									  HASH_ENTER, NULL))->label = t->identity;
-	}
+			  ns->nspowner, rd_tuple_acl(tup, rel, Anum_pg_namespace_nspacl, OBJECT_SCHEMA, ns->nspowner));
 }
 
 /* A pg_trigger row: kept if it is a user's trigger on a managed relation */
@@ -798,7 +296,7 @@ trigger_row(OthersState *st, Relation rel, HeapTuple tup)
 	t->enabled = trg->tgenabled;
 	t->identity = psprintf("%s %s", ri->qualname,
 						   quote_identifier(NameStr(trg->tgname)));
-	remember(st, TriggerRelationId, t->oid, "trigger", t->identity);
+	rd_remember(st, TriggerRelationId, t->oid, "trigger", t->identity);
 }
 
 /*
@@ -816,7 +314,7 @@ read_triggers(OthersState *st)
 
 	st->triggers = model_hash("migrate triggers", sizeof(Oid),
 							   sizeof(TriggerItem));
-	scan_catalog(st, TriggerRelationId, trigger_row);
+	rd_scan_catalog(st, TriggerRelationId, trigger_row);
 	hash_seq_init(&seq, st->triggers);
 	while ((t = hash_seq_search(&seq)) != NULL)
 	{
@@ -828,8 +326,8 @@ read_triggers(OthersState *st)
 			continue;
 		model_add(st->m, "trigger", t->identity,
 				  psprintf("%s %s",
-						   ruleutils_text(pg_get_triggerdef, t->oid),
-						   char_word(trigger_enabled, t->enabled)));
+						   rd_ruleutils_text(pg_get_triggerdef, t->oid),
+						   rd_char_word(trigger_enabled, t->enabled)));
 	}
 }
 
@@ -882,19 +380,19 @@ policy_row(OthersState *st, Relation rel, HeapTuple tup)
 	initStringInfo(&def);
 	appendStringInfo(&def, "AS %s FOR %s TO %s",
 					 pol->polpermissive ? "PERMISSIVE" : "RESTRICTIVE",
-					 char_word(policy_commands, pol->polcmd),
+					 rd_char_word(policy_commands, pol->polcmd),
 					 isnull ? "PUBLIC" : policy_roles(st->m, roles));
-	expr = tuple_text(tup, rel, Anum_pg_policy_polqual);
+	expr = rd_tuple_text(tup, rel, Anum_pg_policy_polqual);
 	if (expr != NULL)
 		appendStringInfo(&def, " USING (%s)",
 						 model_deparse(st->m, expr, ri->relid, ri->relkey));
-	expr = tuple_text(tup, rel, Anum_pg_policy_polwithcheck);
+	expr = rd_tuple_text(tup, rel, Anum_pg_policy_polwithcheck);
 	if (expr != NULL)
 		appendStringInfo(&def, " WITH CHECK (%s)",
 						 model_deparse(st->m, expr, ri->relid, ri->relkey));
 	identity = psprintf("%s %s", ri->qualname,
 						quote_identifier(NameStr(pol->polname)));
-	remember(st, PolicyRelationId, pol->oid, "policy", identity);
+	rd_remember(st, PolicyRelationId, pol->oid, "policy", identity);
 	model_add(st->m, "policy", identity, model_string(&def));
 }
 
@@ -912,7 +410,7 @@ relation_label(OthersState *st, Oid relid, int32 subid)
 	char	   *attname;
 
 	if (ri != NULL && subid == 0)
-		return psprintf("%s %s", char_word(relation_kinds, ri->relkind),
+		return psprintf("%s %s", rd_char_word(relation_kinds, ri->relkind),
 						ri->qualname);
 	if (ri != NULL)
 	{
@@ -975,13 +473,13 @@ comment_row(OthersState *st, Relation rel, HeapTuple tup)
 		label = relation_label(st, d->objoid, d->objsubid);
 	else if (d->objsubid == 0)
 	{
-		label = find_label(st->labels, d->classoid, d->objoid);
+		label = rd_find_label(st->labels, d->classoid, d->objoid);
 		if (label == NULL && d->classoid == ConstraintRelationId)
 			label = constraint_label(st, d->objoid);
 	}
 	if (label != NULL)
 		model_add(st->m, "comment", pstrdup(label),
-				  tuple_text(tup, rel, Anum_pg_description_description));
+				  rd_tuple_text(tup, rel, Anum_pg_description_description));
 }
 
 /*
@@ -1003,10 +501,10 @@ model_read_others(SchemaModel *m)
 	st.typefuncs = model_hash("migrate type functions", sizeof(Oid),
 							   sizeof(Oid));
 
-	scan_catalog(&st, NamespaceRelationId, schema_row);
-	read_types(&st);			/* first: it notes the types' own functions */
-	scan_catalog(&st, ProcedureRelationId, routine_row);
+	rd_scan_catalog(&st, NamespaceRelationId, schema_row);
+	rd_read_types(&st);			/* first: it notes the types' own functions */
+	rd_scan_catalog(&st, ProcedureRelationId, rd_routine_row);
 	read_triggers(&st);
-	scan_catalog(&st, PolicyRelationId, policy_row);
-	scan_catalog(&st, DescriptionRelationId, comment_row);	/* last */
+	rd_scan_catalog(&st, PolicyRelationId, policy_row);
+	rd_scan_catalog(&st, DescriptionRelationId, comment_row);	/* last */
 }

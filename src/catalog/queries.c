@@ -1,18 +1,22 @@
 /*-------------------------------------------------------------------------
  *
- * catalog.c
- *	  Every read and write of the extension's own tables in schema "migrate".
+ * queries.c
+ *	  Every query of the extension's own tables in schema "migrate", and
+ *	  the migration lock.
  *
  * Nobody but the extension owner holds any privilege on those tables, so
  * that a role granted migrate_push() can apply migrations but can neither
- * forge nor erase their record.  Each access here switches to the extension
- * owner (as pg_cron does) and pins search_path to pg_catalog for its
- * duration, so that no object a user created can be reached with the owner's
- * rights; every name is qualified as well.  Migration scripts never run
- * inside such a switch: apply.c runs them with the caller's rights.
+ * forge nor erase their record.  Each query here runs as the extension
+ * owner through owner_enter() (search_path pinned, the catalog schema
+ * checked), with every name qualified, so that no object a user created can
+ * be reached with the owner's rights.  Migration scripts never run inside
+ * such a switch: core/migration.c runs them with the caller's rights.
  *
  * All queries go through SPI with $n parameters; the caller holds the SPI
- * connection.
+ * connection.  The rows a push writes are kept and written together
+ * (writes.c); every query here writes them first.
+ *
+ * src/catalog/queries.c
  *
  *-------------------------------------------------------------------------
  */
@@ -53,6 +57,7 @@
 #include "base/owner.h"
 #include "base/util.h"
 #include "catalog/catalog.h"
+#include "catalog/catalog_int.h"
 
 /*
  * Plans of the catalog queries, prepared once per backend and kept: a push
@@ -108,8 +113,8 @@ kept_plan(const char *sql, int nargs, Oid *types)
  * callers are the queries that write them, and those that read only
  * migrate.revision, where none of them go.
  */
-static void
-exec_kept(const char *sql, int nargs, Oid *types, Datum *values,
+void
+catalog_exec_kept(const char *sql, int nargs, Oid *types, Datum *values,
 		  const char *nulls, int expected)
 {
 	OwnerSwitch sw;
@@ -127,26 +132,24 @@ exec_kept(const char *sql, int nargs, Oid *types, Datum *values,
 		elog(ERROR, "catalog query failed: %s", SPI_result_code_string(rc));
 }
 
-static bool pending_rows(void);
-
 /*
  * exec_kept, after writing the rows kept for later (see "Rows kept for
  * later" below): every catalog query sees the catalog as if each row had
  * been written when it was made, so keeping them changes nothing that
  * migrate's functions read, from a script of the push too.
  */
-static void
+void
 catalog_exec(const char *sql, int nargs, Oid *types, Datum *values,
 			 const char *nulls, int expected)
 {
-	if (pending_rows())
+	if (catalog_pending_rows())
 		catalog_flush();
-	exec_kept(sql, nargs, types, values, nulls, expected);
+	catalog_exec_kept(sql, nargs, types, values, nulls, expected);
 }
 
 /* Column i (1-based) of row r of the last result, as a C string or NULL */
-static char *
-get_text(int r, int i)
+char *
+catalog_get_text(int r, int i)
 {
 	bool		isnull;
 	Datum		d = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc,
@@ -155,536 +158,11 @@ get_text(int r, int i)
 	return isnull ? NULL : TextDatumGetCString(d);
 }
 
-static Datum
-get_datum(int r, int i, bool *isnull)
+Datum
+catalog_get_datum(int r, int i, bool *isnull)
 {
 	return SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, i,
 						 isnull);
-}
-
-/* ----------------------------------------------------------------
- * Rows kept for later
- *
- * A push of 1,000 revisions used to write 3,000 rows one statement each
- * (applied, history, and the DDL log row of each CREATE TABLE), each
- * statement paying the executor's start and end and a switch to the
- * extension owner.  Instead the rows are made when their revision runs,
- * with every value taken then (times, roles, application_name, WAL
- * position), kept in memory, and written by one INSERT per table
- * (catalog_flush) at the end of the push, and before any other catalog
- * query runs, so that nothing migrate reads ever misses them.  They are
- * written in the order they were made, so their sequence numbers come out
- * as before; a DDL log row takes its number when it is made, as other
- * sessions log their DDL meanwhile, and the log's order is the order
- * things happened.
- *
- * Rows of applied and history are kept only between
- * catalog_defer_writes(true) and (false) (a push, downgrade, reset or
- * stamp); elsewhere each is written at once, with what is kept before it
- * (a deploy writes its revision's rows before it commits).  Rows of the DDL
- * log are always kept: a migration's go with its other rows, and those of
- * DDL out of band are written just before their transaction commits
- * (flush_ddl_before_commit), unless a catalog query comes first; so DDL out
- * of band pays no subtransaction per statement either, which cost more the
- * more the transaction had created.
- *
- * They follow the transaction they were made in: a subtransaction that
- * rolls back takes the rows made inside it (a revision of a deploy that
- * fails, a script's own exception block, a savepoint rolled back to); a
- * transaction that rolls back takes them all; and a commit with rows of
- * applied or history still kept is a bug.
- * ----------------------------------------------------------------
- */
-
-typedef struct KeptApplied
-{
-	SubTransactionId subid;		/* made in this subtransaction */
-	char	   *id;
-	TimestampTz at;
-	char	   *role;
-	Interval   *duration;		/* NULL when stamped */
-} KeptApplied;
-
-typedef struct KeptHistory
-{
-	SubTransactionId subid;
-	char	   *id;
-	char	   *action;
-	TimestampTz started;
-	Interval   *duration;		/* NULL: none */
-	char	   *role;
-	char	   *application_name;
-	XLogRecPtr	wal_lsn;
-	char	   *checksum;		/* NULL: none */
-	char	   *error;			/* NULL: not a failure */
-	char	   *sqlstate;
-	int			statement;		/* 0: NULL statement and line */
-	int			line;
-} KeptHistory;
-
-typedef struct KeptDdl
-{
-	SubTransactionId subid;
-	int64		seq;			/* taken when the row was made */
-	DdlLogRow	row;
-} KeptDdl;
-
-static MemoryContext kept_cxt = NULL;
-static List *kept_applied = NIL;
-static List *kept_history = NIL;
-static List *kept_ddl = NIL;
-
-/* applied and history rows are kept, since this subtransaction */
-static bool deferring = false;
-static SubTransactionId deferring_subid = InvalidSubTransactionId;
-
-static bool
-pending_rows(void)
-{
-	return kept_applied != NIL || kept_history != NIL || kept_ddl != NIL;
-}
-
-static void
-forget_kept_rows(void)
-{
-	kept_applied = kept_history = kept_ddl = NIL;
-	if (kept_cxt)
-		MemoryContextReset(kept_cxt);
-}
-
-/*
- * The rows a list holds up to the first one made in subtransaction subid
- * or a later one: rows are made in order, and every subtransaction that
- * began after subid has a larger id, so those are a suffix of the list.
- */
-static List *
-truncate_kept(List *rows, SubTransactionId subid)
-{
-	ListCell   *lc;
-
-	foreach(lc, rows)
-	{
-		/* every Kept* struct starts with its subid */
-		if (*(SubTransactionId *) lfirst(lc) >= subid)
-			return list_truncate(rows, foreach_current_index(lc));
-	}
-	return rows;
-}
-
-static void
-kept_rows_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
-						   SubTransactionId parentSubid, void *arg)
-{
-	if (event != SUBXACT_EVENT_ABORT_SUB)
-		return;
-	kept_applied = truncate_kept(kept_applied, mySubid);
-	kept_history = truncate_kept(kept_history, mySubid);
-	kept_ddl = truncate_kept(kept_ddl, mySubid);
-	if (deferring && mySubid <= deferring_subid)
-		deferring = false;
-}
-
-/*
- * Out-of-band DDL log rows still kept when the transaction commits: written
- * now, in a subtransaction of their own, whose failure is a WARNING (as it
- * was when each statement wrote its rows at once): a schema change is not
- * refused because the log could not take it.
- */
-static void
-flush_ddl_before_commit(void)
-{
-	MemoryContext oldcontext = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
-	volatile int n = list_length(kept_ddl);
-	bool		read_only = XactReadOnly;
-
-	/*
-	 * A transaction made read-only after its DDL (SET TRANSACTION READ ONLY
-	 * before COMMIT) has written already: its log rows are written all the
-	 * same, or any role could keep its changes out of the log.
-	 */
-	XactReadOnly = false;
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcontext);
-	PG_TRY();
-	{
-		PushActiveSnapshot(GetTransactionSnapshot());
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "could not connect to SPI");
-		catalog_flush();
-		SPI_finish();
-		PopActiveSnapshot();
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
-		XactReadOnly = read_only;
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		XactReadOnly = read_only;
-		MemoryContextSwitchTo(oldcontext);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
-		forget_kept_rows();
-		ereport(WARNING,
-				(errcode(ERRCODE_WARNING),
-				 errmsg("could not log the schema changes of this transaction: %s",
-						edata->message),
-				 errdetail_plural("%d row is missing from migrate.ddl_log.",
-								  "%d rows are missing from migrate.ddl_log.", n, n),
-				 errhint("A superuser can stop the logging with SET migrate.guard = off, or ALTER EVENT TRIGGER migrate_ddl_command_end DISABLE.")));
-		FreeErrorData(edata);
-	}
-	PG_END_TRY();
-}
-
-static void
-kept_rows_xact_callback(XactEvent event, void *arg)
-{
-	switch (event)
-	{
-		case XACT_EVENT_PRE_COMMIT:
-		case XACT_EVENT_PARALLEL_PRE_COMMIT:
-		case XACT_EVENT_PRE_PREPARE:
-			if (kept_applied != NIL || kept_history != NIL)
-				elog(ERROR, "migrate catalog rows were made but not written");
-			if (kept_ddl != NIL)
-				flush_ddl_before_commit();
-			break;
-		case XACT_EVENT_ABORT:
-		case XACT_EVENT_PARALLEL_ABORT:
-			forget_kept_rows();
-			deferring = false;
-			break;
-		default:
-			break;
-	}
-}
-
-/* The context the kept rows live in, made (with the callbacks) once */
-static MemoryContext
-kept_context(void)
-{
-	if (kept_cxt == NULL)
-	{
-		kept_cxt = AllocSetContextCreate(TopMemoryContext,
-										 "migrate kept rows",
-										 ALLOCSET_DEFAULT_SIZES);
-		RegisterXactCallback(kept_rows_xact_callback, NULL);
-		RegisterSubXactCallback(kept_rows_subxact_callback, NULL);
-	}
-	return kept_cxt;
-}
-
-static char *
-kept_strdup(const char *s)
-{
-	return s ? MemoryContextStrdup(kept_cxt, s) : NULL;
-}
-
-static Interval *
-kept_interval(const Interval *iv)
-{
-	Interval   *copy;
-
-	if (iv == NULL)
-		return NULL;
-	copy = MemoryContextAlloc(kept_cxt, sizeof(Interval));
-	*copy = *iv;
-	return copy;
-}
-
-/*
- * Keep the applied and history rows of the revisions that run from now on
- * (on), or write what is kept and stop keeping them (off).  A push keeps
- * its rows for one INSERT per table at its end; a subtransaction rolled
- * back around the call ends the keeping too.
- */
-void
-catalog_defer_writes(bool on)
-{
-	if (on)
-	{
-		(void) kept_context();
-		deferring = true;
-		deferring_subid = GetCurrentSubTransactionId();
-	}
-	else
-	{
-		deferring = false;
-		catalog_flush();
-	}
-}
-
-/* Column arrays of the kept rows, one element per row */
-typedef struct ColumnArray
-{
-	Oid			elemtype;
-	Datum	   *values;
-	bool	   *nulls;
-} ColumnArray;
-
-static void
-column_set_text(ColumnArray *c, int i, const char *s)
-{
-	c->nulls[i] = s == NULL;
-	c->values[i] = s ? CStringGetTextDatum(s) : (Datum) 0;
-}
-
-static void
-column_set_interval(ColumnArray *c, int i, Interval *iv)
-{
-	c->nulls[i] = iv == NULL;
-	c->values[i] = iv ? IntervalPGetDatum(iv) : (Datum) 0;
-}
-
-static void
-column_set_name(ColumnArray *c, int i, const char *s)
-{
-	c->values[i] = DirectFunctionCall1(namein, CStringGetDatum(s));
-}
-
-static Datum
-column_array(ColumnArray *c, int n)
-{
-	int			dims[1] = {n};
-	int			lbs[1] = {1};
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
-
-	get_typlenbyvalalign(c->elemtype, &typlen, &typbyval, &typalign);
-	return PointerGetDatum(construct_md_array(c->values, c->nulls, 1, dims, lbs,
-											  c->elemtype, typlen, typbyval,
-											  typalign));
-}
-
-static void
-fill_ddl(void *kept, ColumnArray *c, int i)
-{
-	KeptDdl    *k = kept;
-	DdlLogRow  *r = &k->row;
-
-	c[0].values[i] = TimestampTzGetDatum(r->logged_at);
-	column_set_name(&c[1], i, r->session_role);
-	column_set_name(&c[2], i, r->run_by);
-	column_set_text(&c[3], i, r->application_name);
-	column_set_text(&c[4], i, r->command_tag);
-	column_set_text(&c[5], i, r->object_type);
-	column_set_text(&c[6], i, r->object_identity);
-	column_set_text(&c[7], i, r->schema_name);
-	c[8].values[i] = BoolGetDatum(r->dropped);
-	column_set_text(&c[9], i, r->statement);
-	column_set_text(&c[10], i, r->revision);
-	c[11].values[i] = Int64GetDatum(k->seq);
-}
-
-static void
-fill_applied(void *kept, ColumnArray *c, int i)
-{
-	KeptApplied *r = kept;
-
-	column_set_text(&c[0], i, r->id);
-	c[1].values[i] = TimestampTzGetDatum(r->at);
-	column_set_name(&c[2], i, r->role);
-	column_set_interval(&c[3], i, r->duration);
-}
-
-static void
-fill_history(void *kept, ColumnArray *c, int i)
-{
-	KeptHistory *r = kept;
-
-	column_set_text(&c[0], i, r->id);
-	column_set_text(&c[1], i, r->action);
-	c[2].values[i] = TimestampTzGetDatum(r->started);
-	column_set_interval(&c[3], i, r->duration);
-	column_set_name(&c[4], i, r->role);
-	column_set_text(&c[5], i, r->application_name);
-	c[6].values[i] = LSNGetDatum(r->wal_lsn);
-	column_set_text(&c[7], i, r->checksum);
-	column_set_text(&c[8], i, r->error);
-	column_set_text(&c[9], i, r->sqlstate);
-	c[10].nulls[i] = c[11].nulls[i] = r->statement <= 0;
-	c[10].values[i] = Int32GetDatum(r->statement);
-	c[11].values[i] = Int32GetDatum(r->line);
-}
-
-#define MAX_KEPT_COLUMNS 12
-
-/*
- * How the kept rows of one table are written: an INSERT ... SELECT FROM
- * ROWS FROM (unnest($1), unnest($2), ...) over one array per column, of
- * the element types given, which fill() sets from one kept row.  What the
- * server fills in itself, the same all through the call, is left to the
- * statement: the transaction id, the backend's pid, and for the history its
- * number and the session's user and address.
- */
-typedef struct KeptTable
-{
-	const char *sql;
-	int			ncols;
-	Oid			types[MAX_KEPT_COLUMNS];
-	void		(*fill) (void *kept, ColumnArray *c, int i);
-} KeptTable;
-
-static const KeptTable ddl_table = {
-	"INSERT INTO migrate.ddl_log (logged_at, session_role, run_by,"
-	" application_name, xid, command_tag, object_type, object_identity,"
-	" schema_name, dropped, statement, revision, seq)"
-	" SELECT l.logged_at, l.session_role, l.run_by, l.application_name,"
-	" pg_catalog.pg_current_xact_id(), l.command_tag, l.object_type,"
-	" l.object_identity, l.schema_name, l.dropped, l.statement, l.revision, l.seq"
-	" FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2),"
-	" pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5),"
-	" pg_catalog.unnest($6), pg_catalog.unnest($7), pg_catalog.unnest($8),"
-	" pg_catalog.unnest($9), pg_catalog.unnest($10), pg_catalog.unnest($11),"
-	" pg_catalog.unnest($12))"
-	" AS l(logged_at, session_role, run_by, application_name, command_tag,"
-	" object_type, object_identity, schema_name, dropped, statement, revision, seq)",
-	12,
-	{TIMESTAMPTZOID, NAMEOID, NAMEOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
-	TEXTOID, BOOLOID, TEXTOID, TEXTOID, INT8OID},
-	fill_ddl
-};
-
-static const KeptTable applied_table = {
-	"INSERT INTO migrate.applied (id, applied_at, applied_by, duration)"
-	" SELECT a.id, a.applied_at, a.applied_by, a.duration"
-	" FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2),"
-	" pg_catalog.unnest($3), pg_catalog.unnest($4))"
-	" AS a(id, applied_at, applied_by, duration)",
-	4,
-	{TEXTOID, TIMESTAMPTZOID, NAMEOID, INTERVALOID},
-	fill_applied
-};
-
-static const KeptTable history_table = {
-	"INSERT INTO migrate.history (revision, action, started_at, duration,"
-	" run_by, application_name, xid, wal_lsn, checksum, error, sqlstate,"
-	" statement, line)"
-	" SELECT h.revision, h.action, h.started_at, h.duration, h.run_by,"
-	" h.application_name, pg_catalog.pg_current_xact_id(), h.wal_lsn,"
-	" h.checksum, h.error, h.sqlstate, h.statement, h.line"
-	" FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2),"
-	" pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5),"
-	" pg_catalog.unnest($6), pg_catalog.unnest($7), pg_catalog.unnest($8),"
-	" pg_catalog.unnest($9), pg_catalog.unnest($10), pg_catalog.unnest($11),"
-	" pg_catalog.unnest($12))"
-	" AS h(revision, action, started_at, duration, run_by,"
-	" application_name, wal_lsn, checksum, error, sqlstate, statement, line)",
-	12,
-	{TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID, NAMEOID, TEXTOID,
-	PG_LSNOID, TEXTOID, TEXTOID, TEXTOID, INT4OID, INT4OID},
-	fill_history
-};
-
-/*
- * Write the kept rows of one table with one statement, in their order (the
- * function scan returns them so, and the sequence defaults are taken in
- * that order).
- */
-static void
-insert_kept(const KeptTable *t, List *rows)
-{
-	int			n = list_length(rows);
-	ColumnArray c[MAX_KEPT_COLUMNS];
-	Oid			argtypes[MAX_KEPT_COLUMNS];
-	Datum		args[MAX_KEPT_COLUMNS];
-	ListCell   *lc;
-
-	if (n == 0)
-		return;
-	for (int j = 0; j < t->ncols; j++)
-	{
-		c[j].elemtype = t->types[j];
-		c[j].values = palloc(sizeof(Datum) * n);
-		c[j].nulls = palloc0(sizeof(bool) * n);
-	}
-	foreach(lc, rows)
-		t->fill(lfirst(lc), c, foreach_current_index(lc));
-	for (int j = 0; j < t->ncols; j++)
-	{
-		argtypes[j] = get_array_type(t->types[j]);
-		args[j] = column_array(&c[j], n);
-	}
-	exec_kept(t->sql, t->ncols, argtypes, args, NULL, SPI_OK_INSERT);
-}
-
-/*
- * Write every kept row: one INSERT per table, each in the order the rows
- * were made.  The caller holds the SPI connection.  The lists are taken
- * before writing, so an error leaves nothing kept to write twice (the
- * transaction or subtransaction it aborts takes the rows anyway).
- */
-void
-catalog_flush(void)
-{
-	List	   *ddl = kept_ddl;
-	List	   *applied = kept_applied;
-	List	   *history = kept_history;
-
-	if (!pending_rows())
-		return;
-	kept_ddl = kept_applied = kept_history = NIL;
-	insert_kept(&ddl_table, ddl);
-	insert_kept(&applied_table, applied);
-	insert_kept(&history_table, history);
-	if (!pending_rows())
-		MemoryContextReset(kept_cxt);
-}
-
-/*
- * Keep rows of the DDL log (copied), each numbered now: they are written
- * by the next catalog query, at the end of a push, or before the
- * transaction commits.
- */
-void
-catalog_log_ddl(List *rows)
-{
-	SubTransactionId subid = GetCurrentSubTransactionId();
-	MemoryContext oldcxt;
-	Oid			seqid = InvalidOid;
-	ListCell   *lc;
-
-	if (rows == NIL)
-		return;
-
-	/*
-	 * The row's number, as the column's default would give it, with no
-	 * privilege check: the log writer numbers its own rows.
-	 */
-	seqid = get_relname_relid("ddl_log_seq", ext_catalog_schema());
-	if (!OidIsValid(seqid))
-		elog(ERROR, "sequence migrate.ddl_log_seq is missing");
-
-	oldcxt = MemoryContextSwitchTo(kept_context());
-	foreach(lc, rows)
-	{
-		DdlLogRow  *r = lfirst(lc);
-		KeptDdl    *k = palloc(sizeof(KeptDdl));
-
-		k->subid = subid;
-		k->seq = nextval_internal(seqid, false);
-		k->row.logged_at = r->logged_at;
-		k->row.session_role = kept_strdup(r->session_role);
-		k->row.run_by = kept_strdup(r->run_by);
-		k->row.application_name = kept_strdup(r->application_name);
-		k->row.command_tag = kept_strdup(r->command_tag);
-		k->row.object_type = kept_strdup(r->object_type);
-		k->row.object_identity = kept_strdup(r->object_identity);
-		k->row.schema_name = kept_strdup(r->schema_name);
-		k->row.dropped = r->dropped;
-		k->row.statement = kept_strdup(r->statement);
-		k->row.revision = kept_strdup(r->revision);
-		kept_ddl = lappend(kept_ddl, k);
-	}
-	MemoryContextSwitchTo(oldcxt);
 }
 
 /*
@@ -728,8 +206,8 @@ report_lock_holders(Oid relid)
 	initStringInfo(&detail);
 	for (uint64 r = 0; r < SPI_processed; r++)
 		appendStringInfo(&detail, "%sProcess %s holds it: role \"%s\", application \"%s\", %s, in a transaction started at %s.",
-						 r > 0 ? "\n" : "", get_text(r, 1), get_text(r, 2),
-						 get_text(r, 3), get_text(r, 4), get_text(r, 5));
+						 r > 0 ? "\n" : "", catalog_get_text(r, 1), catalog_get_text(r, 2),
+						 catalog_get_text(r, 3), catalog_get_text(r, 4), catalog_get_text(r, 5));
 	SPI_freetuptable(SPI_tuptable);
 	ereport(NOTICE,
 			(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
@@ -798,17 +276,17 @@ catalog_load_graph(void)
 		bool		isnull;
 		Datum		d;
 
-		nodes[r].id = get_text(r, 1);
-		parents[r] = migrate_text_list(get_datum(r, 2, &isnull));
-		nodes[r].message = get_text(r, 3);
-		nodes[r].position = DatumGetInt64(get_datum(r, 4, &isnull));
-		nodes[r].reversible = DatumGetBool(get_datum(r, 5, &isnull));
-		d = get_datum(r, 6, &isnull);
+		nodes[r].id = catalog_get_text(r, 1);
+		parents[r] = migrate_text_list(catalog_get_datum(r, 2, &isnull));
+		nodes[r].message = catalog_get_text(r, 3);
+		nodes[r].position = DatumGetInt64(catalog_get_datum(r, 4, &isnull));
+		nodes[r].reversible = DatumGetBool(catalog_get_datum(r, 5, &isnull));
+		d = catalog_get_datum(r, 6, &isnull);
 		nodes[r].applied = !isnull;
 		if (!isnull)
 		{
 			nodes[r].applied_at = DatumGetTimestampTz(d);
-			nodes[r].applied_by = pstrdup(NameStr(*DatumGetName(get_datum(r, 7, &isnull))));
+			nodes[r].applied_by = pstrdup(NameStr(*DatumGetName(catalog_get_datum(r, 7, &isnull))));
 		}
 	}
 	SPI_freetuptable(SPI_tuptable);
@@ -838,15 +316,15 @@ catalog_get_revision(const char *id)
 		return NULL;
 
 	row = palloc0(sizeof(RevisionRow));
-	row->id = get_text(0, 1);
-	row->parents = migrate_text_list(get_datum(0, 2, &isnull));
-	row->message = get_text(0, 3);
-	row->up_sql = get_text(0, 4);
-	row->down_sql = get_text(0, 5);
-	row->checksum = get_text(0, 6);
-	row->created_at = DatumGetTimestampTz(get_datum(0, 7, &isnull));
-	row->created_by = pstrdup(NameStr(*DatumGetName(get_datum(0, 8, &isnull))));
-	d = get_datum(0, 9, &isnull);
+	row->id = catalog_get_text(0, 1);
+	row->parents = migrate_text_list(catalog_get_datum(0, 2, &isnull));
+	row->message = catalog_get_text(0, 3);
+	row->up_sql = catalog_get_text(0, 4);
+	row->down_sql = catalog_get_text(0, 5);
+	row->checksum = catalog_get_text(0, 6);
+	row->created_at = DatumGetTimestampTz(catalog_get_datum(0, 7, &isnull));
+	row->created_by = pstrdup(NameStr(*DatumGetName(catalog_get_datum(0, 8, &isnull))));
+	d = catalog_get_datum(0, 9, &isnull);
 	row->applied = !isnull;
 	if (!isnull)
 		row->applied_at = DatumGetTimestampTz(d);
@@ -867,7 +345,7 @@ catalog_get_scripts(List *ids)
 	Datum		values[1] = {migrate_text_array(ids)};
 	List	   *result = NIL;
 
-	exec_kept("SELECT r.id, r.up_sql, r.down_sql, r.checksum"
+	catalog_exec_kept("SELECT r.id, r.up_sql, r.down_sql, r.checksum"
 			  " FROM pg_catalog.unnest($1) WITH ORDINALITY AS w(id, n)"
 			  " JOIN migrate.revision r ON r.id OPERATOR(pg_catalog.=) w.id"
 			  " ORDER BY w.n",
@@ -879,10 +357,10 @@ catalog_get_scripts(List *ids)
 	{
 		RevisionRow *row = palloc0(sizeof(RevisionRow));
 
-		row->id = get_text(r, 1);
-		row->up_sql = get_text(r, 2);
-		row->down_sql = get_text(r, 3);
-		row->checksum = get_text(r, 4);
+		row->id = catalog_get_text(r, 1);
+		row->up_sql = catalog_get_text(r, 2);
+		row->down_sql = catalog_get_text(r, 3);
+		row->checksum = catalog_get_text(r, 4);
 		result = lappend(result, row);
 	}
 	SPI_freetuptable(SPI_tuptable);
@@ -943,75 +421,6 @@ catalog_update_revision(RevisionRow *row)
 }
 
 /*
- * Mark a revision applied (a row of migrate.applied); kept for later while
- * writes are deferred.
- */
-void
-catalog_mark_applied(const char *id, const char *role, TimestampTz at,
-					 const Interval *duration)
-{
-	MemoryContext oldcxt = MemoryContextSwitchTo(kept_context());
-	KeptApplied *k = palloc(sizeof(KeptApplied));
-
-	k->subid = GetCurrentSubTransactionId();
-	k->id = kept_strdup(id);
-	k->at = at;
-	k->role = kept_strdup(role);
-	k->duration = kept_interval(duration);
-	kept_applied = lappend(kept_applied, k);
-	MemoryContextSwitchTo(oldcxt);
-	if (!deferring)
-		catalog_flush();
-}
-
-void
-catalog_unmark_applied(const char *id)
-{
-	Oid			types[1] = {TEXTOID};
-	Datum		values[1] = {CStringGetTextDatum(id)};
-
-	catalog_exec("DELETE FROM migrate.applied WHERE id OPERATOR(pg_catalog.=) $1",
-				 1, types, values, NULL, SPI_OK_DELETE);
-}
-
-/*
- * Append to the history; kept for later while writes are deferred.  Who
- * and where come from the server itself (session_user, client address,
- * backend pid, transaction id, WAL position), not from anything a client
- * could claim; role is the caller's current_user.  What could change before
- * the row is written (application_name, the WAL position) is taken now.
- */
-void
-catalog_log_history(const char *id, const char *action, const char *role,
-					TimestampTz started, const Interval *duration,
-					const char *checksum, const HistoryFailure *failure)
-{
-	MemoryContext oldcxt = MemoryContextSwitchTo(kept_context());
-	KeptHistory *k = palloc0(sizeof(KeptHistory));
-
-	k->subid = GetCurrentSubTransactionId();
-	k->id = kept_strdup(id);
-	k->action = kept_strdup(action);
-	k->started = started;
-	k->duration = kept_interval(duration);
-	k->role = kept_strdup(role);
-	k->application_name = GetConfigOptionByName("application_name", NULL, false);
-	k->wal_lsn = GetXLogInsertRecPtr();
-	k->checksum = kept_strdup(checksum);
-	if (failure)
-	{
-		k->error = kept_strdup(failure->message);
-		k->sqlstate = kept_strdup(failure->sqlstate);
-		k->statement = failure->statement;
-		k->line = failure->line;
-	}
-	kept_history = lappend(kept_history, k);
-	MemoryContextSwitchTo(oldcxt);
-	if (!deferring)
-		catalog_flush();
-}
-
-/*
  * Whether every parent of a revision is applied now: what a committing
  * deploy checks again in each transaction.
  */
@@ -1028,7 +437,7 @@ catalog_parents_applied(const char *id)
 				 "  WHERE a.id OPERATOR(pg_catalog.=) ANY (r.parents))"
 				 " FROM migrate.revision r WHERE r.id OPERATOR(pg_catalog.=) $1",
 				 1, types, values, NULL, SPI_OK_SELECT);
-	result = SPI_processed == 1 && DatumGetBool(get_datum(0, 1, &isnull));
+	result = SPI_processed == 1 && DatumGetBool(catalog_get_datum(0, 1, &isnull));
 	SPI_freetuptable(SPI_tuptable);
 	return result;
 }
@@ -1089,16 +498,16 @@ catalog_unadopted_statements(List **seqs)
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
 		bool		isnull;
-		int64		seq = DatumGetInt64(get_datum(r, 1, &isnull));
-		char	   *statement = get_text(r, 2);
-		char	   *xid = get_text(r, 3);
+		int64		seq = DatumGetInt64(catalog_get_datum(r, 1, &isnull));
+		char	   *statement = catalog_get_text(r, 2);
+		char	   *xid = catalog_get_text(r, 3);
 
 		*seqs = lappend(*seqs, psprintf(INT64_FORMAT, seq));
 		if (statement == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("schema change %s was logged without its statement",
-							get_text(r, 4)),
+							catalog_get_text(r, 4)),
 					 errdetail("Its session ran it before migrate was loaded, from a function or a DO block, or in a query of several statements, so the statement that did it is not known."),
 					 errhint("Load migrate in every session (session_preload_libraries = 'migrate'); register this change by hand with migrate_add() and migrate_stamp().")));
 		/* one statement logs a row per object: keep it once */
@@ -1169,7 +578,7 @@ catalog_snapshot_fingerprint(void)
 	catalog_exec("SELECT fingerprint FROM migrate.snapshot", 0, NULL, NULL, NULL,
 				 SPI_OK_SELECT);
 	if (SPI_processed > 0)
-		result = get_text(0, 1);
+		result = catalog_get_text(0, 1);
 	SPI_freetuptable(SPI_tuptable);
 	return result;
 }
@@ -1224,16 +633,16 @@ catalog_ddl_since_snapshot(void)
 				 0, NULL, NULL, NULL, SPI_OK_SELECT);
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
-		char	   *identity = get_text(r, 1);
+		char	   *identity = catalog_get_text(r, 1);
 		DdlLogEntry *e;
 		bool		isnull;
 
 		if (strlen(identity) >= DDL_LOG_KEYLEN)
 			continue;
 		e = hash_search(result, identity, HASH_ENTER, NULL);
-		e->logged_at = DatumGetTimestampTz(get_datum(r, 2, &isnull));
-		e->role = pstrdup(NameStr(*DatumGetName(get_datum(r, 3, &isnull))));
-		e->statement = get_text(r, 4);
+		e->logged_at = DatumGetTimestampTz(catalog_get_datum(r, 2, &isnull));
+		e->role = pstrdup(NameStr(*DatumGetName(catalog_get_datum(r, 3, &isnull))));
+		e->statement = catalog_get_text(r, 4);
 		if (e->statement == NULL)
 			e->statement = "";
 	}
