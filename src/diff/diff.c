@@ -94,6 +94,33 @@ typedef struct Step
 	char	   *text;
 } Step;
 
+/*
+ * What SQL calls each kind of object in DROP, ALTER, COMMENT ON and GRANT:
+ * the per-kind words the statements below are written with.
+ */
+static const char *const kind_sql[] = {
+	[KIND_UNKNOWN] = NULL,
+	[KIND_SCHEMA] = "SCHEMA",
+	[KIND_TABLE] = "TABLE",
+	[KIND_COLUMN] = "COLUMN",
+	[KIND_CONSTRAINT] = "CONSTRAINT",
+	[KIND_INDEX] = "INDEX",
+	[KIND_SEQUENCE] = "SEQUENCE",
+	[KIND_VIEW] = "VIEW",
+	[KIND_MATVIEW] = "MATERIALIZED VIEW",
+	[KIND_FUNCTION] = "FUNCTION",
+	[KIND_PROCEDURE] = "PROCEDURE",
+	[KIND_AGGREGATE] = "AGGREGATE",
+	[KIND_ENUM] = "TYPE",
+	[KIND_DOMAIN] = "DOMAIN",
+	[KIND_COMPOSITE] = "TYPE",
+	[KIND_RANGE] = "TYPE",
+	[KIND_TRIGGER] = "TRIGGER",
+	[KIND_POLICY] = "POLICY",
+	[KIND_COMMENT] = NULL,
+	[KIND_PRIVILEGES] = NULL,
+};
+
 /* An enum value the script adds, and the step that adds it */
 typedef struct NewLabel
 {
@@ -291,11 +318,14 @@ label_exists(SchemaModel *m, const char *label)
 	const char *kind;
 	const char *identity;
 
+	ObjKind		k;
+
 	if (!split_label(label, &kind, &identity))
 		return false;
-	if (strcmp(kind, "column") == 0 || strcmp(kind, "index") == 0)
+	k = model_kind(kind);
+	if (k == KIND_COLUMN || k == KIND_INDEX)
 		return find(m, kind, identity) != NULL;
-	if (strcmp(kind, "constraint") == 0)
+	if (k == KIND_CONSTRAINT)
 	{
 		char	   *owner;
 		char	   *name;
@@ -348,7 +378,7 @@ identity_sequence(Diff *d, const char *column)
 	{
 		ModelObject *o = &d->to->objects[i];
 
-		if (strcmp(o->kind, "sequence") != 0)
+		if (o->kindid != KIND_SEQUENCE)
 			break;
 		if (o->detail && o->detail->seq_identity && streq(o->detail->owned_by, column))
 			return o;
@@ -456,7 +486,7 @@ table_columns(SchemaModel *m, const char *table)
 	{
 		ModelObject *o = &m->objects[i];
 
-		if (strcmp(o->kind, "column") != 0 ||
+		if (o->kindid != KIND_COLUMN ||
 			strncmp(o->identity, table, len) != 0 || o->identity[len] != '.')
 			break;
 		if (o->detail && strcmp(o->detail->table, table) == 0)
@@ -582,7 +612,7 @@ create_table(Diff *d, ModelObject *o)
 		char	   *table;
 		char	   *name;
 
-		if (strcmp(c->kind, "constraint") != 0 ||
+		if (c->kindid != KIND_CONSTRAINT ||
 			strncmp(c->identity, o->identity, len) != 0 || c->identity[len] != ' ')
 			break;
 		if (!inline_in_create(c))
@@ -1004,14 +1034,18 @@ static char *
 label_target(const char *label, bool for_grant, char **column)
 {
 	const char *kind;
+	ObjKind		k;
 	const char *identity;
 	char	   *head;
 	char	   *tail;
 
 	*column = NULL;
-	if (!split_label(label, &kind, &identity) || strcmp(kind, "schema") == 0)
+	if (!split_label(label, &kind, &identity))
 		return NULL;
-	if (strcmp(kind, "column") == 0)
+	k = model_kind(kind);
+	if (k == KIND_SCHEMA)
+		return NULL;
+	if (k == KIND_COLUMN)
 	{
 		split_at(identity, '.', &head, &tail);
 		if (for_grant)
@@ -1021,28 +1055,20 @@ label_target(const char *label, bool for_grant, char **column)
 		}
 		return psprintf("COLUMN %s", identity);
 	}
-	if (strcmp(kind, "trigger") == 0 || strcmp(kind, "policy") == 0 ||
-		strcmp(kind, "constraint") == 0)
+	if (k == KIND_TRIGGER || k == KIND_POLICY ||
+		k == KIND_CONSTRAINT)
 	{
 		split_at(identity, ' ', &head, &tail);
-		return psprintf("%s %s ON %s", strcmp(kind, "trigger") == 0 ? "TRIGGER" :
-						strcmp(kind, "policy") == 0 ? "POLICY" : "CONSTRAINT",
-						tail, head);
+		return psprintf("%s %s ON %s", kind_sql[k], tail, head);
 	}
-	if (for_grant && (strcmp(kind, "view") == 0 || strcmp(kind, "materialized view") == 0))
+	if (for_grant && (k == KIND_VIEW || k == KIND_MATVIEW))
 		return psprintf("TABLE %s", identity);
-	if (strcmp(kind, "enum") == 0 || strcmp(kind, "composite type") == 0 ||
-		strcmp(kind, "range") == 0)
-		return psprintf("TYPE %s", identity);
-	if (for_grant && strcmp(kind, "aggregate") == 0)
+	if (k == KIND_ENUM || k == KIND_COMPOSITE ||
+		k == KIND_RANGE)
+		return psprintf("%s %s", kind_sql[k], identity);
+	if (for_grant && k == KIND_AGGREGATE)
 		return psprintf("FUNCTION %s", identity);
-	{
-		char	   *upper = pstrdup(kind);
-
-		for (char *p = upper; *p; p++)
-			*p = pg_toupper((unsigned char) *p);
-		return psprintf("%s %s", upper, identity);
-	}
+	return kind_sql[k] ? psprintf("%s %s", kind_sql[k], identity) : NULL;
 }
 
 static void
@@ -1132,14 +1158,16 @@ default_grants(const char *label)
 {
 	const char *kind;
 	const char *identity;
+	ObjKind		k;
 
 	if (!split_label(label, &kind, &identity))
 		return "";
-	if (strcmp(kind, "function") == 0 || strcmp(kind, "procedure") == 0 ||
-		strcmp(kind, "aggregate") == 0)
+	k = model_kind(kind);
+	if (k == KIND_FUNCTION || k == KIND_PROCEDURE ||
+		k == KIND_AGGREGATE)
 		return "=X";
-	if (strcmp(kind, "enum") == 0 || strcmp(kind, "composite type") == 0 ||
-		strcmp(kind, "range") == 0 || strcmp(kind, "domain") == 0)
+	if (k == KIND_ENUM || k == KIND_COMPOSITE ||
+		k == KIND_RANGE || k == KIND_DOMAIN)
 		return "=U";
 	return "";
 }
@@ -1311,7 +1339,9 @@ index_phase(Diff *d, ModelObject *index)
 static const char *
 view_word(const char *kind)
 {
-	return strcmp(kind, "view") == 0 ? "VIEW" : "MATERIALIZED VIEW";
+	ObjKind		k = model_kind(kind);
+
+	return kind_sql[k];
 }
 
 /* CREATE [MATERIALIZED] VIEW for a view of the target model */
@@ -1328,194 +1358,239 @@ static void
 added(Diff *d, ModelObject *b)
 {
 	const char *kind = b->kind;
+	ObjKind		k = b->kindid;
 	const char *id = b->identity;
 	char	   *label = psprintf("%s %s: added", kind, id);
 	char	   *head;
 	char	   *tail;
 
-	if (strcmp(kind, "table") == 0)
-		create_table(d, b);
-	else if (strcmp(kind, "column") == 0)
+	switch (k)
 	{
-		if (b->detail->inherited || table_added(d, b->detail->table))
-			return;
-		add_column(d, b);
-	}
-	else if (strcmp(kind, "constraint") == 0)
-	{
-		split_at(id, ' ', &head, &tail);
-		if (table_added(d, head) && inline_in_create(b))
-			return;
-		add_step(d, inline_constraint(b) ? ADD_CONSTRAINT : ADD_FOREIGN_KEY, 0, label, NULL,
-				 psprintf("ALTER TABLE %s ADD CONSTRAINT %s %s;\n", head, tail,
-						  b->definition));
-	}
-	else if (strcmp(kind, "index") == 0)
-		add_step(d, index_phase(d, b), 0, label, NULL,
-				 psprintf("%s;\n", strip_suffix(b->definition, " (invalid)")));
-	else if (strcmp(kind, "sequence") == 0)
-	{
-		if (b->detail->seq_identity)
-			return;				/* comes with its column */
-		add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL,
-				 psprintf("CREATE SEQUENCE %s %s;\n", id, b->detail->seqparams));
-		if (b->detail->owned_by)
-			add_step(d, SEQUENCE_OWNER, 0, psprintf("sequence %s: owned by %s", id, b->detail->owned_by),
-					 NULL, psprintf("ALTER SEQUENCE %s OWNED BY %s;\n", id, b->detail->owned_by));
-	}
-	else if (strcmp(kind, "view") == 0 || strcmp(kind, "materialized view") == 0)
-	{
-		add_step(d, CREATE_VIEW, b->detail->relid, label, NULL, create_view(b));
-	}
-	else if (strcmp(kind, "function") == 0 || strcmp(kind, "procedure") == 0)
-	{
-		d->routines = true;
-		add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL, psprintf("%s;\n", b->definition));
-	}
-	else if (strcmp(kind, "aggregate") == 0)
-	{
-		int			paren = strcspn(id, "(");
+		case KIND_TABLE:
+			create_table(d, b);
+			break;
+		case KIND_COLUMN:
+			{
+				if (b->detail->inherited || table_added(d, b->detail->table))
+					return;
+				add_column(d, b);
+			}
+			break;
+		case KIND_CONSTRAINT:
+			{
+				split_at(id, ' ', &head, &tail);
+				if (table_added(d, head) && inline_in_create(b))
+					return;
+				add_step(d, inline_constraint(b) ? ADD_CONSTRAINT : ADD_FOREIGN_KEY, 0, label, NULL,
+						 psprintf("ALTER TABLE %s ADD CONSTRAINT %s %s;\n", head, tail,
+								  b->definition));
+			}
+			break;
+		case KIND_INDEX:
+			add_step(d, index_phase(d, b), 0, label, NULL,
+					 psprintf("%s;\n", strip_suffix(b->definition, " (invalid)")));
+			break;
+		case KIND_SEQUENCE:
+			{
+				if (b->detail->seq_identity)
+					return;				/* comes with its column */
+				add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL,
+						 psprintf("CREATE SEQUENCE %s %s;\n", id, b->detail->seqparams));
+				if (b->detail->owned_by)
+					add_step(d, SEQUENCE_OWNER, 0, psprintf("sequence %s: owned by %s", id, b->detail->owned_by),
+							 NULL, psprintf("ALTER SEQUENCE %s OWNED BY %s;\n", id, b->detail->owned_by));
+			}
+			break;
+		case KIND_VIEW:
+		case KIND_MATVIEW:
+			{
+				add_step(d, CREATE_VIEW, b->detail->relid, label, NULL, create_view(b));
+			}
+			break;
+		case KIND_FUNCTION:
+		case KIND_PROCEDURE:
+			{
+				d->routines = true;
+				add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL, psprintf("%s;\n", b->definition));
+			}
+			break;
+		case KIND_AGGREGATE:
+			{
+				int			paren = strcspn(id, "(");
 
-		add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL,
-				 psprintf("CREATE AGGREGATE %s%s;\n", pnstrdup(id, paren),
-						  range_ddl(b->definition + strlen("AGGREGATE"))));
-	}
-	else if (strcmp(kind, "enum") == 0 || strcmp(kind, "range") == 0)
-		add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL,
-				 psprintf("CREATE TYPE %s AS %s;\n", id, range_ddl(b->definition)));
-	else if (strcmp(kind, "domain") == 0)
-		add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL,
-				 psprintf("CREATE DOMAIN %s AS %s;\n", id, b->definition));
-	else if (strcmp(kind, "composite type") == 0)
-		add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL,
-				 psprintf("CREATE TYPE %s AS %s;\n", id, b->definition));
-	else if (strcmp(kind, "trigger") == 0)
-	{
-		char	   *def = pstrdup(b->definition);
-		char	   *state = strrchr(def, ' ');
+				add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL,
+						 psprintf("CREATE AGGREGATE %s%s;\n", pnstrdup(id, paren),
+								  range_ddl(b->definition + strlen("AGGREGATE"))));
+			}
+			break;
+		case KIND_ENUM:
+		case KIND_RANGE:
+			add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL,
+					 psprintf("CREATE TYPE %s AS %s;\n", id, range_ddl(b->definition)));
+			break;
+		case KIND_DOMAIN:
+			add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL,
+					 psprintf("CREATE DOMAIN %s AS %s;\n", id, b->definition));
+			break;
+		case KIND_COMPOSITE:
+			add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL,
+					 psprintf("CREATE TYPE %s AS %s;\n", id, b->definition));
+			break;
+		case KIND_TRIGGER:
+			{
+				char	   *def = pstrdup(b->definition);
+				char	   *state = strrchr(def, ' ');
 
-		split_at(id, ' ', &head, &tail);
-		*state++ = '\0';
-		add_step(d, CREATE_TRIGGER, 0, label, NULL,
-				 strcmp(state, "ENABLED") == 0 ? psprintf("%s;\n", def) :
-				 psprintf("%s;\nALTER TABLE %s %s TRIGGER %s;\n", def, head,
-						  strcmp(state, "DISABLED") == 0 ? "DISABLE" :
-						  strcmp(state, "REPLICA") == 0 ? "ENABLE REPLICA" : "ENABLE ALWAYS",
-						  tail));
+				split_at(id, ' ', &head, &tail);
+				*state++ = '\0';
+				add_step(d, CREATE_TRIGGER, 0, label, NULL,
+						 strcmp(state, "ENABLED") == 0 ? psprintf("%s;\n", def) :
+						 psprintf("%s;\nALTER TABLE %s %s TRIGGER %s;\n", def, head,
+								  strcmp(state, "DISABLED") == 0 ? "DISABLE" :
+								  strcmp(state, "REPLICA") == 0 ? "ENABLE REPLICA" : "ENABLE ALWAYS",
+								  tail));
+			}
+			break;
+		case KIND_POLICY:
+			{
+				split_at(id, ' ', &head, &tail);
+				add_step(d, CREATE_POLICY, 0, label, NULL,
+						 psprintf("CREATE POLICY %s ON %s %s;\n", tail, head, b->definition));
+			}
+			break;
+		case KIND_COMMENT:
+			set_comment(d, id, b, false);
+			break;
+		case KIND_PRIVILEGES:
+			set_privileges(d, id, NULL, b);
+			break;
+		default:
+			break;
 	}
-	else if (strcmp(kind, "policy") == 0)
-	{
-		split_at(id, ' ', &head, &tail);
-		add_step(d, CREATE_POLICY, 0, label, NULL,
-				 psprintf("CREATE POLICY %s ON %s %s;\n", tail, head, b->definition));
-	}
-	else if (strcmp(kind, "comment") == 0)
-		set_comment(d, id, b, false);
-	else if (strcmp(kind, "privileges") == 0)
-		set_privileges(d, id, NULL, b);
 }
 
 static void
 removed(Diff *d, ModelObject *a)
 {
 	const char *kind = a->kind;
+	ObjKind		k = a->kindid;
 	const char *id = a->identity;
 	char	   *label = psprintf("%s %s: removed", kind, id);
 	char	   *head;
 	char	   *tail;
 
-	if (strcmp(kind, "table") == 0)
+	switch (k)
 	{
-		bool		foreign = a->detail->relkind == RELKIND_FOREIGN_TABLE;
+		case KIND_TABLE:
+			{
+				bool		foreign = a->detail->relkind == RELKIND_FOREIGN_TABLE;
 
-		/* a partition goes with its parent */
-		if (a->detail->partbound && a->detail->parents &&
-			table_removed(d, a->detail->parents))
-			return;
+				/* a partition goes with its parent */
+				if (a->detail->partbound && a->detail->parents &&
+					table_removed(d, a->detail->parents))
+					return;
 
-		add_step(d, DROP_OBJECT, -(int64) a->detail->relid, label,
-				 foreign ? NULL : "dropping a table loses its rows",
-				 psprintf("DROP %sTABLE %s;\n", foreign ? "FOREIGN " : "", id));
-	}
-	else if (strcmp(kind, "column") == 0)
-	{
-		if (a->detail->inherited || table_removed(d, a->detail->table))
-			return;
-		drop_column(d, a);
-	}
-	else if (strcmp(kind, "constraint") == 0)
-	{
-		split_at(id, ' ', &head, &tail);
-		/* a foreign key goes first: it may point at another table that goes */
-		if (table_removed(d, head) && inline_constraint(a))
-			return;
-		add_step(d, inline_constraint(a) ? DROP_CONSTRAINT : DROP_FOREIGN_KEY, 0, label,
-				 NULL, psprintf("ALTER TABLE %s DROP CONSTRAINT %s;\n", head, tail));
-	}
-	else if (strcmp(kind, "index") == 0)
-	{
-		/* an index goes with its table or materialized view */
-		char	   *rel = index_relation(a->definition);
+				add_step(d, DROP_OBJECT, -(int64) a->detail->relid, label,
+						 foreign ? NULL : "dropping a table loses its rows",
+						 psprintf("DROP %sTABLE %s;\n", foreign ? "FOREIGN " : "", id));
+			}
+			break;
+		case KIND_COLUMN:
+			{
+				if (a->detail->inherited || table_removed(d, a->detail->table))
+					return;
+				drop_column(d, a);
+			}
+			break;
+		case KIND_CONSTRAINT:
+			{
+				split_at(id, ' ', &head, &tail);
+				/* a foreign key goes first: it may point at another table that goes */
+				if (table_removed(d, head) && inline_constraint(a))
+					return;
+				add_step(d, inline_constraint(a) ? DROP_CONSTRAINT : DROP_FOREIGN_KEY, 0, label,
+						 NULL, psprintf("ALTER TABLE %s DROP CONSTRAINT %s;\n", head, tail));
+			}
+			break;
+		case KIND_INDEX:
+			{
+				/* an index goes with its table or materialized view */
+				char	   *rel = index_relation(a->definition);
 
-		if (table_removed(d, rel) ||
-			(find(d->from, "materialized view", rel) != NULL &&
-			 find(d->to, "materialized view", rel) == NULL))
-			return;
-		add_step(d, DROP_INDEX, 0, label, NULL, psprintf("DROP INDEX %s;\n", id));
-	}
-	else if (strcmp(kind, "sequence") == 0)
-	{
-		char	   *table;
-		char	   *column;
+				if (table_removed(d, rel) ||
+					(find(d->from, "materialized view", rel) != NULL &&
+					 find(d->to, "materialized view", rel) == NULL))
+					return;
+				add_step(d, DROP_INDEX, 0, label, NULL, psprintf("DROP INDEX %s;\n", id));
+			}
+			break;
+		case KIND_SEQUENCE:
+			{
+				char	   *table;
+				char	   *column;
 
-		if (a->detail->seq_identity)
-			return;
-		/* an owned sequence goes with its column */
-		if (a->detail->owned_by)
-		{
-			split_at(a->detail->owned_by, '.', &table, &column);
-			if (table_removed(d, table) ||
-				find(d->to, "column", a->detail->owned_by) == NULL)
-				return;
-		}
-		add_step(d, DROP_OBJECT, -(int64) a->detail->relid, label, NULL,
-				 psprintf("DROP SEQUENCE %s;\n", id));
-	}
-	else if (strcmp(kind, "view") == 0 || strcmp(kind, "materialized view") == 0)
-		add_step(d, DROP_VIEW, -(int64) a->detail->relid, label, NULL,
-				 psprintf("DROP %s %s;\n", view_word(kind), id));
-	else if (strcmp(kind, "function") == 0 || strcmp(kind, "procedure") == 0 ||
-			 strcmp(kind, "aggregate") == 0)
-		add_step(d, DROP_OBJECT, -(int64) a->detail->relid, label, NULL,
-				 psprintf("DROP %s %s;\n", strcmp(kind, "procedure") == 0 ? "PROCEDURE" :
-						  strcmp(kind, "aggregate") == 0 ? "AGGREGATE" : "FUNCTION", id));
-	else if (strcmp(kind, "enum") == 0 || strcmp(kind, "range") == 0 ||
-			 strcmp(kind, "composite type") == 0)
-		add_step(d, DROP_OBJECT, -(int64) a->detail->relid, label, NULL,
-				 psprintf("DROP TYPE %s;\n", id));
-	else if (strcmp(kind, "domain") == 0)
-		add_step(d, DROP_OBJECT, -(int64) a->detail->relid, label, NULL,
-				 psprintf("DROP DOMAIN %s;\n", id));
-	else if (strcmp(kind, "trigger") == 0 || strcmp(kind, "policy") == 0)
-	{
-		split_at(id, ' ', &head, &tail);
-		if (table_removed(d, head))
-			return;
-		add_step(d, strcmp(kind, "trigger") == 0 ? DROP_TRIGGER : DROP_POLICY, 0, label, NULL,
-				 psprintf("DROP %s %s ON %s;\n", strcmp(kind, "trigger") == 0 ? "TRIGGER" : "POLICY",
-						  tail, head));
-	}
-	else if (strcmp(kind, "comment") == 0)
-	{
-		if (!label_exists(d->to, id))
-			return;				/* went with its object */
-		set_comment(d, id, NULL, false);
-	}
-	else if (strcmp(kind, "privileges") == 0)
-	{
-		if (!label_exists(d->to, id))
-			return;
-		set_privileges(d, id, a, NULL);
+				if (a->detail->seq_identity)
+					return;
+				/* an owned sequence goes with its column */
+				if (a->detail->owned_by)
+				{
+					split_at(a->detail->owned_by, '.', &table, &column);
+					if (table_removed(d, table) ||
+						find(d->to, "column", a->detail->owned_by) == NULL)
+						return;
+				}
+				add_step(d, DROP_OBJECT, -(int64) a->detail->relid, label, NULL,
+						 psprintf("DROP SEQUENCE %s;\n", id));
+			}
+			break;
+		case KIND_VIEW:
+		case KIND_MATVIEW:
+			add_step(d, DROP_VIEW, -(int64) a->detail->relid, label, NULL,
+					 psprintf("DROP %s %s;\n", view_word(kind), id));
+			break;
+		case KIND_FUNCTION:
+		case KIND_PROCEDURE:
+		case KIND_AGGREGATE:
+			add_step(d, DROP_OBJECT, -(int64) a->detail->relid, label, NULL,
+					 psprintf("DROP %s %s;\n", kind_sql[k], id));
+			break;
+		case KIND_ENUM:
+		case KIND_RANGE:
+		case KIND_COMPOSITE:
+			add_step(d, DROP_OBJECT, -(int64) a->detail->relid, label, NULL,
+					 psprintf("DROP TYPE %s;\n", id));
+			break;
+		case KIND_DOMAIN:
+			add_step(d, DROP_OBJECT, -(int64) a->detail->relid, label, NULL,
+					 psprintf("DROP DOMAIN %s;\n", id));
+			break;
+		case KIND_TRIGGER:
+		case KIND_POLICY:
+			{
+				split_at(id, ' ', &head, &tail);
+				if (table_removed(d, head))
+					return;
+				add_step(d, k == KIND_TRIGGER ? DROP_TRIGGER : DROP_POLICY, 0, label, NULL,
+						 psprintf("DROP %s %s ON %s;\n", kind_sql[k],
+								  tail, head));
+			}
+			break;
+		case KIND_COMMENT:
+			{
+				if (!label_exists(d->to, id))
+					return;				/* went with its object */
+				set_comment(d, id, NULL, false);
+			}
+			break;
+		case KIND_PRIVILEGES:
+			{
+				if (!label_exists(d->to, id))
+					return;
+				set_privileges(d, id, a, NULL);
+			}
+			break;
+		default:
+			break;
 	}
 }
 
@@ -1535,83 +1610,97 @@ static void
 changed(Diff *d, ModelObject *a, ModelObject *b)
 {
 	const char *kind = a->kind;
+	ObjKind		k = a->kindid;
 	const char *id = a->identity;
 	char	   *label = psprintf("%s %s: changed", kind, id);
 
-	if (strcmp(kind, "table") == 0)
-		alter_table(d, a, b);
-	else if (strcmp(kind, "column") == 0)
-		alter_column(d, a, b);
-	else if (strcmp(kind, "sequence") == 0)
+	switch (k)
 	{
-		StringInfoData buf;
+		case KIND_TABLE:
+			alter_table(d, a, b);
+			break;
+		case KIND_COLUMN:
+			alter_column(d, a, b);
+			break;
+		case KIND_SEQUENCE:
+			{
+				StringInfoData buf;
 
-		if (a->detail->seq_identity != b->detail->seq_identity)
-		{
-			/* serial to identity or back: one sequence goes, another comes */
-			if (!a->detail->seq_identity)
-				add_step(d, DROP_OBJECT, -(int64) a->detail->relid, label, NULL,
-						 psprintf("DROP SEQUENCE %s;\n", id));
-			else
-				added(d, b);
-			return;
-		}
-		initStringInfo(&buf);
-		if (b->detail->seq_identity)
-		{
-			/* an identity's sequence takes ALTER SEQUENCE, not its type */
-			if (strcmp(a->detail->seqparams, b->detail->seqparams) != 0)
-				add_step(d, SEQUENCE_OWNER, 0, label, NULL,
-						 psprintf("ALTER SEQUENCE %s %s;\n", id,
-								  identity_options(b->detail->seqparams)));
-			return;
-		}
-		if (strcmp(a->detail->seqparams, b->detail->seqparams) != 0)
-			appendStringInfo(&buf, "ALTER SEQUENCE %s %s;\n", id, b->detail->seqparams);
-		if (!streq(a->detail->owned_by, b->detail->owned_by))
-			appendStringInfo(&buf, "ALTER SEQUENCE %s OWNED BY %s;\n", id,
-							 b->detail->owned_by ? b->detail->owned_by : "NONE");
-		if (buf.len > 0)
-			add_step(d, SEQUENCE_OWNER, 0, label, NULL, buf.data);
-	}
-	else if (strcmp(kind, "function") == 0 || strcmp(kind, "procedure") == 0)
-	{
-		/*
-		 * CREATE OR REPLACE cannot rename a parameter, drop a default or
-		 * change the result: then drop and create, which fails while
-		 * something uses the routine.
-		 */
-		bool		replace = strcmp(routine_head(a->definition),
-									 routine_head(b->definition)) == 0;
+				if (a->detail->seq_identity != b->detail->seq_identity)
+				{
+					/* serial to identity or back: one sequence goes, another comes */
+					if (!a->detail->seq_identity)
+						add_step(d, DROP_OBJECT, -(int64) a->detail->relid, label, NULL,
+								 psprintf("DROP SEQUENCE %s;\n", id));
+					else
+						added(d, b);
+					return;
+				}
+				initStringInfo(&buf);
+				if (b->detail->seq_identity)
+				{
+					/* an identity's sequence takes ALTER SEQUENCE, not its type */
+					if (strcmp(a->detail->seqparams, b->detail->seqparams) != 0)
+						add_step(d, SEQUENCE_OWNER, 0, label, NULL,
+								 psprintf("ALTER SEQUENCE %s %s;\n", id,
+										  identity_options(b->detail->seqparams)));
+					return;
+				}
+				if (strcmp(a->detail->seqparams, b->detail->seqparams) != 0)
+					appendStringInfo(&buf, "ALTER SEQUENCE %s %s;\n", id, b->detail->seqparams);
+				if (!streq(a->detail->owned_by, b->detail->owned_by))
+					appendStringInfo(&buf, "ALTER SEQUENCE %s OWNED BY %s;\n", id,
+									 b->detail->owned_by ? b->detail->owned_by : "NONE");
+				if (buf.len > 0)
+					add_step(d, SEQUENCE_OWNER, 0, label, NULL, buf.data);
+			}
+			break;
+		case KIND_FUNCTION:
+		case KIND_PROCEDURE:
+			{
+				/*
+				 * CREATE OR REPLACE cannot rename a parameter, drop a default or
+				 * change the result: then drop and create, which fails while
+				 * something uses the routine.
+				 */
+				bool		replace = strcmp(routine_head(a->definition),
+											 routine_head(b->definition)) == 0;
 
-		if (!replace)
-			add_step(d, DROP_OBJECT, -(int64) a->detail->relid,
-					 psprintf("%s %s: dropped to be created again", kind, id),
-					 "its parameters or result changed: it is dropped and created again, which fails while views or other objects use it",
-					 psprintf("DROP %s %s;\n", strcmp(kind, "procedure") == 0 ? "PROCEDURE" : "FUNCTION", id));
-		d->routines = true;
-		add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL, psprintf("%s;\n", b->definition));
-	}
-	else if (strcmp(kind, "enum") == 0)
-		alter_enum(d, a, b);
-	else if (strcmp(kind, "domain") == 0)
-		alter_domain(d, a, b);
-	else if (strcmp(kind, "composite type") == 0 || strcmp(kind, "range") == 0)
-	{
-		add_step(d, CREATE_OBJECT, b->detail->relid, label,
-				 "the type is dropped and created again, which fails while anything uses it; ALTER TYPE can add, drop or alter attributes in place",
-				 psprintf("DROP TYPE %s;\nCREATE TYPE %s AS %s;\n", id, id,
-						  range_ddl(b->definition)));
-	}
-	else if (strcmp(kind, "comment") == 0)
-		set_comment(d, id, b, true);
-	else if (strcmp(kind, "privileges") == 0)
-		set_privileges(d, id, a, b);
-	else
-	{
-		/* the rest: drop the old one, create the new one */
-		removed(d, a);
-		added(d, b);
+				if (!replace)
+					add_step(d, DROP_OBJECT, -(int64) a->detail->relid,
+							 psprintf("%s %s: dropped to be created again", kind, id),
+							 "its parameters or result changed: it is dropped and created again, which fails while views or other objects use it",
+							 psprintf("DROP %s %s;\n", kind_sql[k], id));
+				d->routines = true;
+				add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL, psprintf("%s;\n", b->definition));
+			}
+			break;
+		case KIND_ENUM:
+			alter_enum(d, a, b);
+			break;
+		case KIND_DOMAIN:
+			alter_domain(d, a, b);
+			break;
+		case KIND_COMPOSITE:
+		case KIND_RANGE:
+			{
+				add_step(d, CREATE_OBJECT, b->detail->relid, label,
+						 "the type is dropped and created again, which fails while anything uses it; ALTER TYPE can add, drop or alter attributes in place",
+						 psprintf("DROP TYPE %s;\nCREATE TYPE %s AS %s;\n", id, id,
+								  range_ddl(b->definition)));
+			}
+			break;
+		case KIND_COMMENT:
+			set_comment(d, id, b, true);
+			break;
+		case KIND_PRIVILEGES:
+			set_privileges(d, id, a, b);
+			break;
+		default:
+			/* the rest: drop the old one, create the new one */
+			removed(d, a);
+			added(d, b);
+			break;
 	}
 }
 
@@ -1622,8 +1711,10 @@ changed(Diff *d, ModelObject *a, ModelObject *b)
 bool
 diff_frame_object(const char *kind, const char *identity)
 {
-	return strcmp(kind, "schema") == 0 ||
-		((strcmp(kind, "comment") == 0 || strcmp(kind, "privileges") == 0) &&
+	ObjKind		k = model_kind(kind);
+
+	return k == KIND_SCHEMA ||
+		((k == KIND_COMMENT || k == KIND_PRIVILEGES) &&
 		 strncmp(identity, "schema ", 7) == 0);
 }
 
@@ -1646,7 +1737,9 @@ mentions(const char *query, const char *name)
 static bool
 is_view_kind(const char *kind)
 {
-	return strcmp(kind, "view") == 0 || strcmp(kind, "materialized view") == 0;
+	ObjKind		k = model_kind(kind);
+
+	return k == KIND_VIEW || k == KIND_MATVIEW;
 }
 
 /*
@@ -1668,7 +1761,7 @@ find_rebuilt(Diff *d)
 		ModelObject *a = &d->from->objects[i];
 		ModelObject *b;
 
-		if (strcmp(a->kind, "column") == 0 && a->detail &&
+		if (a->kindid == KIND_COLUMN && a->detail &&
 			(b = find(d->to, "column", a->identity)) != NULL &&
 			(!streq(a->detail->type, b->detail->type) ||
 			 !streq(a->detail->collation, b->detail->collation) ||
@@ -1720,7 +1813,7 @@ on_rebuilt(Diff *d, const char *label)
 
 	if (!split_label(label, &kind, &identity))
 		return false;
-	if (strcmp(kind, "column") == 0)
+	if (model_kind(kind) == KIND_COLUMN)
 	{
 		char	   *view;
 		char	   *column;
@@ -1774,7 +1867,7 @@ rebuild_view(Diff *d, ModelObject *a, ModelObject *b, bool changed)
 		for (int i = lower_bound(d->to, "trigger", prefix); i < d->to->n; i++)
 		{
 			o = &d->to->objects[i];
-			if (strcmp(o->kind, "trigger") != 0 ||
+			if (o->kindid != KIND_TRIGGER ||
 				strncmp(o->identity, prefix, strlen(prefix)) != 0)
 				break;
 			if (find(d->from, "trigger", o->identity) != NULL &&
@@ -1782,10 +1875,10 @@ rebuild_view(Diff *d, ModelObject *a, ModelObject *b, bool changed)
 				added(d, o);
 		}
 	}
-	for (int i = 0; strcmp(b->kind, "materialized view") == 0 && i < d->to->n; i++)
+	for (int i = 0; b->kindid == KIND_MATVIEW && i < d->to->n; i++)
 	{
 		o = &d->to->objects[i];
-		if (strcmp(o->kind, "index") == 0 &&
+		if (o->kindid == KIND_INDEX &&
 			strcmp(index_relation(o->definition), b->identity) == 0 &&
 			find(d->from, "index", o->identity) != NULL &&
 			strcmp(find(d->from, "index", o->identity)->definition, o->definition) == 0)

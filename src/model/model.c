@@ -634,6 +634,50 @@ model_string(StringInfo buf)
 	return result;
 }
 
+/* The name of each kind, as identities and drift reports say it */
+static const char *const kind_names[] = {
+	[KIND_UNKNOWN] = "",
+	[KIND_SCHEMA] = "schema",
+	[KIND_TABLE] = "table",
+	[KIND_COLUMN] = "column",
+	[KIND_CONSTRAINT] = "constraint",
+	[KIND_INDEX] = "index",
+	[KIND_SEQUENCE] = "sequence",
+	[KIND_VIEW] = "view",
+	[KIND_MATVIEW] = "materialized view",
+	[KIND_FUNCTION] = "function",
+	[KIND_PROCEDURE] = "procedure",
+	[KIND_AGGREGATE] = "aggregate",
+	[KIND_ENUM] = "enum",
+	[KIND_DOMAIN] = "domain",
+	[KIND_COMPOSITE] = "composite type",
+	[KIND_RANGE] = "range",
+	[KIND_TRIGGER] = "trigger",
+	[KIND_POLICY] = "policy",
+	[KIND_COMMENT] = "comment",
+	[KIND_PRIVILEGES] = "privileges",
+};
+
+/*
+ * The kind a name says, or KIND_UNKNOWN.  Objects are added in runs of one
+ * kind: the last answer, checked, serves most calls.
+ */
+ObjKind
+model_kind(const char *name)
+{
+	static ObjKind last_kind = KIND_UNKNOWN;
+
+	if (last_kind != KIND_UNKNOWN && strcmp(name, kind_names[last_kind]) == 0)
+		return last_kind;
+	for (int k = 1; k < lengthof(kind_names); k++)
+		if (strcmp(name, kind_names[k]) == 0)
+		{
+			last_kind = (ObjKind) k;
+			return last_kind;
+		}
+	return KIND_UNKNOWN;
+}
+
 void
 model_add(SchemaModel *m, const char *kind, char *identity, char *definition)
 {
@@ -643,6 +687,7 @@ model_add(SchemaModel *m, const char *kind, char *identity, char *definition)
 		m->objects = repalloc_huge(m->objects, sizeof(ModelObject) * m->cap);
 	}
 	m->objects[m->n].kind = kind;
+	m->objects[m->n].kindid = model_kind(kind);
 	m->objects[m->n].identity = identity;
 	m->objects[m->n].definition = definition ? definition : "";
 	m->objects[m->n].detail = NULL;

@@ -17,10 +17,38 @@
 
 #include "nodes/pg_list.h"
 
+/* The kinds of objects the model has */
+typedef enum ObjKind
+{
+	KIND_UNKNOWN = 0,
+	KIND_SCHEMA,
+	KIND_TABLE,
+	KIND_COLUMN,
+	KIND_CONSTRAINT,
+	KIND_INDEX,
+	KIND_SEQUENCE,
+	KIND_VIEW,
+	KIND_MATVIEW,
+	KIND_FUNCTION,
+	KIND_PROCEDURE,
+	KIND_AGGREGATE,
+	KIND_ENUM,
+	KIND_DOMAIN,
+	KIND_COMPOSITE,
+	KIND_RANGE,
+	KIND_TRIGGER,
+	KIND_POLICY,
+	KIND_COMMENT,
+	KIND_PRIVILEGES
+} ObjKind;
+
+extern ObjKind model_kind(const char *name);
+
 /* One object of the model: what drift compares */
 typedef struct ModelObject
 {
 	const char *kind;			/* "table", "column", "index", ... */
+	ObjKind		kindid;			/* the same, for switches */
 	char	   *identity;		/* schema-qualified, unique within kind */
 	char	   *definition;		/* normalized: equal iff the objects match */
 	int			rank;			/* of kind among the kinds, while sorting */
