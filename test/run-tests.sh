@@ -5,6 +5,7 @@
 #   3. make install (through sudo when not root)
 #   4. start a throwaway PostgreSQL 15 cluster (test/cluster.sh)
 #   5. run every suite, each on its own so one failure hides nothing:
+#        layers       perl test/check-layers.pl (src/ calls down only)
 #        pg_regress   make installcheck ISOLATION= TAP_TESTS=
 #        isolation    make installcheck REGRESS= TAP_TESTS=      (if ISOLATION set)
 #        pgTAP        pg_prove on test/pgtap/*.sql, each file in a fresh
@@ -110,6 +111,19 @@ run_logged() {
 	"$@" 2>&1 | tee -i "$rundir/$name.out"
 	rc=${PIPESTATUS[0]}
 	set -e
+}
+
+# The layering of src/ (test/check-layers.pl): one check, counted as a suite
+run_layers() {
+	banner "layers: test/check-layers.pl"
+	run_logged layers perl test/check-layers.pl
+	if ((rc == 0)); then
+		passed=$((passed + 1))
+		results+=("layers: 1 passed, 0 failed")
+	else
+		failed=$((failed + 1))
+		results+=("layers: 0 passed, 1 failed")
+	fi
 }
 
 # pg_regress / pg_isolation_regress: count "test x ... ok" / "... FAILED" lines.
@@ -272,6 +286,7 @@ banner "cluster"
 rm -rf log
 cluster_start || setup_failed "cluster start"
 
+run_layers
 run_regress
 run_isolation
 run_pgtap

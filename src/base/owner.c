@@ -113,12 +113,6 @@ extension_facts(void)
 	return &ext;
 }
 
-Oid
-ext_owner(void)
-{
-	return extension_facts()->owner;
-}
-
 /*
  * The OID of the catalog schema, after checking that the name "migrate"
  * still leads to it.  Catalog queries are SQL text that name
@@ -150,7 +144,7 @@ function_named(Oid objid, const void *name)
 }
 
 /* The OID of the function of this extension named "name", or InvalidOid */
-Oid
+static Oid
 ext_member_function(const char *name)
 {
 	return find_member(extension_facts()->extoid, ProcedureRelationId,

@@ -22,9 +22,7 @@ typedef struct OwnerSwitch
 extern void owner_enter(OwnerSwitch *sw);
 extern void owner_leave(OwnerSwitch *sw);
 
-extern Oid	ext_owner(void);
 extern Oid	ext_catalog_schema(void);
-extern Oid	ext_member_function(const char *name);
 extern void ext_check_may_call(const char *fname);
 
 /* What a column of text that may carry secrets shows to others */

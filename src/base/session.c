@@ -79,7 +79,7 @@ migrate_in_scratch(void)
  * Refuse to change the catalog from inside a migration script: a push that
  * pushed would apply revisions twice.
  */
-void
+static void
 migrate_check_not_nested(void)
 {
 	if (running)

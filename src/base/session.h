@@ -23,7 +23,6 @@ extern void session_scratch_enter(void);
 extern void session_scratch_leave(void);
 extern bool migrate_in_scratch(void);
 
-extern void migrate_check_not_nested(void);
 extern void migrate_check_can_change(void);
 
 #endif							/* MIGRATE_SESSION_H */

@@ -78,7 +78,6 @@ typedef struct DdlLogRow
 
 extern void catalog_log_ddl(List *rows);
 extern void catalog_defer_writes(bool on);
-extern void catalog_flush(void);
 extern List *catalog_get_scripts(List *ids);
 extern List *catalog_unadopted_statements(List **seqs);
 extern void catalog_attribute_ddl(List *seqs, const char *revision);

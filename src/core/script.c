@@ -130,7 +130,7 @@ count_newlines(const char *text, int len)
 /*
  * The 1-based line on which a byte offset of text falls.
  */
-int
+static int
 script_line_at(const char *text, int byteoffset)
 {
 	return 1 + count_newlines(text, byteoffset);
@@ -857,7 +857,7 @@ collect_req_token(int code, core_YYSTYPE *val, int start, void *arg)
 }
 
 /* The byte length of the identifier that starts at p, quoted or not */
-int
+static int
 script_name_length(const char *p)
 {
 	const char *q = p;

@@ -21,8 +21,6 @@ extern void script_init(void);
 extern MigrateScript *script_parse(const char *text, const char *what);
 extern void script_check_size(const char *text, const char *what);
 extern char *script_checksum(const char *up, const char *down);
-extern int	script_line_at(const char *text, int byteoffset);
-extern int	script_name_length(const char *p);
 extern char *script_name_at(const char *p);
 extern char *script_requalify(const char *text, const char *from,
 							  const char *to, List *keep);

@@ -14,7 +14,7 @@
 #include "utils/resowner.h"
 #include "utils/snapmgr.h"
 
-#include "model/model.h"
+#include "model/model_int.h"
 
 /*
  * The live model, as this transaction's last command left it.  The deparser

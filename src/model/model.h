@@ -113,7 +113,6 @@ typedef struct ModelChange
 /* migrate.managed_schemas: the schemas the model covers */
 extern void model_init(void);
 
-extern SchemaModel *model_read(void);
 extern SchemaModel *model_read_now(void);
 extern SchemaModel *model_read_released(void);
 extern SchemaModel *model_read_empty(void);

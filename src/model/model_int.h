@@ -67,6 +67,7 @@ typedef struct ModelReading
 	OidIndex	relindex;		/* of rels[], once they are all known */
 } ModelReading;
 
+extern SchemaModel *model_read(void);
 extern HTAB *model_hash(const char *name, Size keysize, Size entrysize);
 extern bool model_reading_for_diff(void);
 extern ModelDetail *model_detail(SchemaModel *m);
