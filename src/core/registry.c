@@ -451,6 +451,17 @@ check_scripts(RevisionRow *row)
 	row->checksum = script_checksum(row->up_sql, row->down_sql);
 }
 
+/* A new row with a checked message, its id (if given) checked too */
+static void
+new_row(RevisionRow *row, const char *message, const char *id)
+{
+	memset(row, 0, sizeof(*row));
+	registry_check_message(message);
+	if (id != NULL)
+		registry_check_id(id);
+	row->message = pstrdup(message);
+}
+
 /*
  * Register a revision: message, up and down scripts (down NULL: it is
  * irreversible), its id (NULL: a new random one), and its parents (when
@@ -464,11 +475,7 @@ registry_add(const char *message, const char *up, const char *down,
 	RevisionRow row;
 	AddArgs		args;
 
-	memset(&row, 0, sizeof(row));
-	registry_check_message(message);
-	if (id != NULL)
-		registry_check_id(id);
-	row.message = pstrdup(message);
+	new_row(&row, message, id);
 	row.up_sql = pstrdup(up);
 	row.down_sql = down ? pstrdup(down) : NULL;
 	/* everything about the scripts is checked before the catalog is read */
@@ -477,7 +484,6 @@ registry_add(const char *message, const char *up, const char *down,
 	args.revises = revises;
 	return store_revision(&row, id, add_parents, &args, revises_given, revises);
 }
-
 
 /*
  * Register a merge of the revisions named (when named_given), or of every
@@ -491,11 +497,7 @@ registry_merge(const char *message, const char *id, bool named_given,
 	RevisionRow row;
 	MergeArgs	args;
 
-	memset(&row, 0, sizeof(row));
-	registry_check_message(message);
-	if (id != NULL)
-		registry_check_id(id);
-	row.message = pstrdup(message);
+	new_row(&row, message, id);
 	row.up_sql = "-- merge: no SQL of its own";
 	row.down_sql = row.up_sql;
 	row.checksum = script_checksum(row.up_sql, row.down_sql);
@@ -524,9 +526,7 @@ registry_adopt(const char *message, const char *down)
 	RevGraph   *g;
 	char	   *result;
 
-	memset(&row, 0, sizeof(row));
-	registry_check_message(message);
-	row.message = pstrdup(message);
+	new_row(&row, message, NULL);
 	row.down_sql = down ? pstrdup(down) : NULL;
 	if (row.down_sql)
 	{
