@@ -51,7 +51,7 @@ PGFILEDESC = "migrate - schema migrations inside PostgreSQL"
 DATA = sql/migrate--$(EXTVERSION).sql
 
 # pg_regress suites: sql/<topic>.sql, expected/<topic>.out
-REGRESS = register targets push push_rows downgrade stamp info security attack deploy merge reset offline bad_input ddl_log guard adopt drift autogen
+REGRESS = register targets push push_rows downgrade stamp info security attack deploy merge reset offline files bad_input ddl_log guard adopt drift autogen
 # isolation suites: test/specs/<name>.spec, test/expected/<name>.out
 ISOLATION = concurrent_push guard_concurrent
 ISOLATION_OPTS = --inputdir=test

@@ -183,7 +183,24 @@ RETURNS TABLE (revision text, filename text, content text)
 AS 'MODULE_PATHNAME', 'migrate_export'
 LANGUAGE C STABLE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.migrate_export()
-IS 'every revision as a psql-runnable registration file, in apply order';
+IS 'every revision as a revision file, in apply order';
+
+CREATE FUNCTION @extschema@.migrate_parse_file(name text, content text,
+											   previous text DEFAULT NULL)
+RETURNS TABLE (id text, message text, revises text[], up text, down text,
+			   transactional boolean, merge boolean)
+AS 'MODULE_PATHNAME', 'migrate_parse_file'
+LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.migrate_parse_file(text, text, text)
+IS 'what a revision file says, its defaults applied (previous: the id of the file before it), without registering it';
+
+CREATE FUNCTION @extschema@.migrate_add_file(name text, content text,
+											 previous text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'migrate_add_file'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_add_file(text, text, text)
+IS 'register the revision a file holds (previous: the id of the file before it in the folder) and return its id';
 
 CREATE FUNCTION @extschema@.migrate_script(target text DEFAULT 'heads',
 										   start text DEFAULT NULL)
@@ -328,6 +345,7 @@ REVOKE ALL ON FUNCTION @extschema@.migrate_stamp(text) FROM PUBLIC;
 REVOKE ALL ON PROCEDURE @extschema@.migrate_deploy(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_reset(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_merge(text, text[], text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.migrate_add_file(text, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_adopt(text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_diff(text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_dev(text, text, text, text, boolean) FROM PUBLIC;

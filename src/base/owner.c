@@ -160,7 +160,7 @@ static bool
 runs_scripts(Oid objid, const void *arg)
 {
 	static const char *const names[] = {
-		"migrate_add", "migrate_adopt", "migrate_push", "migrate_downgrade",
+		"migrate_add", "migrate_add_file", "migrate_adopt", "migrate_push", "migrate_downgrade",
 		"migrate_deploy", "migrate_reset", "migrate_verify", "migrate_dev", NULL
 	};
 	char	   *fname = get_func_name(objid);

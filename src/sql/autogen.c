@@ -828,7 +828,7 @@ migrate_dev(PG_FUNCTION_ARGS)
 
 	graph = catalog_load_graph();
 	row = catalog_get_revision(id);
-	file = revfile_write(row, psprintf("%04d_%s.sql", graph->n, id));
+	file = revfile_write(row);
 	MemoryContextSwitchTo(cxt);
 	file = pstrdup(file);
 	SPI_finish();

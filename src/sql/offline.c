@@ -33,9 +33,12 @@
 #include "core/graph.h"
 #include "catalog/catalog.h"
 #include "core/migration.h"
+#include "core/registry.h"
 #include "core/revfile.h"
 
 PG_FUNCTION_INFO_V1(migrate_export);
+PG_FUNCTION_INFO_V1(migrate_parse_file);
+PG_FUNCTION_INFO_V1(migrate_add_file);
 PG_FUNCTION_INFO_V1(migrate_script);
 
 /*
@@ -55,13 +58,17 @@ migrate_export(PG_FUNCTION_ARGS)
 	for (int k = 0; k < g->n; k++)
 	{
 		RevisionRow *row = catalog_get_revision(g->nodes[g->order[k]].id);
-		char	   *filename = psprintf("%04d_%s.sql", k + 1, row->id);
+		/* in apply order by name; an id that starts with its number keeps it */
+		char	   *filename = isdigit((unsigned char) row->id[0]) &&
+			row->id[strspn(row->id, "0123456789")] == '_' ?
+			psprintf("%s.sql", row->id) :
+			psprintf("%04d_%s.sql", k + 1, row->id);
 		Datum		values[3];
 		bool		nulls[3] = {false, false, false};
 
 		values[0] = CStringGetTextDatum(row->id);
 		values[1] = CStringGetTextDatum(filename);
-		values[2] = CStringGetTextDatum(revfile_write(row, filename));
+		values[2] = CStringGetTextDatum(revfile_write(row));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	SPI_finish();
@@ -197,4 +204,64 @@ migrate_script(PG_FUNCTION_ARGS)
 	result = cstring_to_text(buf.data);
 	SPI_finish();
 	PG_RETURN_TEXT_P(result);
+}
+
+/* The name and content of a file, and the previous file's id, as given */
+static RevisionFile *
+file_args(FunctionCallInfo fcinfo)
+{
+	char	   *name = migrate_text_arg(fcinfo, 0, "name");
+	char	   *content = migrate_text_arg(fcinfo, 1, "content");
+	char	   *previous = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
+
+	return revfile_parse(name, content, previous);
+}
+
+/*
+ * migrate_parse_file(name, content, previous): what a revision file says,
+ * its defaults applied, without registering anything.
+ */
+Datum
+migrate_parse_file(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	RevisionFile *f;
+	Datum		values[7];
+	bool		nulls[7] = {0};
+
+	InitMaterializedSRF(fcinfo, 0);
+	f = file_args(fcinfo);
+	values[0] = CStringGetTextDatum(f->id);
+	values[1] = CStringGetTextDatum(f->message);
+	values[2] = migrate_text_array(f->revises);
+	values[3] = CStringGetTextDatum(f->up);
+	values[4] = f->down ? CStringGetTextDatum(f->down) : (Datum) 0;
+	nulls[4] = f->down == NULL;
+	values[5] = BoolGetDatum(f->transactional);
+	values[6] = BoolGetDatum(f->merge);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	return (Datum) 0;
+}
+
+/*
+ * migrate_add_file(name, content, previous): register the revision a file
+ * holds, as migrate_add() (or migrate_merge()) would; returns its id.
+ */
+Datum
+migrate_add_file(PG_FUNCTION_ARGS)
+{
+	RevisionFile *f = file_args(fcinfo);
+	char	   *id;
+
+	if (!f->transactional)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("revision \"%s\" runs outside a transaction block, which is not supported yet", f->id),
+				 errdetail("Its file says \"transaction: no\"."),
+				 errhint("Remove that line; CREATE INDEX CONCURRENTLY and the like cannot be registered yet.")));
+	if (f->merge)
+		id = registry_merge(f->message, f->id, true, f->revises);
+	else
+		id = registry_add(f->message, f->up, f->down, f->id, true, f->revises);
+	PG_RETURN_TEXT_P(cstring_to_text(id));
 }

@@ -5,7 +5,7 @@
 -- that write the DDL log.
 BEGIN;
 CREATE EXTENSION migrate;
-SELECT plan(204);
+SELECT plan(215);
 
 SELECT has_extension('migrate');
 SELECT has_schema('migrate');
@@ -142,6 +142,8 @@ INSERT INTO api (f, args, result, volatility) VALUES
 	('migrate_reset', ARRAY['boolean'], 'setof record', 'volatile'),
 	('migrate_merge', ARRAY['text', 'text[]', 'text'], 'text', 'volatile'),
 	('migrate_export', ARRAY[]::text[], 'setof record', 'stable'),
+	('migrate_parse_file', ARRAY['text', 'text', 'text'], 'setof record', 'stable'),
+	('migrate_add_file', ARRAY['text', 'text', 'text'], 'text', 'volatile'),
 	('migrate_script', ARRAY['text', 'text'], 'text', 'stable'),
 	('migrate_diff', ARRAY['text', 'text'], 'setof record', 'volatile'),
 	('migrate_dev', ARRAY['text', 'text', 'text', 'text', 'boolean'], 'text', 'volatile'),
@@ -175,6 +177,8 @@ SELECT is(pg_get_function_arguments(f::regprocedure), a, f || ' takes ' || a)
 	 'message text, revises text[] DEFAULT NULL::text[], id text DEFAULT NULL::text'),
 	('migrate_script(text, text)',
 	 $$target text DEFAULT 'heads'::text, start text DEFAULT NULL::text$$),
+	('migrate_parse_file(text, text, text)', 'name text, content text, previous text DEFAULT NULL::text'),
+	('migrate_add_file(text, text, text)', 'name text, content text, previous text DEFAULT NULL::text'),
 	('migrate_show(text)', 'target text'),
 	('migrate_diff(text, text)', $$desired text, managed text DEFAULT 'public'::text$$),
 	('migrate_dev(text, text, text, text, boolean)',
@@ -211,6 +215,8 @@ SELECT is(pg_get_function_result(f::regprocedure), r, f || ' returns ' || r)
 	 'TABLE(revision text, message text, action text, duration interval)'),
 	('migrate_export()',
 	 'TABLE(revision text, filename text, content text)'),
+	('migrate_parse_file(text, text, text)',
+	 'TABLE(id text, message text, revises text[], up text, down text, transactional boolean, merge boolean)'),
 	('migrate_diff(text, text)',
 	 'TABLE(up text, down text, changes integer, review text[], ok boolean, problems text[])'),
 	('migrate_verify(text)',

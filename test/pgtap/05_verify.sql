@@ -6,14 +6,18 @@ CREATE EXTENSION migrate;
 SELECT plan(8);
 SET client_min_messages = warning;
 
--- the project's revisions, as its registration files register them
-SELECT migrate_add('create account', $$
-	CREATE TABLE account (id integer PRIMARY KEY, name varchar(50) NOT NULL);
-$$, $$ DROP TABLE account; $$, id => '0001');
-SELECT migrate_add('add email', $$
-	ALTER TABLE account ADD COLUMN email text;
-	CREATE UNIQUE INDEX account_email ON account (email);
-$$, $$ ALTER TABLE account DROP COLUMN email; $$, id => '0002');
+-- the project's revision files, as the README's example registers them
+SELECT migrate_add_file('0001_create_account.sql', $f$-- id: 0001
+CREATE TABLE account (id integer PRIMARY KEY, name varchar(50) NOT NULL);
+-- migrate:down
+DROP TABLE account;
+$f$);
+SELECT migrate_add_file('0002_add_email.sql', $f$-- id: 0002
+ALTER TABLE account ADD COLUMN email text;
+CREATE UNIQUE INDEX account_email ON account (email);
+-- migrate:down
+ALTER TABLE account DROP COLUMN email;
+$f$, '0001');
 
 SELECT migrate_fingerprint() AS before \gset
 SELECT is_empty($$SELECT revision, problem FROM migrate_verify() WHERE ok IS DISTINCT FROM true$$,

@@ -1,6 +1,7 @@
 # Migrations as files.
-# (a) migrate_export() files replayed with psql into an empty database, then
-#     pushed, give the catalog and the schema of the source database.
+# (a) migrate_export() files registered with migrate_add_file() in an empty
+#     database, then pushed, give the catalog and the schema of the source
+#     database.
 # (b) migrate_script() written to a file and run with psql -1 in one database
 #     leaves the same applied set, history and schema as migrate_push() in
 #     another; the same file run again stops at its state check.  The same
@@ -88,14 +89,29 @@ foreach my $name (split /\n/,
 }
 is(scalar(@files), 5, 'one file per revision');
 
-# A new database with the extension, and every exported file replayed
+# Register a file with migrate_add_file(), its bytes passed as they are
+sub register_file_ok
+{
+	my ($db, $file, $name) = @_;
+	my ($ret, $out, $err) = $node->psql(
+		$db,
+		"SELECT migrate_add_file(:'name', :'content')",
+		extra_params => [
+			'-v', 'ON_ERROR_STOP=1',
+			'-v', 'name=' . basename($file),
+			'-v', 'content=' . slurp_file($file)
+		]);
+	is($ret, 0, $name) or diag($err);
+}
+
+# A new database with the extension, and every exported file registered
 sub replayed_database
 {
 	my ($db) = @_;
 
 	$node->safe_psql('postgres', "CREATE DATABASE $db");
 	$node->safe_psql($db, 'CREATE EXTENSION migrate');
-	psql_file_ok($db, $_, "$db: psql -f " . basename($_)) foreach @files;
+	register_file_ok($db, $_, "$db: register " . basename($_)) foreach @files;
 }
 
 my $revisions = q{
@@ -114,7 +130,7 @@ is($node->safe_psql('replay', $revisions),
 	$node->safe_psql('postgres', $revisions),
 	'replayed files: same revisions (ids, parents, messages, checksums, scripts, order)');
 my $catalog = catalog_rows($node, 'replay');
-psql_file_ok('replay', $_, 'replaying ' . basename($_) . ' again') foreach @files;
+register_file_ok('replay', $_, 'registering ' . basename($_) . ' again') foreach @files;
 is(catalog_rows($node, 'replay'), $catalog, 'replaying the files again is a no-op');
 is($node->safe_psql('replay', 'SELECT count(*) FROM migrate_push()'),
 	'5', 'the push in the replayed database applies every revision');
