@@ -281,6 +281,45 @@ SELECT migrate_adopt('adopt what happened');
 \echo :LAST_ERROR_SQLSTATE
 
 --
+-- 8. A name with a line break cannot leave the comment a generated script
+--    gives each step: the superuser's diff of a schema the caller can
+--    create in runs none of the caller's code
+--
+SET SESSION AUTHORIZATION regress_mallory;
+CREATE FUNCTION regress_stage."f
+SELECT regress_lair.spy();--"() RETURNS int LANGUAGE sql AS 'SELECT 1';
+RESET SESSION AUTHORIZATION;
+-- (the proof runs the script as the superuser: no spy warning may appear)
+SELECT ok FROM migrate_diff('CREATE TABLE widgets (id int, name text)', 'regress_stage');
+SELECT regress_judge.mallory_got_out();
+
+--
+-- 9. Rows kept for the log and the history stay kept until their own
+--    level writes them: a savepoint rolled back after a read of the
+--    catalog, or a script's exception block, erases none of them
+--
+SET SESSION AUTHORIZATION regress_mallory;
+BEGIN;
+CREATE TABLE regress_stage.kept_sp (i int);
+SAVEPOINT s;
+SELECT count(*) > 0 AS read FROM migrate_status();
+ROLLBACK TO s;
+COMMIT;
+SET client_min_messages = warning;
+SELECT migrate_add('erase me', 'CREATE TABLE regress_stage.erase_me (i int)', id => 'e1');
+SELECT migrate_add('erase the record', $s$CREATE TABLE regress_stage.e2 (i int);
+DO $$BEGIN PERFORM count(*) FROM migrate_status(); RAISE EXCEPTION 'x';
+EXCEPTION WHEN others THEN NULL; END$$;$s$, id => 'e2');
+SELECT revision FROM migrate_push();
+RESET client_min_messages;
+RESET SESSION AUTHORIZATION;
+SELECT object_identity FROM migrate_ddl_log()
+WHERE object_identity IN ('regress_stage.kept_sp', 'regress_stage.erase_me', 'regress_stage.e2')
+ORDER BY seq;
+SELECT revision, state FROM migrate_status() WHERE revision IN ('e1', 'e2');
+SELECT revision, action FROM migrate_history() WHERE revision IN ('e1', 'e2') ORDER BY seq;
+
+--
 -- Clean up
 --
 SET client_min_messages = warning;

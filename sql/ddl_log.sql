@@ -211,12 +211,16 @@ SELECT * FROM pg_temp.regress_log();
 
 -- out of band in one transaction: the rows are written before it commits;
 -- what a savepoint rolls back is not logged, and migrate's own functions
--- see the rows before the commit
+-- see the rows before the commit, at the level they were made at (inside
+-- a savepoint, rows of the outer level stay unwritten: written there, a
+-- rollback to the savepoint would erase them)
 BEGIN;
 CREATE TABLE in_block_1 (i int);
 SAVEPOINT s;
 CREATE TABLE in_block_undone (i int);
+SELECT object_identity FROM migrate_ddl_log() WHERE object_identity LIKE '%in_block%' ORDER BY seq;
 ROLLBACK TO s;
+RELEASE s;
 SELECT object_identity FROM migrate_ddl_log() WHERE object_identity LIKE '%in_block%' ORDER BY seq;
 CREATE TABLE in_block_2 (i int);
 COMMIT;

@@ -157,6 +157,30 @@ truncate_kept(List *rows, SubTransactionId subid)
 	return rows;
 }
 
+/*
+ * Take from *rows the rows made in subtransaction subid or a later one (a
+ * suffix: see truncate_kept) and return them; the earlier ones stay.
+ */
+static List *
+split_kept(List **rows, SubTransactionId subid)
+{
+	ListCell   *lc;
+	List	   *tail;
+
+	foreach(lc, *rows)
+	{
+		if (*(SubTransactionId *) lfirst(lc) >= subid)
+		{
+			int			i = foreach_current_index(lc);
+
+			tail = list_copy_tail(*rows, i);
+			*rows = list_truncate(*rows, i);
+			return tail;
+		}
+	}
+	return NIL;
+}
+
 static void
 kept_rows_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 						   SubTransactionId parentSubid, void *arg)
@@ -176,6 +200,8 @@ kept_rows_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
  * was when each statement wrote its rows at once): a schema change is not
  * refused because the log could not take it.
  */
+static void flush_rows(SubTransactionId from);
+
 static void
 flush_ddl_before_commit(void)
 {
@@ -197,7 +223,7 @@ flush_ddl_before_commit(void)
 		PushActiveSnapshot(GetTransactionSnapshot());
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "could not connect to SPI");
-		catalog_flush();
+		flush_rows(InvalidSubTransactionId);	/* all of them */
 		SPI_finish();
 		PopActiveSnapshot();
 		ReleaseCurrentSubTransaction();
@@ -511,13 +537,30 @@ insert_kept(const KeptTable *t, List *rows)
 void
 catalog_flush(void)
 {
-	List	   *ddl = kept_ddl;
-	List	   *applied = kept_applied;
-	List	   *history = kept_history;
+	flush_rows(GetCurrentSubTransactionId());
+}
+
+/* Write the kept rows made in subtransaction "from" or later */
+static void
+flush_rows(SubTransactionId from)
+{
+	List	   *ddl;
+	List	   *applied;
+	List	   *history;
 
 	if (!catalog_pending_rows())
 		return;
-	kept_ddl = kept_applied = kept_history = NIL;
+
+	/*
+	 * Only the rows of this (sub)transaction level: rows made at an outer
+	 * level stay kept until the level they belong to writes them (at the
+	 * latest just before commit).  Written here, they would go with this
+	 * level if it were rolled back (a savepoint, a script's exception
+	 * block), and nothing would write them again.
+	 */
+	ddl = split_kept(&kept_ddl, from);
+	applied = split_kept(&kept_applied, from);
+	history = split_kept(&kept_history, from);
 	insert_kept(&ddl_table, ddl);
 	insert_kept(&applied_table, applied);
 	insert_kept(&history_table, history);

@@ -141,6 +141,38 @@ typedef struct Diff
 	bool		routines;		/* some routine is created: SETTINGS */
 } Diff;
 
+/*
+ * Append "-- <prefix><text>" as comment lines: every line break of text
+ * (an object's name may hold one) starts a new "-- " line, so nothing of
+ * a name or a definition ever leaves the comment and runs as SQL.
+ */
+static void
+append_comment(StringInfo buf, const char *prefix, const char *text)
+{
+	appendStringInfo(buf, "-- %s", prefix);
+	for (const char *p = text; *p; p++)
+	{
+		if (*p == '\r' && p[1] == '\n')
+			continue;
+		if (*p == '\n' || *p == '\r')
+			appendStringInfoString(buf, "\n-- ");
+		else
+			appendStringInfoChar(buf, *p);
+	}
+	appendStringInfoChar(buf, '\n');
+}
+
+/* The same as a string */
+static char *
+comment_text(const char *prefix, const char *text)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	append_comment(&buf, prefix, text);
+	return buf.data;
+}
+
 static void
 add_step(Diff *d, Phase phase, int64 order, const char *label,
 		 const char *review, char *sql)
@@ -149,10 +181,10 @@ add_step(Diff *d, Phase phase, int64 order, const char *label,
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "-- %s\n", label);
+	append_comment(&buf, "", label);
 	if (review)
 	{
-		appendStringInfo(&buf, "-- REVIEW: %s\n", review);
+		append_comment(&buf, "REVIEW: ", review);
 		d->review = lappend(d->review, psprintf("%s: %s", label, review));
 	}
 	appendStringInfoString(&buf, sql);
@@ -663,7 +695,8 @@ alter_table(Diff *d, ModelObject *a, ModelObject *b)
 		!streq(x->parents, y->parents))
 	{
 		review = "its kind, server, partitioning or inheritance changed: that takes a new table and moving the rows, by hand";
-		appendStringInfo(&buf, "-- was: %s\n-- now: %s\n", a->definition, b->definition);
+		append_comment(&buf, "was: ", a->definition);
+		append_comment(&buf, "now: ", b->definition);
 	}
 	if (x->persistence != y->persistence)
 		appendStringInfo(&buf, "ALTER TABLE %s SET %s;\n", name,
@@ -892,7 +925,8 @@ alter_enum(Diff *d, ModelObject *a, ModelObject *b)
 	initStringInfo(&buf);
 	if (!same_strings(kept, old))
 	{
-		appendStringInfo(&buf, "-- was: %s\n-- now: %s\n", a->definition, b->definition);
+		append_comment(&buf, "was: ", a->definition);
+		append_comment(&buf, "now: ", b->definition);
 		add_step(d, ALTER_TYPE, 0, psprintf("enum %s: changed", b->identity),
 				 "PostgreSQL cannot remove or reorder enum values: create a new type and convert the columns by hand",
 				 buf.data);
@@ -1916,7 +1950,8 @@ check_new_labels(Diff *d)
 				char	   *text = nl->step->text;
 				int			eol = strcspn(text, "\n") + 1;
 
-				nl->step->text = psprintf("%.*s-- REVIEW: %s\n%s", eol, text, why, text + eol);
+				nl->step->text = psprintf("%.*s%s%s", eol, text,
+										  comment_text("REVIEW: ", why), text + eol);
 			}
 			d->review = lappend(d->review, psprintf("%s: %s", nl->step->label, why));
 			break;
@@ -1986,7 +2021,7 @@ diff_script(SchemaModel *from, SchemaModel *to, const char *title)
 	check_new_labels(&d);
 	list_sort(d.steps, cmp_step);
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "-- %s\n", title);
+	append_comment(&buf, "", title);
 	if (d.routines)
 		appendStringInfoString(&buf,
 							   "-- routine bodies may name tables created below, as in pg_dump\n"

@@ -259,8 +259,9 @@ ddl_log_active(void)
 /*
  * A session that restores a dump: pg_restore, or a pg_dump script, which
  * always turns check_function_bodies off (ordinary sessions never do), run
- * by a superuser, as a restore that brings the migrate catalog along must
- * be.  Its DDL is not logged: the dump brings the log of the source
+ * by a superuser (the session's own role: a SECURITY DEFINER function of a
+ * superuser's does not make its caller's DDL a restore), as a restore that
+ * brings the migrate catalog along must be.  Its DDL is not logged: the dump brings the log of the source
  * database, whose rows would collide with new ones.  The guard still
  * applies.  Both signs are settings any role can set, so for any other
  * role they mean nothing: its DDL is logged.  Callers ask only outside a
@@ -270,7 +271,7 @@ ddl_log_active(void)
 static bool
 restoring_dump(void)
 {
-	return superuser() &&
+	return superuser_arg(GetSessionUserId()) &&
 		(!check_function_bodies ||
 		 (application_name && strcmp(application_name, "pg_restore") == 0));
 }
