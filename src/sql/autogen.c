@@ -311,19 +311,13 @@ extension_names_in(Oid nspid)
 		if (dep->deptype != DEPENDENCY_EXTENSION)
 			continue;
 		ObjectAddressSet(addr, dep->classid, dep->objid);
-		switch (dep->classid)
-		{
-			case TypeRelationId:
-			case ProcedureRelationId:
-			case RelationRelationId:
-			case OperatorRelationId:
-			case OperatorClassRelationId:
-			case OperatorFamilyRelationId:
-				break;
-			default:
-				continue;
-		}
-		if (get_object_namespace(&addr) != nspid)
+		if (!(dep->classid == TypeRelationId ||
+			  dep->classid == ProcedureRelationId ||
+			  dep->classid == RelationRelationId ||
+			  dep->classid == OperatorRelationId ||
+			  dep->classid == OperatorClassRelationId ||
+			  dep->classid == OperatorFamilyRelationId) ||
+			get_object_namespace(&addr) != nspid)
 			continue;
 		switch (dep->classid)
 		{
