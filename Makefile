@@ -5,6 +5,8 @@
 #                           errors, install, run every suite on a throwaway cluster
 #   make demo               the same set-up, then a real migration session in psql
 #   make bench              the same set-up, then every benchmark in test/bench
+#   make test-all           make test inside a cached Debian root for each of
+#                           PostgreSQL 15, 17 and 18 (test/matrix.sh; as root)
 #   make installcheck       pg_regress, isolation and TAP against a server you run
 #                           yourself (TAP tests start their own servers)
 
@@ -16,6 +18,7 @@ MODULE_big = migrate
 # The layers, bottom up; each file calls only files of the layers above it
 # in this list (see README "Code map").
 OBJS = \
+	src/base/compat.o \
 	src/base/util.o \
 	src/base/session.o \
 	src/base/owner.o \
@@ -51,7 +54,7 @@ PGFILEDESC = "migrate - schema migrations inside PostgreSQL"
 DATA = sql/migrate--$(EXTVERSION).sql
 
 # pg_regress suites: sql/<topic>.sql, expected/<topic>.out
-REGRESS = register targets push push_rows downgrade stamp info security attack deploy merge reset offline files bad_input ddl_log guard adopt drift autogen
+REGRESS = register targets push push_rows downgrade stamp info security attack deploy merge reset offline files bad_input ddl_log guard adopt drift autogen versions
 # isolation suites: test/specs/<name>.spec, test/expected/<name>.out
 ISOLATION = concurrent_push guard_concurrent
 ISOLATION_OPTS = --inputdir=test
@@ -67,9 +70,12 @@ include $(PGXS)
 # every object depends on the headers
 $(OBJS): $(wildcard src/*/*.h)
 
-.PHONY: test demo bench
+.PHONY: test test-all demo bench
 test:
 	bash test/run-tests.sh
+
+test-all:
+	bash test/matrix.sh $(PG)
 
 demo:
 	bash test/demo.sh

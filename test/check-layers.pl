@@ -18,7 +18,7 @@ my $src = "$FindBin::RealBin/../src";
 # The layers, bottom up.  A module is a folder (catalog, model, diff) or,
 # where one folder holds modules of two layers (base, core, sql), a file.
 my @layers = (
-	[qw(base/util base/session base/owner base/runner)],
+	[qw(base/compat base/util base/session base/owner base/runner)],
 	[qw(core/script core/graph)],
 	[qw(catalog model)],
 	[qw(diff)],

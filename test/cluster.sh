@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Throwaway PostgreSQL 15 cluster for the migrate test and demo scripts.
+# Throwaway PostgreSQL cluster for the migrate test and demo scripts.
 # Source this file, then:
 #
 #   cluster_start      initdb a new cluster in a fresh mktemp -d directory,
@@ -25,12 +25,16 @@
 #   CLUSTER_LOG      the server log file ($CLUSTER_DIR/server.log)
 #   CLUSTER_BINDIR   the server's bindir (pg_config --bindir)
 #   CLUSTER_OS_USER  the operating-system user the server runs as
-# Inputs: PG_CONFIG (defaults to /usr/lib/postgresql/15/bin/pg_config when it
-# exists, else pg_config), CLUSTER_SAVE_LOG (optional path).
+# Inputs: MIGRATE_PG_MAJOR (the PostgreSQL major version to test: 15, the
+# default, 17 or 18), PG_CONFIG (defaults to
+# /usr/lib/postgresql/$MIGRATE_PG_MAJOR/bin/pg_config when it exists, else
+# pg_config), CLUSTER_SAVE_LOG (optional path).
 
+MIGRATE_PG_MAJOR=${MIGRATE_PG_MAJOR:-15}
+export MIGRATE_PG_MAJOR
 if [[ -z ${PG_CONFIG:-} ]]; then
-	if [[ -x /usr/lib/postgresql/15/bin/pg_config ]]; then
-		PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
+	if [[ -x /usr/lib/postgresql/$MIGRATE_PG_MAJOR/bin/pg_config ]]; then
+		PG_CONFIG=/usr/lib/postgresql/$MIGRATE_PG_MAJOR/bin/pg_config
 	else
 		PG_CONFIG=pg_config
 	fi
@@ -92,11 +96,11 @@ cluster_start() {
 	bindir=$("$PG_CONFIG" --bindir) || return 1
 	version=$("$PG_CONFIG" --version) || return 1
 	if [[ ! -x $bindir/initdb || ! -x $bindir/pg_ctl ]]; then
-		echo "cluster: no initdb/pg_ctl in $bindir (is postgresql-15 installed?)" >&2
+		echo "cluster: no initdb/pg_ctl in $bindir (is postgresql-$MIGRATE_PG_MAJOR installed?)" >&2
 		return 1
 	fi
-	if [[ $version != "PostgreSQL 15."* ]]; then
-		echo "cluster: $PG_CONFIG reports '$version', expected PostgreSQL 15" >&2
+	if [[ $version != "PostgreSQL $MIGRATE_PG_MAJOR."* ]]; then
+		echo "cluster: $PG_CONFIG reports '$version', expected PostgreSQL $MIGRATE_PG_MAJOR" >&2
 		return 1
 	fi
 

@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Install the Debian packages that building and testing the migrate extension
-# needs: the PostgreSQL 15 server and headers, pgTAP and pg_prove, IPC::Run for
-# the TAP suite, and a C toolchain. Only packages that are missing are
+# needs: the PostgreSQL server and headers (MIGRATE_PG_MAJOR, default 15), pgTAP and pg_prove, IPC::Run for
+# the TAP suite, git (the extension update test reads old releases from the
+# history), and a C toolchain. Only packages that are missing are
 # installed (apt-get update runs only then). Works as root, or as a normal
 # user through sudo. Prints one line when everything is already present.
 #
 #   bash test/install-deps.sh
+#   MIGRATE_PG_MAJOR=17 bash test/install-deps.sh   (inside a trixie root)
 set -euo pipefail
+
+major=${MIGRATE_PG_MAJOR:-15}
 
 packages=(
 	postgresql-common
-	postgresql-15
-	postgresql-client-15
-	postgresql-server-dev-15
-	postgresql-15-pgtap
+	"postgresql-$major"
+	"postgresql-client-$major"
+	"postgresql-server-dev-$major"
+	"postgresql-$major-pgtap"
 	libtap-parser-sourcehandler-pgtap-perl
 	libipc-run-perl
 	perl
@@ -23,6 +27,7 @@ packages=(
 	util-linux
 	passwd
 	diffutils
+	git
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then

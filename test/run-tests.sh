@@ -3,7 +3,8 @@
 #   1. install missing Debian packages (test/install-deps.sh)
 #   2. make clean, then build with warnings as errors
 #   3. make install (through sudo when not root)
-#   4. start a throwaway PostgreSQL 15 cluster (test/cluster.sh)
+#   4. start a throwaway PostgreSQL cluster (test/cluster.sh; the version is
+#      MIGRATE_PG_MAJOR, default 15)
 #   5. run every suite, each on its own so one failure hides nothing:
 #        layers       perl test/check-layers.pl (src/ calls down only)
 #        pg_regress   make installcheck ISOLATION= TAP_TESTS=
@@ -126,12 +127,13 @@ run_layers() {
 	fi
 }
 
-# pg_regress / pg_isolation_regress: count "test x ... ok" / "... FAILED" lines.
+# pg_regress / pg_isolation_regress: count "test x ... ok" / "... FAILED" lines
+# (15), or "ok N - x" / "not ok N - x" lines (16 and later print TAP).
 # A non-zero exit with no failed test line (e.g. cannot connect) counts as one.
 count_regress() {
 	local label=$1 out=$2 diffs=$3 p f
-	p=$(grep -cE '^(test |     )[^ ]+ +\.\.\. ok' "$out" || true)
-	f=$(grep -cE '^(test |     )[^ ]+ +\.\.\. (FAILED|failed)' "$out" || true)
+	p=$(grep -cE '^((test |     )[^ ]+ +\.\.\. ok|ok [0-9]+ +[-+] )' "$out" || true)
+	f=$(grep -cE '^((test |     )[^ ]+ +\.\.\. (FAILED|failed)|not ok [0-9]+ +[-+] )' "$out" || true)
 	if ((rc != 0 && f == 0)); then
 		f=1
 	fi

@@ -29,6 +29,7 @@
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 
+#include "base/compat.h"
 #include "base/owner.h"
 
 /*
@@ -88,7 +89,7 @@ extension_facts(void)
 	HeapTuple	tuple;
 	Form_pg_extension form;
 
-	if (ext.lxid == MyProc->lxid)
+	if (ext.lxid == compat_my_lxid())
 		return &ext;
 
 	rel = table_open(ExtensionRelationId, AccessShareLock);
@@ -109,7 +110,7 @@ extension_facts(void)
 	ext.catalog_nsp = find_member(ext.extoid, NamespaceRelationId, NULL, NULL);
 	if (!OidIsValid(ext.catalog_nsp))
 		elog(ERROR, "extension \"migrate\" has no catalog schema");
-	ext.lxid = MyProc->lxid;
+	ext.lxid = compat_my_lxid();
 	return &ext;
 }
 
@@ -167,7 +168,7 @@ runs_scripts(Oid objid, const void *arg)
 
 	for (int i = 0; fname && names[i]; i++)
 		if (strcmp(fname, names[i]) == 0)
-			return pg_proc_aclcheck(objid, GetUserId(), ACL_EXECUTE) == ACLCHECK_OK;
+			return compat_proc_aclcheck(objid, GetUserId(), ACL_EXECUTE) == ACLCHECK_OK;
 	return false;
 }
 
@@ -218,7 +219,7 @@ ext_check_may_call(const char *fname)
 
 	if (!OidIsValid(fn))
 		elog(ERROR, "function %s of extension \"migrate\" is missing", fname);
-	if (pg_proc_aclcheck(fn, GetUserId(), ACL_EXECUTE) != ACLCHECK_OK)
+	if (compat_proc_aclcheck(fn, GetUserId(), ACL_EXECUTE) != ACLCHECK_OK)
 		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_FUNCTION, fname);
 }
 

@@ -37,7 +37,6 @@
 #include "parser/parser.h"
 #include "parser/scanner.h"
 #include "parser/scansup.h"
-#include "parser/gram.h"
 #include "tcop/utility.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -181,6 +180,81 @@ script_scan(const char *text, token_callback cb, void *arg)
 		cb(code, &val, loc, arg);
 
 	scanner_finish(scanner);
+}
+
+/*
+ * The kinds of token this file tells apart.  Their numbers come from the
+ * grammar's gram.h, which differs between major versions and which
+ * PostgreSQL 16 and later no longer install: learn them once per backend by
+ * scanning a sample that holds one token of each kind, in this order.
+ */
+typedef enum TokenKind
+{
+	TOK_IDENT,
+	TOK_UIDENT,
+	TOK_FCONST,
+	TOK_ICONST,
+	TOK_SCONST,
+	TOK_USCONST,
+	TOK_BCONST,
+	TOK_XCONST,
+	TOK_PARAM,
+	TOK_OP,
+	TOK_TYPECAST,
+	TOK_DOT_DOT,
+	TOK_COLON_EQUALS,
+	TOK_EQUALS_GREATER,
+	TOK_LESS_EQUALS,
+	TOK_GREATER_EQUALS,
+	TOK_NOT_EQUALS,
+	TOK_NKINDS
+} TokenKind;
+
+static const char *const token_sample =
+"x U&\"x\" 1.5 1 's' U&'s' b'1' x'1' $1 || :: .. := => <= >= <>";
+
+static int	token_codes[TOK_NKINDS];
+static int	token_codes_seen = -1;	/* -1: not learned yet */
+
+static void
+learn_token_code(int code, core_YYSTYPE *val, int start, void *arg)
+{
+	if (token_codes_seen < TOK_NKINDS)
+		token_codes[token_codes_seen] = code;
+	token_codes_seen++;
+}
+
+static void
+learn_token_codes(void)
+{
+	if (token_codes_seen == TOK_NKINDS)
+		return;
+	token_codes_seen = 0;
+	script_scan(token_sample, learn_token_code, NULL);
+	if (token_codes_seen != TOK_NKINDS)
+	{
+		token_codes_seen = -1;
+		elog(ERROR, "could not learn the scanner's token codes");
+	}
+	for (int i = 0; i < TOK_NKINDS; i++)
+		for (int j = 0; j < i; j++)
+			if (token_codes[i] == token_codes[j] || token_codes[i] < 256)
+			{
+				token_codes_seen = -1;
+				elog(ERROR, "could not learn the scanner's token codes");
+			}
+}
+
+/* The kind of a token code, or -1 for a keyword or a single character */
+static int
+token_kind(int code)
+{
+	if (code < 256)
+		return -1;
+	for (int i = 0; i < TOK_NKINDS; i++)
+		if (token_codes[i] == code)
+			return i;
+	return -1;
 }
 
 static void
@@ -659,67 +733,67 @@ hash_token(int code, core_YYSTYPE *val, int start, void *arg)
 	if (h->stmt >= s->nstmts || start < s->stmts[h->stmt].offset)
 		return;
 
-	switch (code)
+	switch (token_kind(code))
 	{
-		case IDENT:
-		case UIDENT:
+		case TOK_IDENT:
+		case TOK_UIDENT:
 			tag = "W";
 			text = val->str;
 			break;
-		case FCONST:
-		case ICONST:
+		case TOK_FCONST:
+		case TOK_ICONST:
 			tag = "N";
-			if (code == ICONST)
+			if (code == token_codes[TOK_ICONST])
 				snprintf(buf, sizeof(buf), "%d", val->ival);
-			text = code == ICONST ? buf : val->str;
+			text = code == token_codes[TOK_ICONST] ? buf : val->str;
 			break;
-		case SCONST:
-		case USCONST:
+		case TOK_SCONST:
+		case TOK_USCONST:
 			tag = "S";
 			text = val->str;
 			break;
-		case BCONST:
+		case TOK_BCONST:
 			tag = "B";
 			text = val->str;
 			break;
-		case XCONST:
+		case TOK_XCONST:
 			tag = "X";
 			text = val->str;
 			break;
-		case PARAM:
+		case TOK_PARAM:
 			tag = "P";
 			snprintf(buf, sizeof(buf), "%d", val->ival);
 			text = buf;
 			break;
-		case Op:
+		case TOK_OP:
 			tag = "O";
 			text = val->str;
 			break;
-		case TYPECAST:
+		case TOK_TYPECAST:
 			tag = "O";
 			text = "::";
 			break;
-		case DOT_DOT:
+		case TOK_DOT_DOT:
 			tag = "O";
 			text = "..";
 			break;
-		case COLON_EQUALS:
+		case TOK_COLON_EQUALS:
 			tag = "O";
 			text = ":=";
 			break;
-		case EQUALS_GREATER:
+		case TOK_EQUALS_GREATER:
 			tag = "O";
 			text = "=>";
 			break;
-		case LESS_EQUALS:
+		case TOK_LESS_EQUALS:
 			tag = "O";
 			text = "<=";
 			break;
-		case GREATER_EQUALS:
+		case TOK_GREATER_EQUALS:
 			tag = "O";
 			text = ">=";
 			break;
-		case NOT_EQUALS:
+		case TOK_NOT_EQUALS:
 			tag = "O";
 			text = "<>";
 			break;
@@ -755,6 +829,7 @@ hash_script(pg_cryptohash_ctx *ctx, const char *label, const char *text)
 	if (text == NULL)
 		return;
 	h.script = script_parse(text, label);
+	learn_token_codes();
 	script_scan(text, hash_token, &h);
 	/* end the statements the scan did not close */
 	for (; h.stmt < h.script->nstmts; h.stmt++)
@@ -792,37 +867,6 @@ script_checksum(const char *up, const char *down)
  * ----------------------------------------------------------------
  */
 
-/* Token codes of the core scanner, learned by scanning a sample */
-static int	req_ident = -1;
-static int	req_sconst = -1;
-static int	req_typecast = -1;
-
-static void
-learn_token_code(int code, core_YYSTYPE *val, int start, void *arg)
-{
-	int		   *codes = (int *) arg;
-
-	if (codes[0] < 3)
-		codes[1 + codes[0]++] = code;
-}
-
-static void
-learn_token_codes(void)
-{
-	int			buf[4] = {0};
-	int		   *codes = buf + 1;
-
-	if (req_ident >= 0)
-		return;
-	/* an identifier, a string, a cast: buf[0] counts them */
-	script_scan("x 's' ::", learn_token_code, buf);
-	if (buf[0] != 3)
-		elog(ERROR, "could not learn the scanner's token codes");
-	req_ident = codes[0];
-	req_sconst = codes[1];
-	req_typecast = codes[2];
-}
-
 /* One token of a script, as script_requalify looks at it */
 typedef struct ReqToken
 {
@@ -853,7 +897,7 @@ collect_req_token(int code, core_YYSTYPE *val, int start, void *arg)
 	t = &s->tokens[s->n++];
 	t->code = code;
 	t->start = start;
-	t->str = code == req_sconst ? pstrdup(val->str) : NULL;
+	t->str = code == token_codes[TOK_SCONST] ? pstrdup(val->str) : NULL;
 }
 
 /* The byte length of the identifier that starts at p, quoted or not */
@@ -974,7 +1018,7 @@ script_requalify(const char *text, const char *from, const char *to,
 		char	   *value = NULL;
 
 		if (i + 1 < s.n && s.tokens[i + 1].code == '.' &&
-			t->code != req_sconst &&
+			t->code != token_codes[TOK_SCONST] &&
 			(name = name_token(text + t->start, &len)) != NULL &&
 			strcmp(name, from) == 0)
 		{
@@ -984,8 +1028,8 @@ script_requalify(const char *text, const char *from, const char *to,
 				continue;
 			value = pstrdup(qto);
 		}
-		else if (t->code == req_sconst && text[t->start] == '\'' &&
-				 i + 2 < s.n && s.tokens[i + 1].code == req_typecast &&
+		else if (t->code == token_codes[TOK_SCONST] && text[t->start] == '\'' &&
+				 i + 2 < s.n && s.tokens[i + 1].code == token_codes[TOK_TYPECAST] &&
 				 (name = name_token(text + s.tokens[i + 2].start, &len)) != NULL &&
 				 strncmp(name, "reg", 3) == 0)
 		{

@@ -311,6 +311,28 @@ table_removed(Diff *d, const char *table)
 		find(d->to, "table", table) == NULL;
 }
 
+/*
+ * Whether the function a trigger's definition executes ("... EXECUTE
+ * FUNCTION public.f('arg')") is removed.  A trigger function takes no
+ * parameters, so its identity is its name and "()".
+ */
+static bool
+trigger_function_removed(Diff *d, const char *definition)
+{
+	const char *p = strstr(definition, " EXECUTE FUNCTION ");
+	const char *paren;
+	char	   *fn;
+
+	if (p == NULL)
+		return false;
+	p += strlen(" EXECUTE FUNCTION ");
+	paren = strchr(p, '(');
+	if (paren == NULL)
+		return false;
+	fn = psprintf("%.*s()", (int) (paren - p), p);
+	return find(d->from, "function", fn) != NULL && find(d->to, "function", fn) == NULL;
+}
+
 static bool
 table_added(Diff *d, const char *table)
 {
@@ -1602,7 +1624,13 @@ removed(Diff *d, ModelObject *a)
 		case KIND_POLICY:
 			{
 				split_at(id, ' ', &head, &tail);
-				if (table_removed(d, head))
+				/*
+				 * It goes with its table, unless it is a trigger whose
+				 * function goes too: the function may be newer than the
+				 * table, so dropped first, and the trigger would stop it.
+				 */
+				if (table_removed(d, head) &&
+					!(k == KIND_TRIGGER && trigger_function_removed(d, a->definition)))
 					return;
 				add_step(d, k == KIND_TRIGGER ? DROP_TRIGGER : DROP_POLICY, 0, label, NULL,
 						 psprintf("DROP %s %s ON %s;\n", kind_sql[k],

@@ -64,6 +64,7 @@
 #include "utils/lsyscache.h"
 #include "utils/varlena.h"
 
+#include "base/compat.h"
 #include "model/model_int.h"
 
 typedef struct OidEntry
@@ -369,7 +370,7 @@ model_qualified(Oid nspid, const char *name)
 	size_t		len;
 	char	   *result;
 
-	if (nspid != last_nspid || last_lxid != MyProc->lxid ||
+	if (nspid != last_nspid || last_lxid != compat_my_lxid() ||
 		last_quote_all != quote_all_identifiers || last_quoted == NULL)
 	{
 		char	   *nspname = get_namespace_name(nspid);
@@ -380,7 +381,7 @@ model_qualified(Oid nspid, const char *name)
 		last_quoted = MemoryContextStrdup(TopMemoryContext,
 										  nspname ? quote_identifier(nspname) : "");
 		last_nspid = nspid;
-		last_lxid = MyProc->lxid;
+		last_lxid = compat_my_lxid();
 		last_quote_all = quote_all_identifiers;
 	}
 	quoted = quote_identifier(name);
@@ -420,18 +421,35 @@ cmp_cstring(const void *a, const void *b)
 	return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
-/* An ACL's items as text, sorted: the same grants in another order match */
+/*
+ * An ACL's items as text, sorted: the same grants in another order match.
+ * An item equal to skip (when not NULL) is left out.
+ */
 static char *
-acl_text(Acl *acl)
+acl_text(Acl *acl, const AclItem *skip)
 {
 	AclItem    *items = ACL_DAT(acl);
-	int			n = ACL_NUM(acl);
-	char	  **texts = palloc(sizeof(char *) * Max(n, 1));
+	int			n = 0;
+	char	  **texts = palloc(sizeof(char *) * (ACL_NUM(acl) + 1));
 	StringInfoData buf;
 
-	for (int i = 0; i < n; i++)
-		texts[i] = DatumGetCString(DirectFunctionCall1(aclitemout,
-													   PointerGetDatum(&items[i])));
+	bool		skip_seen = false;
+
+	for (int i = 0; i < ACL_NUM(acl); i++)
+	{
+		if (skip != NULL && items[i].ai_grantee == skip->ai_grantee)
+		{
+			skip_seen = true;
+			if (items[i].ai_grantor == skip->ai_grantor &&
+				items[i].ai_privs == skip->ai_privs)
+				continue;
+		}
+		texts[n++] = DatumGetCString(DirectFunctionCall1(aclitemout,
+														 PointerGetDatum(&items[i])));
+	}
+	/* the owner revoked all of its own privileges: say so */
+	if (skip != NULL && !skip_seen)
+		texts[n++] = "(none for the owner)";
 	qsort(texts, n, sizeof(char *), cmp_cstring);
 	initStringInfo(&buf);
 	for (int i = 0; i < n; i++)
@@ -485,15 +503,23 @@ diff_acl_text(Acl *acl, Oid owner)
 /*
  * An ACL as canonical text, or NULL when it grants just what an object of
  * its type and owner has by default (a NULL ACL, or one a REVOKE brought
- * back to the default): "no privileges of its own".
+ * back to the default): "no privileges of its own".  The owner's own item
+ * is left out while it holds the owner's default privileges: what those are
+ * changes between versions (17 added MAINTAIN, "m", for tables), so a
+ * schema's grants read the same on every version and after pg_upgrade.
  */
 char *
 model_acl(Datum acl, ObjectType objtype, Oid owner)
 {
-	char	   *text = acl_text(DatumGetAclP(acl));
-	char	   *dflt = acl_text(acldefault(objtype, owner));
+	Acl		   *dflt_acl = acldefault(objtype, owner);
+	const AclItem *owner_item = NULL;
+	char	   *text;
 
-	if (strcmp(text, dflt) == 0)
+	for (int i = 0; i < ACL_NUM(dflt_acl); i++)
+		if (ACL_DAT(dflt_acl)[i].ai_grantee == owner)
+			owner_item = &ACL_DAT(dflt_acl)[i];
+	text = acl_text(DatumGetAclP(acl), owner_item);
+	if (strcmp(text, acl_text(dflt_acl, owner_item)) == 0)
 		return NULL;
 	if (diff_schema != NULL)
 		return diff_acl_text(DatumGetAclP(acl), owner);

@@ -51,6 +51,7 @@
 #include "utils/ruleutils.h"
 #include "utils/syscache.h"
 
+#include "base/compat.h"
 #include "model/model_int.h"
 
 /* A column waiting for its relation's column names to be complete */
@@ -862,8 +863,12 @@ read_constraints(RelState *st)
 		bool		isnull;
 		Datum		d;
 
-		/* domain constraints and constraint triggers: model_others.c */
-		if (!OidIsValid(con->conrelid) || con->contype == CONSTRAINT_TRIGGER)
+		/*
+		 * domain constraints and constraint triggers: model_others.c; NOT
+		 * NULL (18 keeps it as a row too): the column's attnotnull
+		 */
+		if (!OidIsValid(con->conrelid) || con->contype == CONSTRAINT_TRIGGER ||
+			compat_is_notnull_constraint(con->contype))
 			continue;
 		ri = model_relation(st->m, con->conrelid);
 		if (ri == NULL)
@@ -1241,8 +1246,7 @@ add_views(RelState *st)
 
 		lc = lnext(st->views, lc);
 		def = lfirst(lc);
-		query = TextDatumGetCString(DirectFunctionCall1(pg_get_viewdef,
-														ObjectIdGetDatum(ri->relid)));
+		query = compat_view_query(ri->relid);
 		model_add(st->m, ri->relkind == RELKIND_VIEW ? "view" : "materialized view",
 				  ri->qualname, psprintf("%s as %s", def, query));
 		if (ri->detail)

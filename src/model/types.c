@@ -43,6 +43,7 @@
 #include "utils/regproc.h"
 #include "utils/syscache.h"
 
+#include "base/compat.h"
 #include "model/model_int.h"
 #include "model/readers.h"
 
@@ -279,7 +280,8 @@ domain_constraint_row(OthersState *st, Relation rel, HeapTuple tup)
 	DomainEntry *e;
 	DomainCheck *c;
 
-	if (!OidIsValid(con->contypid))
+	/* NOT NULL (17 keeps a domain's as a row too): typnotnull says it */
+	if (!OidIsValid(con->contypid) || compat_is_notnull_constraint(con->contype))
 		return;
 	e = hash_search(st->domains, &con->contypid, HASH_FIND, NULL);
 	if (e == NULL)

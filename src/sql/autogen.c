@@ -82,6 +82,7 @@
 
 #include "base/util.h"
 #include "base/session.h"
+#include "base/compat.h"
 #include "base/owner.h"
 #include "base/runner.h"
 #include "core/script.h"
@@ -582,7 +583,7 @@ read_desired(const char *desired, const char *managed, SchemaModel *live)
 	if (is_schema)
 	{
 		check_schema_usable(desired, true);
-		if (!pg_namespace_ownercheck(desired_nsp, GetUserId()))
+		if (!compat_namespace_ownercheck(desired_nsp, GetUserId()))
 			aclcheck_error(ACLCHECK_NOT_OWNER, OBJECT_SCHEMA, desired);
 	}
 
@@ -913,6 +914,38 @@ verify_down_up(ReturnSetInfo *rsinfo, RevNode *node, RevisionRow *row,
 }
 
 /*
+ * Run a revision's up script in a subtransaction for migrate_verify, keeping
+ * what it did; a failure becomes a row, and true.  (A function of its own:
+ * a PG_TRY inside another one's block shadows its variables, which 16 and
+ * later refuse with -Wshadow=compatible-local.)
+ */
+static bool
+verify_run_up(ReturnSetInfo *rsinfo, RevNode *node, RevisionRow *row)
+{
+	volatile bool failed = false;
+	Scratch		s;
+
+	scratch_begin(&s);
+	PG_TRY();
+	{
+		(void) migration_run_script(node->id, node->message,
+									script_parse(row->up_sql, "up"), true);
+		/* keep what up did, for down and up again */
+		scratch_finish(&s, true);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata = scratch_catch(&s);
+
+		verify_row(rsinfo, node->id, 0,
+				   psprintf("the up script fails: %s", edata->message), NIL);
+		failed = true;
+	}
+	PG_END_TRY();
+	return failed;
+}
+
+/*
  * migrate_verify(target text DEFAULT 'heads')
  *		RETURNS TABLE (revision text, ok boolean, problem text, objects text[])
  *
@@ -946,27 +979,10 @@ migrate_verify(PG_FUNCTION_ARGS)
 			RevisionRow *row = catalog_get_revision(node->id);
 			SchemaModel *before = model_read_now();
 			SchemaModel *after;
-			volatile bool failed = false;
-			Scratch		s;
+			bool		failed;
 
 			/* up, in a subtransaction of its own so that a failure is a row */
-			scratch_begin(&s);
-			PG_TRY();
-			{
-				(void) migration_run_script(node->id, node->message,
-											script_parse(row->up_sql, "up"), true);
-				/* keep what up did, for down and up again */
-				scratch_finish(&s, true);
-			}
-			PG_CATCH();
-			{
-				ErrorData  *edata = scratch_catch(&s);
-
-				verify_row(rsinfo, node->id, 0,
-						   psprintf("the up script fails: %s", edata->message), NIL);
-				failed = true;
-			}
-			PG_END_TRY();
+			failed = verify_run_up(rsinfo, node, row);
 			if (failed)
 				break;
 

@@ -352,8 +352,17 @@ ends_with(const char *s, const char *suffix)
  * not kept, as it may hold credentials.
  * Dropped objects: those dropped by name or by CASCADE, not the internal
  * ones that go with them, nothing temporary, and of a DROP EXTENSION only
- * the extension.
+ * the extension.  Nor the "_RETURN" rule of a dropped view: 15 reports it as
+ * a normal dependent, 16 and later do not; it is part of the view, logged
+ * once on every version.
  */
+static bool
+is_view_rule(const char *type, const char *identity)
+{
+	return type != NULL && identity != NULL && strcmp(type, "rule") == 0 &&
+		strncmp(identity, "\"_RETURN\" on ", 13) == 0;
+}
+
 static List *
 event_rows(LogEvent event, const char *tag, const DdlLogRow *proto)
 {
@@ -441,7 +450,8 @@ event_rows(LogEvent event, const char *tag, const DdlLogRow *proto)
 			if (!(slot_true(slot, col_original) || slot_true(slot, col_normal)) ||
 				slot->tts_isnull[col_temporary] || slot_true(slot, col_temporary) ||
 				(strcmp(tag, "DROP EXTENSION") == 0 &&
-				 (type == NULL || strcmp(type, "extension") != 0)))
+				 (type == NULL || strcmp(type, "extension") != 0)) ||
+				is_view_rule(type, slot_text(slot, col_identity)))
 				continue;
 			row->command_tag = pstrdup(tag);
 			row->dropped = true;

@@ -1,0 +1,77 @@
+/*
+ * compat.h
+ *		What differs between the PostgreSQL major versions migrate builds
+ *		against (15, 16, 17, 18), in one place.
+ *
+ * Every PG_VERSION_NUM test of the C code lives here; the rest of src/
+ * calls these names only.  What changed, and where it matters:
+ *
+ *   16  pg_proc_aclcheck() and pg_namespace_ownercheck() became
+ *       object_aclcheck() and object_ownercheck() with a catalog argument.
+ *   16  parser/gram.h is no longer installed: core/script.c learns the
+ *       scanner's token numbers at run time instead (no guard needed).
+ *   17  PGPROC's local transaction id moved into PGPROC.vxid.
+ *   18  NOT NULL constraints are pg_constraint rows (contype 'n'); the
+ *       model reads NOT NULL from pg_attribute.attnotnull on every version
+ *       and skips those rows (see model/relations.c).
+ *
+ * 16 is not in any Debian suite this project can test in; the 16 branches
+ * below follow the server's release notes and headers and are built only
+ * by someone with a 16 installation (README "PostgreSQL versions").
+ */
+#ifndef MIGRATE_COMPAT_H
+#define MIGRATE_COMPAT_H
+
+#include "catalog/pg_constraint.h"
+#include "catalog/pg_namespace.h"
+#include "catalog/pg_proc.h"
+#include "storage/proc.h"
+#include "utils/acl.h"
+
+#if PG_VERSION_NUM < 150000
+#error "migrate needs PostgreSQL 15 or later"
+#endif
+
+/* May the role execute the function? */
+#if PG_VERSION_NUM >= 160000
+#define compat_proc_aclcheck(fn, role, mode) \
+	object_aclcheck(ProcedureRelationId, (fn), (role), (mode))
+#define compat_namespace_ownercheck(nsp, role) \
+	object_ownercheck(NamespaceRelationId, (nsp), (role))
+#else
+#define compat_proc_aclcheck(fn, role, mode) \
+	pg_proc_aclcheck((fn), (role), (mode))
+#define compat_namespace_ownercheck(nsp, role) \
+	pg_namespace_ownercheck((nsp), (role))
+#endif
+
+/* This backend's local transaction id: tells one transaction from the next */
+#if PG_VERSION_NUM >= 170000
+#define compat_my_lxid() (MyProc->vxid.lxid)
+#else
+#define compat_my_lxid() (MyProc->lxid)
+#endif
+
+/*
+ * Is this pg_constraint row a NOT NULL constraint?  17 stores a domain's NOT
+ * NULL as such a row, 18 a column's too; the model reads NOT NULL from
+ * pg_type.typnotnull and pg_attribute.attnotnull on every version and skips
+ * these rows, so one schema has one model (and one fingerprint) everywhere.
+ */
+#ifdef CONSTRAINT_NOTNULL
+#define compat_is_notnull_constraint(contype) ((contype) == CONSTRAINT_NOTNULL)
+#else
+#define compat_is_notnull_constraint(contype) (false)
+#endif
+
+/*
+ * The query of a view or materialized view as pg_get_viewdef(oid) writes it
+ * on 16 and later.  Up to 15 a view's stored query keeps two unused range
+ * table entries (OLD and NEW), so every column comes out qualified with its
+ * table name ("users.id"); 16 dropped them (and qualifies only when two
+ * tables are read).  On 15 the entries are removed from a copy of the query
+ * before it is deparsed, so both write the same text (base/compat.c).
+ */
+extern char *compat_view_query(Oid viewoid);
+
+#endif							/* MIGRATE_COMPAT_H */

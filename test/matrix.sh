@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# make test-all: every suite of `make test`, against each supported PostgreSQL
+# major version, each inside a Debian root of the suite that ships it:
+#
+#   15  bookworm      17  trixie      18  forky (testing)
+#
+# (16 is in no reachable Debian suite; see README "PostgreSQL versions".)
+#
+#   bash test/matrix.sh            all of 15 17 18   (or: make test-all)
+#   bash test/matrix.sh 17 18      only those
+#
+# For each version: make sure the cached root exists (debootstrap, then the
+# server, headers, pgTAP and tools through test/install-deps.sh inside it),
+# copy the working tree into the root, mount /proc, /dev and a private
+# /dev/shm, and run test/run-tests.sh there with MIGRATE_PG_MAJOR set. Its
+# whole output goes to <cache>/<suite>.run.log; what failed is printed here.
+# One line per version at the end; the exit status is non-zero if any
+# version failed or could not be prepared.
+#
+# Roots are kept between runs in $MIGRATE_MATRIX_CACHE (default
+# /var/cache/migrate-matrix, outside the repository); a root is rebuilt when
+# its marker file (.migrate-matrix-root) is missing or from another format,
+# or when MIGRATE_MATRIX_REBUILD=1. A root older than a week gets
+# `apt-get upgrade` first, so the point releases it tests stay current.
+# Needs root (debootstrap, chroot, mount) and network access to the Debian
+# mirror ($MIGRATE_MATRIX_MIRROR, default http://deb.debian.org/debian) when
+# a root is built or refreshed. Servers inside run as the `postgres` user of
+# the root; no cluster outside the roots is touched.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+top=$(pwd)
+
+cache=${MIGRATE_MATRIX_CACHE:-/var/cache/migrate-matrix}
+mirror=${MIGRATE_MATRIX_MIRROR:-http://deb.debian.org/debian}
+format=2
+max_age_days=7
+
+suite_of() {
+	case $1 in
+	15) echo bookworm ;;
+	17) echo trixie ;;
+	18) echo forky ;;
+	*) return 1 ;;
+	esac
+}
+
+usage() {
+	sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
+}
+
+versions=()
+for arg in "$@"; do
+	case $arg in
+	-h | --help)
+		usage
+		exit 0
+		;;
+	*)
+		if ! suite_of "$arg" >/dev/null; then
+			echo "matrix: unsupported PostgreSQL version \"$arg\" (supported: 15 17 18)" >&2
+			exit 2
+		fi
+		versions+=("$arg")
+		;;
+	esac
+done
+((${#versions[@]})) || versions=(15 17 18)
+
+if ((EUID != 0)); then
+	echo "matrix: needs root for debootstrap, chroot and mount; run it as root or through sudo" >&2
+	exit 2
+fi
+for tool in debootstrap chroot mount umount flock; do
+	if ! command -v "$tool" >/dev/null 2>&1; then
+		if [[ $tool == debootstrap ]]; then
+			echo "matrix: installing debootstrap"
+			DEBIAN_FRONTEND=noninteractive apt-get -q update >/dev/null &&
+				DEBIAN_FRONTEND=noninteractive apt-get install -q -y --no-install-recommends debootstrap >/dev/null || {
+				echo "matrix: could not install debootstrap" >&2
+				exit 2
+			}
+		else
+			echo "matrix: $tool is missing" >&2
+			exit 2
+		fi
+	fi
+done
+mkdir -p "$cache"
+
+mounted=()
+# shellcheck disable=SC2317  # invoked by traps
+unmount_all() {
+	local i
+	for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
+		umount -l "${mounted[i]}" 2>/dev/null || true
+	done
+	mounted=()
+}
+trap unmount_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+mount_in() {
+	local root=$1
+	mkdir -p "$root/proc" "$root/dev"
+	mount -t proc proc "$root/proc" && mounted+=("$root/proc") || return 1
+	mount --bind /dev "$root/dev" && mounted+=("$root/dev") || return 1
+	# a private /dev/shm: the servers' dynamic shared memory lives there
+	mount -t tmpfs -o mode=1777,size=1g tmpfs "$root/dev/shm" && mounted+=("$root/dev/shm") || return 1
+	cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+}
+
+in_root() {
+	local root=$1
+	shift
+	chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
+		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+		DEBIAN_FRONTEND=noninteractive "$@"
+}
+
+marker_field() {
+	sed -n "s/^$2=//p" "$1" 2>/dev/null | head -n 1
+}
+
+# Build (or refresh) the root for one version. Prints what it did.
+prepare_root() {
+	local major=$1 suite root marker start age built
+	suite=$(suite_of "$major")
+	root=$cache/$suite
+	marker=$root/.migrate-matrix-root
+	start=$SECONDS
+	if [[ ${MIGRATE_MATRIX_REBUILD:-0} == 1 || $(marker_field "$marker" format) != "$format" ||
+		$(marker_field "$marker" postgresql) != "$major" ]]; then
+		echo "matrix: $major: building a $suite root in $root (debootstrap, a few minutes)"
+		rm -rf --one-file-system "$root"
+		mkdir -p "$root"
+		if ! debootstrap --variant=minbase "$suite" "$root" "$mirror" >"$cache/$suite.debootstrap.log" 2>&1; then
+			echo "matrix: $major: debootstrap failed; last lines of $cache/$suite.debootstrap.log:" >&2
+			tail -n 20 "$cache/$suite.debootstrap.log" >&2
+			return 1
+		fi
+		{
+			echo "deb $mirror $suite main"
+			# testing has no -updates/-security of its own worth asking for
+			if [[ $suite != forky ]]; then
+				echo "deb $mirror $suite-updates main"
+				echo "deb ${mirror%/debian}/debian-security $suite-security main"
+			fi
+		} >"$root/etc/apt/sources.list"
+		# no service may start inside the root; no "main" cluster either
+		printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
+		chmod 755 "$root/usr/sbin/policy-rc.d"
+		mkdir -p "$root/etc/postgresql-common"
+		echo "create_main_cluster = false" >"$root/etc/postgresql-common/createcluster.conf"
+		built=1
+	else
+		built=0
+		age=$((($(date +%s) - $(stat -c %Y "$marker")) / 86400))
+	fi
+	mount_in "$root" || return 1
+	mkdir -p "$root/build"
+	cp "$top/test/install-deps.sh" "$root/build/install-deps.sh"
+	if ((built)); then
+		if ! in_root "$root" env MIGRATE_PG_MAJOR="$major" bash /build/install-deps.sh >"$cache/$suite.install.log" 2>&1; then
+			echo "matrix: $major: installing packages failed; last lines of $cache/$suite.install.log:" >&2
+			tail -n 30 "$cache/$suite.install.log" >&2
+			return 1
+		fi
+		printf 'format=%s\nsuite=%s\npostgresql=%s\nbuilt=%s\nseconds=%s\n' \
+			"$format" "$suite" "$major" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$((SECONDS - start))" >"$marker"
+		echo "matrix: $major: $suite root built in $((SECONDS - start)) s"
+	elif ((age >= max_age_days)); then
+		echo "matrix: $major: $suite root is $age days old; apt-get upgrade"
+		if in_root "$root" sh -c 'apt-get -q update && apt-get -q -y upgrade' >"$cache/$suite.upgrade.log" 2>&1; then
+			touch "$marker"
+		else
+			echo "matrix: $major: upgrade failed (see $cache/$suite.upgrade.log); testing the root as it is" >&2
+		fi
+	fi
+	# packages the tests need that a cached root may lack (prints one line)
+	if ! in_root "$root" env MIGRATE_PG_MAJOR="$major" bash /build/install-deps.sh >>"$cache/$suite.install.log" 2>&1; then
+		echo "matrix: $major: installing packages failed (see $cache/$suite.install.log)" >&2
+		return 1
+	fi
+}
+
+# Copy the working tree (what is committed and what is not, without build
+# outputs) into the root and run the suites there.
+run_in_root() {
+	local major=$1 suite root log
+	suite=$(suite_of "$major")
+	root=$cache/$suite
+	log=$cache/$suite.run.log
+	rm -rf --one-file-system "$root/build/migrate"
+	mkdir -p "$root/build/migrate"
+	tar -C "$top" --exclude=./.git --exclude=./results --exclude=./output_iso \
+		--exclude=./tmp_check --exclude=./log --exclude='*.o' --exclude='*.so' \
+		--exclude='*.bc' -cf - . | tar -C "$root/build/migrate" -xf -
+	# the history too: the extension update test reads old releases from it
+	if [[ -d $top/.git ]]; then
+		git -C "$top" clone -q --no-hardlinks "$top" "$root/build/migrate/.git-clone" &&
+			mv "$root/build/migrate/.git-clone/.git" "$root/build/migrate/.git" &&
+			rm -rf "$root/build/migrate/.git-clone"
+	fi
+	in_root "$root" env MIGRATE_PG_MAJOR="$major" bash -c 'cd /build/migrate && bash test/run-tests.sh' >"$log" 2>&1
+}
+
+summary=()
+status=0
+for major in "${versions[@]}"; do
+	suite=$(suite_of "$major")
+	echo "=== PostgreSQL $major ($suite) ==="
+	t0=$SECONDS
+	if ! prepare_root "$major"; then
+		unmount_all
+		summary+=("PostgreSQL $major ($suite): FAILED to prepare the root ($((SECONDS - t0)) s)")
+		status=1
+		continue
+	fi
+	prep=$((SECONDS - t0))
+	t1=$SECONDS
+	echo "matrix: $major: running the suites (log: $cache/$suite.run.log)"
+	set +e
+	run_in_root "$major"
+	rc=$?
+	set -e
+	unmount_all
+	run=$((SECONDS - t1))
+	line=$(grep -E '^migrate: [0-9]+ passed, [0-9]+ failed' "$cache/$suite.run.log" | tail -n 1 || true)
+	version=$(in_root "$cache/$suite" "/usr/lib/postgresql/$major/bin/pg_config" --version 2>/dev/null | awk '{ print $2 }' || true)
+	if ((rc == 0)) && [[ -n $line ]]; then
+		summary+=("PostgreSQL $major ($suite${version:+, $version}): ${line#migrate: } (root ${prep} s, tests ${run} s)")
+	else
+		status=1
+		summary+=("PostgreSQL $major ($suite${version:+, $version}): FAILED: ${line:+${line#migrate: }}${line:-no summary} (root ${prep} s, tests ${run} s)")
+		echo "--- PostgreSQL $major: what failed (whole log: $cache/$suite.run.log) ---"
+		sed -n '/^=== summary ===/,$p' "$cache/$suite.run.log"
+		grep -nE '^(not ok|test .*FAILED|.*\.\.\. FAILED|migrate: .* failed)|error:|Error ' "$cache/$suite.run.log" | head -n 40 || true
+		echo "--- last 60 lines ---"
+		tail -n 60 "$cache/$suite.run.log"
+	fi
+done
+
+echo
+echo "=== matrix summary ==="
+for line in "${summary[@]}"; do
+	echo "  $line"
+done
+exit "$status"
