@@ -48,7 +48,10 @@ OBJS = \
 PG_CPPFLAGS = -I$(srcdir)/src
 PGFILEDESC = "migrate - schema migrations inside PostgreSQL"
 
-DATA = sql/migrate--$(EXTVERSION).sql
+# The current install script and every upgrade script
+# (sql/migrate--<from>--<to>.sql), so that ALTER EXTENSION migrate UPDATE
+# finds a path from any released version.
+DATA = sql/migrate--$(EXTVERSION).sql $(wildcard sql/migrate--*--*.sql)
 
 # pg_regress suites: sql/<topic>.sql, expected/<topic>.out
 REGRESS = register targets push push_rows downgrade stamp info security attack deploy merge reset offline files bad_input ddl_log guard adopt drift autogen
