@@ -9,6 +9,8 @@
 #                           PostgreSQL 15, 17 and 18 (test/matrix.sh; as root)
 #   make installcheck       pg_regress, isolation and TAP against a server you run
 #                           yourself (TAP tests start their own servers)
+#   make install-releases   install the install scripts of the released
+#                           versions too, from git (the update test needs them)
 
 EXTENSION = migrate
 # The version lives in migrate.control only.
@@ -51,7 +53,19 @@ OBJS = \
 PG_CPPFLAGS = -I$(srcdir)/src
 PGFILEDESC = "migrate - schema migrations inside PostgreSQL"
 
-DATA = sql/migrate--$(EXTVERSION).sql
+# The current install script and every upgrade script
+# (sql/migrate--<from>--<to>.sql), so that ALTER EXTENSION migrate UPDATE
+# finds a path from any released version.
+DATA = sql/migrate--$(EXTVERSION).sql $(wildcard sql/migrate--*--*.sql)
+
+# The released versions (sql/releases) are frozen, and their install scripts
+# live in git only, at their tags. make install-releases writes them from git
+# into build/releases/ (test/release-script.sh) and installs them next to the
+# current one, so that test/t/011_extension_update.pl can create the
+# extension at each of them and update it; make install leaves them out.
+RELEASES = $(filter-out $(EXTVERSION),$(shell bash test/release-script.sh --list))
+RELEASE_SCRIPTS = $(RELEASES:%=build/releases/$(EXTENSION)--%.sql)
+EXTRA_CLEAN = build/releases
 
 # pg_regress suites: sql/<topic>.sql, expected/<topic>.out
 REGRESS = register targets push push_rows downgrade stamp info security attack deploy merge reset offline files bad_input ddl_log guard adopt drift autogen versions
@@ -70,7 +84,21 @@ include $(PGXS)
 # every object depends on the headers
 $(OBJS): $(wildcard src/*/*.h)
 
-.PHONY: test test-all demo bench
+.PHONY: test test-all demo bench releases install-releases uninstall-releases
+releases: $(RELEASE_SCRIPTS)
+
+build/releases/$(EXTENSION)--%.sql: sql/releases test/release-script.sh
+	@mkdir -p build/releases
+	bash test/release-script.sh $* > $@.tmp
+	mv $@.tmp $@
+
+install-releases: $(RELEASE_SCRIPTS) installdirs
+	$(if $(RELEASES),$(INSTALL_DATA) $(RELEASE_SCRIPTS) '$(DESTDIR)$(datadir)/$(datamoduledir)/')
+
+uninstall: uninstall-releases
+uninstall-releases:
+	$(if $(RELEASES),rm -f $(RELEASES:%='$(DESTDIR)$(datadir)/$(datamoduledir)/$(EXTENSION)--%.sql'))
+
 test:
 	bash test/run-tests.sh
 

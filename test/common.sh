@@ -4,8 +4,11 @@
 # test/cluster.sh too.
 #
 #   migrate_build                  make clean, then make with warnings as errors
-#   migrate_install                make install, through sudo when not root
-#                                  and the install directories are not writable
+#   migrate_releases               make releases: the install scripts of the
+#                                  released versions, from git, into build/
+#   migrate_install [TARGET...]    make install (or the TARGETs), through sudo
+#                                  when not root and the install directories
+#                                  are not writable
 
 MIGRATE_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export MIGRATE_TOP
@@ -26,15 +29,19 @@ migrate_build() {
 		migrate_make COPT="$MIGRATE_COPT"
 }
 
+migrate_releases() {
+	migrate_make releases
+}
+
 migrate_install() {
-	local pkglibdir sharedir
+	local pkglibdir sharedir targets=("${@:-install}")
 	pkglibdir=$("$PG_CONFIG" --pkglibdir) || return 1
 	sharedir=$("$PG_CONFIG" --sharedir) || return 1
 	if ((EUID == 0)) || { [[ -w $pkglibdir && -w $sharedir/extension ]]; }; then
-		migrate_make install
+		migrate_make "${targets[@]}"
 	elif command -v sudo >/dev/null 2>&1; then
 		sudo "$(command -v make)" --no-print-directory -C "$MIGRATE_TOP" \
-			PG_CONFIG="$PG_CONFIG" install
+			PG_CONFIG="$PG_CONFIG" "${targets[@]}"
 	else
 		echo "install: not root, sudo missing, and $pkglibdir is not writable" >&2
 		return 1

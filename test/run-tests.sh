@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # What `make test` runs. From the repository top:
 #   1. install missing Debian packages (test/install-deps.sh)
-#   2. make clean, then build with warnings as errors
-#   3. make install (through sudo when not root)
+#   2. make clean, then build with warnings as errors; make releases (the
+#      install scripts of the released versions, from git: the update test
+#      creates the extension at each of them)
+#   3. make install install-releases (through sudo when not root)
 #   4. start a throwaway PostgreSQL cluster (test/cluster.sh; the version is
 #      MIGRATE_PG_MAJOR, default 15)
 #   5. run every suite, each on its own so one failure hides nothing:
@@ -13,7 +15,8 @@
 #                     database "migrate_pgtap" that has pgtap installed
 #        TAP          make installcheck REGRESS= ISOLATION= TAP_TESTS=1
 #                     PROVE_TESTS='test/t/*.pl'  (if test/t/*.pl exist; as root
-#                     it runs as an unprivileged user in a copy of the tree)
+#                     it runs as an unprivileged user in a copy of the tree
+#                     without .git, and MIGRATE_GIT_DIR names the clone's)
 #   6. print diffs and the server log tail for what failed, stop the cluster
 #   7. print "migrate: N passed, M failed" and exit non-zero if anything
 #      failed or nothing ran
@@ -219,7 +222,7 @@ run_pgtap() {
 # TMPDIR points inside the run's own temporary directory, so the socket
 # directories a test leaves behind when it is interrupted go away with it.
 run_tap() {
-	local files user total p f failed_files name out
+	local files user total p f failed_files name out gitdir
 	banner "TAP: test/t/*.pl"
 	shopt -s nullglob
 	files=(test/t/*.pl)
@@ -239,8 +242,11 @@ run_tap() {
 		mkdir "$tapcopy/.tmp"
 		chown -R "$user": "$tapcopy"
 		echo "(running as $user in $tapcopy)"
+		# the history stays in the clone: test/release-script.sh reads it there
+		gitdir=$(git -C "$MIGRATE_TOP" rev-parse --absolute-git-dir 2>/dev/null || true)
 		run_logged tap perl test/subreaper.pl \
 			runuser -u "$user" -- env HOME="$tapcopy" TMPDIR="$tapcopy/.tmp" \
+			MIGRATE_GIT_DIR="$gitdir" \
 			make --no-print-directory -C "$tapcopy" PG_CONFIG="$PG_CONFIG" "${args[@]}"
 		rm -rf tmp_check
 		if [[ -d $tapcopy/tmp_check ]]; then
@@ -280,9 +286,10 @@ bash test/install-deps.sh || setup_failed "install-deps"
 
 banner "build (COPT=$MIGRATE_COPT)"
 migrate_build || setup_failed "build"
+migrate_releases || setup_failed "releases (the install scripts of sql/releases, from git)"
 
 banner "install"
-migrate_install || setup_failed "install"
+migrate_install install install-releases || setup_failed "install"
 
 banner "cluster"
 rm -rf log

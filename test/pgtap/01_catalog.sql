@@ -10,7 +10,7 @@ SELECT plan(215);
 SELECT has_extension('migrate');
 SELECT has_schema('migrate');
 
--- tables and their columns, as sql/migrate--0.1.sql declares them
+-- tables and their columns, as the install script sql/migrate--0.2.sql declares them
 SELECT has_table('migrate', t, 'table migrate.' || t || ' exists')
   FROM unnest(ARRAY['revision', 'applied', 'history', 'ddl_log']) AS t;
 

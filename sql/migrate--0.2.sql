@@ -1,4 +1,4 @@
-/* sql/migrate--0.1.sql */
+/* sql/migrate--0.2.sql */
 
 -- complain if script is sourced in psql, rather than via CREATE EXTENSION
 \echo Use "CREATE EXTENSION migrate" to load this file. \quit
