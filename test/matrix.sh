@@ -234,12 +234,12 @@ for major in "${versions[@]}"; do
 		summary+=("PostgreSQL $major ($suite${version:+, $version}): ${line#migrate: } (root ${prep} s, tests ${run} s)")
 	else
 		status=1
-		summary+=("PostgreSQL $major ($suite${version:+, $version}): FAILED: ${line:+${line#migrate: }}${line:-no summary} (root ${prep} s, tests ${run} s)")
+		summary+=("PostgreSQL $major ($suite${version:+, $version}): FAILED: ${line:-no summary line} (root ${prep} s, tests ${run} s)")
 		echo "--- PostgreSQL $major: what failed (whole log: $cache/$suite.run.log) ---"
+		grep -nE '^(not ok|test .*FAILED|#   Failed test|migrate: .* failed)|error:|Error [0-9]' "$cache/$suite.run.log" | head -n 40 || true
+		# the diffs and TAP logs run-tests.sh printed for what failed
+		sed -n '/^----- .* -----$/,/^----- end of .* -----$/p' "$cache/$suite.run.log" | head -n 300
 		sed -n '/^=== summary ===/,$p' "$cache/$suite.run.log"
-		grep -nE '^(not ok|test .*FAILED|.*\.\.\. FAILED|migrate: .* failed)|error:|Error ' "$cache/$suite.run.log" | head -n 40 || true
-		echo "--- last 60 lines ---"
-		tail -n 60 "$cache/$suite.run.log"
 	fi
 done
 
