@@ -187,24 +187,86 @@ prepare_root() {
 }
 
 # Copy the working tree (what is committed and what is not, without build
-# outputs) into the root and run the suites there.
-run_in_root() {
-	local major=$1 suite root log
-	suite=$(suite_of "$major")
-	root=$cache/$suite
-	log=$cache/$suite.run.log
+# outputs) into a root's /build/migrate, with the history (the extension
+# update test reads old releases from it).
+copy_tree() {
+	local root=$1
 	rm -rf --one-file-system "$root/build/migrate"
 	mkdir -p "$root/build/migrate"
 	tar -C "$top" --exclude=./.git --exclude=./results --exclude=./output_iso \
 		--exclude=./tmp_check --exclude=./log --exclude='*.o' --exclude='*.so' \
-		--exclude='*.bc' -cf - . | tar -C "$root/build/migrate" -xf -
-	# the history too: the extension update test reads old releases from it
+		--exclude='*.bc' --exclude=./build -cf - . | tar -C "$root/build/migrate" -xf -
 	if [[ -d $top/.git ]]; then
 		git -C "$top" clone -q --no-hardlinks "$top" "$root/build/migrate/.git-clone" &&
 			mv "$root/build/migrate/.git-clone/.git" "$root/build/migrate/.git" &&
 			rm -rf "$root/build/migrate/.git-clone"
 	fi
-	in_root "$root" env MIGRATE_PG_MAJOR="$major" bash -c 'cd /build/migrate && bash test/run-tests.sh' >"$log" 2>&1
+}
+
+# The oldest version's root, with this tree built and installed in it, is
+# the "from" side of the pg_upgrade test (test/t/012_pg_upgrade.pl) run in
+# the newer roots. Done once per matrix run: by the run of that version
+# itself (make test installs the tree), or here.
+old_major=15
+old_ready=0
+prepare_old() {
+	local root
+	((old_ready)) && return 0
+	root=$cache/$(suite_of "$old_major")
+	echo "matrix: $old_major: building this tree in the $(suite_of "$old_major") root for the pg_upgrade test"
+	prepare_root "$old_major" || return 1
+	copy_tree "$root"
+	if ! in_root "$root" bash -c 'cd /build/migrate && make -s install' >"$cache/upgrade-from.log" 2>&1; then
+		echo "matrix: building in the $old_major root failed (see $cache/upgrade-from.log)" >&2
+		unmount_all
+		return 1
+	fi
+	unmount_all
+	old_ready=1
+}
+
+# Mount the old root read-only at /build/old<major> inside root, and link
+# the libraries its binaries need that root's suite lacks (the ICU, LDAP and
+# libxml2 of another Debian release; the C library is the newer one's, which
+# runs binaries built against an older one) into /build/old-libs.
+mount_old() {
+	local root=$1 old=$cache/$(suite_of "$old_major")
+	mkdir -p "$root/build/old$old_major"
+	mount --bind "$old" "$root/build/old$old_major" && mounted+=("$root/build/old$old_major") || return 1
+	mount -o remount,ro,bind "$root/build/old$old_major" || return 1
+	in_root "$root" bash -c '
+		old=/build/old'"$old_major"' libs=/build/old-libs
+		rm -rf "$libs"; mkdir -p "$libs"
+		for round in 1 2 3 4 5; do
+			missing=$(for f in "$old"/usr/lib/postgresql/*/bin/* "$old"/usr/lib/postgresql/*/lib/*.so "$libs"/*; do
+				[ -e "$f" ] && LD_LIBRARY_PATH=$libs ldd "$f" 2>/dev/null | sed -n "s/^[[:space:]]*\([^[:space:]]*\) => not found.*//p"
+			done | sort -u)
+			[ -z "$missing" ] && exit 0
+			for l in $missing; do
+				src=$(ls "$old"/usr/lib/x86_64-linux-gnu/"$l" "$old"/lib/x86_64-linux-gnu/"$l" 2>/dev/null | head -n 1)
+				[ -n "$src" ] || { echo "no $l in the old root" >&2; exit 1; }
+				ln -sf "$src" "$libs/$l"
+			done
+		done
+		echo "libraries still missing: $missing" >&2; exit 1'
+}
+
+run_in_root() {
+	local major=$1 suite root log upgrade_env=()
+	suite=$(suite_of "$major")
+	root=$cache/$suite
+	log=$cache/$suite.run.log
+	copy_tree "$root"
+	if ((major > old_major)); then
+		mount_old "$root" || {
+			echo "matrix: $major: could not mount the $old_major root for the pg_upgrade test" >"$log"
+			return 1
+		}
+		upgrade_env=(MIGRATE_UPGRADE_FROM="/build/old$old_major/usr/lib/postgresql/$old_major"
+			MIGRATE_UPGRADE_LIBS=/build/old-libs)
+	fi
+	in_root "$root" env MIGRATE_PG_MAJOR="$major" "${upgrade_env[@]}" \
+		bash -c 'cd /build/migrate && bash test/run-tests.sh' >"$log" 2>&1
 }
 
 summary=()
@@ -219,6 +281,17 @@ for major in "${versions[@]}"; do
 		status=1
 		continue
 	fi
+	unmount_all
+	if ((major > old_major)) && ! prepare_old; then
+		summary+=("PostgreSQL $major ($suite): FAILED to prepare the $old_major root for the pg_upgrade test")
+		status=1
+		continue
+	fi
+	mount_in "$cache/$suite" || {
+		summary+=("PostgreSQL $major ($suite): FAILED to mount /proc and /dev in the root")
+		status=1
+		continue
+	}
 	prep=$((SECONDS - t0))
 	t1=$SECONDS
 	echo "matrix: $major: running the suites (log: $cache/$suite.run.log)"
@@ -227,6 +300,8 @@ for major in "${versions[@]}"; do
 	rc=$?
 	set -e
 	unmount_all
+	# the suites of the oldest version installed this tree in its root
+	((major != old_major || rc != 0)) || old_ready=1
 	run=$((SECONDS - t1))
 	line=$(grep -E '^migrate: [0-9]+ passed, [0-9]+ failed' "$cache/$suite.run.log" | tail -n 1 || true)
 	version=$(in_root "$cache/$suite" "/usr/lib/postgresql/$major/bin/pg_config" --version 2>/dev/null | awk '{ print $2 }' || true)
