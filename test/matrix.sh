@@ -234,21 +234,8 @@ mount_old() {
 	mkdir -p "$root/build/old$old_major"
 	mount --bind "$old" "$root/build/old$old_major" && mounted+=("$root/build/old$old_major") || return 1
 	mount -o remount,ro,bind "$root/build/old$old_major" || return 1
-	in_root "$root" bash -c '
-		old=/build/old'"$old_major"' libs=/build/old-libs
-		rm -rf "$libs"; mkdir -p "$libs"
-		for round in 1 2 3 4 5; do
-			missing=$(for f in "$old"/usr/lib/postgresql/*/bin/* "$old"/usr/lib/postgresql/*/lib/*.so "$libs"/*; do
-				[ -e "$f" ] && LD_LIBRARY_PATH=$libs ldd "$f" 2>/dev/null | sed -n "s/^[[:space:]]*\([^[:space:]]*\) => not found.*//p"
-			done | sort -u)
-			[ -z "$missing" ] && exit 0
-			for l in $missing; do
-				src=$(ls "$old"/usr/lib/x86_64-linux-gnu/"$l" "$old"/lib/x86_64-linux-gnu/"$l" 2>/dev/null | head -n 1)
-				[ -n "$src" ] || { echo "no $l in the old root" >&2; exit 1; }
-				ln -sf "$src" "$libs/$l"
-			done
-		done
-		echo "libraries still missing: $missing" >&2; exit 1'
+	cp "$top/test/matrix-old-libs.sh" "$root/build/matrix-old-libs.sh"
+	in_root "$root" bash /build/matrix-old-libs.sh "/build/old$old_major" /build/old-libs
 }
 
 run_in_root() {
