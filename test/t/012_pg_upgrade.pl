@@ -85,6 +85,26 @@ $before{$_} = $old->safe_psql('postgres', $queries{$_}) for keys %queries;
 is($old->safe_psql('postgres', 'SELECT count(*) FROM migrate_drift()'),
 	'0', 'no drift before the upgrade');
 like($before{'DDL log'}, qr/CREATE VIEW/, 'the DDL log has rows to carry');
+
+# Debian's 15.20 and 17.12 keep a "pg_attver" option on every column
+# (pg_attribute.attoptions), which their own pg_dump reads back, but 18.6's
+# pg_dump writes it as a plain column option that 18 refuses ("unrecognized
+# parameter"): pg_upgrade from those releases to 18 fails for any database
+# with a table, migrate or not. A DBA has to remove the option first; so does
+# this test, on the objects pg_upgrade dumps, and only for 18 and later.
+if ($new->pg_version >= 18)
+{
+	my $cleared = $old->safe_psql(
+		'postgres', q{
+WITH c AS (
+	UPDATE pg_catalog.pg_attribute
+	   SET attoptions = NULLIF(ARRAY(SELECT o FROM unnest(attoptions) AS o
+									 WHERE o NOT LIKE 'pg_attver=%'), '{}')
+	 WHERE attrelid >= 16384 AND attoptions::text LIKE '%pg_attver=%'
+	RETURNING 1)
+SELECT count(*) FROM c});
+	note("cleared the pg_attver option of $cleared columns before pg_upgrade to 18");
+}
 $old->stop;
 
 # pg_upgrade: the new cluster without data checksums, as the old one is
