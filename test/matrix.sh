@@ -68,6 +68,11 @@ done
 ((${#versions[@]})) || versions=(15 17 18)
 
 if ((EUID != 0)); then
+	if command -v sudo >/dev/null 2>&1; then
+		echo "matrix: debootstrap, chroot and mount need root: running through sudo"
+		exec sudo --preserve-env=MIGRATE_MATRIX_CACHE,MIGRATE_MATRIX_MIRROR,MIGRATE_MATRIX_REBUILD \
+			bash "${BASH_SOURCE[0]}" "$@"
+	fi
 	echo "matrix: needs root for debootstrap, chroot and mount; run it as root or through sudo" >&2
 	exit 2
 fi
