@@ -3,7 +3,8 @@
 # packages, build with warnings as errors, install, throwaway PostgreSQL
 # cluster of MIGRATE_PG_MAJOR (default 15) removed on any exit), then a
 # database "demo" and the session in test/demo/session.sql, run by psql
-# with every query echoed and followed by its result, notices and errors. An error in the session does not stop it.
+# with every query echoed and followed by its result, notices and errors.
+# An error in the session does not stop it.
 #
 #   bash test/demo.sh        (or: make demo)
 set -euo pipefail
