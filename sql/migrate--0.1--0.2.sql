@@ -34,3 +34,15 @@ IS 'register the revision a file holds (previous: the id of the file before it i
 -- registering is for the extension owner and the roles it grants, as
 -- migrate_add is; parsing is for everyone
 REVOKE ALL ON FUNCTION @extschema@.migrate_add_file(text, text, text) FROM PUBLIC;
+
+-- 0.2's library writes the model of a view (on 15) and of a grant list as
+-- every server version does, so that a fingerprint means the same on all of
+-- them (README "PostgreSQL versions"). The expected state 0.1's library
+-- saved is rewritten where it differs from the live schema only in that, so
+-- the update shows no drift that is not real; real drift is left alone.
+CREATE FUNCTION migrate._settle_snapshot()
+RETURNS integer
+AS 'MODULE_PATHNAME', 'migrate_settle_snapshot'
+LANGUAGE C VOLATILE;
+SELECT migrate._settle_snapshot();
+DROP FUNCTION migrate._settle_snapshot();

@@ -11,9 +11,13 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/regproc.h"
 #include "utils/resowner.h"
 #include "utils/snapmgr.h"
 
+#include "base/compat.h"
 #include "model/model_int.h"
 
 /*
@@ -94,6 +98,106 @@ model_compare(SchemaModel *expected, SchemaModel *actual)
 		result = lappend(result, d);
 	}
 	return result;
+}
+
+/*
+ * A view's definition as 0.1's library wrote it on 15: the same, but with
+ * the query as pg_get_viewdef() deparses it there (columns qualified).
+ */
+static bool
+same_but_view_text(const char *expected, const char *actual, const char *identity)
+{
+	Oid			relid = DatumGetObjectId(DirectFunctionCall1(regclassin,
+															 CStringGetDatum(identity)));
+	int			nestlevel = model_pin_settings();
+	char	   *now = compat_view_query(relid);
+	char	   *then = TextDatumGetCString(DirectFunctionCall1(pg_get_viewdef,
+															   ObjectIdGetDatum(relid)));
+	size_t		alen = strlen(actual);
+	size_t		nlen = strlen(now);
+
+	AtEOXact_GUC(true, nestlevel);
+	if (strcmp(now, then) == 0 || alen < nlen || strcmp(actual + alen - nlen, now) != 0)
+		return false;
+	return strcmp(expected, psprintf("%.*s%s", (int) (alen - nlen), actual, then)) == 0;
+}
+
+/*
+ * An ACL's text without the items a role grants itself ("r=arwdDxt/r"): 0.1's
+ * library kept the owner's default item, which 0.2's leaves out.
+ */
+static char *
+without_self_grants(const char *acl)
+{
+	StringInfoData buf;
+	char	   *copy = pstrdup(acl);
+	char	   *save = NULL;
+
+	initStringInfo(&buf);
+	for (char *item = strtok_r(copy, " ", &save); item; item = strtok_r(NULL, " ", &save))
+	{
+		char	   *eq = strchr(item, '=');
+		char	   *slash = strrchr(item, '/');
+
+		if (eq != NULL && slash != NULL && eq > item &&
+			eq - item == strlen(slash + 1) && strncmp(item, slash + 1, eq - item) == 0)
+			continue;
+		if (buf.len > 0)
+			appendStringInfoChar(&buf, ' ');
+		appendStringInfoString(&buf, item);
+	}
+	return buf.data;
+}
+
+/*
+ * Settle an expected model that 0.1's library saved: where an object's
+ * definition differs from the live one only in how that library wrote it
+ * (a view's query deparsed the 15 way, the owner's default item kept in a
+ * grant list), take the live definition.  Any other difference, real drift,
+ * is left alone.  Returns how many objects were settled.
+ */
+int
+model_settle(SchemaModel *expected, SchemaModel *actual)
+{
+	int			settled = 0;
+	int			i = 0;
+	int			j = 0;
+
+	while (i < expected->n && j < actual->n)
+	{
+		ModelObject *e = &expected->objects[i];
+		ModelObject *a = &actual->objects[j];
+		int			c = strcmp(e->kind, a->kind);
+		bool		same = false;
+
+		if (c == 0)
+			c = strcmp(e->identity, a->identity);
+		if (c < 0)
+		{
+			i++;
+			continue;
+		}
+		if (c > 0)
+		{
+			j++;
+			continue;
+		}
+		i++;
+		j++;
+		if (strcmp(e->definition, a->definition) == 0)
+			continue;
+		if (e->kindid == KIND_VIEW || e->kindid == KIND_MATVIEW)
+			same = same_but_view_text(e->definition, a->definition, e->identity);
+		else if (e->kindid == KIND_PRIVILEGES)
+			same = strcmp(without_self_grants(e->definition),
+						  without_self_grants(a->definition)) == 0;
+		if (same)
+		{
+			e->definition = a->definition;
+			settled++;
+		}
+	}
+	return settled;
 }
 
 /*

@@ -921,6 +921,34 @@ model_read(void)
 	return read_model(false);
 }
 
+
+/*
+ * Pin the settings the deparser's output depends on, in a new GUC nest
+ * level the caller ends with AtEOXact_GUC(true, level): every name outside
+ * pg_catalog comes out qualified, and constants (dates, intervals, floats
+ * in defaults and bounds) print the same whatever the session's display
+ * settings, as pg_dump does.
+ */
+int
+model_pin_settings(void)
+{
+	int			nestlevel = NewGUCNestLevel();
+
+	(void) set_config_option("search_path", "pg_catalog",
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("datestyle", "ISO",
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("intervalstyle", "postgres",
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("extra_float_digits", "3",
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	return nestlevel;
+}
+
 /*
  * Read the model of one schema for the diff engine: with the details it
  * writes DDL from, and with owners left out (every object's owner reads
@@ -966,24 +994,7 @@ read_model(bool for_diff)
 	m->rd->names = model_hash("migrate role names", sizeof(Oid), sizeof(NameEntry));
 	m->rd->for_diff = for_diff;
 
-	/*
-	 * Every name outside pg_catalog comes out qualified, and constants
-	 * (dates, intervals, floats in defaults and bounds) print the same
-	 * whatever the session's display settings, as pg_dump does.
-	 */
-	nestlevel = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog",
-							 PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
-	(void) set_config_option("datestyle", "ISO",
-							 PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
-	(void) set_config_option("intervalstyle", "postgres",
-							 PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
-	(void) set_config_option("extra_float_digits", "3",
-							 PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
+	nestlevel = model_pin_settings();
 
 	arena.cxt = CurrentMemoryContext;
 	arena.next = arena.end = NULL;

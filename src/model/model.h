@@ -118,6 +118,7 @@ extern SchemaModel *model_read_released(void);
 extern SchemaModel *model_read_empty(void);
 extern SchemaModel *model_read_schema(const char *nspname);
 extern List *model_compare(SchemaModel *expected, SchemaModel *actual);
+extern int	model_settle(SchemaModel *expected, SchemaModel *actual);
 extern char *model_fingerprint(SchemaModel *m);
 extern char *model_serialize(SchemaModel *m);
 extern SchemaModel *model_deserialize_in_place(char *data, Size len);

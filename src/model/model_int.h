@@ -92,4 +92,7 @@ extern char *model_acl(Datum acl, ObjectType objtype, Oid owner);
 extern void model_read_relations(SchemaModel *m);
 extern void model_read_others(SchemaModel *m);
 
+/* model.c: the settings the deparser's output depends on, pinned */
+extern int	model_pin_settings(void);
+
 #endif							/* MIGRATE_MODEL_INT_H */

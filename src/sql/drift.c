@@ -32,6 +32,7 @@
 PG_FUNCTION_INFO_V1(migrate_drift);
 PG_FUNCTION_INFO_V1(migrate_check);
 PG_FUNCTION_INFO_V1(migrate_fingerprint);
+PG_FUNCTION_INFO_V1(migrate_settle_snapshot);
 
 typedef ModelChange Drift;
 
@@ -219,4 +220,36 @@ Datum
 migrate_fingerprint(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_TEXT_P(cstring_to_text(model_fingerprint(model_read_released())));
+}
+
+/*
+ * migrate_settle_snapshot() RETURNS integer
+ *		Called by the update script from 0.1 only (it creates the function,
+ *		calls it and drops it).  0.2's library writes the model of a view
+ *		and of a grant list as every version's server does (README
+ *		"PostgreSQL versions"); the saved expected state may have been
+ *		written by 0.1's.  Where it differs from the live model only in that,
+ *		rewrite it, so that the update shows no drift that is not real.
+ *		Returns how many objects were rewritten.
+ */
+Datum
+migrate_settle_snapshot(PG_FUNCTION_ARGS)
+{
+	text	   *saved;
+	int			settled = 0;
+
+	SPI_connect();
+	catalog_lock();
+	saved = catalog_load_snapshot();
+	if (saved != NULL)
+	{
+		SchemaModel *expected = model_deserialize_in_place(VARDATA(saved),
+														   VARSIZE(saved) - VARHDRSZ);
+
+		settled = model_settle(expected, model_read_released());
+		if (settled > 0)
+			catalog_save_snapshot(model_fingerprint(expected), model_serialize(expected));
+	}
+	SPI_finish();
+	PG_RETURN_INT32(settled);
 }

@@ -322,7 +322,10 @@ foreach my $version (@releases)
 	# a catalog written through the release's API: revisions, a push, a
 	# downgrade and a push again, out-of-band DDL in the log
 	add_revision($node, $db, 'r1', 'create account',
-		'CREATE TABLE account (id int PRIMARY KEY)', 'DROP TABLE account');
+		'CREATE TABLE account (id int PRIMARY KEY);'
+		  . ' CREATE VIEW account_ids AS SELECT id FROM account;'
+		  . ' GRANT SELECT ON account TO PUBLIC',
+		'DROP VIEW account_ids; DROP TABLE account');
 	add_revision($node, $db, 'r2', 'add a name',
 		'ALTER TABLE account ADD COLUMN name text', 'ALTER TABLE account DROP COLUMN name');
 	$node->safe_psql(
@@ -340,6 +343,37 @@ foreach my $version (@releases)
 	my $drift = $node->safe_psql($db, 'SELECT kind, identity, change FROM migrate_drift()');
 	my @old_functions = member_functions($db);
 	is($status, "r1:applied\nr2:applied", "$version: r1 and r2 applied");
+
+	# The expected state as the release's own library saved it: 0.1's wrote
+	# a view's query as pg_get_viewdef() deparses it (qualified columns on
+	# 15) and kept the owner's default item in a grant list; the update must
+	# settle those and keep the real drift (the table "outside").
+	if ($version eq '0.1')
+	{
+		$node->safe_psql(
+			$db, q{
+			SET search_path = pg_catalog;  -- as the model reads: names qualified
+			UPDATE migrate.snapshot SET objects = replace(objects,
+				substring(objects FROM E'\nview\tpublic.account_ids\t[^\n]*'),
+				substring(objects FROM E'\nview\tpublic.account_ids\t[^\n]*? as ')
+				  || replace(pg_get_viewdef('public.account_ids'::regclass), E'\n', '\n'));
+			UPDATE migrate.snapshot SET objects = replace(objects,
+				substring(objects FROM E'\nprivileges\ttable public.account\t[^\n]*'),
+				E'\nprivileges\ttable public.account\t'
+				  || (SELECT string_agg(item, ' ' ORDER BY item COLLATE "C")
+					  FROM unnest(string_to_array(substring(objects
+								FROM E'\nprivileges\ttable public.account\t([^\n]*)'), ' ')
+							|| (SELECT a::text FROM pg_class c, unnest(acldefault('r', c.relowner)) a
+								WHERE c.oid = 'public.account'::regclass)) AS item));
+		});
+		my $aged = $node->safe_psql($db, 'SELECT kind, identity, change FROM migrate_drift()');
+		like($aged, qr/^privileges\|table public\.account\|changed$/m,
+			"$version: a grant list as ${version}'s library saved it reads as drift to the current one");
+		# (16 and later deparse the view the same way as the current library)
+		like($aged, qr/^view\|public\.account_ids\|changed$/m,
+			"$version: so does a view's query as ${version}'s library deparsed it on 15")
+		  if $node->pg_version < 16;
+	}
 
 	$node->safe_psql($db, 'ALTER EXTENSION migrate UPDATE');
 	is($node->safe_psql($db, "SELECT extversion FROM pg_extension WHERE extname = 'migrate'"),
