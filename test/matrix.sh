@@ -131,7 +131,7 @@ marker_field() {
 
 # Build (or refresh) the root for one version. Prints what it did.
 prepare_root() {
-	local major=$1 suite root marker start age built
+	local major=$1 suite root marker start age built script
 	suite=$(suite_of "$major")
 	root=$cache/$suite
 	marker=$root/.migrate-matrix-root
@@ -141,7 +141,14 @@ prepare_root() {
 		echo "matrix: $major: building a $suite root in $root (debootstrap, a few minutes)"
 		rm -rf --one-file-system "$root"
 		mkdir -p "$root"
-		if ! debootstrap --variant=minbase "$suite" "$root" "$mirror" >"$cache/$suite.debootstrap.log" 2>&1; then
+		# an older debootstrap has no script for a newer suite (bookworm's
+		# knows no forky): every Debian suite uses the same one, sid's
+		script=()
+		if [[ ! -e /usr/share/debootstrap/scripts/$suite && -e /usr/share/debootstrap/scripts/sid ]]; then
+			script=(/usr/share/debootstrap/scripts/sid)
+		fi
+		if ! debootstrap --variant=minbase "$suite" "$root" "$mirror" "${script[@]}" \
+			>"$cache/$suite.debootstrap.log" 2>&1; then
 			echo "matrix: $major: debootstrap failed; last lines of $cache/$suite.debootstrap.log:" >&2
 			tail -n 20 "$cache/$suite.debootstrap.log" >&2
 			return 1
