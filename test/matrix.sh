@@ -161,6 +161,14 @@ prepare_root() {
 				echo "deb ${mirror%/debian}/debian-security $suite-security main"
 			fi
 		} >"$root/etc/apt/sources.list"
+		# The mirror here may serve a suite's Release file past its
+		# Valid-Until date (testing's is short): accept it, as a snapshot
+		# mirror needs. Signatures are still checked.
+		cat >"$root/etc/apt/apt.conf.d/90migrate-matrix" <<-'APT'
+			Acquire::Check-Valid-Until "false";
+			APT::Install-Recommends "false";
+			APT::Install-Suggests "false";
+		APT
 		# no service may start inside the root; no "main" cluster either
 		printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
 		chmod 755 "$root/usr/sbin/policy-rc.d"
