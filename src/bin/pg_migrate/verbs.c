@@ -1,0 +1,490 @@
+/*-------------------------------------------------------------------------
+ *
+ * verbs.c
+ *	  The verbs of pg_migrate, each a thin call of the extension's SQL:
+ *	  the folder's files are handed to migrate_add_file() in name order
+ *	  (each with the id of the file before it), then the verb's function
+ *	  runs, in the same transaction where it changes something, so that a
+ *	  failure leaves nothing behind.  Results go to stdout, progress and
+ *	  errors to stderr.
+ *
+ * src/bin/pg_migrate/verbs.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres_fe.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "common/logging.h"
+
+#include "pg_migrate.h"
+
+/* The verb's argument i, or a default */
+static const char *
+arg_or(int i, const char *dflt)
+{
+	return pm_opts.nargs > i ? pm_opts.args[i] : dflt;
+}
+
+/* Connect, and insist on the extension */
+static void
+connect_ready(void)
+{
+	pm_connect();
+	pm_require_extension();
+}
+
+/* The folder, which must exist; a warning if it holds no file */
+static PmFolder *
+read_folder(void)
+{
+	PmFolder   *folder = folder_read(pm_opts.dir, true);
+
+	if (folder->nfiles == 0 && !pm_opts.quiet)
+		pg_log_warning("migrations folder \"%s\" holds no .sql file", pm_opts.dir);
+	return folder;
+}
+
+/* How many revisions are registered, and how many of them applied */
+static void
+count_revisions(int *registered, int *applied)
+{
+	PGresult   *res = pm_query(psprintf("SELECT pg_catalog.count(*), "
+										"pg_catalog.count(*) FILTER (WHERE state = 'applied') "
+										"FROM %s()", pm_fn("migrate_status")), 0, NULL);
+
+	*registered = atoi(PQgetvalue(res, 0, 0));
+	*applied = atoi(PQgetvalue(res, 0, 1));
+	PQclear(res);
+}
+
+/*
+ * Register every file of the folder, in name order, each with the id of
+ * the file before it (the extension applies the format's defaults and the
+ * registration rules).  Returns the ids, one per file; *previous, if not
+ * NULL, gets the id each file was registered after (NULL for the first).
+ * A refused file, or two files holding one revision, exit 5; the caller's
+ * transaction goes with the connection.
+ */
+char **
+register_folder(const PmFolder *folder, char ***previous)
+{
+	char	  **ids = pg_malloc0(sizeof(char *) * (folder->nfiles + 1));
+	const char *sql = psprintf("SELECT %s($1, $2, $3)", pm_fn("migrate_add_file"));
+
+	if (previous)
+		*previous = pg_malloc0(sizeof(char *) * (folder->nfiles + 1));
+	for (int i = 0; i < folder->nfiles; i++)
+	{
+		const char *params[3];
+		PGresult   *res;
+
+		params[0] = folder->files[i].name;
+		params[1] = folder->files[i].content;
+		params[2] = i > 0 ? ids[i - 1] : NULL;
+		if (previous)
+			(*previous)[i] = i > 0 ? ids[i - 1] : NULL;
+		res = pm_try(sql, 3, params);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+			pm_fail(res, PM_EXIT_FILES,
+					psprintf("while registering file \"%s/%s\" (nothing of the folder is registered)",
+							 pm_opts.dir, folder->files[i].name));
+		ids[i] = pg_strdup(PQgetvalue(res, 0, 0));
+		PQclear(res);
+		for (int j = 0; j < i; j++)
+			if (strcmp(ids[j], ids[i]) == 0)
+			{
+				pg_log_error("files \"%s\" and \"%s\" both hold revision \"%s\"",
+							 folder->files[j].name, folder->files[i].name, ids[i]);
+				pg_log_error_hint("Give each file an id of its own (its name, or an \"-- id:\" line).");
+				pm_exit(PM_EXIT_FILES);
+			}
+	}
+	return ids;
+}
+
+/*
+ * init: the extension (if this role may create it) and the folder.
+ */
+int
+verb_init(void)
+{
+	PGresult   *res;
+	struct stat st;
+
+	pm_connect();
+	res = pm_try("CREATE EXTENSION IF NOT EXISTS migrate", 0, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		pm_fail(res, PM_EXIT_EXTENSION, NULL);
+	PQclear(res);
+	pm_require_extension();
+	if (stat(pm_opts.dir, &st) == 0)
+	{
+		if (!S_ISDIR(st.st_mode))
+		{
+			pg_log_error("\"%s\" exists and is not a folder", pm_opts.dir);
+			return PM_EXIT_FILES;
+		}
+	}
+	else if (mkdir(pm_opts.dir, 0777) != 0)
+	{
+		pg_log_error("could not create migrations folder \"%s\": %m", pm_opts.dir);
+		return PM_EXIT_FILES;
+	}
+	printf("extension migrate ready; migrations folder \"%s\"\n", pm_opts.dir);
+	return PM_EXIT_OK;
+}
+
+/*
+ * The id the extension reads from a file placed after previous, or exit
+ * 5 with its error
+ */
+static char *
+parsed_id(const PmFile *file, const char *previous)
+{
+	const char *params[3] = {file->name, file->content, previous};
+	PGresult   *res = pm_try(psprintf("SELECT id FROM %s($1, $2, $3)",
+									  pm_fn("migrate_parse_file")), 3, params);
+	char	   *id;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		pm_fail(res, PM_EXIT_FILES,
+				psprintf("while reading file \"%s/%s\"", pm_opts.dir, file->name));
+	id = pg_strdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return id;
+}
+
+/*
+ * new MESSAGE: a template file after the last one, its parent written
+ * out (the id the extension reads from the last file).
+ */
+int
+verb_new(void)
+{
+	const char *message = pm_opts.args[0];
+	PmFolder   *folder;
+	char	   *previous = NULL;
+	PmFile		file;
+	PQExpBufferData buf;
+	char	   *path;
+	FILE	   *f;
+	int			fd;
+
+	if (strspn(message, " \t\r\n") == strlen(message))
+	{
+		pg_log_error("the message of a new revision must not be empty");
+		return PM_EXIT_USAGE;
+	}
+	folder = folder_read(pm_opts.dir, true);
+	connect_ready();
+	for (int i = 0; i < folder->nfiles; i++)
+		previous = parsed_id(&folder->files[i], previous);
+
+	initPQExpBuffer(&buf);
+	for (const char *line = message; line;)
+	{
+		const char *eol = strchr(line, '\n');
+
+		appendPQExpBuffer(&buf, "-- message: %.*s\n",
+						  (int) (eol ? eol - line : strlen(line)), line);
+		line = eol ? eol + 1 : NULL;
+	}
+	appendPQExpBuffer(&buf, "-- revises: %s\n", previous ? previous : "none");
+	appendPQExpBufferStr(&buf,
+						 "-- migrate:up\n"
+						 "\n"
+						 "-- migrate:down\n"
+						 "\n");
+	file.name = folder_new_name(folder, message);
+	file.content = buf.data;
+	/* the extension must read it back (the message, the parent) */
+	(void) parsed_id(&file, previous);
+
+	path = psprintf("%s/%s", pm_opts.dir, file.name);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL)
+	{
+		pg_log_error("could not create file \"%s\": %m", path);
+		return PM_EXIT_FILES;
+	}
+	if (fwrite(buf.data, 1, buf.len, f) != buf.len || fclose(f) != 0)
+	{
+		pg_log_error("could not write file \"%s\": %m", path);
+		return PM_EXIT_FILES;
+	}
+	printf("%s\n", path);
+	return PM_EXIT_OK;
+}
+
+/*
+ * register: the whole folder, in one transaction.
+ */
+int
+verb_register(void)
+{
+	PmFolder   *folder = read_folder();
+	int			before,
+				after,
+				applied;
+
+	connect_ready();
+	count_revisions(&before, &applied);
+	pm_exec("BEGIN");
+	(void) register_folder(folder, NULL);
+	pm_exec("COMMIT");
+	count_revisions(&after, &applied);
+	printf("%d files, %d new revisions registered\n", folder->nfiles, after - before);
+	return PM_EXIT_OK;
+}
+
+/*
+ * push [TARGET]: register, then migrate_push(TARGET) in the same
+ * transaction; with --each, register, commit, CALL migrate_deploy().
+ */
+int
+verb_push(void)
+{
+	PmFolder   *folder = read_folder();
+	const char *target = arg_or(0, "heads");
+	PGresult   *res;
+	int			registered,
+				before,
+				after;
+
+	connect_ready();
+	pm_exec("BEGIN");
+	(void) register_folder(folder, NULL);
+	if (pm_opts.each)
+	{
+		pm_exec("COMMIT");
+		count_revisions(&registered, &before);
+		PQclear(pm_query(psprintf("CALL %s($1)", pm_fn("migrate_deploy")), 1, &target));
+		count_revisions(&registered, &after);
+		printf("%d revisions applied\n", after - before);
+		return PM_EXIT_OK;
+	}
+	res = pm_query(psprintf("SELECT revision, message, duration FROM %s($1)",
+							pm_fn("migrate_push")), 1, &target);
+	pm_exec("COMMIT");
+	if (PQntuples(res) > 0)
+		print_table(res);
+	printf("%d revisions applied\n", PQntuples(res));
+	PQclear(res);
+	return PM_EXIT_OK;
+}
+
+/*
+ * downgrade [TARGET]: migrate_downgrade(TARGET), default -1.
+ */
+int
+verb_downgrade(void)
+{
+	const char *target = arg_or(0, "-1");
+	PGresult   *res;
+
+	connect_ready();
+	res = pm_query(psprintf("SELECT revision, message, duration FROM %s($1::text)",
+							pm_fn("migrate_downgrade")), 1, &target);
+	if (PQntuples(res) > 0)
+		print_table(res);
+	printf("%d revisions downgraded\n", PQntuples(res));
+	PQclear(res);
+	return PM_EXIT_OK;
+}
+
+/*
+ * stamp TARGET: register, then migrate_stamp(TARGET).
+ */
+int
+verb_stamp(void)
+{
+	PmFolder   *folder = read_folder();
+	const char *target = pm_opts.args[0];
+	PGresult   *res;
+
+	connect_ready();
+	pm_exec("BEGIN");
+	(void) register_folder(folder, NULL);
+	res = pm_query(psprintf("SELECT revision, message, action FROM %s($1)",
+							pm_fn("migrate_stamp")), 1, &target);
+	pm_exec("COMMIT");
+	if (PQntuples(res) > 0)
+		print_table(res);
+	printf("%d revisions stamped\n", PQntuples(res));
+	PQclear(res);
+	return PM_EXIT_OK;
+}
+
+/* Print a set-returning function: every column with --json, some without */
+static int
+print_function(const char *fn, const char *columns, bool found_fails)
+{
+	PGresult   *res;
+	int			rows;
+
+	connect_ready();
+	res = pm_query(psprintf("SELECT %s FROM %s()", pm_opts.json ? "*" : columns,
+							pm_fn(fn)), 0, NULL);
+	print_rows(res);
+	rows = PQntuples(res);
+	PQclear(res);
+	return found_fails && rows > 0 ? PM_EXIT_FOUND : PM_EXIT_OK;
+}
+
+int
+verb_status(void)
+{
+	return print_function("migrate_status",
+						  "revision, message, state, is_head, is_current, applied_at, applied_by",
+						  false);
+}
+
+int
+verb_history(void)
+{
+	return print_function("migrate_history",
+						  "seq, revision, action, started_at, duration, run_by, sqlstate, error",
+						  false);
+}
+
+int
+verb_drift(void)
+{
+	return print_function("migrate_drift",
+						  "kind, identity, change, changed_at, changed_by", true);
+}
+
+/*
+ * show REV: the header of the revision, then its up and down scripts.
+ */
+int
+verb_show(void)
+{
+	const char *target = pm_opts.args[0];
+	PGresult   *res;
+	const char *labels[] = {"revision", "message", "parents", "checksum",
+	"created", "applied"};
+
+	connect_ready();
+	res = pm_query(psprintf("SELECT revision, message, "
+							"pg_catalog.array_to_string(parents, ', '), checksum, "
+							"created_at || ' by ' || created_by, applied_at, up, down "
+							"FROM %s($1)", pm_fn("migrate_show")), 1, &target);
+	for (int c = 0; c < 6; c++)
+		printf("%-9s %s\n", labels[c],
+			   PQgetisnull(res, 0, c) ? (c == 5 ? "no" : "") : PQgetvalue(res, 0, c));
+	printf("-- up\n%s\n", PQgetvalue(res, 0, 6));
+	if (PQgetisnull(res, 0, 7))
+		printf("-- down: none (irreversible)\n");
+	else
+		printf("-- down\n%s\n", PQgetvalue(res, 0, 7));
+	PQclear(res);
+	return PM_EXIT_OK;
+}
+
+/*
+ * verify [TARGET]: register, migrate_verify(TARGET), roll back.
+ */
+int
+verb_verify(void)
+{
+	PmFolder   *folder = read_folder();
+	const char *target = arg_or(0, "heads");
+	PGresult   *res;
+	int			failed = 0;
+
+	connect_ready();
+	pm_exec("BEGIN");
+	(void) register_folder(folder, NULL);
+	res = pm_query(psprintf("SELECT %s FROM %s($1)",
+							pm_opts.json ? "*" : "revision, ok, problem",
+							pm_fn("migrate_verify")), 1, &target);
+	pm_exec("ROLLBACK");
+	for (int r = 0; r < PQntuples(res); r++)
+		if (strcmp(PQgetvalue(res, r, 1), "f") == 0)
+			failed++;
+	print_rows(res);
+	PQclear(res);
+	if (failed && !pm_opts.json)
+		pg_log_error("%d of the revisions failed their proof", failed);
+	return failed ? PM_EXIT_FOUND : PM_EXIT_OK;
+}
+
+/* A dollar-quote tag that does not occur in text */
+static char *
+dollar_tag(const char *text)
+{
+	char	   *tag = pg_strdup("$file$");
+
+	for (int i = 1; strstr(text, tag) != NULL; i++)
+	{
+		free(tag);
+		tag = psprintf("$file%d$", i);
+	}
+	return tag;
+}
+
+/*
+ * script [TARGET]: the registrations and migrate_script(TARGET) as one
+ * psql-runnable script; the registrations are rolled back here.
+ */
+int
+verb_script(void)
+{
+	PmFolder   *folder = read_folder();
+	const char *target = arg_or(0, "heads");
+	PGresult   *res;
+	char	  **previous;
+
+	connect_ready();
+	pm_exec("BEGIN");
+	(void) register_folder(folder, &previous);
+	res = pm_query(psprintf("SELECT %s($1)", pm_fn("migrate_script")), 1, &target);
+	pm_exec("ROLLBACK");
+	printf("-- pg_migrate script: the %d files of \"%s\" registered, then the push to %s\n"
+		   "-- run it in one transaction: psql -v ON_ERROR_STOP=1 -1 -f FILE\n\n",
+		   folder->nfiles, pm_opts.dir, target);
+	for (int i = 0; i < folder->nfiles; i++)
+	{
+		char	   *tag = dollar_tag(folder->files[i].content);
+		char	   *name = pm_literal(folder->files[i].name);
+		char	   *prev = previous[i] ? pm_literal(previous[i]) : pg_strdup("NULL");
+
+		printf("SELECT %s(%s, %s%s%s, %s);\n", pm_fn("migrate_add_file"),
+			   name, tag, folder->files[i].content, tag, prev);
+		free(tag);
+	}
+	printf("\n%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return PM_EXIT_OK;
+}
+
+/*
+ * reset --yes: register, then migrate_reset(true).
+ */
+int
+verb_reset(void)
+{
+	PmFolder   *folder;
+	PGresult   *res;
+
+	if (!pm_opts.yes)
+	{
+		pg_log_error("reset downgrades every revision and pushes them again, destroying data");
+		pg_log_error_hint("Give --yes if that is what you want.");
+		return PM_EXIT_USAGE;
+	}
+	folder = read_folder();
+	connect_ready();
+	pm_exec("BEGIN");
+	(void) register_folder(folder, NULL);
+	res = pm_query(psprintf("SELECT revision, message, action, duration FROM %s(true)",
+							pm_fn("migrate_reset")), 0, NULL);
+	pm_exec("COMMIT");
+	print_table(res);
+	PQclear(res);
+	return PM_EXIT_OK;
+}
