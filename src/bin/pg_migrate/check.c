@@ -120,6 +120,20 @@ finding(PQExpBuffer json, const char *kind, const char *file, const char *id,
 	appendPQExpBufferChar(json, '}');
 }
 
+/* Exit 5 if a file before file i holds revision id too */
+static void
+check_twins(const PmFolder *folder, char **ids, int i, const char *id)
+{
+	for (int j = 0; j < i; j++)
+		if (strcmp(ids[j], id) == 0)
+		{
+			pg_log_error("files \"%s\" and \"%s\" both hold revision \"%s\"",
+						 folder->files[j].name, folder->files[i].name, id);
+			pg_log_error_hint("Give each file an id of its own (its name, or an \"-- id:\" line).");
+			pm_exit(PM_EXIT_FILES);
+		}
+}
+
 static void
 found(int *rc, int code)
 {
@@ -140,6 +154,7 @@ verb_check(void)
 	const char *add = NULL;
 	const char *parse = NULL;
 	char	   *previous = NULL;
+	char	  **ids = pg_malloc0(sizeof(char *) * (folder->nfiles + 1));
 	PGresult   *res;
 	int			rc = PM_EXIT_OK;
 
@@ -167,6 +182,7 @@ verb_check(void)
 		{
 			id = pg_strdup(PQgetvalue(res, 0, 0));
 			PQclear(res);
+			check_twins(folder, ids, i, id);
 			at = find_registered(reg, id);
 			if (at < 0)
 			{
@@ -208,11 +224,12 @@ verb_check(void)
 			id = pg_strdup(PQgetvalue(parsed, 0, 0));
 			PQclear(parsed);
 			PQclear(res);
+			check_twins(folder, ids, i, id);
 			reg->has_file[at] = true;
 			finding(&json, "changed", file->name, id, why);
 			found(&rc, PM_EXIT_CHECK_CHANGED);
 		}
-		previous = id;
+		ids[i] = previous = id;
 	}
 	pm_notices = true;
 
