@@ -194,5 +194,35 @@ pg_migrate_exits($node, [ @app, 'reset', '--yes' ], 0,
 is(status_lines($node, 'app'),
 	"0001_create_users:applied\n0002_add_e_mail_to_users:applied", 'reset leaves everything applied');
 
+# downgrade -1: a relative target is an argument, not an option
+pg_migrate_exits($node, [ @app, 'downgrade', '-1' ], 0, qr/^1 revisions downgraded$/m, undef,
+	'downgrade -1');
+is(status_lines($node, 'app'),
+	"0001_create_users:applied\n0002_add_e_mail_to_users:pending", 'downgrade -1 undid the last one');
+pg_migrate_exits($node, [ @app, 'push', 'head' ], 0, qr/^1 revisions applied$/m, undef,
+	'push head');
+
+# export: the catalog as files, which check finds equal to the catalog
+my $exported = PostgreSQL::Test::Utils::tempdir . '/exported';
+pg_migrate_exits($node, [ '-d', 'app', '--dir', $exported, 'export' ], 0,
+	qr/\/0001_create_users\.sql\n.*\/0002_add_e_mail_to_users\.sql$/m,
+	qr/2 files written, 0 already there/, 'export');
+is( $node->safe_psql(
+		'app',
+		"SELECT content = :'file' FROM migrate_export() WHERE revision = '0001_create_users'",
+		extra_params => [ '-v', 'file=' . slurp_file("$exported/0001_create_users.sql") ]),
+	't',
+	'export writes what migrate_export() says, byte for byte');
+pg_migrate_exits($node, [ '-d', 'app', '--dir', $exported, 'check' ], 0, undef, undef,
+	'check of the exported folder');
+pg_migrate_exits($node, [ '-d', 'app', '--dir', $exported, 'export' ], 0, undef,
+	qr/0 files written, 2 already there/, 'export again leaves the files alone');
+open my $fh, '>>', "$exported/0001_create_users.sql" or die;
+print $fh "-- edited\n";
+close $fh;
+pg_migrate_exits($node, [ '-d', 'app', '--dir', $exported, 'export' ], 5, undef,
+	qr/file ".*0001_create_users\.sql" exists with other text; not overwritten/,
+	'export does not overwrite an edited file');
+
 $node->stop;
 done_testing();

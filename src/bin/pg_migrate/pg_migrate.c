@@ -115,6 +115,12 @@ static const PmVerb pm_verbs[] = {
 		"the managed schema, so it wants --yes.\n"
 		"\n"
 		"  --yes                  really do it\n"},
+	{"export", verb_export, 0, 0, 0, "export",
+		"write every registered revision into the folder as its file",
+		"Writes migrate_export() into the folder (created if missing): one file\n"
+		"per registered revision, named in apply order.  A file already there\n"
+		"with the same text is left alone; one with other text is not\n"
+		"overwritten, and the verb exits 5.\n"},
 	{"check", verb_check, 0, 0, OPT_JSON | OPT_PENDING, "check",
 		"CI gate: folder and database agree, nothing pending, no drift",
 		"Changes nothing.  Fails when a file differs from its registration\n"
@@ -226,6 +232,62 @@ check_verb_option(const PmVerb *v, bool given, int flag, const char *option)
 	}
 }
 
+/* Whether an option takes the next argument as its value */
+static bool
+takes_value(const char *arg)
+{
+	const char *const with_value[] = {"-d", "-h", "-p", "-U", "--dbname", "--host",
+		"--port", "--username", "--dir", "--retry-until", "--lock-timeout",
+	"--statement-timeout", NULL};
+
+	for (int i = 0; with_value[i]; i++)
+		if (strcmp(arg, with_value[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A relative target such as "-1" (downgrade -1) is an argument, not an
+ * option: move such arguments after a "--" at the end, where getopt leaves
+ * them to the verb (after the verb's other arguments, of which there are
+ * none where a relative target is given).
+ */
+static char **
+negatives_last(int *argc, char **argv)
+{
+	char	  **out = pg_malloc(sizeof(char *) * (*argc + 2));
+	char	  **negatives = pg_malloc(sizeof(char *) * (*argc + 1));
+	int			n = 0,
+				nneg = 0,
+				dash = 0;
+
+	for (int i = 1; i < *argc && dash == 0; i++)
+		if (strcmp(argv[i], "--") == 0)
+			dash = i;
+	out[n++] = argv[0];
+	for (int i = 1; i < (dash ? dash : *argc); i++)
+	{
+		const char *a = argv[i];
+
+		if (a[0] == '-' && a[1] != '\0' && strspn(a + 1, "0123456789") == strlen(a + 1) &&
+			!takes_value(argv[i - 1]))
+			negatives[nneg++] = argv[i];
+		else
+			out[n++] = argv[i];
+	}
+	if (nneg > 0 || dash)
+	{
+		out[n++] = pg_strdup("--");
+		for (int i = 0; i < nneg; i++)
+			out[n++] = negatives[i];
+		for (int i = dash ? dash + 1 : *argc; i < *argc; i++)
+			out[n++] = argv[i];
+	}
+	out[n] = NULL;
+	*argc = n;
+	return out;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -258,6 +320,7 @@ main(int argc, char **argv)
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (strcmp(argv[i], "-?") == 0)
 			argv[i] = pg_strdup("--help");
+	argv = negatives_last(&argc, argv);
 
 	opterr = 0;					/* the messages below say it our way */
 	while ((c = getopt_long(argc, argv, "d:h:p:U:qV", long_options, NULL)) != -1)

@@ -121,6 +121,7 @@ extern int	verb_drift(void);
 extern int	verb_verify(void);
 extern int	verb_script(void);
 extern int	verb_reset(void);
+extern int	verb_export(void);
 
 /* check.c */
 extern int	verb_check(void);

@@ -488,3 +488,77 @@ verb_reset(void)
 	PQclear(res);
 	return PM_EXIT_OK;
 }
+
+/* Whether the file at path holds exactly content */
+static bool
+same_content(const char *path, const char *content)
+{
+	FILE	   *f = fopen(path, "rb");
+	size_t		len = strlen(content);
+	char	   *buf;
+	bool		same;
+
+	if (f == NULL)
+		return false;
+	buf = pg_malloc(len + 1);
+	same = fread(buf, 1, len + 1, f) == len && memcmp(buf, content, len) == 0;
+	fclose(f);
+	free(buf);
+	return same;
+}
+
+/*
+ * export: every registered revision written into the folder as its file
+ * (migrate_export), so that a catalog built with psql moves to files.
+ * A file already there with the same text is left alone; one with other
+ * text is not overwritten (exit 5, after the others are written).
+ */
+int
+verb_export(void)
+{
+	PGresult   *res;
+	struct stat st;
+	int			written = 0,
+				kept = 0,
+				clashes = 0;
+
+	connect_ready();
+	if (stat(pm_opts.dir, &st) != 0 && mkdir(pm_opts.dir, 0777) != 0)
+	{
+		pg_log_error("could not create migrations folder \"%s\": %m", pm_opts.dir);
+		return PM_EXIT_FILES;
+	}
+	res = pm_query(psprintf("SELECT filename, content FROM %s()", pm_fn("migrate_export")),
+				   0, NULL);
+	for (int r = 0; r < PQntuples(res); r++)
+	{
+		const char *content = PQgetvalue(res, r, 1);
+		char	   *path = psprintf("%s/%s", pm_opts.dir, PQgetvalue(res, r, 0));
+		FILE	   *f;
+
+		if (same_content(path, content))
+		{
+			kept++;
+			continue;
+		}
+		if (stat(path, &st) == 0)
+		{
+			pg_log_error("file \"%s\" exists with other text; not overwritten", path);
+			clashes++;
+			continue;
+		}
+		f = fopen(path, "wb");
+		if (f == NULL || fwrite(content, 1, strlen(content), f) != strlen(content) ||
+			fclose(f) != 0)
+		{
+			pg_log_error("could not write file \"%s\": %m", path);
+			return PM_EXIT_FILES;
+		}
+		printf("%s\n", path);
+		written++;
+	}
+	PQclear(res);
+	if (!pm_opts.quiet)
+		fprintf(stderr, "pg_migrate: %d files written, %d already there\n", written, kept);
+	return clashes ? PM_EXIT_FILES : PM_EXIT_OK;
+}
