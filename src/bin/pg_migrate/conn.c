@@ -13,6 +13,7 @@
 #include "postgres_fe.h"
 
 #include <sys/time.h>
+#include <unistd.h>
 
 #include "common/logging.h"
 
@@ -24,14 +25,51 @@ static char *pm_schema = NULL;	/* the extension's schema, quoted */
 /* Whether the server's notices are relayed to stderr */
 bool		pm_notices = true;
 
+/* In a fleet's child: where to report to the parent (fleet.c) */
+int			pm_report_fd = -1;
+
+/* The revisions this run applied, for the fleet's summary */
+int			pm_applied = 0;
+
+/*
+ * In a fleet's child, the report to the parent: "applied\tfingerprint\n",
+ * the fingerprint empty when it cannot be had.
+ */
+static void
+report_to_parent(void)
+{
+	PQExpBufferData buf;
+	const char *fp = "";
+	PGresult   *res = NULL;
+
+	if (pm_conn && PQstatus(pm_conn) == CONNECTION_OK && pm_schema &&
+		PQtransactionStatus(pm_conn) == PQTRANS_IDLE)
+	{
+		res = PQexec(pm_conn, psprintf("SELECT %s()", pm_fn("migrate_fingerprint")));
+		if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+			fp = PQgetvalue(res, 0, 0);
+	}
+	initPQExpBuffer(&buf);
+	appendPQExpBuffer(&buf, "%d\t%s\n", pm_applied, fp);
+	if (write(pm_report_fd, buf.data, buf.len) != buf.len)
+		pg_log_warning("could not report to the fleet: %m");
+	termPQExpBuffer(&buf);
+	PQclear(res);
+	close(pm_report_fd);
+	pm_report_fd = -1;
+}
+
 /* Close the connection (what a transaction left open is rolled back) */
 void
 pm_exit(int code)
 {
+	if (pm_report_fd >= 0)
+		report_to_parent();
 	if (pm_conn)
 		PQfinish(pm_conn);
 	pm_conn = NULL;
 	fflush(stdout);
+	fflush(stderr);
 	exit(code);
 }
 

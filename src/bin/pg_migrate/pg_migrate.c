@@ -28,6 +28,7 @@ PmOptions	pm_opts;
 #define OPT_EACH		0x02
 #define OPT_YES			0x04
 #define OPT_PENDING		0x08
+#define OPT_FLEET		0x10	/* runs on several targets */
 
 typedef struct PmVerb
 {
@@ -42,7 +43,7 @@ typedef struct PmVerb
 } PmVerb;
 
 static const PmVerb pm_verbs[] = {
-	{"init", verb_init, 0, 0, 0, "init",
+	{"init", verb_init, 0, 0, OPT_FLEET, "init",
 		"create the extension (if allowed) and the migrations folder",
 		"Runs CREATE EXTENSION IF NOT EXISTS migrate in the database, then\n"
 		"creates the migrations folder if it does not exist.\n"},
@@ -51,13 +52,13 @@ static const PmVerb pm_verbs[] = {
 		"Writes NNNN_message.sql into the folder, numbered after the last file,\n"
 		"with the message, the id of the previous file as its parent, and\n"
 		"empty up and down sections to fill in.  Prints the file's path.\n"},
-	{"register", verb_register, 0, 0, 0, "register",
+	{"register", verb_register, 0, 0, OPT_FLEET, "register",
 		"register every file of the folder (idempotent)",
 		"Hands every .sql file of the folder, in name order, to\n"
 		"migrate_add_file(), in one transaction: an unchanged file is a no-op,\n"
 		"a changed file replaces a revision that is not applied, and changing\n"
 		"an applied one is refused (and nothing is registered).\n"},
-	{"push", verb_push, 0, 1, OPT_EACH, "push [TARGET]",
+	{"push", verb_push, 0, 1, OPT_EACH | OPT_FLEET, "push [TARGET]",
 		"register the folder, then apply what is pending",
 		"Registers the folder, then applies every pending revision up to TARGET\n"
 		"(default: heads) with migrate_push(), all in one transaction: all of\n"
@@ -66,22 +67,22 @@ static const PmVerb pm_verbs[] = {
 		"revision (a rerun finishes what a failure left).\n"
 		"\n"
 		"  --each                 commit after each revision\n"},
-	{"downgrade", verb_downgrade, 0, 1, 0, "downgrade [TARGET]",
+	{"downgrade", verb_downgrade, 0, 1, OPT_FLEET, "downgrade [TARGET]",
 		"run down scripts back to TARGET (default -1)",
 		"Runs migrate_downgrade(TARGET): the down scripts of what is applied\n"
 		"after TARGET, atomically.  TARGET: -N (the last N applied, default -1),\n"
 		"base, or a revision.\n"},
-	{"stamp", verb_stamp, 1, 1, 0, "stamp TARGET",
+	{"stamp", verb_stamp, 1, 1, OPT_FLEET, "stamp TARGET",
 		"register the folder, mark revisions applied without running them",
 		"Registers the folder, then runs migrate_stamp(TARGET): the revisions up\n"
 		"to TARGET are marked applied (or unapplied) without running them, as a\n"
 		"baseline for a database that already has the schema.\n"},
-	{"status", verb_status, 0, 0, OPT_JSON, "status",
+	{"status", verb_status, 0, 0, OPT_JSON | OPT_FLEET, "status",
 		"every revision: applied or pending, head, current",
 		"Prints migrate_status(): every registered revision in apply order.\n"
 		"\n"
 		"  --json                 one JSON array of objects\n"},
-	{"history", verb_history, 0, 0, OPT_JSON, "history",
+	{"history", verb_history, 0, 0, OPT_JSON | OPT_FLEET, "history",
 		"every upgrade, downgrade, stamp and failure",
 		"Prints migrate_history(), oldest first.\n"
 		"\n"
@@ -90,13 +91,13 @@ static const PmVerb pm_verbs[] = {
 		"the message, parents and SQL of one revision",
 		"Prints migrate_show(REV): REV is a revision id, a unique prefix of one,\n"
 		"head, or a relative target.\n"},
-	{"drift", verb_drift, 0, 0, OPT_JSON, "drift",
+	{"drift", verb_drift, 0, 0, OPT_JSON | OPT_FLEET, "drift",
 		"how the schema differs from what the migrations left",
 		"Prints migrate_drift(): one line per difference.  Exits 6 if there is\n"
 		"any.\n"
 		"\n"
 		"  --json                 one JSON array of objects\n"},
-	{"verify", verb_verify, 0, 1, OPT_JSON, "verify [TARGET]",
+	{"verify", verb_verify, 0, 1, OPT_JSON | OPT_FLEET, "verify [TARGET]",
 		"prove every pending down script undoes its up (changes nothing)",
 		"Registers the folder, runs migrate_verify(TARGET) (default: heads),\n"
 		"and rolls everything back.  Exits 6 if a proof fails.\n"
@@ -108,7 +109,7 @@ static const PmVerb pm_verbs[] = {
 		"folder, then migrate_script(TARGET) (default: heads), the exact SQL of\n"
 		"the push, bookkeeping included.  Nothing is changed in the database.\n"
 		"Run the result with: psql -v ON_ERROR_STOP=1 -1 -f FILE\n"},
-	{"reset", verb_reset, 0, 0, OPT_YES, "reset --yes",
+	{"reset", verb_reset, 0, 0, OPT_YES | OPT_FLEET, "reset --yes",
 		"downgrade to base and push again: destroys data",
 		"Registers the folder, then runs migrate_reset(true): every down script,\n"
 		"then every up script, in one transaction.  This destroys the data of\n"
@@ -121,7 +122,7 @@ static const PmVerb pm_verbs[] = {
 		"per registered revision, named in apply order.  A file already there\n"
 		"with the same text is left alone; one with other text is not\n"
 		"overwritten, and the verb exits 5.\n"},
-	{"check", verb_check, 0, 0, OPT_JSON | OPT_PENDING, "check",
+	{"check", verb_check, 0, 0, OPT_JSON | OPT_PENDING | OPT_FLEET, "check",
 		"CI gate: folder and database agree, nothing pending, no drift",
 		"Changes nothing.  Fails when a file differs from its registration\n"
 		"(exit 10), a registered revision has no file (11), a file is not\n"
@@ -138,12 +139,15 @@ static const char *pm_exit_codes =
 "Exit codes:\n"
 "  0   success\n"
 "  1   usage: unknown verb or option, missing or extra argument\n"
+"      (a fleet exits with the code of its first target that failed)\n"
 "  2   could not connect to the server (or the connection was lost)\n"
 "  3   the extension is missing, or older than this client\n"
 "  4   the server refused: a failed revision, an unknown target, a refused\n"
 "      registration (nothing of the failed transaction is left)\n"
 "  5   the migrations folder or a file in it cannot be used\n"
 "  6   drift, verify: something was found\n"
+"  7   fleet: targets were skipped after a failure, or the targets'\n"
+"      fingerprints differ after every target succeeded\n"
 "  10-14  check: a file differs from its registration (10), a registered\n"
 "      revision has no file (11), a file is not registered (12), the schema\n"
 "      drifted (13), a revision is pending (14)\n";
@@ -159,6 +163,13 @@ static const char *pm_common_options =
 "      --lock-timeout=TIME   lock_timeout for the session (e.g. 5s)\n"
 "      --statement-timeout=TIME  statement_timeout for the session\n"
 "  -q, --quiet               no progress lines on stderr\n"
+"\n"
+"A fleet (-d given several times, or --targets):\n"
+"      --targets=FILE        one connection string a line (- for stdin)\n"
+"      --jobs=N              targets run at once (default 1)\n"
+"      --canary=K            run the first K targets first; stop if one fails\n"
+"      --keep-going          go on after a target fails (default: start no\n"
+"                            other target)\n"
 "  -V, --version             print the version and exit\n"
 "  -?, --help                this help; after a verb, the verb's help\n"
 "\n"
@@ -218,6 +229,64 @@ seconds_arg(const char *arg, const char *option)
 		exit(PM_EXIT_USAGE);
 	}
 	return (int) val;
+}
+
+/* A whole number from min to max, or a usage error */
+static int
+count_arg(const char *arg, const char *option, int min, int max)
+{
+	char	   *end;
+	long		val;
+
+	errno = 0;
+	val = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || val < min || val > max)
+	{
+		pg_log_error("invalid value \"%s\" for option %s", arg, option);
+		pg_log_error_detail("Give a whole number from %d to %d.", min, max);
+		exit(PM_EXIT_USAGE);
+	}
+	return (int) val;
+}
+
+/* The fleet's targets: every -d, and the lines of --targets files */
+static char **targets = NULL;
+static int	ntargets = 0;
+
+static void
+add_target(const char *conninfo)
+{
+	targets = pg_realloc(targets, sizeof(char *) * (ntargets + 1));
+	targets[ntargets++] = pg_strdup(conninfo);
+}
+
+/* One connection string a line; blank lines and lines starting "#" skipped */
+static void
+read_targets(const char *path)
+{
+	FILE	   *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	char		line[4096];
+
+	if (f == NULL)
+	{
+		pg_log_error("could not open targets file \"%s\": %m", path);
+		exit(PM_EXIT_USAGE);
+	}
+	while (fgets(line, sizeof(line), f) != NULL)
+	{
+		char	   *p = line;
+		size_t		len;
+
+		while (isspace((unsigned char) *p))
+			p++;
+		len = strlen(p);
+		while (len > 0 && isspace((unsigned char) p[len - 1]))
+			p[--len] = '\0';
+		if (len > 0 && p[0] != '#')
+			add_target(p);
+	}
+	if (f != stdin)
+		fclose(f);
 }
 
 /* Refuse a verb-only option the verb does not take */
@@ -307,14 +376,20 @@ main(int argc, char **argv)
 		{"each", no_argument, NULL, 6},
 		{"yes", no_argument, NULL, 7},
 		{"allow-pending", no_argument, NULL, 8},
+		{"targets", required_argument, NULL, 10},
+		{"jobs", required_argument, NULL, 11},
+		{"canary", required_argument, NULL, 12},
+		{"keep-going", no_argument, NULL, 13},
 		{NULL, 0, NULL, 0}
 	};
 	bool		help = false;
+	bool		targets_file = false;
 	const PmVerb *verb;
 	int			c;
 
 	pg_logging_init(argv[0]);
 	pm_opts.dir = "migrations";
+	pm_opts.jobs = 1;
 
 	/* "-?" is --help; getopt answers '?' for any unknown option */
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
@@ -329,6 +404,7 @@ main(int argc, char **argv)
 		{
 			case 'd':
 				pm_opts.dbname = optarg;
+				add_target(optarg);
 				break;
 			case 'h':
 				pm_opts.host = optarg;
@@ -347,6 +423,19 @@ main(int argc, char **argv)
 				exit(PM_EXIT_OK);
 			case 9:
 				help = true;
+				break;
+			case 10:
+				read_targets(optarg);
+				targets_file = true;
+				break;
+			case 11:
+				pm_opts.jobs = count_arg(optarg, "--jobs", 1, 64);
+				break;
+			case 12:
+				pm_opts.canary = count_arg(optarg, "--canary", 1, 100000);
+				break;
+			case 13:
+				pm_opts.keep_going = true;
 				break;
 			case 1:
 				pm_opts.dir = optarg;
@@ -431,5 +520,26 @@ main(int argc, char **argv)
 	check_verb_option(verb, pm_opts.yes, OPT_YES, "--yes");
 	check_verb_option(verb, pm_opts.allow_pending, OPT_PENDING, "--allow-pending");
 
+	if (ntargets > 1 || targets_file)
+	{
+		if (!(verb->options & OPT_FLEET))
+		{
+			pg_log_error("verb \"%s\" runs on one database only", verb->name);
+			pg_log_error_hint("Give one -d, and no --targets.");
+			exit(PM_EXIT_USAGE);
+		}
+		if (ntargets == 0)
+		{
+			pg_log_error("the targets file names no database");
+			exit(PM_EXIT_USAGE);
+		}
+		pm_exit(fleet_run((const char *const *) targets, ntargets, verb->run));
+	}
+	if (pm_opts.jobs > 1 || pm_opts.canary > 0 || pm_opts.keep_going)
+	{
+		pg_log_error("--jobs, --canary and --keep-going need several targets");
+		pg_log_error_hint("Give -d several times, or --targets FILE.");
+		exit(PM_EXIT_USAGE);
+	}
 	pm_exit(verb->run());
 }

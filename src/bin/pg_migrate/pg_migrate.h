@@ -16,6 +16,7 @@
  *	  output.c		results as aligned text or JSON
  *	  verbs.c		the verbs, each a call of the extension's SQL
  *	  check.c		the CI gate
+ *	  fleet.c		one verb on many databases, in parallel
  *
  * src/bin/pg_migrate/pg_migrate.h
  *
@@ -39,6 +40,8 @@
 									 * a bad target, a refused registration */
 #define PM_EXIT_FILES			5	/* the folder or a file cannot be used */
 #define PM_EXIT_FOUND			6	/* drift found, or a proof failed */
+#define PM_EXIT_FLEET			7	/* fleet: targets skipped, or their
+									 * fingerprints differ */
 #define PM_EXIT_CHECK_CHANGED	10	/* a file differs from its registration */
 #define PM_EXIT_CHECK_MISSING	11	/* a registered revision has no file */
 #define PM_EXIT_CHECK_UNREG		12	/* a file is not registered */
@@ -64,6 +67,9 @@ typedef struct PmOptions
 	bool		yes;
 	bool		allow_pending;
 	bool		quiet;
+	int			jobs;			/* fleet: targets run at once */
+	int			canary;			/* fleet: targets run first, alone */
+	bool		keep_going;		/* fleet: go on after a failure */
 } PmOptions;
 
 extern PmOptions pm_opts;
@@ -95,6 +101,8 @@ extern void pm_fail(PGresult *res, int code, const char *where) pg_attribute_nor
 extern char *pm_literal(const char *text);
 extern void pm_exit(int code) pg_attribute_noreturn();
 extern bool pm_notices;
+extern int	pm_report_fd;
+extern int	pm_applied;
 
 /* folder.c */
 extern PmFolder *folder_read(const char *dir, bool must_exist);
@@ -122,6 +130,9 @@ extern int	verb_verify(void);
 extern int	verb_script(void);
 extern int	verb_reset(void);
 extern int	verb_export(void);
+
+/* fleet.c */
+extern int	fleet_run(const char *const *conninfos, int n, int (*run) (void));
 
 /* check.c */
 extern int	verb_check(void);

@@ -263,12 +263,14 @@ verb_push(void)
 		count_revisions(&registered, &before);
 		PQclear(pm_query(psprintf("CALL %s($1)", pm_fn("migrate_deploy")), 1, &target));
 		count_revisions(&registered, &after);
+		pm_applied = after - before;
 		printf("%d revisions applied\n", after - before);
 		return PM_EXIT_OK;
 	}
 	res = pm_query(psprintf("SELECT revision, message, duration FROM %s($1)",
 							pm_fn("migrate_push")), 1, &target);
 	pm_exec("COMMIT");
+	pm_applied = PQntuples(res);
 	if (PQntuples(res) > 0)
 		print_table(res);
 	printf("%d revisions applied\n", PQntuples(res));
