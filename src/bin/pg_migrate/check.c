@@ -100,23 +100,11 @@ finding(PQExpBuffer json, const char *kind, const char *file, const char *id,
 	}
 	if (json->len > 1)
 		appendPQExpBufferChar(json, ',');
-	appendPQExpBufferStr(json, "{\"kind\":");
-	json_string(json, kind);
-	appendPQExpBufferStr(json, ",\"file\":");
-	if (file)
-		json_string(json, file);
-	else
-		appendPQExpBufferStr(json, "null");
-	appendPQExpBufferStr(json, ",\"revision\":");
-	if (id)
-		json_string(json, id);
-	else
-		appendPQExpBufferStr(json, "null");
-	appendPQExpBufferStr(json, ",\"detail\":");
-	if (why)
-		json_string(json, why);
-	else
-		appendPQExpBufferStr(json, "null");
+	appendPQExpBufferChar(json, '{');
+	json_field(json, "kind", kind);
+	json_field(json, "file", file);
+	json_field(json, "revision", id);
+	json_field(json, "detail", why);
 	appendPQExpBufferChar(json, '}');
 }
 

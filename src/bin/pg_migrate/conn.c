@@ -73,8 +73,9 @@ pm_exit(int code)
 	exit(code);
 }
 
-static double
-now_seconds(void)
+/* Seconds since the epoch, to the microsecond */
+double
+pm_now(void)
 {
 	struct timeval tv;
 
@@ -148,7 +149,7 @@ pm_connect(void)
 	const char *keywords[8];
 	const char *values[8];
 	int			n = 0;
-	double		deadline = now_seconds() + pm_opts.retry_until;
+	double		deadline = pm_now() + pm_opts.retry_until;
 	int			pause_ms = 100;
 
 #define PM_PARAM(k, v) do { keywords[n] = (k); values[n] = (v); n++; } while (0)
@@ -183,7 +184,7 @@ pm_connect(void)
 		msg = one_message(PQerrorMessage(pm_conn));
 		PQfinish(pm_conn);
 		pm_conn = NULL;
-		left = deadline - now_seconds();
+		left = deadline - pm_now();
 		if (left <= 0)
 		{
 			pg_log_error("could not connect to the database: %s", msg);

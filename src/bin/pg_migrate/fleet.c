@@ -18,7 +18,6 @@
  */
 #include "postgres_fe.h"
 
-#include <sys/time.h>
 #include <unistd.h>
 #include <sys/wait.h>
 
@@ -49,15 +48,6 @@ typedef struct Target
 	int			applied;
 	char	   *fingerprint;
 } Target;
-
-static double
-fleet_now(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1000000.0;
-}
 
 /* What a connection string names, without its password */
 static char *
@@ -110,7 +100,7 @@ start_target(Target *t, int (*run) (void))
 	}
 	fflush(stdout);
 	fflush(stderr);
-	t->started = fleet_now();
+	t->started = pm_now();
 	t->pid = fork();
 	if (t->pid < 0)
 	{
@@ -171,7 +161,7 @@ reap_one(Target *targets, int n)
 			t = &targets[i];
 	if (t == NULL)
 		return NULL;
-	t->seconds = fleet_now() - t->started;
+	t->seconds = pm_now() - t->started;
 	t->state = TARGET_DONE;
 	t->rc = WIFEXITED(status) ? WEXITSTATUS(status) : PM_EXIT_CONNECT;
 	len = read(t->report, buf, sizeof(buf) - 1);

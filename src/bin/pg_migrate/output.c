@@ -60,6 +60,20 @@ json_string(PQExpBuffer buf, const char *s)
 	appendPQExpBufferChar(buf, '"');
 }
 
+/* ,"key":"value" (or null); the first field of an object without the comma */
+void
+json_field(PQExpBuffer buf, const char *key, const char *value)
+{
+	if (buf->len > 0 && buf->data[buf->len - 1] != '{')
+		appendPQExpBufferChar(buf, ',');
+	json_string(buf, key);
+	appendPQExpBufferChar(buf, ':');
+	if (value)
+		json_string(buf, value);
+	else
+		appendPQExpBufferStr(buf, "null");
+}
+
 /* A one-dimensional array literal ({a,"b c",NULL}) as a JSON array */
 static void
 json_array(PQExpBuffer buf, const char *lit)

@@ -100,6 +100,7 @@ extern void pm_report_error(const PGresult *res);
 extern void pm_fail(PGresult *res, int code, const char *where) pg_attribute_noreturn();
 extern char *pm_literal(const char *text);
 extern void pm_exit(int code) pg_attribute_noreturn();
+extern double pm_now(void);
 extern bool pm_notices;
 extern int	pm_report_fd;
 extern int	pm_applied;
@@ -113,6 +114,7 @@ extern void print_table(const PGresult *res);
 extern void print_json(const PGresult *res);
 extern void print_rows(const PGresult *res);
 extern void json_string(PQExpBuffer buf, const char *s);
+extern void json_field(PQExpBuffer buf, const char *key, const char *value);
 
 /* verbs.c */
 extern char **register_folder(const PmFolder *folder, char ***previous);
