@@ -159,5 +159,21 @@ pg_migrate_exits($node, [ '--dir', "$tmp/empty", 'check' ], 11, undef,
 	qr/check: missing: revision 0001_a/, 'check with an empty folder: every revision is missing');
 is(catalog_rows($node, 'postgres'), $catalog, 'the catalog is unchanged at the end');
 
+# Names and scripts with quotes, backslashes, braces, commas and non-ASCII
+# text go through the one-statement registration unchanged
+$node->safe_psql('postgres', 'CREATE DATABASE odd');
+$node->safe_psql('odd', 'CREATE EXTENSION migrate');
+mkdir "$tmp/odd" or die;
+my $odd_up = q{CREATE TABLE "odd ""t""" (v text DEFAULT E'a\\b"c{d},e');};
+write_file("$tmp/odd/0001_odd \"name\", {x}.sql",
+	"-- message: quotes \" and \\ backslash, {braces}, commas, \xc3\xa9\n-- id: odd\n"
+	  . "$odd_up\n-- migrate:down\nDROP TABLE \"odd \"\"t\"\"\";\n");
+pg_migrate_exits($node, [ '-d', 'odd', '--dir', "$tmp/odd", 'push' ], 0,
+	qr/^1 revisions applied$/m, undef, 'push of a file with odd characters');
+is($node->safe_psql('odd', "SELECT up_sql FROM migrate.revision WHERE id = 'odd'"),
+	$odd_up, 'its script is registered byte for byte');
+pg_migrate_exits($node, [ '-d', 'odd', '--dir', "$tmp/odd", 'check' ], 0, undef, undef,
+	'check agrees with it');
+
 $node->stop;
 done_testing();
