@@ -224,5 +224,36 @@ pg_migrate_exits($node, [ '-d', 'app', '--dir', $exported, 'export' ], 5, undef,
 	qr/file ".*0001_create_users\.sql" exists with other text; not overwritten/,
 	'export does not overwrite an edited file');
 
+# dev: the migration to a desired state, generated, applied, and written
+# into the folder under the next name, its id the file's name
+$node->safe_psql('postgres', 'CREATE DATABASE devdb');
+my $devdir = PostgreSQL::Test::Utils::tempdir . '/dev';
+my @dev = ('-d', 'devdb', '--dir', $devdir);
+pg_migrate_exits($node, [ @dev, 'init' ], 0, undef, undef, 'init for dev');
+my $schema = PostgreSQL::Test::Utils::tempdir . '/schema.sql';
+open my $sfh, '>', $schema or die;
+print $sfh "CREATE TABLE \"user\" (id integer PRIMARY KEY, name text NOT NULL);\n";
+close $sfh;
+pg_migrate_exits($node, [ @dev, 'dev', 'create user', '--desired', $schema ], 0,
+	qr/^\Q$devdir\E\/0001_create_user\.sql$/m,
+	qr/applied revision "0001_create_user": create user/, 'dev --desired FILE');
+like(slurp_file("$devdir/0001_create_user.sql"),
+	qr/\A-- message: create user\n-- id: 0001_create_user\n-- revises: none\n-- migrate:up\n(?:.*\n)*CREATE TABLE public\."user"/,
+	'dev writes the revision file');
+is(status_lines($node, 'devdb'), '0001_create_user:applied', 'dev applied it');
+pg_migrate_exits($node, [ @dev, 'dev', 'again', '--desired', $schema ], 4, undef,
+	qr/no changes detected in schema "public" \(SQLSTATE 55000\)/, 'dev with nothing to change');
+ok(!-e "$devdir/0002_again.sql", 'a refused dev writes no file');
+$node->safe_psql('devdb', 'CREATE SCHEMA model; CREATE TABLE model."user" (id integer PRIMARY KEY, name text NOT NULL, email text)');
+pg_migrate_exits($node, [ @dev, 'dev', 'add email', '--desired', 'model' ], 0,
+	qr/0002_add_email\.sql$/m, undef, 'dev --desired SCHEMA');
+like(slurp_file("$devdir/0002_add_email.sql"), qr/^-- revises: 0001_create_user$/m,
+	'the second dev file revises the first');
+pg_migrate_exits($node, [ @dev, 'check' ], 0, undef, undef, 'check agrees with the dev files');
+pg_migrate_exits($node, [ @dev, 'dev', 'x' ], 1, undef, qr/dev needs the desired state/,
+	'dev without --desired');
+pg_migrate_exits($node, [ @dev, 'push', '--desired', 'model' ], 1, undef,
+	qr/option --desired does not apply to verb "push"/, '--desired with another verb');
+
 $node->stop;
 done_testing();

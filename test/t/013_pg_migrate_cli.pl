@@ -31,8 +31,8 @@ sub write_file
 }
 
 # --help, --version
-my @verbs = qw(init new register push downgrade stamp status history show drift
-  verify script reset check);
+my @verbs = qw(init new dev register push downgrade stamp status history show drift
+  verify script reset export check);
 my $help = pg_migrate_exits($node, ['--help'], 0, qr/^Usage:\n  pg_migrate \[OPTION\]\.\.\. VERB/m,
 	undef, '--help');
 like($help, qr/^  \Q$_\E\b/m, "--help lists verb $_") foreach @verbs;

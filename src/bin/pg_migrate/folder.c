@@ -88,9 +88,12 @@ check_text(const char *path, const char *data, size_t len)
 	}
 }
 
-/* A whole file, NUL-terminated; exits 5 if it cannot be read */
-static char *
-read_whole(const char *path)
+/*
+ * A whole file, NUL-terminated, checked to be UTF-8 text; exits 5 if it
+ * cannot be read or is not
+ */
+char *
+folder_read_file(const char *path)
 {
 	FILE	   *f = fopen(path, "rb");
 	PQExpBufferData buf;
@@ -164,7 +167,7 @@ folder_read(const char *dir, bool must_exist)
 			folder->files = pg_realloc(folder->files, sizeof(PmFile) * alloc);
 		}
 		folder->files[folder->nfiles].name = pg_strdup(de->d_name);
-		folder->files[folder->nfiles].content = read_whole(path);
+		folder->files[folder->nfiles].content = folder_read_file(path);
 		folder->nfiles++;
 		free(path);
 	}

@@ -29,6 +29,7 @@ PmOptions	pm_opts;
 #define OPT_YES			0x04
 #define OPT_PENDING		0x08
 #define OPT_FLEET		0x10	/* runs on several targets */
+#define OPT_DEV			0x20	/* --desired, --managed, --force */
 
 typedef struct PmVerb
 {
@@ -52,6 +53,18 @@ static const PmVerb pm_verbs[] = {
 		"Writes NNNN_message.sql into the folder, numbered after the last file,\n"
 		"with the message, the id of the previous file as its parent, and\n"
 		"empty up and down sections to fill in.  Prints the file's path.\n"},
+	{"dev", verb_dev, 1, 1, OPT_DEV, "dev MESSAGE --desired FILE|SCHEMA",
+		"generate the migration to a desired state, write its file, apply it",
+		"Registers and pushes the folder, then runs migrate_dev(): the up and\n"
+		"down DDL from the managed schema to the desired state, proved in a\n"
+		"rolled-back subtransaction, registered and applied.  Its file is written\n"
+		"into the folder, numbered after the last one, its id the file's name,\n"
+		"before the transaction commits.  Review the file, and commit it.\n"
+		"\n"
+		"  --desired=FILE|SCHEMA  the desired state: a file of SQL (schema.sql),\n"
+		"                         or the name of a schema that holds it\n"
+		"  --managed=SCHEMA       the schema to migrate (default: public)\n"
+		"  --force                keep a migration that needs a review\n"},
 	{"register", verb_register, 0, 0, OPT_FLEET, "register",
 		"register every file of the folder (idempotent)",
 		"Hands every .sql file of the folder, in name order, to\n"
@@ -307,7 +320,7 @@ takes_value(const char *arg)
 {
 	const char *const with_value[] = {"-d", "-h", "-p", "-U", "--dbname", "--host",
 		"--port", "--username", "--dir", "--retry-until", "--lock-timeout",
-	"--statement-timeout", NULL};
+	"--statement-timeout", "--targets", "--jobs", "--canary", "--desired", "--managed", NULL};
 
 	for (int i = 0; with_value[i]; i++)
 		if (strcmp(arg, with_value[i]) == 0)
@@ -380,6 +393,9 @@ main(int argc, char **argv)
 		{"jobs", required_argument, NULL, 11},
 		{"canary", required_argument, NULL, 12},
 		{"keep-going", no_argument, NULL, 13},
+		{"desired", required_argument, NULL, 14},
+		{"managed", required_argument, NULL, 15},
+		{"force", no_argument, NULL, 16},
 		{NULL, 0, NULL, 0}
 	};
 	bool		help = false;
@@ -436,6 +452,15 @@ main(int argc, char **argv)
 				break;
 			case 13:
 				pm_opts.keep_going = true;
+				break;
+			case 14:
+				pm_opts.desired = optarg;
+				break;
+			case 15:
+				pm_opts.managed = optarg;
+				break;
+			case 16:
+				pm_opts.force = true;
 				break;
 			case 1:
 				pm_opts.dir = optarg;
@@ -519,6 +544,9 @@ main(int argc, char **argv)
 	check_verb_option(verb, pm_opts.each, OPT_EACH, "--each");
 	check_verb_option(verb, pm_opts.yes, OPT_YES, "--yes");
 	check_verb_option(verb, pm_opts.allow_pending, OPT_PENDING, "--allow-pending");
+	check_verb_option(verb, pm_opts.desired != NULL, OPT_DEV, "--desired");
+	check_verb_option(verb, pm_opts.managed != NULL, OPT_DEV, "--managed");
+	check_verb_option(verb, pm_opts.force, OPT_DEV, "--force");
 
 	if (ntargets > 1 || targets_file)
 	{

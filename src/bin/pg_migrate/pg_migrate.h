@@ -70,6 +70,9 @@ typedef struct PmOptions
 	int			jobs;			/* fleet: targets run at once */
 	int			canary;			/* fleet: targets run first, alone */
 	bool		keep_going;		/* fleet: go on after a failure */
+	const char *desired;		/* dev: a file of SQL, or a schema */
+	const char *managed;		/* dev: the managed schema */
+	bool		force;			/* dev: generate what needs a review */
 } PmOptions;
 
 extern PmOptions pm_opts;
@@ -107,6 +110,7 @@ extern int	pm_applied;
 
 /* folder.c */
 extern PmFolder *folder_read(const char *dir, bool must_exist);
+extern char *folder_read_file(const char *path);
 extern char *folder_new_name(const PmFolder *folder, const char *message);
 
 /* output.c */
@@ -132,6 +136,7 @@ extern int	verb_verify(void);
 extern int	verb_script(void);
 extern int	verb_reset(void);
 extern int	verb_export(void);
+extern int	verb_dev(void);
 
 /* fleet.c */
 extern int	fleet_run(const char *const *conninfos, int n, int (*run) (void));

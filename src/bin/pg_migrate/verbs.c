@@ -16,6 +16,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/logging.h"
 
@@ -641,4 +642,87 @@ verb_export(void)
 	if (!pm_opts.quiet)
 		fprintf(stderr, "pg_migrate: %d files written, %d already there\n", written, kept);
 	return clashes ? PM_EXIT_FILES : PM_EXIT_OK;
+}
+
+/*
+ * The desired state for dev: the text of the file it names, or else the
+ * name of a schema
+ */
+static char *
+desired_state(const char *arg)
+{
+	struct stat st;
+
+	if (stat(arg, &st) == 0 && S_ISREG(st.st_mode))
+		return folder_read_file(arg);
+	return pg_strdup(arg);
+}
+
+/*
+ * dev MESSAGE --desired FILE|SCHEMA: register and push the folder, then
+ * migrate_dev(): the migration from the live schema to the desired state,
+ * generated, proved, registered and applied; its file is written into
+ * the folder (named after the last one, its id the file's name) before
+ * the transaction commits, and removed if the commit fails.
+ */
+int
+verb_dev(void)
+{
+	const char *message = pm_opts.args[0];
+	PmFolder   *folder;
+	char	   *name;
+	char	   *path;
+	const char *params[5];
+	PGresult   *res;
+	FILE	   *f;
+	int			fd;
+	const char *content;
+	int			registered,
+				applied;
+
+	if (pm_opts.desired == NULL)
+	{
+		pg_log_error("dev needs the desired state: --desired FILE or --desired SCHEMA");
+		return PM_EXIT_USAGE;
+	}
+	folder = folder_read(pm_opts.dir, true);
+	connect_ready();
+	name = folder_new_name(folder, message);
+	path = psprintf("%s/%s", pm_opts.dir, name);
+	params[0] = message;
+	params[1] = desired_state(pm_opts.desired);
+	params[2] = pm_opts.managed ? pm_opts.managed : "public";
+	params[3] = pnstrdup(name, strlen(name) - 4);
+	params[4] = pm_opts.force ? "true" : "false";
+
+	pm_exec("BEGIN");
+	(void) register_folder(folder, NULL);
+	count_revisions(&registered, &applied);
+	if (applied < registered)
+		PQclear(pm_query(psprintf("SELECT %s('heads')", pm_fn("migrate_push")), 0, NULL));
+	res = pm_query(psprintf("SELECT %s($1, $2, $3, $4, $5::boolean)", pm_fn("migrate_dev")),
+				   5, params);
+	content = PQgetvalue(res, 0, 0);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL)
+	{
+		pg_log_error("could not create file \"%s\": %m", path);
+		return PM_EXIT_FILES;
+	}
+	if (fwrite(content, 1, strlen(content), f) != strlen(content) || fclose(f) != 0)
+	{
+		pg_log_error("could not write file \"%s\": %m", path);
+		unlink(path);
+		return PM_EXIT_FILES;
+	}
+	PQclear(res);
+	res = pm_try("COMMIT", 0, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+	{
+		unlink(path);
+		pm_fail(res, PM_EXIT_SERVER, psprintf("file \"%s\" removed again", path));
+	}
+	PQclear(res);
+	printf("%s\n", path);
+	return PM_EXIT_OK;
 }
