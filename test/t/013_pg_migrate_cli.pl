@@ -79,6 +79,14 @@ pg_migrate_exits($node, [ @db, 'show', 'nope' ], 4, undef,
 	qr/error: revision "nope" does not exist \(SQLSTATE 42704\)\n.*hint: Name a revision/,
 	'an unknown revision');
 
+# An extension older than the client: exit 3, and what to do
+$node->safe_psql('postgres', 'CREATE DATABASE old');
+$node->safe_psql('old', 'CREATE EXTENSION migrate');
+$node->safe_psql('old', "UPDATE pg_extension SET extversion = '0.0' WHERE extname = 'migrate'");
+pg_migrate_exits($node, [ '-d', 'old', '--dir', $dir, 'status' ], 3, undef,
+	qr/error: extension "migrate" is version 0\.0 in database "old", older than this client \(\d+\.\d+\)\n.*hint: Run ALTER EXTENSION migrate UPDATE/,
+	'an extension older than the client');
+
 # Unreachable: exit 2 once --retry-until has passed
 my $start = time;
 pg_migrate_exits($node, [ '-h', "$tmp/nosuchdir", '-p', '1', '--retry-until', '1', 'status' ], 2,
