@@ -13,6 +13,8 @@
 #include "postgres_fe.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "common/logging.h"
@@ -116,6 +118,33 @@ folder_read_file(const char *path)
 	fclose(f);
 	check_text(path, buf.data, buf.len);
 	return buf.data;
+}
+
+/*
+ * Write a new file (never over an existing one); false, with the error
+ * said and nothing left behind, if that fails
+ */
+bool
+folder_write_new(const char *path, const char *content)
+{
+	size_t		len = strlen(content);
+	int			fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+	FILE	   *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+
+	if (f == NULL)
+	{
+		pg_log_error("could not create file \"%s\": %m", path);
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	if (fwrite(content, 1, len, f) != len || fclose(f) != 0)
+	{
+		pg_log_error("could not write file \"%s\": %m", path);
+		unlink(path);
+		return false;
+	}
+	return true;
 }
 
 /*

@@ -111,6 +111,7 @@ extern int	pm_applied;
 /* folder.c */
 extern PmFolder *folder_read(const char *dir, bool must_exist);
 extern char *folder_read_file(const char *path);
+extern bool folder_write_new(const char *path, const char *content);
 extern char *folder_new_name(const PmFolder *folder, const char *message);
 
 /* output.c */

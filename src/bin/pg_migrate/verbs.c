@@ -14,7 +14,6 @@
  */
 #include "postgres_fe.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -249,8 +248,6 @@ verb_new(void)
 	PmFile		file;
 	PQExpBufferData buf;
 	char	   *path;
-	FILE	   *f;
-	int			fd;
 
 	if (strspn(message, " \t\r\n") == strlen(message))
 	{
@@ -283,17 +280,8 @@ verb_new(void)
 	(void) parsed_id(&file, previous);
 
 	path = psprintf("%s/%s", pm_opts.dir, file.name);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
-	if (fd < 0 || (f = fdopen(fd, "w")) == NULL)
-	{
-		pg_log_error("could not create file \"%s\": %m", path);
+	if (!folder_write_new(path, buf.data))
 		return PM_EXIT_FILES;
-	}
-	if (fwrite(buf.data, 1, buf.len, f) != buf.len || fclose(f) != 0)
-	{
-		pg_log_error("could not write file \"%s\": %m", path);
-		return PM_EXIT_FILES;
-	}
 	printf("%s\n", path);
 	return PM_EXIT_OK;
 }
@@ -615,7 +603,6 @@ verb_export(void)
 	{
 		const char *content = PQgetvalue(res, r, 1);
 		char	   *path = psprintf("%s/%s", pm_opts.dir, PQgetvalue(res, r, 0));
-		FILE	   *f;
 
 		if (same_content(path, content))
 		{
@@ -628,13 +615,8 @@ verb_export(void)
 			clashes++;
 			continue;
 		}
-		f = fopen(path, "wb");
-		if (f == NULL || fwrite(content, 1, strlen(content), f) != strlen(content) ||
-			fclose(f) != 0)
-		{
-			pg_log_error("could not write file \"%s\": %m", path);
+		if (!folder_write_new(path, content))
 			return PM_EXIT_FILES;
-		}
 		printf("%s\n", path);
 		written++;
 	}
@@ -674,8 +656,6 @@ verb_dev(void)
 	char	   *path;
 	const char *params[5];
 	PGresult   *res;
-	FILE	   *f;
-	int			fd;
 	const char *content;
 	int			registered,
 				applied;
@@ -703,18 +683,8 @@ verb_dev(void)
 	res = pm_query(psprintf("SELECT %s($1, $2, $3, $4, $5::boolean)", pm_fn("migrate_dev")),
 				   5, params);
 	content = PQgetvalue(res, 0, 0);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
-	if (fd < 0 || (f = fdopen(fd, "w")) == NULL)
-	{
-		pg_log_error("could not create file \"%s\": %m", path);
+	if (!folder_write_new(path, content))
 		return PM_EXIT_FILES;
-	}
-	if (fwrite(content, 1, strlen(content), f) != strlen(content) || fclose(f) != 0)
-	{
-		pg_log_error("could not write file \"%s\": %m", path);
-		unlink(path);
-		return PM_EXIT_FILES;
-	}
 	PQclear(res);
 	res = pm_try("COMMIT", 0, NULL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
