@@ -37,7 +37,7 @@
 #define PM_EXIT_CONNECT			2	/* no connection, or it was lost */
 #define PM_EXIT_EXTENSION		3	/* extension missing or too old */
 #define PM_EXIT_SERVER			4	/* the server refused: a failed revision,
-									 * a bad target, a refused registration */
+									 * a bad target, a timeout */
 #define PM_EXIT_FILES			5	/* the folder or a file cannot be used */
 #define PM_EXIT_FOUND			6	/* drift found, or a proof failed */
 #define PM_EXIT_FLEET			7	/* fleet: targets skipped, or their
