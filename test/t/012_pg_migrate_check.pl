@@ -95,6 +95,20 @@ pg_migrate_exits($node, [ @db, 'check', '--allow-pending' ], 10, undef,
 	qr/check: changed: file 0003_c\.sql, revision 0003_c\n\s+The file's scripts differ/,
 	'check: a pending file was edited');
 
+# ... and its message or its parent changed, as the extension judges it
+write_file("$dir/0003_c.sql",
+	"-- message: another message\n-- migrate:up\nCREATE TABLE c (id int);\n-- migrate:down\nDROP TABLE c;\n");
+pg_migrate_exits($node, [ @db, 'check', '--allow-pending' ], 10, undef,
+	qr/check: changed: file 0003_c\.sql, revision 0003_c\n\s+The file's message differs/,
+	'check: the message of a pending file was edited');
+write_file("$dir/0003_c.sql",
+	"-- revises: 0001_a\n-- migrate:up\nCREATE TABLE c (id int);\n-- migrate:down\nDROP TABLE c;\n");
+pg_migrate_exits($node, [ @db, 'check', '--allow-pending' ], 10, undef,
+	qr/check: changed: file 0003_c\.sql, revision 0003_c\n\s+The file's parents differ/,
+	'check: the parent of a pending file was edited');
+write_file("$dir/0003_c.sql",
+	"-- migrate:up\nCREATE TABLE c (id bigint);\n-- migrate:down\nDROP TABLE c;\n");
+
 # Several at once: every finding, the smallest code
 $node->safe_psql('postgres', 'ALTER TABLE b ADD COLUMN y int');
 move("$dir/0002_b.sql", "$aside/0002_b.sql") or die;

@@ -25,13 +25,15 @@
 
 #include "pg_migrate.h"
 
-/* The registered revisions before the check registers anything */
+/* The registered revisions, as migrate_status() and migrate_show() say */
 typedef struct Registered
 {
 	int			n;
 	char	  **id;
 	char	  **state;
-	char	  **checksum;
+	char	  **message;
+	char	  **parents;
+	char	  **checksum;		/* of pending revisions only, else NULL */
 	bool	   *has_file;
 } Registered;
 
@@ -44,41 +46,94 @@ find_registered(const Registered *reg, const char *id)
 	return -1;
 }
 
-/* Every registered revision, its state and checksum, in apply order */
+/*
+ * Every registered revision, in apply order; the checksum of the pending
+ * ones only (migrate_show() reads the graph each time: an applied revision
+ * refuses a changed file on its own)
+ */
 static Registered *
 load_registered(void)
 {
 	Registered *reg = pg_malloc0(sizeof(Registered));
-	PGresult   *res = pm_query(psprintf("SELECT s.revision, s.state, v.checksum "
-										"FROM %s() s CROSS JOIN LATERAL %s(s.revision) v",
-										pm_fn("migrate_status"), pm_fn("migrate_show")),
+	PGresult   *res = pm_query(psprintf("SELECT s.revision, s.state, s.message, s.parents::text,"
+										" CASE WHEN s.state <> 'applied'"
+										" THEN (SELECT v.checksum FROM %s(s.revision) v) END"
+										" FROM %s() s",
+										pm_fn("migrate_show"), pm_fn("migrate_status")),
 							   0, NULL);
+	char	 ***cols[] = {&reg->id, &reg->state, &reg->message, &reg->parents, &reg->checksum};
 
 	reg->n = PQntuples(res);
-	reg->id = pg_malloc0(sizeof(char *) * (reg->n + 1));
-	reg->state = pg_malloc0(sizeof(char *) * (reg->n + 1));
-	reg->checksum = pg_malloc0(sizeof(char *) * (reg->n + 1));
-	reg->has_file = pg_malloc0(sizeof(bool) * (reg->n + 1));
-	for (int i = 0; i < reg->n; i++)
+	for (int c = 0; c < 5; c++)
 	{
-		reg->id[i] = pg_strdup(PQgetvalue(res, i, 0));
-		reg->state[i] = pg_strdup(PQgetvalue(res, i, 1));
-		reg->checksum[i] = pg_strdup(PQgetvalue(res, i, 2));
+		*cols[c] = pg_malloc0(sizeof(char *) * (reg->n + 1));
+		for (int i = 0; i < reg->n; i++)
+			if (!PQgetisnull(res, i, c))
+				(*cols[c])[i] = pg_strdup(PQgetvalue(res, i, c));
 	}
+	reg->has_file = pg_malloc0(sizeof(bool) * (reg->n + 1));
 	PQclear(res);
 	return reg;
 }
 
-/* The checksum registered for id now */
-static char *
-checksum_now(const char *id)
+/*
+ * One file a savepoint, when the folder in one statement failed: the ids
+ * into ids, and for a file an applied revision refuses, the server's
+ * reason into why.  A file the extension refuses for itself exits 5.
+ */
+static void
+register_each(const PmFolder *folder, const Registered *reg, char **ids, char **why)
 {
-	PGresult   *res = pm_query(psprintf("SELECT checksum FROM %s($1)", pm_fn("migrate_show")),
-							   1, &id);
-	char	   *sum = pg_strdup(PQgetvalue(res, 0, 0));
+	const char *add = psprintf("SELECT %s($1, $2, $3)", pm_fn("migrate_add_file"));
+	const char *parse = psprintf("SELECT id FROM %s($1, $2, $3)", pm_fn("migrate_parse_file"));
 
-	PQclear(res);
-	return sum;
+	for (int i = 0; i < folder->nfiles; i++)
+	{
+		const PmFile *file = &folder->files[i];
+		const char *params[3] = {file->name, file->content, i > 0 ? ids[i - 1] : NULL};
+		PGresult   *res;
+		PGresult   *parsed;
+
+		pm_exec("SAVEPOINT pg_migrate_file");
+		res = pm_try(add, 3, params);
+		if (PQresultStatus(res) == PGRES_TUPLES_OK)
+		{
+			ids[i] = pg_strdup(PQgetvalue(res, 0, 0));
+			PQclear(res);
+			pm_exec("RELEASE SAVEPOINT pg_migrate_file");
+			continue;
+		}
+		if (!pm_connected())
+			pm_fail(res, PM_EXIT_CONNECT, NULL);
+		pm_exec("ROLLBACK TO SAVEPOINT pg_migrate_file");
+		parsed = pm_try(parse, 3, params);
+		if (PQresultStatus(parsed) != PGRES_TUPLES_OK ||
+			find_registered(reg, PQgetvalue(parsed, 0, 0)) < 0)
+		{
+			/* a file the extension refuses on its own */
+			pm_notices = true;
+			pm_fail(res, PM_EXIT_FILES,
+					psprintf("while registering file \"%s/%s\"", pm_opts.dir, file->name));
+		}
+		ids[i] = pg_strdup(PQgetvalue(parsed, 0, 0));
+		why[i] = pg_strdup(PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+		PQclear(parsed);
+		PQclear(res);
+	}
+}
+
+/* How a registered revision differs after its file is registered again */
+static const char *
+difference(const Registered *before, int b, const Registered *after, int a)
+{
+	if (strcmp(before->message[b], after->message[a]) != 0)
+		return "The file's message differs from the registered one.";
+	if (strcmp(before->parents[b], after->parents[a]) != 0)
+		return "The file's parents differ from the registered ones.";
+	if (before->checksum[b] && after->checksum[a] &&
+		strcmp(before->checksum[b], after->checksum[a]) != 0)
+		return "The file's scripts differ from the registered ones.";
+	return NULL;
 }
 
 /* A finding: one line on stderr, one entry of the JSON list */
@@ -108,20 +163,6 @@ finding(PQExpBuffer json, const char *kind, const char *file, const char *id,
 	appendPQExpBufferChar(json, '}');
 }
 
-/* Exit 5 if a file before file i holds revision id too */
-static void
-check_twins(const PmFolder *folder, char **ids, int i, const char *id)
-{
-	for (int j = 0; j < i; j++)
-		if (strcmp(ids[j], id) == 0)
-		{
-			pg_log_error("files \"%s\" and \"%s\" both hold revision \"%s\"",
-						 folder->files[j].name, folder->files[i].name, id);
-			pg_log_error_hint("Give each file an id of its own (its name, or an \"-- id:\" line).");
-			pm_exit(PM_EXIT_FILES);
-		}
-}
-
 static void
 found(int *rc, int code)
 {
@@ -138,18 +179,15 @@ verb_check(void)
 {
 	PmFolder   *folder = folder_read(pm_opts.dir, true);
 	Registered *reg;
+	Registered *after;
 	PQExpBufferData json;
-	const char *add = NULL;
-	const char *parse = NULL;
-	char	   *previous = NULL;
-	char	  **ids = pg_malloc0(sizeof(char *) * (folder->nfiles + 1));
+	char	  **ids;
+	char	  **why = pg_malloc0(sizeof(char *) * (folder->nfiles + 1));
 	PGresult   *res;
 	int			rc = PM_EXIT_OK;
 
 	pm_connect();
 	pm_require_extension();
-	add = psprintf("SELECT %s($1, $2, $3)", pm_fn("migrate_add_file"));
-	parse = psprintf("SELECT id FROM %s($1, $2, $3)", pm_fn("migrate_parse_file"));
 	initPQExpBuffer(&json);
 	appendPQExpBufferChar(&json, '[');
 
@@ -157,69 +195,35 @@ verb_check(void)
 	reg = load_registered();
 	/* the extension's notices about replacing revisions would mislead */
 	pm_notices = false;
+	ids = register_batch(folder);
+	if (ids == NULL)
+	{
+		ids = pg_malloc0(sizeof(char *) * (folder->nfiles + 1));
+		register_each(folder, reg, ids, why);
+	}
+	after = load_registered();
+	pm_notices = true;
+	check_twins(folder, ids);
+
 	for (int i = 0; i < folder->nfiles; i++)
 	{
-		const PmFile *file = &folder->files[i];
-		const char *params[3] = {file->name, file->content, previous};
-		char	   *id;
-		int			at;
+		int			b = find_registered(reg, ids[i]);
+		const char *changed;
 
-		pm_exec("SAVEPOINT pg_migrate_file");
-		res = pm_try(add, 3, params);
-		if (PQresultStatus(res) == PGRES_TUPLES_OK)
+		if (b < 0)
 		{
-			id = pg_strdup(PQgetvalue(res, 0, 0));
-			PQclear(res);
-			check_twins(folder, ids, i, id);
-			at = find_registered(reg, id);
-			if (at < 0)
-			{
-				finding(&json, "unregistered", file->name, id, NULL);
-				found(&rc, PM_EXIT_CHECK_UNREG);
-			}
-			else
-			{
-				char	   *sum = checksum_now(id);
-
-				reg->has_file[at] = true;
-				if (strcmp(sum, reg->checksum[at]) != 0)
-				{
-					finding(&json, "changed", file->name, id,
-							"The file's scripts differ from the registered ones.");
-					found(&rc, PM_EXIT_CHECK_CHANGED);
-				}
-			}
-			pm_exec("RELEASE SAVEPOINT pg_migrate_file");
+			finding(&json, "unregistered", folder->files[i].name, ids[i], NULL);
+			found(&rc, PM_EXIT_CHECK_UNREG);
+			continue;
 		}
-		else
+		reg->has_file[b] = true;
+		changed = why[i] ? why[i] : difference(reg, b, after, find_registered(after, ids[i]));
+		if (changed)
 		{
-			char	   *why = pg_strdup(PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ?
-										PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : "");
-			PGresult   *parsed;
-
-			if (!pm_connected())
-				pm_fail(res, PM_EXIT_CONNECT, NULL);
-			pm_exec("ROLLBACK TO SAVEPOINT pg_migrate_file");
-			parsed = pm_try(parse, 3, params);
-			if (PQresultStatus(parsed) != PGRES_TUPLES_OK ||
-				(at = find_registered(reg, PQgetvalue(parsed, 0, 0))) < 0)
-			{
-				/* a file the extension refuses on its own */
-				pm_notices = true;
-				pm_fail(res, PM_EXIT_FILES,
-						psprintf("while registering file \"%s/%s\"", pm_opts.dir, file->name));
-			}
-			id = pg_strdup(PQgetvalue(parsed, 0, 0));
-			PQclear(parsed);
-			PQclear(res);
-			check_twins(folder, ids, i, id);
-			reg->has_file[at] = true;
-			finding(&json, "changed", file->name, id, why);
+			finding(&json, "changed", folder->files[i].name, ids[i], changed);
 			found(&rc, PM_EXIT_CHECK_CHANGED);
 		}
-		ids[i] = previous = id;
 	}
-	pm_notices = true;
 
 	for (int i = 0; i < reg->n; i++)
 		if (!reg->has_file[i])

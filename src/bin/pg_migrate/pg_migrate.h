@@ -122,6 +122,8 @@ extern void json_string(PQExpBuffer buf, const char *s);
 extern void json_field(PQExpBuffer buf, const char *key, const char *value);
 
 /* verbs.c */
+extern char **register_batch(const PmFolder *folder);
+extern void check_twins(const PmFolder *folder, char **ids);
 extern char **register_folder(const PmFolder *folder, char ***previous);
 extern int	verb_init(void);
 extern int	verb_new(void);
