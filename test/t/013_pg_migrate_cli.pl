@@ -4,7 +4,7 @@
 # while the client retries, --lock-timeout and --statement-timeout applied
 # to the session (exit 4, nothing applied), and a connection lost in the
 # middle of push --each (exit 2; the committed prefix stays, the rerun
-# finishes the job).
+# finishes the job), and in the middle of an atomic push (nothing stays).
 use strict;
 use warnings FATAL => 'all';
 
@@ -131,6 +131,20 @@ pg_migrate_exits($node, [ @db, '--statement-timeout', '100ms', '--lock-timeout',
 	undef, qr/canceling statement due to statement timeout \(SQLSTATE 57014\)/,
 	'push --statement-timeout with a blocked revision');
 is(status_lines($node, 'postgres'), '0001_t1:applied', 'that push left nothing either');
+
+# A connection lost in the middle of an atomic push: nothing of it stays
+($out, $err) = ('', '');
+{
+	local %ENV = $node->_get_env();
+	$client = IPC::Run::start([ pg_migrate_path(), @db, 'push' ],
+		'<', \undef, '>', \$out, '2>', \$err);
+}
+my $atomic_pid = wait_for_lock_wait($node, 'postgres', 'SELECT revision', 'relation');
+$node->safe_psql('postgres', "SELECT pg_terminate_backend($atomic_pid)");
+$client->finish;
+is($client->full_result(0) >> 8, 2, 'push whose connection is lost: exit code 2');
+like($err, qr/detail: The connection to the server was lost/, 'it says the connection was lost');
+is(status_lines($node, 'postgres'), '0001_t1:applied', 'nothing of the lost push stays');
 
 # A connection lost in the middle of push --each: the committed prefix
 # stays, the rerun finishes
