@@ -4,7 +4,8 @@
 # while the client retries, --lock-timeout and --statement-timeout applied
 # to the session (exit 4, nothing applied), and a connection lost in the
 # middle of push --each (exit 2; the committed prefix stays, the rerun
-# finishes the job), and in the middle of an atomic push (nothing stays).
+# finishes the job), and in the middle of an atomic push (nothing stays);
+# and an extension older than the client (exit 3).
 use strict;
 use warnings FATAL => 'all';
 
