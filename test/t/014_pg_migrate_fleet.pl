@@ -11,6 +11,7 @@ use warnings FATAL => 'all';
 
 use FindBin;
 use lib $FindBin::RealBin;
+use JSON::PP ();
 use MigrateTest;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
@@ -80,6 +81,18 @@ write_file("$tmp/targets",
 	"# the fleet\n\n" . join("\n", map { $_->[2] } @targets) . "\n");
 fleet([ '--targets', "$tmp/targets", '--dir', $dir, '--jobs', '3', 'check' ], 0,
 	qr/^21 targets: 21 succeeded/m, undef, 'check --targets FILE');
+
+# --json on a fleet: one object, each target's own JSON inside it
+my $json = JSON::PP::decode_json(
+	fleet([ @all, '--dir', $dir, '--jobs', '4', '--json', 'status' ], 0, undef,
+		qr/^21 targets: 21 succeeded/m, 'status --json on the fleet'));
+is_deeply(
+	[
+		$json->{exit}, $json->{fingerprints_agree}, scalar(@{ $json->{targets} }),
+		scalar(grep { $_->{result} eq 'ok' && @{ $_->{output} } == 2 } @{ $json->{targets} })
+	],
+	[ 0, JSON::PP::true, 21, 21 ],
+	'status --json: every target, with its two revisions');
 
 # A third revision that fails on one target (db3 of the second cluster)
 my $bad = $targets[9];

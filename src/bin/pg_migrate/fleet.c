@@ -47,6 +47,7 @@ typedef struct Target
 	int			rc;
 	int			applied;
 	char	   *fingerprint;
+	char	   *json;			/* with --json: what the target printed */
 } Target;
 
 /* What a connection string names, without its password */
@@ -141,6 +142,29 @@ relay_output(FILE *from, FILE *to, const char *label)
 	fclose(from);
 }
 
+/* A child's output, whole, without its final newline; NULL if empty */
+static char *
+read_output(FILE *from)
+{
+	PQExpBufferData buf;
+	char		chunk[8192];
+	size_t		n;
+
+	initPQExpBuffer(&buf);
+	rewind(from);
+	while ((n = fread(chunk, 1, sizeof(chunk), from)) > 0)
+		appendBinaryPQExpBuffer(&buf, chunk, n);
+	fclose(from);
+	while (buf.len > 0 && buf.data[buf.len - 1] == '\n')
+		buf.data[--buf.len] = '\0';
+	if (buf.len == 0)
+	{
+		termPQExpBuffer(&buf);
+		return NULL;
+	}
+	return buf.data;
+}
+
 /* Wait for one child to end, and take in its report */
 static Target *
 reap_one(Target *targets, int n)
@@ -181,7 +205,10 @@ reap_one(Target *targets, int n)
 		}
 	}
 	fflush(stdout);
-	relay_output(t->out, stdout, t->label);
+	if (pm_opts.json)
+		t->json = read_output(t->out);
+	else
+		relay_output(t->out, stdout, t->label);
 	relay_output(t->err, stderr, t->label);
 	fflush(stdout);
 	return t;
@@ -247,6 +274,63 @@ result_name(const Target *t)
 	}
 }
 
+/* The summary: one row a target */
+static void
+print_summary_table(const Target *targets, int n, int width)
+{
+	printf("%-*s  %-13s  %4s  %7s  %8s  %s\n", width, "target", "result", "exit",
+		   "applied", "seconds", "fingerprint");
+	for (int i = 0; i < width; i++)
+		putchar('-');
+	printf("  -------------  ----  -------  --------  ------------\n");
+	for (int i = 0; i < n; i++)
+	{
+		const Target *t = &targets[i];
+
+		if (t->state == TARGET_SKIPPED)
+			printf("%-*s  %-13s\n", width, t->label, "skipped");
+		else
+			printf("%-*s  %-13s  %4d  %7d  %8.3f  %.12s\n", width, t->label,
+				   result_name(t), t->rc, t->applied, t->seconds,
+				   t->fingerprint ? t->fingerprint : "");
+	}
+}
+
+/*
+ * The summary with --json: {"exit", "fingerprints_agree", "targets":
+ * [{"target", "result", "exit", "applied", "seconds", "fingerprint",
+ * "output"}]}, output being the JSON the target printed (or null).  On
+ * stdout, one line; the count follows it on stderr.
+ */
+static void
+print_summary_json(const Target *targets, int n, int rc, bool agree)
+{
+	PQExpBufferData buf;
+
+	initPQExpBuffer(&buf);
+	appendPQExpBuffer(&buf, "{\"exit\":%d,\"fingerprints_agree\":%s,\"targets\":[",
+					  rc, agree ? "true" : "false");
+	for (int i = 0; i < n; i++)
+	{
+		const Target *t = &targets[i];
+		bool		ran = t->state != TARGET_SKIPPED;
+
+		appendPQExpBufferStr(&buf, i ? ",{" : "{");
+		json_field(&buf, "target", t->label);
+		json_field(&buf, "result", result_name(t));
+		if (ran)
+			appendPQExpBuffer(&buf, ",\"exit\":%d,\"applied\":%d,\"seconds\":%.3f",
+							  t->rc, t->applied, t->seconds);
+		else
+			appendPQExpBufferStr(&buf, ",\"exit\":null,\"applied\":null,\"seconds\":null");
+		json_field(&buf, "fingerprint", t->fingerprint);
+		appendPQExpBuffer(&buf, ",\"output\":%s}", t->json ? t->json : "null");
+	}
+	appendPQExpBufferStr(&buf, "]}\n");
+	fputs(buf.data, stdout);
+	termPQExpBuffer(&buf);
+}
+
 /*
  * The verb on every target; returns 0 if every target succeeded and their
  * fingerprints agree, else the exit code of the first target (in the order
@@ -286,11 +370,6 @@ fleet_run(const char *const *conninfos, int n, int (*run) (void))
 		if (targets[i].state == TARGET_WAITING)
 			targets[i].state = TARGET_SKIPPED;
 
-	printf("%-*s  %-13s  %4s  %7s  %8s  %s\n", width, "target", "result", "exit",
-		   "applied", "seconds", "fingerprint");
-	for (int i = 0; i < width; i++)
-		putchar('-');
-	printf("  -------------  ----  -------  --------  ------------\n");
 	for (int i = 0; i < n; i++)
 	{
 		Target	   *t = &targets[i];
@@ -298,33 +377,36 @@ fleet_run(const char *const *conninfos, int n, int (*run) (void))
 
 		if (t->state == TARGET_SKIPPED)
 		{
-			printf("%-*s  %-13s\n", width, t->label, "skipped");
 			skipped++;
 			if (rc == PM_EXIT_OK)
 				rc = PM_EXIT_FLEET;
-			continue;
 		}
-		printf("%-*s  %-13s  %4d  %7d  %8.3f  %.12s\n", width, t->label,
-			   result_name(t), t->rc, t->applied, t->seconds, fp);
-		if (t->rc != PM_EXIT_OK)
+		else if (t->rc != PM_EXIT_OK)
 		{
 			failed++;
 			if (rc == PM_EXIT_OK)
 				rc = t->rc;
-			continue;
 		}
-		succeeded++;
-		if (first_fp == NULL)
-			first_fp = fp;
-		else if (strcmp(first_fp, fp) != 0)
-			agree = false;
+		else
+		{
+			succeeded++;
+			if (first_fp == NULL)
+				first_fp = fp;
+			else if (strcmp(first_fp, fp) != 0)
+				agree = false;
+		}
 	}
-	printf("%d targets: %d succeeded, %d failed, %d skipped; fingerprints %s\n",
-		   n, succeeded, failed, skipped, agree ? "agree" : "differ");
 	if (rc == PM_EXIT_OK && !agree)
-	{
-		pg_log_error("the targets' fingerprints differ: their schemas are not the same");
 		rc = PM_EXIT_FLEET;
-	}
+
+	if (pm_opts.json)
+		print_summary_json(targets, n, rc, agree);
+	else
+		print_summary_table(targets, n, width);
+	fprintf(pm_opts.json ? stderr : stdout,
+			"%d targets: %d succeeded, %d failed, %d skipped; fingerprints %s\n",
+			n, succeeded, failed, skipped, agree ? "agree" : "differ");
+	if (!agree)
+		pg_log_error("the targets' fingerprints differ: their schemas are not the same");
 	return rc;
 }
