@@ -140,6 +140,20 @@ fleet([ @all, '--dir', $dir, '--jobs', '4', 'push' ], 7,
 	qr/^21 targets: 21 succeeded, 0 failed, 0 skipped; fingerprints differ$/m,
 	qr/error: the targets' fingerprints differ/, 'push with one schema that differs');
 
+# init on a fleet: the extension everywhere, the folder made once
+my @fresh;
+foreach my $node (@nodes)
+{
+	$node->safe_psql('postgres', 'CREATE DATABASE fresh');
+	push @fresh, '-d', $node->connstr('fresh');
+}
+fleet([ @fresh, '--dir', "$tmp/new_folder", '--jobs', '3', 'init' ], 0,
+	qr/^3 targets: 3 succeeded/m, undef, 'init on three targets at once');
+ok(-d "$tmp/new_folder", 'init made the folder');
+is($_->safe_psql('fresh', "SELECT count(*) FROM pg_extension WHERE extname = 'migrate'"),
+	'1', $_->name . ': init created the extension')
+  foreach @nodes;
+
 # Usage errors
 fleet([ '-d', 'db1', '-d', 'db2', '--dir', $dir, 'new', 'x' ], 1, undef,
 	qr/error: verb "new" runs on one database only/, 'new on a fleet');

@@ -227,7 +227,9 @@ verb_init(void)
 			return PM_EXIT_FILES;
 		}
 	}
-	else if (mkdir(pm_opts.dir, 0777) != 0)
+	/* another target of a fleet may have made it meanwhile */
+	else if (mkdir(pm_opts.dir, 0777) != 0 &&
+			 !(errno == EEXIST && stat(pm_opts.dir, &st) == 0 && S_ISDIR(st.st_mode)))
 	{
 		pg_log_error("could not create migrations folder \"%s\": %m", pm_opts.dir);
 		return PM_EXIT_FILES;
@@ -613,7 +615,7 @@ verb_export(void)
 				clashes = 0;
 
 	connect_ready();
-	if (stat(pm_opts.dir, &st) != 0 && mkdir(pm_opts.dir, 0777) != 0)
+	if (stat(pm_opts.dir, &st) != 0 && mkdir(pm_opts.dir, 0777) != 0 && errno != EEXIST)
 	{
 		pg_log_error("could not create migrations folder \"%s\": %m", pm_opts.dir);
 		return PM_EXIT_FILES;
