@@ -14,6 +14,7 @@
  *					relaying notices, reporting server errors
  *	  folder.c		the migrations folder: reading it, naming a new file
  *	  output.c		results as aligned text or JSON
+ *	  register.c	registering the folder with migrate_add_file()
  *	  verbs.c		the verbs, each a call of the extension's SQL
  *	  check.c		the CI gate
  *	  fleet.c		one verb on many databases, in parallel
@@ -121,10 +122,12 @@ extern void print_rows(const PGresult *res);
 extern void json_string(PQExpBuffer buf, const char *s);
 extern void json_field(PQExpBuffer buf, const char *key, const char *value);
 
-/* verbs.c */
+/* register.c */
 extern char **register_batch(const PmFolder *folder);
 extern void check_twins(const PmFolder *folder, char **ids);
 extern char **register_folder(const PmFolder *folder, char ***previous);
+
+/* verbs.c */
 extern int	verb_init(void);
 extern int	verb_new(void);
 extern int	verb_register(void);
