@@ -105,10 +105,13 @@ notice_receiver(void *arg, const PGresult *res)
 	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 	const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
 	const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	bool		progress = severity == NULL ||
+		strcmp(severity, "NOTICE") == 0 || strcmp(severity, "INFO") == 0;
 
-	if (!pm_notices || pm_opts.quiet || msg == NULL)
+	/* -q drops the progress lines, never a warning */
+	if (!pm_notices || msg == NULL || (pm_opts.quiet && progress))
 		return;
-	if (severity && strcmp(severity, "NOTICE") != 0 && strcmp(severity, "INFO") != 0)
+	if (!progress)
 		fprintf(stderr, "%s: %s: %s", "pg_migrate",
 				strcmp(severity, "WARNING") == 0 ? "warning" : "notice", msg);
 	else
