@@ -133,33 +133,34 @@ pg_migrate_exits($node, [ @db, '--statement-timeout', '100ms', '--lock-timeout',
 	'push --statement-timeout with a blocked revision');
 is(status_lines($node, 'postgres'), '0001_t1:applied', 'that push left nothing either');
 
-# A connection lost in the middle of an atomic push: nothing of it stays
-($out, $err) = ('', '');
+# Start pg_migrate with @args, wait until its query starting with $prefix
+# waits on the blocker's lock, terminate its backend; check that it exits 2
+# and says the connection was lost
+sub lose_connection
 {
-	local %ENV = $node->_get_env();
-	$client = IPC::Run::start([ pg_migrate_path(), @db, 'push' ],
-		'<', \undef, '>', \$out, '2>', \$err);
+	my ($prefix, $what, @args) = @_;
+	my ($out, $err) = ('', '');
+	my $client;
+	{
+		local %ENV = $node->_get_env();
+		$client = IPC::Run::start([ pg_migrate_path(), @db, @args ],
+			'<', \undef, '>', \$out, '2>', \$err);
+	}
+	my $pid = wait_for_lock_wait($node, 'postgres', $prefix, 'relation');
+	$node->safe_psql('postgres', "SELECT pg_terminate_backend($pid)");
+	$client->finish;
+	is($client->full_result(0) >> 8, 2, "$what whose connection is lost: exit code 2");
+	like($err, qr/detail: The connection to the server was lost/,
+		"$what: it says the connection was lost");
 }
-my $atomic_pid = wait_for_lock_wait($node, 'postgres', 'SELECT revision', 'relation');
-$node->safe_psql('postgres', "SELECT pg_terminate_backend($atomic_pid)");
-$client->finish;
-is($client->full_result(0) >> 8, 2, 'push whose connection is lost: exit code 2');
-like($err, qr/detail: The connection to the server was lost/, 'it says the connection was lost');
+
+# A connection lost in the middle of an atomic push: nothing of it stays
+lose_connection('SELECT revision', 'push', 'push');
 is(status_lines($node, 'postgres'), '0001_t1:applied', 'nothing of the lost push stays');
 
 # A connection lost in the middle of push --each: the committed prefix
 # stays, the rerun finishes
-($out, $err) = ('', '');
-{
-	local %ENV = $node->_get_env();
-	$client = IPC::Run::start([ pg_migrate_path(), @db, 'push', '--each' ],
-		'<', \undef, '>', \$out, '2>', \$err);
-}
-my $pid = wait_for_lock_wait($node, 'postgres', 'CALL', 'relation');
-$node->safe_psql('postgres', "SELECT pg_terminate_backend($pid)");
-$client->finish;
-is($client->full_result(0) >> 8, 2, 'push --each whose connection is lost: exit code 2');
-like($err, qr/detail: The connection to the server was lost/, 'it says the connection was lost');
+lose_connection('CALL', 'push --each', 'push', '--each');
 is( status_lines($node, 'postgres'),
 	"0001_t1:applied\n0002_t2:applied\n0003_alter:pending\n0004_t4:pending",
 	'the revision committed before the loss stays applied, nothing of the others');
