@@ -1,6 +1,8 @@
 # Makefile for the migrate extension (PGXS)
 #
-#   make / make install     build and install into the server found by pg_config
+#   make / make install     build and install into the server found by pg_config,
+#                           the extension and its client pg_migrate
+#                           (src/bin/pg_migrate, its own PGXS Makefile)
 #   make test               install what is missing, build with warnings as
 #                           errors, install, run every suite on a throwaway cluster
 #   make demo               the same set-up, then a real migration session in psql
@@ -98,6 +100,22 @@ install-releases: $(RELEASE_SCRIPTS) installdirs
 uninstall: uninstall-releases
 uninstall-releases:
 	$(if $(RELEASES),rm -f $(RELEASES:%='$(DESTDIR)$(datadir)/$(datamoduledir)/$(EXTENSION)--%.sql'))
+
+# The client, pg_migrate: built, installed and cleaned with the extension
+CLIENT_DIR = src/bin/pg_migrate
+.PHONY: client install-client uninstall-client clean-client
+all: client
+client:
+	$(MAKE) -C $(CLIENT_DIR) PG_CONFIG=$(PG_CONFIG) all
+install: install-client
+install-client: client
+	$(MAKE) -C $(CLIENT_DIR) PG_CONFIG=$(PG_CONFIG) install
+uninstall: uninstall-client
+uninstall-client:
+	$(MAKE) -C $(CLIENT_DIR) PG_CONFIG=$(PG_CONFIG) uninstall
+clean: clean-client
+clean-client:
+	$(MAKE) -C $(CLIENT_DIR) PG_CONFIG=$(PG_CONFIG) clean
 
 test:
 	bash test/run-tests.sh

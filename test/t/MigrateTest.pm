@@ -14,6 +14,7 @@ use strict;
 use warnings FATAL => 'all';
 
 use Exporter 'import';
+use IPC::Run;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
@@ -37,6 +38,9 @@ our @EXPORT = qw(
   schema_dump
   start_after_kill9
   recovered_after_crash
+  pg_migrate_path
+  pg_migrate
+  pg_migrate_exits
 );
 
 # A new node, started, with the extension created in database "postgres".
@@ -270,6 +274,46 @@ sub recovered_after_crash
 			qr/database system was (?:interrupted|not properly shut down); automatic recovery in progress/,
 			$offset),
 		'the server went through crash recovery');
+}
+
+# The pg_migrate program: the one installed next to the server's programs
+# (pg_config --bindir), else the one built in this tree
+sub pg_migrate_path
+{
+	my $bindir = `pg_config --bindir`;
+	chomp $bindir;
+	return "$bindir/pg_migrate" if $bindir ne '' && -x "$bindir/pg_migrate";
+	my $built = ($ENV{TESTDIR} // '.') . '/src/bin/pg_migrate/pg_migrate';
+	return $built if -x $built;
+	die 'pg_migrate is neither installed (pg_config --bindir) nor built';
+}
+
+# Run pg_migrate against $node with @args; return (exit code, stdout,
+# stderr)
+sub pg_migrate
+{
+	my ($node, @args) = @_;
+	my ($out, $err) = ('', '');
+	local %ENV = $node->_get_env();
+
+	IPC::Run::run([ pg_migrate_path(), @args ], '<', \undef, '>', \$out, '2>', \$err);
+	die 'pg_migrate died of signal ' . ($? & 127) if $? & 127;
+	return ($? >> 8, $out, $err);
+}
+
+# Run pg_migrate against $node and check its exit code and that stdout and
+# stderr match the patterns given (undef: not checked); returns stdout.
+sub pg_migrate_exits
+{
+	my ($node, $args, $code, $out_re, $err_re, $name) = @_;
+	local $Test::Builder::Level = $Test::Builder::Level + 1;
+	my ($rc, $out, $err) = pg_migrate($node, @$args);
+
+	is($rc, $code, "$name: exit code $code")
+	  or diag("pg_migrate @$args\nstdout:\n$out\nstderr:\n$err");
+	like($out, $out_re, "$name: stdout") if defined $out_re;
+	like($err, $err_re, "$name: stderr") if defined $err_re;
+	return $out;
 }
 
 1;

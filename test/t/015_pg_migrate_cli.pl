@@ -1,0 +1,173 @@
+# pg_migrate's command line and connection: --help for the program and for
+# every verb, --version, usage errors (exit 1, nothing changed), an
+# unreachable server (exit 2 after --retry-until), a server that starts
+# while the client retries, --lock-timeout and --statement-timeout applied
+# to the session (exit 4, nothing applied), and a connection lost in the
+# middle of push --each (exit 2; the committed prefix stays, the rerun
+# finishes the job), and in the middle of an atomic push (nothing stays);
+# and an extension older than the client (exit 3).
+use strict;
+use warnings FATAL => 'all';
+
+use FindBin;
+use lib $FindBin::RealBin;
+use IPC::Run;
+use MigrateTest;
+use PostgreSQL::Test::Utils;
+use Test::More;
+use Time::HiRes qw(time usleep);
+
+my $node = migrate_node('client_cli');
+my $tmp = PostgreSQL::Test::Utils::tempdir;
+my $dir = "$tmp/migrations";
+mkdir $dir or die;
+my @db = ('-d', 'postgres', '--dir', $dir);
+
+sub write_file
+{
+	my ($path, $content) = @_;
+	open my $fh, '>', $path or die "$path: $!";
+	print $fh $content;
+	close $fh;
+}
+
+# --help, --version
+my @verbs = qw(init new dev register push downgrade stamp status history show drift
+  verify script reset export check);
+my $help = pg_migrate_exits($node, ['--help'], 0, qr/^Usage:\n  pg_migrate \[OPTION\]\.\.\. VERB/m,
+	undef, '--help');
+like($help, qr/^  \Q$_\E\b/m, "--help lists verb $_") foreach @verbs;
+like($help, qr/^Exit codes:\n  0   success\n  1   usage/m, '--help documents the exit codes');
+pg_migrate_exits($node, ['-?'], 0, qr/^Usage:/m, undef, '-?');
+foreach my $verb (@verbs)
+{
+	pg_migrate_exits($node, [ $verb, '--help' ], 0,
+		qr/^pg_migrate \Q$verb\E: .*\n\nUsage:\n  pg_migrate \[OPTION\]\.\.\. \Q$verb\E/,
+		undef, "$verb --help");
+}
+pg_migrate_exits($node, [ 'help', 'push' ], 0, qr/--each\s+commit after each revision/, undef,
+	'help push');
+pg_migrate_exits($node, ['--version'], 0, qr/^pg_migrate \(migrate\) \d+\.\d+$/m, undef, '--version');
+
+# Usage errors: exit 1, a message and a hint, nothing done
+my $catalog = catalog_rows($node, 'postgres');
+my @usage = (
+	[ [], qr/error: no verb given\n.*hint: Try "pg_migrate --help"/, 'no verb' ],
+	[ ['frob'], qr/error: unknown verb "frob"/, 'an unknown verb' ],
+	[ [ 'status', '--frob' ], qr/error: unknown option or missing value: "--frob"/, 'an unknown option' ],
+	[ [ 'status', '-d' ], qr/error: option -d needs a value/, 'an option without its value' ],
+	[ [ 'status', '--json', '--each' ], qr/error: option --each does not apply to verb "status"/,
+		'an option of another verb' ],
+	[ ['show'], qr/error: verb "show" needs an argument\n.*hint: Usage: pg_migrate show REV/,
+		'a missing argument' ],
+	[ [ 'status', 'extra' ], qr/error: too many arguments for verb "status" \(first extra: "extra"\)/,
+		'an extra argument' ],
+	[ [ 'push', 'a', 'b' ], qr/too many arguments/, 'push with two targets' ],
+	[ [ 'new', '  ' ], qr/error: the message of a new revision must not be empty/, 'an empty message' ],
+	[ [ '--retry-until', 'soon', 'status' ], qr/error: invalid value "soon" for option --retry-until/,
+		'a bad number of seconds' ],
+	[ ['reset'], qr/error: reset downgrades every revision.*\n.*hint: Give --yes/, 'reset without --yes' ]);
+foreach my $case (@usage)
+{
+	my ($args, $err_re, $what) = @$case;
+	pg_migrate_exits($node, [ @db, @$args ], 1, undef, $err_re, "usage: $what");
+}
+is(catalog_rows($node, 'postgres'), $catalog, 'no usage error changed anything');
+ok(!-e "$dir/0001_.sql", 'no file written');
+
+# A server error: exit 4, with its SQLSTATE, detail and hint
+pg_migrate_exits($node, [ @db, 'show', 'nope' ], 4, undef,
+	qr/error: revision "nope" does not exist \(SQLSTATE 42704\)\n.*hint: Name a revision/,
+	'an unknown revision');
+
+# An extension older than the client: exit 3, and what to do
+$node->safe_psql('postgres', 'CREATE DATABASE old');
+$node->safe_psql('old', 'CREATE EXTENSION migrate');
+$node->safe_psql('old', "UPDATE pg_extension SET extversion = '0.0' WHERE extname = 'migrate'");
+pg_migrate_exits($node, [ '-d', 'old', '--dir', $dir, 'status' ], 3, undef,
+	qr/error: extension "migrate" is version 0\.0 in database "old", older than this client \(\d+\.\d+\)\n.*hint: Run ALTER EXTENSION migrate UPDATE/,
+	'an extension older than the client');
+
+# Unreachable: exit 2 once --retry-until has passed
+my $start = time;
+pg_migrate_exits($node, [ '-h', "$tmp/nosuchdir", '-p', '1', '--retry-until', '1', 'status' ], 2,
+	undef,
+	qr/could not connect yet \(.*\); trying again in 0\.1 s\n(?:.*\n)*.*error: could not connect to the database: .*\n(?:.*\n)*.*detail: Gave up after trying for 1 seconds/,
+	'an unreachable server');
+cmp_ok(time - $start, '>=', 1, 'the client kept trying for the whole second');
+pg_migrate_exits($node, [ '-h', "$tmp/nosuchdir", '-p', '1', 'status' ], 2, undef,
+	qr/could not connect to the database/, 'an unreachable server, no retry');
+
+# Retry while the server starts
+write_file("$dir/0001_t1.sql", "CREATE TABLE t1 (id int);\n-- migrate:down\nDROP TABLE t1;\n");
+$node->stop;
+my ($out, $err) = ('', '');
+my $client;
+{
+	local %ENV = $node->_get_env();
+	$client = IPC::Run::start([ pg_migrate_path(), @db, '--retry-until', '60', 'push' ],
+		'<', \undef, '>', \$out, '2>', \$err);
+}
+usleep(1_500_000);
+$node->start;
+$client->finish;
+is($client->full_result(0) >> 8, 0, 'push waiting for the server: exit code 0');
+like($err, qr/could not connect yet/, 'it retried while the server was down');
+like($out, qr/^1 revisions applied$/m, 'then it pushed');
+
+# --lock-timeout: a revision waiting on a lock fails, nothing is applied
+$node->safe_psql('postgres', 'CREATE TABLE blocker (id int)');
+write_file("$dir/0002_t2.sql", "CREATE TABLE t2 (id int);\n-- migrate:down\nDROP TABLE t2;\n");
+write_file("$dir/0003_alter.sql",
+	"ALTER TABLE blocker ADD COLUMN note text;\n-- migrate:down\nALTER TABLE blocker DROP COLUMN note;\n");
+write_file("$dir/0004_t4.sql", "CREATE TABLE t4 (id int);\n-- migrate:down\nDROP TABLE t4;\n");
+my $blocker = start_blocker($node, 'postgres', 'blocker');
+pg_migrate_exits($node, [ @db, '--lock-timeout', '200ms', 'push' ], 4, undef,
+	qr/error: canceling statement due to lock timeout \(SQLSTATE 55P03\)\n(?:.*\n)*.*0003_alter/,
+	'push --lock-timeout with a blocked revision');
+is(status_lines($node, 'postgres'), '0001_t1:applied', 'the failed push applied and registered nothing');
+
+# --statement-timeout
+pg_migrate_exits($node, [ @db, '--statement-timeout', '100ms', '--lock-timeout', '0', 'push' ], 4,
+	undef, qr/canceling statement due to statement timeout \(SQLSTATE 57014\)/,
+	'push --statement-timeout with a blocked revision');
+is(status_lines($node, 'postgres'), '0001_t1:applied', 'that push left nothing either');
+
+# Start pg_migrate with @args, wait until its query starting with $prefix
+# waits on the blocker's lock, terminate its backend; check that it exits 2
+# and says the connection was lost
+sub lose_connection
+{
+	my ($prefix, $what, @args) = @_;
+	my ($out, $err) = ('', '');
+	my $client;
+	{
+		local %ENV = $node->_get_env();
+		$client = IPC::Run::start([ pg_migrate_path(), @db, @args ],
+			'<', \undef, '>', \$out, '2>', \$err);
+	}
+	my $pid = wait_for_lock_wait($node, 'postgres', $prefix, 'relation');
+	$node->safe_psql('postgres', "SELECT pg_terminate_backend($pid)");
+	$client->finish;
+	is($client->full_result(0) >> 8, 2, "$what whose connection is lost: exit code 2");
+	like($err, qr/detail: The connection to the server was lost/,
+		"$what: it says the connection was lost");
+}
+
+# A connection lost in the middle of an atomic push: nothing of it stays
+lose_connection('SELECT revision', 'push', 'push');
+is(status_lines($node, 'postgres'), '0001_t1:applied', 'nothing of the lost push stays');
+
+# A connection lost in the middle of push --each: the committed prefix
+# stays, the rerun finishes
+lose_connection('CALL', 'push --each', 'push', '--each');
+is( status_lines($node, 'postgres'),
+	"0001_t1:applied\n0002_t2:applied\n0003_alter:pending\n0004_t4:pending",
+	'the revision committed before the loss stays applied, nothing of the others');
+end_session($blocker);
+pg_migrate_exits($node, [ @db, 'push', '--each' ], 0, qr/^2 revisions applied$/m, undef,
+	'the rerun finishes the job');
+pg_migrate_exits($node, [ @db, 'check' ], 0, undef, undef, 'check agrees');
+
+$node->stop;
+done_testing();
