@@ -30,6 +30,20 @@
 #include "pqexpbuffer.h"
 
 /*
+ * A function that does not return: 18 replaced the trailing
+ * pg_attribute_noreturn() with the leading pg_noreturn (C11 _Noreturn).
+ * The client's one version difference (the extension's are in
+ * src/base/compat.h).
+ */
+#ifdef pg_noreturn
+#define PM_NORETURN pg_noreturn
+#define PM_NORETURN_AFTER
+#else
+#define PM_NORETURN
+#define PM_NORETURN_AFTER pg_attribute_noreturn()
+#endif
+
+/*
  * Exit codes: documented in --help and in the README.  Check's own codes
  * are ordered by weight; with several failures it exits with the smallest.
  */
@@ -101,9 +115,9 @@ extern PGresult *pm_try(const char *sql, int nparams, const char *const *params)
 extern PGresult *pm_query(const char *sql, int nparams, const char *const *params);
 extern void pm_exec(const char *sql);
 extern void pm_report_error(const PGresult *res);
-extern void pm_fail(PGresult *res, int code, const char *where) pg_attribute_noreturn();
+extern PM_NORETURN void pm_fail(PGresult *res, int code, const char *where) PM_NORETURN_AFTER;
 extern char *pm_literal(const char *text);
-extern void pm_exit(int code) pg_attribute_noreturn();
+extern PM_NORETURN void pm_exit(int code) PM_NORETURN_AFTER;
 extern double pm_now(void);
 extern bool pm_notices;
 extern int	pm_report_fd;
