@@ -13,7 +13,7 @@ CREATE ROLE regress_ddl_other;
 GRANT regress_ddl_other TO regress_ddl_owner;
 CREATE SCHEMA regress_ddl AUTHORIZATION regress_ddl_owner;
 GRANT USAGE, CREATE ON SCHEMA regress_ddl TO regress_ddl_other;
-GRANT EXECUTE ON FUNCTION migrate_add(text, text, text, text, text[]),
+GRANT EXECUTE ON FUNCTION migrate_add(text, text, text, text, text[], boolean),
 	migrate_push(text), migrate_downgrade(text) TO regress_ddl_owner;
 GRANT EXECUTE ON PROCEDURE migrate_deploy(text) TO regress_ddl_owner;
 

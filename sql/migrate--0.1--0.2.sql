@@ -46,3 +46,85 @@ AS 'MODULE_PATHNAME', 'migrate_settle_snapshot'
 LANGUAGE C VOLATILE;
 SELECT migrate._settle_snapshot();
 DROP FUNCTION migrate._settle_snapshot();
+
+-- A revision can be non-transactional (README "Non-transactional
+-- revisions"): the catalog keeps the mark, migrate_add takes it, and
+-- migrate_status and migrate_show show it. The functions change their
+-- arguments or results, so they are dropped and created again; what their
+-- owner granted on them or revoked is carried over.
+ALTER TABLE migrate.revision
+	ADD COLUMN transactional boolean NOT NULL DEFAULT true;
+
+DO $update$
+DECLARE
+	add_acl pg_catalog.aclitem[];
+	status_acl pg_catalog.aclitem[];
+	show_acl pg_catalog.aclitem[];
+	fn pg_catalog.regprocedure;
+	acl pg_catalog.aclitem[];
+	item record;
+BEGIN
+	SELECT p.proacl INTO add_acl FROM pg_catalog.pg_proc p
+	WHERE p.oid OPERATOR(pg_catalog.=) '@extschema@.migrate_add(text, text, text, text, text[])'::pg_catalog.regprocedure;
+	SELECT p.proacl INTO status_acl FROM pg_catalog.pg_proc p
+	WHERE p.oid OPERATOR(pg_catalog.=) '@extschema@.migrate_status()'::pg_catalog.regprocedure;
+	SELECT p.proacl INTO show_acl FROM pg_catalog.pg_proc p
+	WHERE p.oid OPERATOR(pg_catalog.=) '@extschema@.migrate_show(text)'::pg_catalog.regprocedure;
+
+	DROP FUNCTION @extschema@.migrate_add(text, text, text, text, text[]);
+	CREATE FUNCTION @extschema@.migrate_add(message text,
+											up text,
+											down text DEFAULT NULL,
+											id text DEFAULT NULL,
+											revises text[] DEFAULT NULL,
+											transactional boolean DEFAULT true)
+	RETURNS text
+	AS 'MODULE_PATHNAME', 'migrate_add'
+	LANGUAGE C VOLATILE PARALLEL UNSAFE;
+	COMMENT ON FUNCTION @extschema@.migrate_add(text, text, text, text, text[], boolean)
+	IS 'register a revision (up script, optional down script; transactional => false: its statements run one at a time outside a transaction block) and return its id';
+
+	DROP FUNCTION @extschema@.migrate_status();
+	CREATE FUNCTION @extschema@.migrate_status()
+	RETURNS TABLE (revision text, message text, state text, is_head boolean,
+				   is_current boolean, parents text[], applied_at timestamptz,
+				   applied_by name, reversible boolean, transactional boolean)
+	AS 'MODULE_PATHNAME', 'migrate_status'
+	LANGUAGE C STABLE PARALLEL UNSAFE;
+	COMMENT ON FUNCTION @extschema@.migrate_status()
+	IS 'every revision in apply order: applied or pending, head, current';
+
+	DROP FUNCTION @extschema@.migrate_show(text);
+	CREATE FUNCTION @extschema@.migrate_show(target text)
+	RETURNS TABLE (revision text, message text, parents text[], up text,
+				   down text, checksum text, created_at timestamptz,
+				   created_by name, applied_at timestamptz, transactional boolean)
+	AS 'MODULE_PATHNAME', 'migrate_show'
+	LANGUAGE C STABLE PARALLEL UNSAFE;
+	COMMENT ON FUNCTION @extschema@.migrate_show(text)
+	IS 'the SQL of one revision, up and down';
+
+	-- the grants as they were (NULL: the default, as a new function has)
+	FOR fn, acl IN
+		SELECT v.fn, v.acl FROM (VALUES
+			('@extschema@.migrate_add(text, text, text, text, text[], boolean)'::pg_catalog.regprocedure, add_acl),
+			('@extschema@.migrate_status()'::pg_catalog.regprocedure, status_acl),
+			('@extschema@.migrate_show(text)'::pg_catalog.regprocedure, show_acl)) AS v (fn, acl)
+	LOOP
+		CONTINUE WHEN acl IS NULL;
+		EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', fn);
+		FOR item IN
+			SELECT a.grantee, a.is_grantable
+			FROM pg_catalog.aclexplode(acl) a, pg_catalog.pg_proc p
+			WHERE p.oid OPERATOR(pg_catalog.=) fn
+			  AND a.grantee OPERATOR(pg_catalog.<>) p.proowner
+			  AND a.privilege_type OPERATOR(pg_catalog.=) 'EXECUTE'
+		LOOP
+			EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %s%s', fn,
+				CASE WHEN item.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC'
+					 ELSE item.grantee::pg_catalog.regrole::pg_catalog.text END,
+				CASE WHEN item.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+		END LOOP;
+	END LOOP;
+END
+$update$;

@@ -27,7 +27,8 @@ CREATE TABLE migrate.revision (
 	checksum	text NOT NULL,		-- over the scripts' tokens (see src/script.c)
 	position	bigint NOT NULL UNIQUE,	-- registration order, breaks ties in topological order
 	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
-	created_by	name NOT NULL
+	created_by	name NOT NULL,
+	transactional boolean NOT NULL DEFAULT true	-- false: its statements run one at a time, each committed on its own
 );
 COMMENT ON TABLE migrate.revision IS 'every registered revision, applied or not';
 
@@ -115,12 +116,13 @@ CREATE FUNCTION @extschema@.migrate_add(message text,
 										up text,
 										down text DEFAULT NULL,
 										id text DEFAULT NULL,
-										revises text[] DEFAULT NULL)
+										revises text[] DEFAULT NULL,
+										transactional boolean DEFAULT true)
 RETURNS text
 AS 'MODULE_PATHNAME', 'migrate_add'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION @extschema@.migrate_add(text, text, text, text, text[])
-IS 'register a revision (up script, optional down script) and return its id';
+COMMENT ON FUNCTION @extschema@.migrate_add(text, text, text, text, text[], boolean)
+IS 'register a revision (up script, optional down script; transactional => false: its statements run one at a time outside a transaction block) and return its id';
 
 /*
  * Applying and rolling back
@@ -244,7 +246,7 @@ IS 'up, down and up again for every pending revision up to target, checking that
 CREATE FUNCTION @extschema@.migrate_status()
 RETURNS TABLE (revision text, message text, state text, is_head boolean,
 			   is_current boolean, parents text[], applied_at timestamptz,
-			   applied_by name, reversible boolean)
+			   applied_by name, reversible boolean, transactional boolean)
 AS 'MODULE_PATHNAME', 'migrate_status'
 LANGUAGE C STABLE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.migrate_status()
@@ -267,7 +269,7 @@ IS 'the revisions that no revision builds on';
 CREATE FUNCTION @extschema@.migrate_show(target text)
 RETURNS TABLE (revision text, message text, parents text[], up text,
 			   down text, checksum text, created_at timestamptz,
-			   created_by name, applied_at timestamptz)
+			   created_by name, applied_at timestamptz, transactional boolean)
 AS 'MODULE_PATHNAME', 'migrate_show'
 LANGUAGE C STABLE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.migrate_show(text)
@@ -337,7 +339,7 @@ IS 'a hash of the live model of the managed schemas, comparable across servers';
  * it grants; looking is for everyone (the text of scripts, logged statements
  * and errors only for the roles catalog_may_read_text() names).
  */
-REVOKE ALL ON FUNCTION @extschema@.migrate_add(text, text, text, text, text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.migrate_add(text, text, text, text, text[], boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_push(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_downgrade(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_downgrade(integer) FROM PUBLIC;

@@ -146,7 +146,7 @@ RESET SESSION AUTHORIZATION;
 --
 -- What a DBA runs to let a role deploy, and the schema it deploys into
 --
-GRANT EXECUTE ON FUNCTION migrate_add(text, text, text, text, text[]),
+GRANT EXECUTE ON FUNCTION migrate_add(text, text, text, text, text[], boolean),
 						  migrate_push(text),
 						  migrate_downgrade(text),
 						  migrate_stamp(text)

@@ -31,6 +31,8 @@ typedef struct RevisionRow
 	char	   *created_by;
 	bool		applied;
 	TimestampTz applied_at;
+	bool		transactional;	/* false: its statements run one at a time,
+								 * each committed on its own */
 } RevisionRow;
 
 extern void catalog_lock(void);

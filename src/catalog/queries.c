@@ -252,6 +252,21 @@ catalog_lock(void)
 }
 
 /*
+ * Whether migrate.revision has its column "transactional" (0.2): the
+ * library serves a catalog created at 0.1 until ALTER EXTENSION migrate
+ * UPDATE, and every revision of such a catalog is transactional.
+ */
+static bool
+catalog_knows_transactional(void)
+{
+	Oid			relid = get_relname_relid("revision", ext_catalog_schema());
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "table migrate.revision is missing");
+	return get_attnum(relid, "transactional") != InvalidAttrNumber;
+}
+
+/*
  * The whole revision graph, without scripts.
  */
 RevGraph *
@@ -261,12 +276,22 @@ catalog_load_graph(void)
 	List	  **parents;
 	int			n;
 
-	catalog_exec("SELECT r.id, r.parents, r.message, r.position,"
-				 " r.down_sql IS NOT NULL, a.applied_at, a.applied_by"
-				 " FROM migrate.revision r"
-				 " LEFT JOIN migrate.applied a ON a.id OPERATOR(pg_catalog.=) r.id"
-				 " ORDER BY r.position",
-				 0, NULL, NULL, NULL, SPI_OK_SELECT);
+	if (catalog_knows_transactional())
+		catalog_exec("SELECT r.id, r.parents, r.message, r.position,"
+					 " r.down_sql IS NOT NULL, a.applied_at, a.applied_by,"
+					 " r.transactional"
+					 " FROM migrate.revision r"
+					 " LEFT JOIN migrate.applied a ON a.id OPERATOR(pg_catalog.=) r.id"
+					 " ORDER BY r.position",
+					 0, NULL, NULL, NULL, SPI_OK_SELECT);
+	else
+		catalog_exec("SELECT r.id, r.parents, r.message, r.position,"
+					 " r.down_sql IS NOT NULL, a.applied_at, a.applied_by,"
+					 " true"
+					 " FROM migrate.revision r"
+					 " LEFT JOIN migrate.applied a ON a.id OPERATOR(pg_catalog.=) r.id"
+					 " ORDER BY r.position",
+					 0, NULL, NULL, NULL, SPI_OK_SELECT);
 
 	n = (int) SPI_processed;
 	nodes = palloc0(sizeof(RevNode) * Max(n, 1));
@@ -281,6 +306,7 @@ catalog_load_graph(void)
 		nodes[r].message = catalog_get_text(r, 3);
 		nodes[r].position = DatumGetInt64(catalog_get_datum(r, 4, &isnull));
 		nodes[r].reversible = DatumGetBool(catalog_get_datum(r, 5, &isnull));
+		nodes[r].transactional = DatumGetBool(catalog_get_datum(r, 8, &isnull));
 		d = catalog_get_datum(r, 6, &isnull);
 		nodes[r].applied = !isnull;
 		if (!isnull)
@@ -306,12 +332,22 @@ catalog_get_revision(const char *id)
 	bool		isnull;
 	Datum		d;
 
-	catalog_exec("SELECT r.id, r.parents, r.message, r.up_sql, r.down_sql,"
-				 " r.checksum, r.created_at, r.created_by, a.applied_at"
-				 " FROM migrate.revision r"
-				 " LEFT JOIN migrate.applied a ON a.id OPERATOR(pg_catalog.=) r.id"
-				 " WHERE r.id OPERATOR(pg_catalog.=) $1",
-				 1, types, values, NULL, SPI_OK_SELECT);
+	if (catalog_knows_transactional())
+		catalog_exec("SELECT r.id, r.parents, r.message, r.up_sql, r.down_sql,"
+					 " r.checksum, r.created_at, r.created_by, a.applied_at,"
+					 " r.transactional"
+					 " FROM migrate.revision r"
+					 " LEFT JOIN migrate.applied a ON a.id OPERATOR(pg_catalog.=) r.id"
+					 " WHERE r.id OPERATOR(pg_catalog.=) $1",
+					 1, types, values, NULL, SPI_OK_SELECT);
+	else
+		catalog_exec("SELECT r.id, r.parents, r.message, r.up_sql, r.down_sql,"
+					 " r.checksum, r.created_at, r.created_by, a.applied_at,"
+					 " true"
+					 " FROM migrate.revision r"
+					 " LEFT JOIN migrate.applied a ON a.id OPERATOR(pg_catalog.=) r.id"
+					 " WHERE r.id OPERATOR(pg_catalog.=) $1",
+					 1, types, values, NULL, SPI_OK_SELECT);
 	if (SPI_processed == 0)
 		return NULL;
 
@@ -328,6 +364,7 @@ catalog_get_revision(const char *id)
 	row->applied = !isnull;
 	if (!isnull)
 		row->applied_at = DatumGetTimestampTz(d);
+	row->transactional = DatumGetBool(catalog_get_datum(0, 10, &isnull));
 	SPI_freetuptable(SPI_tuptable);
 	return row;
 }
@@ -361,6 +398,7 @@ catalog_get_scripts(List *ids)
 		row->up_sql = catalog_get_text(r, 2);
 		row->down_sql = catalog_get_text(r, 3);
 		row->checksum = catalog_get_text(r, 4);
+		row->transactional = true;	/* a plan that runs holds no other */
 		result = lappend(result, row);
 	}
 	SPI_freetuptable(SPI_tuptable);
@@ -385,39 +423,77 @@ revision_params(RevisionRow *row, Oid *types, Datum *values, char *nulls)
 	values[5] = CStringGetTextDatum(row->checksum);
 	types[6] = NAMEOID;
 	values[6] = DirectFunctionCall1(namein, CStringGetDatum(row->created_by));
+	types[7] = BOOLOID;
+	values[7] = BoolGetDatum(row->transactional);
+}
+
+/*
+ * A non-transactional revision needs the catalog of 0.2; a catalog of 0.1
+ * holds transactional revisions only.  The parameter lists are the same
+ * either way ($8 is the flag, which the 0.1 queries check is true).
+ */
+static bool
+revision_writes_flag(RevisionRow *row)
+{
+	if (catalog_knows_transactional())
+		return true;
+	if (!row->transactional)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("the migrate catalog cannot hold a non-transactional revision before the extension is updated"),
+				 errdetail("Revision \"%s\" is marked non-transactional, and table migrate.revision has no column for that.", row->id),
+				 errhint("Run ALTER EXTENSION migrate UPDATE first.")));
+	return false;
 }
 
 /* Register a new revision after every other one */
 void
 catalog_insert_revision(RevisionRow *row)
 {
-	Oid			types[7];
-	Datum		values[7];
-	char		nulls[8] = "       ";
+	Oid			types[8];
+	Datum		values[8];
+	char		nulls[9] = "        ";
 
 	revision_params(row, types, values, nulls);
-	catalog_exec("INSERT INTO migrate.revision"
-				 " (id, parents, message, up_sql, down_sql, checksum, position, created_by)"
-				 " SELECT $1, $2, $3, $4, $5, $6,"
-				 " COALESCE(pg_catalog.max(position), 0) OPERATOR(pg_catalog.+) 1, $7"
-				 " FROM migrate.revision",
-				 7, types, values, nulls, SPI_OK_INSERT);
+	if (revision_writes_flag(row))
+		catalog_exec("INSERT INTO migrate.revision"
+					 " (id, parents, message, up_sql, down_sql, checksum, position, created_by,"
+					 " transactional)"
+					 " SELECT $1, $2, $3, $4, $5, $6,"
+					 " COALESCE(pg_catalog.max(position), 0) OPERATOR(pg_catalog.+) 1, $7, $8"
+					 " FROM migrate.revision",
+					 8, types, values, nulls, SPI_OK_INSERT);
+	else
+		catalog_exec("INSERT INTO migrate.revision"
+					 " (id, parents, message, up_sql, down_sql, checksum, position, created_by)"
+					 " SELECT $1, $2, $3, $4, $5, $6,"
+					 " COALESCE(pg_catalog.max(position), 0) OPERATOR(pg_catalog.+) 1, $7"
+					 " FROM migrate.revision",
+					 7, types, values, nulls, SPI_OK_INSERT);
 }
 
 /* Replace an unapplied revision in place; it keeps its position */
 void
 catalog_update_revision(RevisionRow *row)
 {
-	Oid			types[7];
-	Datum		values[7];
-	char		nulls[8] = "       ";
+	Oid			types[8];
+	Datum		values[8];
+	char		nulls[9] = "        ";
 
 	revision_params(row, types, values, nulls);
-	catalog_exec("UPDATE migrate.revision"
-				 " SET parents = $2, message = $3, up_sql = $4, down_sql = $5,"
-				 " checksum = $6, created_at = pg_catalog.now(), created_by = $7"
-				 " WHERE id OPERATOR(pg_catalog.=) $1",
-				 7, types, values, nulls, SPI_OK_UPDATE);
+	if (revision_writes_flag(row))
+		catalog_exec("UPDATE migrate.revision"
+					 " SET parents = $2, message = $3, up_sql = $4, down_sql = $5,"
+					 " checksum = $6, created_at = pg_catalog.now(), created_by = $7,"
+					 " transactional = $8"
+					 " WHERE id OPERATOR(pg_catalog.=) $1",
+					 8, types, values, nulls, SPI_OK_UPDATE);
+	else
+		catalog_exec("UPDATE migrate.revision"
+					 " SET parents = $2, message = $3, up_sql = $4, down_sql = $5,"
+					 " checksum = $6, created_at = pg_catalog.now(), created_by = $7"
+					 " WHERE id OPERATOR(pg_catalog.=) $1",
+					 7, types, values, nulls, SPI_OK_UPDATE);
 }
 
 /*

@@ -27,6 +27,7 @@ typedef struct RevNode
 	int		   *children;
 	bool		applied;
 	bool		reversible;		/* has a down script */
+	bool		transactional;	/* false: must run outside a transaction */
 	TimestampTz applied_at;		/* valid when applied */
 	char	   *applied_by;		/* valid when applied */
 } RevNode;

@@ -268,6 +268,53 @@ migration_check_reversible(RevGraph *g, List *plan)
 	}
 }
 
+/*
+ * A non-transactional revision on the way stops a push, a downgrade, a
+ * reset, a verify or an offline script before anything runs: its
+ * statements must run one at a time at top level, which none of these can
+ * do.  how names the caller, as the message shows it ("migrate_push()").
+ * A deploy, which could, says that it cannot yet.
+ */
+void
+migration_check_transactional(RevGraph *g, List *plan, bool upgrade,
+							  const char *how)
+{
+	ListCell   *lc;
+
+	foreach(lc, plan)
+	{
+		RevNode    *node = &g->nodes[lfirst_int(lc)];
+
+		if (node->transactional)
+			continue;
+		if (strcmp(how, "migrate_deploy()") == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("migrate_deploy() cannot run non-transactional revision \"%s\" (%s) yet",
+							node->id, node->message),
+					 errdetail("Its statements must run one at a time as top-level statements, which a procedure cannot run; the background worker that will run them is not built yet. Nothing was run."),
+					 errhint("Deploy up to the revision before it, run its statements by hand outside a transaction block, then mark it applied with migrate_stamp('%s').",
+							 node->id)));
+		ereport(ERROR,
+				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
+				 errmsg("%s cannot %s non-transactional revision \"%s\" (%s)",
+						how, upgrade ? "apply" : "undo", node->id, node->message),
+				 strcmp(how, "migrate_script()") == 0 ?
+				 errdetail("Its statements must run one at a time outside a transaction block, and the script %s writes runs in one transaction.",
+						   how) :
+				 errdetail("Its statements must run one at a time outside a transaction block, and %s runs every revision inside one. Nothing was run.",
+						   how),
+				 strcmp(how, "migrate_verify()") == 0 ?
+				 errhint("Verify up to the revision before it.") :
+				 strcmp(how, "migrate_script()") == 0 ?
+				 errhint("Write the script up to the revision before it, and run this revision with CALL migrate_deploy() or pg_migrate push, which run each of its statements as a step of its own.") :
+				 upgrade ?
+				 errhint("Push up to the revision before it, then run it with CALL migrate_deploy() or pg_migrate push, which run each of its statements as a step of its own.") :
+				 errhint("Downgrade only as far as this revision (target '%s'); to undo it, run its down script by hand outside a transaction block, then mark it unapplied with migrate_stamp().",
+						 node->id)));
+	}
+}
+
 /* Scripts fetched per catalog query while a plan runs */
 #define SCRIPTS_PER_FETCH	64
 
@@ -365,6 +412,8 @@ migration_apply(const char *target, bool upgrade, migration_done_fn done,
 	plan = upgrade ? graph_plan_push(g, target) : graph_plan_downgrade(g, target);
 	if (!upgrade)
 		migration_check_reversible(g, plan);
+	migration_check_transactional(g, plan, upgrade,
+								  upgrade ? "migrate_push()" : "migrate_downgrade()");
 
 	if (plan == NIL)
 		ereport(NOTICE,

@@ -36,6 +36,8 @@ extern int64 migration_try_script(const char *id, const char *message,
 extern void migration_progress(const char *id, const char *message,
 							   bool upgrade, int64 usec);
 extern void migration_check_reversible(RevGraph *g, List *plan);
+extern void migration_check_transactional(RevGraph *g, List *plan,
+										  bool upgrade, const char *how);
 extern void migration_run_plan(RevGraph *g, List *plan, bool upgrade,
 							   const char *role, migration_done_fn done,
 							   void *arg);

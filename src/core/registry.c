@@ -299,6 +299,10 @@ store_revision(RevisionRow *row, const char *id, parents_chooser choose,
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("revision \"%s\" is applied and cannot be changed", row->id),
+					 old->transactional != row->transactional ?
+					 errdetail(old->transactional ?
+							   "It is registered as transactional, and is given as non-transactional." :
+							   "It is registered as non-transactional, and is given as transactional.") :
 					 strcmp(old->checksum, row->checksum) != 0 ?
 					 errdetail("Its scripts differ from the registered ones (checksum %.12s, given %.12s).",
 							   old->checksum, row->checksum) :
@@ -430,14 +434,14 @@ check_scripts(RevisionRow *row)
 	script_check_size(row->up_sql, "up");
 	if (row->down_sql)
 		script_check_size(row->down_sql, "down");
-	up = script_parse(row->up_sql, "up");
+	up = script_parse_mode(row->up_sql, "up", row->transactional);
 	if (up->nstmts == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the up script has no statements"),
 				 errhint("Empty migrations are refused: a revision must change something.")));
 	if (row->down_sql != NULL)
-		down = script_parse(row->down_sql, "down");
+		down = script_parse_mode(row->down_sql, "down", row->transactional);
 	if (up->wrapper)
 		ereport(NOTICE,
 				(errcode(ERRCODE_SUCCESSFUL_COMPLETION),
@@ -448,7 +452,8 @@ check_scripts(RevisionRow *row)
 				(errcode(ERRCODE_SUCCESSFUL_COMPLETION),
 				 errmsg("dropped the BEGIN/COMMIT pair around the down script"),
 				 errdetail("A revision always runs atomically: in the transaction of the push, or in its own when deployed.")));
-	row->checksum = script_checksum(row->up_sql, row->down_sql);
+	row->checksum = script_checksum(row->up_sql, row->down_sql,
+									row->transactional);
 }
 
 /* A new row with a checked message, its id (if given) checked too */
@@ -456,6 +461,7 @@ static void
 new_row(RevisionRow *row, const char *message, const char *id)
 {
 	memset(row, 0, sizeof(*row));
+	row->transactional = true;
 	registry_check_message(message);
 	if (id != NULL)
 		registry_check_id(id);
@@ -470,12 +476,14 @@ new_row(RevisionRow *row, const char *message, const char *id)
  */
 char *
 registry_add(const char *message, const char *up, const char *down,
-			 const char *id, bool revises_given, List *revises)
+			 const char *id, bool revises_given, List *revises,
+			 bool transactional)
 {
 	RevisionRow row;
 	AddArgs		args;
 
 	new_row(&row, message, id);
+	row.transactional = transactional;
 	row.up_sql = pstrdup(up);
 	row.down_sql = down ? pstrdup(down) : NULL;
 	/* everything about the scripts is checked before the catalog is read */
@@ -500,7 +508,7 @@ registry_merge(const char *message, const char *id, bool named_given,
 	new_row(&row, message, id);
 	row.up_sql = "-- merge: no SQL of its own";
 	row.down_sql = row.up_sql;
-	row.checksum = script_checksum(row.up_sql, row.down_sql);
+	row.checksum = script_checksum(row.up_sql, row.down_sql, true);
 	args.named_given = named_given;
 	args.named = named;
 	return store_revision(&row, id, merge_parents, &args, false, NIL);
@@ -558,7 +566,7 @@ registry_adopt(const char *message, const char *down)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("there is no out-of-band schema change to adopt")));
-	row.checksum = script_checksum(row.up_sql, row.down_sql);
+	row.checksum = script_checksum(row.up_sql, row.down_sql, true);
 
 	row.id = generate_id(g);
 	row.parents = NIL;

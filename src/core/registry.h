@@ -17,7 +17,8 @@ extern void registry_check_message(const char *message);
 extern void registry_check_id(const char *id);
 extern char *registry_add(const char *message, const char *up,
 						  const char *down, const char *id,
-						  bool revises_given, List *revises);
+						  bool revises_given, List *revises,
+						  bool transactional);
 extern char *registry_merge(const char *message, const char *id,
 							bool named_given, List *named);
 extern char *registry_adopt(const char *message, const char *down);

@@ -26,7 +26,9 @@
  *					caller says which); "none" for a root; ids separated by
  *					commas for a merge
  *	  transaction	"yes" (the default) or "no": a revision whose
- *					statements must run outside a transaction block
+ *					statements must run outside a transaction block, one
+ *					at a time (migrate_add(..., transactional => false));
+ *					written for such a revision only
  *	  -- migrate:up	where the up section starts; without it, after the
  *					header
  *	  -- migrate:down	where the down section starts; without it the
@@ -112,7 +114,7 @@ char *
 revfile_write(RevisionRow *row)
 {
 	StringInfoData buf;
-	MigrateScript *up = script_parse(row->up_sql, "up");
+	MigrateScript *up = script_parse_mode(row->up_sql, "up", row->transactional);
 	bool		merge = up->nstmts == 0 && list_length(row->parents) >= 2;
 	char	   *message = pstrdup(row->message);
 	char	   *line;
@@ -140,6 +142,8 @@ revfile_write(RevisionRow *row)
 					 row->parents ? migrate_join(row->parents, ", ", "") : "none");
 	if (merge)
 		return buf.data;
+	if (!row->transactional)
+		appendStringInfoString(&buf, "-- transaction: no\n");
 	appendStringInfoString(&buf, UP_MARKER "\n");
 	append_section(&buf, row->up_sql);
 	if (row->down_sql)
@@ -380,8 +384,9 @@ revfile_parse(const char *name, const char *content, const char *previous)
 	f->up = up.data;
 	f->down = seen_down ? down.data : NULL;
 	f->merge = list_length(f->revises) >= 2 &&
-		script_parse(f->up, "up")->nstmts == 0 &&
-		(f->down == NULL || script_parse(f->down, "down")->nstmts == 0);
+		script_parse_mode(f->up, "up", f->transactional)->nstmts == 0 &&
+		(f->down == NULL ||
+		 script_parse_mode(f->down, "down", f->transactional)->nstmts == 0);
 	error_context_stack = cb.previous;
 	return f;
 }

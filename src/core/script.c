@@ -15,7 +15,9 @@
  * block, COPY to or from the client, psql meta-commands, and changes of
  * standard_conforming_strings (they would change how the rest of the text
  * scans).  One outer "BEGIN; ... COMMIT;" pair, as hand-written and Sqitch
- * files often have, is accepted and skipped.
+ * files often have, is accepted and skipped.  A non-transactional revision
+ * (script_parse_mode) accepts CREATE INDEX CONCURRENTLY and its family,
+ * each statement a step of its own, and no BEGIN/COMMIT pair.
  *
  * The checksum is a SHA-256 over the scanner's tokens, not over the text:
  * whitespace, comments, the case of keywords and unquoted identifiers and a
@@ -86,7 +88,7 @@ static int	first_token_at(TokenList *tokens, int offset);
 static bool is_wrapper_begin(Node *stmt);
 static bool is_wrapper_commit(Node *stmt);
 static void check_statement(MigrateScript *script, MigrateStmt *stmt,
-							Node *node);
+							Node *node, bool transactional);
 static bool defelem_is_false(List *options, const char *name);
 
 /*
@@ -298,13 +300,26 @@ first_token_at(TokenList *tokens, int offset)
 }
 
 /*
- * Split and validate a script.  Errors name the script ("up" or "down"), the
- * statement and its line.  A script made only of comments, or only of a
- * BEGIN/COMMIT pair, comes back with nstmts = 0: the caller decides whether
- * that is acceptable.
+ * Split and validate a script of a transactional revision (see
+ * script_parse_mode).
  */
 MigrateScript *
 script_parse(const char *text, const char *what)
+{
+	return script_parse_mode(text, what, true);
+}
+
+/*
+ * Split and validate a script.  Errors name the script ("up" or "down"), the
+ * statement and its line.  A script made only of comments, or only of a
+ * BEGIN/COMMIT pair, comes back with nstmts = 0: the caller decides whether
+ * that is acceptable.  A script of a non-transactional revision
+ * (transactional false) may hold the statements that must run outside a
+ * transaction block (no_transaction_block's "step" family), and no
+ * BEGIN/COMMIT pair.
+ */
+MigrateScript *
+script_parse_mode(const char *text, const char *what, bool transactional)
 {
 	MigrateScript *script = palloc0(sizeof(MigrateScript));
 	ErrorContextCallback errcb;
@@ -385,7 +400,7 @@ script_parse(const char *text, const char *what)
 
 	/* one outer BEGIN; ... COMMIT; pair is dropped */
 	last = n - 1;
-	if (n >= 2 &&
+	if (n >= 2 && transactional &&
 		is_wrapper_begin(linitial_node(RawStmt, raw)->stmt) &&
 		is_wrapper_commit(llast_node(RawStmt, raw)->stmt))
 	{
@@ -402,7 +417,7 @@ script_parse(const char *text, const char *what)
 
 		if (i < first || i > last)
 			continue;
-		check_statement(script, &script->stmts[i], rs->stmt);
+		check_statement(script, &script->stmts[i], rs->stmt, transactional);
 		script->stmts[n++] = script->stmts[i];
 	}
 	script->nstmts = n;
@@ -450,19 +465,28 @@ defelem_is_false(List *options, const char *name)
  * SPI, which never runs at top level: checked on the raw parse tree, so that
  * registration refuses them instead of a push failing later.  Returns the
  * statement's name and a hint, or NULL if it can run in a migration.
+ *
+ * *step is set for the family a non-transactional revision accepts, each
+ * statement a step run on its own at top level: the concurrent index
+ * builds and drops, REINDEX CONCURRENTLY, DETACH PARTITION CONCURRENTLY and
+ * VACUUM, the online schema changes of a live table.  The others (databases,
+ * tablespaces, ALTER SYSTEM, subscriptions, whole-schema or whole-database
+ * maintenance, DISCARD ALL) are not schema migrations and stay refused.
  */
 static const char *
-no_transaction_block(Node *node, const char **hint)
+no_transaction_block(Node *node, const char **hint, bool *step)
 {
 	static const char *elsewhere = "Run it outside the migration, before or after the push.";
 
 	*hint = elsewhere;
+	*step = false;
 	switch (nodeTag(node))
 	{
 		case T_IndexStmt:
 			if (((IndexStmt *) node)->concurrent)
 			{
 				*hint = "Create the index without CONCURRENTLY, or create it outside the migration.";
+				*step = true;
 				return "CREATE INDEX CONCURRENTLY";
 			}
 			break;
@@ -470,6 +494,7 @@ no_transaction_block(Node *node, const char **hint)
 			if (((DropStmt *) node)->concurrent)
 			{
 				*hint = "Drop the index without CONCURRENTLY, or drop it outside the migration.";
+				*step = true;
 				return "DROP INDEX CONCURRENTLY";
 			}
 			break;
@@ -486,7 +511,8 @@ no_transaction_block(Node *node, const char **hint)
 						(d->arg == NULL || defGetBoolean(d)))
 					{
 						*hint = "Reindex without CONCURRENTLY, or outside the migration.";
-						return "REINDEX CONCURRENTLY";
+						*step = true;
+				return "REINDEX CONCURRENTLY";
 					}
 				}
 				if (rs->kind == REINDEX_OBJECT_SCHEMA ||
@@ -504,6 +530,7 @@ no_transaction_block(Node *node, const char **hint)
 			if (((VacuumStmt *) node)->is_vacuumcmd)
 			{
 				*hint = "Run VACUUM outside the migration; ANALYZE is allowed inside.";
+				*step = true;
 				return "VACUUM";
 			}
 			break;
@@ -545,7 +572,8 @@ no_transaction_block(Node *node, const char **hint)
 						((PartitionCmd *) cmd->def)->concurrent)
 					{
 						*hint = "Detach the partition without CONCURRENTLY, or outside the migration.";
-						return "ALTER TABLE ... DETACH PARTITION CONCURRENTLY";
+						*step = true;
+				return "ALTER TABLE ... DETACH PARTITION CONCURRENTLY";
 					}
 				}
 			}
@@ -617,10 +645,12 @@ touches_migrate(Node *node)
  * Refuse a statement that can never run inside a migration.
  */
 static void
-check_statement(MigrateScript *script, MigrateStmt *stmt, Node *node)
+check_statement(MigrateScript *script, MigrateStmt *stmt, Node *node,
+				bool transactional)
 {
 	const char *name;
 	const char *hint;
+	bool		step;
 
 	if (IsA(node, TransactionStmt))
 		ereport(ERROR,
@@ -629,7 +659,9 @@ check_statement(MigrateScript *script, MigrateStmt *stmt, Node *node)
 				 errdetail("Statement %d of the %s script, at line %d, is %s.",
 						   stmt->number, script->what, stmt->line,
 						   CreateCommandName(node)),
-				 errhint("A push commits or rolls back as a whole: split the work into revisions instead. One BEGIN; ... COMMIT; pair around the whole script is accepted.")));
+				 transactional ?
+				 errhint("A push commits or rolls back as a whole: split the work into revisions instead. One BEGIN; ... COMMIT; pair around the whole script is accepted.") :
+				 errhint("Each statement of a non-transactional revision runs and commits on its own: remove the transaction control.")));
 
 	if (IsA(node, CopyStmt) && ((CopyStmt *) node)->filename == NULL &&
 		!((CopyStmt *) node)->is_program)
@@ -660,13 +692,27 @@ check_statement(MigrateScript *script, MigrateStmt *stmt, Node *node)
 						   CreateCommandName(node)),
 				 errhint("The push records its work in the extension's catalog; change the extension outside the migration.")));
 
-	if ((name = no_transaction_block(node, &hint)) != NULL)
+	if ((name = no_transaction_block(node, &hint, &step)) != NULL)
+	{
+		if (step && !transactional)
+			return;				/* a step of its own, at top level */
+		if (step)
+			ereport(ERROR,
+					(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
+					 errmsg("%s cannot run inside a transactional revision", name),
+					 errdetail("Statement %d of the %s script, at line %d, cannot run inside a transaction block, and a transactional revision runs inside one.",
+							   stmt->number, script->what, stmt->line),
+					 errhint("Mark the revision non-transactional: migrate_add(..., transactional => false), or the line \"-- transaction: no\" in its file. Its statements then run one at a time, each committed on its own.")));
 		ereport(ERROR,
 				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
 				 errmsg("%s cannot run inside a migration", name),
+				 transactional ?
 				 errdetail("Statement %d of the %s script, at line %d, cannot run inside a transaction block, and every revision runs inside one.",
+						   stmt->number, script->what, stmt->line) :
+				 errdetail("Statement %d of the %s script, at line %d, is not a schema change a non-transactional revision runs.",
 						   stmt->number, script->what, stmt->line),
 				 errhint("%s", hint)));
+	}
 }
 
 /*
@@ -819,7 +865,8 @@ hash_token(int code, core_YYSTYPE *val, int start, void *arg)
 }
 
 static void
-hash_script(pg_cryptohash_ctx *ctx, const char *label, const char *text)
+hash_script(pg_cryptohash_ctx *ctx, const char *label, const char *text,
+			bool transactional)
 {
 	HashState	h;
 
@@ -828,7 +875,7 @@ hash_script(pg_cryptohash_ctx *ctx, const char *label, const char *text)
 	hash_bytes(&h, label, strlen(label) + 1);
 	if (text == NULL)
 		return;
-	h.script = script_parse(text, label);
+	h.script = script_parse_mode(text, label, transactional);
 	learn_token_codes();
 	script_scan(text, hash_token, &h);
 	/* end the statements the scan did not close */
@@ -838,10 +885,14 @@ hash_script(pg_cryptohash_ctx *ctx, const char *label, const char *text)
 
 /*
  * The checksum of a revision's scripts, as 64 hex digits.  A missing down
- * script (irreversible) hashes differently from an empty one.
+ * script (irreversible) hashes differently from an empty one.  A
+ * non-transactional revision's scripts are read by other rules and run
+ * otherwise, so the mark is part of what is hashed (after the scripts,
+ * and only when set: the checksum of every transactional revision is what
+ * it always was).
  */
 char *
-script_checksum(const char *up, const char *down)
+script_checksum(const char *up, const char *down, bool transactional)
 {
 	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
 	uint8		digest[PG_SHA256_DIGEST_LENGTH];
@@ -850,8 +901,16 @@ script_checksum(const char *up, const char *down)
 	if (pg_cryptohash_init(ctx) < 0)
 		elog(ERROR, "could not initialize checksum: %s",
 			 pg_cryptohash_error(ctx));
-	hash_script(ctx, "up", up);
-	hash_script(ctx, down ? "down" : "no down", down);
+	hash_script(ctx, "up", up, transactional);
+	hash_script(ctx, down ? "down" : "no down", down, transactional);
+	if (!transactional)
+	{
+		static const char mark[] = "not transactional";
+
+		if (pg_cryptohash_update(ctx, (const uint8 *) mark, sizeof(mark)) < 0)
+			elog(ERROR, "could not update checksum: %s",
+				 pg_cryptohash_error(ctx));
+	}
 	if (pg_cryptohash_final(ctx, digest, sizeof(digest)) < 0)
 		elog(ERROR, "could not finish checksum: %s",
 			 pg_cryptohash_error(ctx));

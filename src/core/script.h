@@ -19,8 +19,11 @@
 extern void script_init(void);
 
 extern MigrateScript *script_parse(const char *text, const char *what);
+extern MigrateScript *script_parse_mode(const char *text, const char *what,
+										bool transactional);
 extern void script_check_size(const char *text, const char *what);
-extern char *script_checksum(const char *up, const char *down);
+extern char *script_checksum(const char *up, const char *down,
+							 bool transactional);
 extern char *script_name_at(const char *p);
 extern char *script_requalify(const char *text, const char *from,
 							  const char *to, List *keep);

@@ -212,6 +212,15 @@ migrate_reset(PG_FUNCTION_ARGS)
 	g = catalog_load_graph();
 	down = graph_plan_downgrade(g, "base");
 	migration_check_reversible(g, down);
+	migration_check_transactional(g, down, false, "migrate_reset()");
+	{
+		/* and then every revision is pushed */
+		List	   *all = NIL;
+
+		for (int k = 0; k < g->n; k++)
+			all = lappend_int(all, g->order[k]);
+		migration_check_transactional(g, all, true, "migrate_reset()");
+	}
 
 	ereport(WARNING,
 			(errcode(ERRCODE_WARNING),
@@ -269,6 +278,7 @@ migrate_deploy(PG_FUNCTION_ARGS)
 	catalog_lock();
 	g = catalog_load_graph();
 	plan = graph_plan_push(g, target);
+	migration_check_transactional(g, plan, true, "migrate_deploy()");
 	foreach(lc, plan)
 		ids = lappend(ids, g->nodes[lfirst_int(lc)].id);
 	if (ids == NIL)

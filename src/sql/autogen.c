@@ -818,7 +818,8 @@ migrate_dev(PG_FUNCTION_ARGS)
 				 errdetail("%s", migrate_join(g->down_problems, "\n", "- ")),
 				 errhint("Edit the down script of the revision with migrate_add() before anyone needs it, or leave it irreversible.")));
 
-	id = registry_add(message, g->up->sql, g->down->sql, given_id, false, NIL);
+	id = registry_add(message, g->up->sql, g->down->sql, given_id, false, NIL,
+					  true);
 	migration_apply(id, true, NULL, NULL);
 
 	graph = catalog_load_graph();
@@ -969,6 +970,7 @@ migrate_verify(PG_FUNCTION_ARGS)
 	catalog_lock();
 	graph = catalog_load_graph();
 	plan = graph_plan_push(graph, target);
+	migration_check_transactional(graph, plan, true, "migrate_verify()");
 
 	scratch_begin(&outer);
 	PG_TRY();

@@ -58,8 +58,8 @@ migrate_status(PG_FUNCTION_ARGS)
 	{
 		int			i = g->order[k];
 		RevNode    *node = &g->nodes[i];
-		Datum		values[9];
-		bool		nulls[9] = {0};
+		Datum		values[10];
+		bool		nulls[10] = {0};
 
 		values[0] = CStringGetTextDatum(node->id);
 		values[1] = CStringGetTextDatum(node->message);
@@ -72,6 +72,8 @@ migrate_status(PG_FUNCTION_ARGS)
 			DirectFunctionCall1(namein, CStringGetDatum(node->applied_by)) : (Datum) 0;
 		nulls[6] = nulls[7] = !node->applied;
 		values[8] = BoolGetDatum(node->reversible);
+		/* (the result of 0.1's declaration ends before it) */
+		values[9] = BoolGetDatum(node->transactional);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	SPI_finish();
@@ -148,8 +150,8 @@ migrate_show(PG_FUNCTION_ARGS)
 	RevGraph   *g;
 	RevisionRow *row;
 	ListCell   *lc;
-	Datum		values[9];
-	bool		nulls[9] = {0};
+	Datum		values[10];
+	bool		nulls[10] = {0};
 	Datum	   *parents;
 	int			n = 0;
 
@@ -186,6 +188,8 @@ migrate_show(PG_FUNCTION_ARGS)
 	values[7] = DirectFunctionCall1(namein, CStringGetDatum(row->created_by));
 	values[8] = TimestampTzGetDatum(row->applied_at);
 	nulls[8] = !row->applied;
+	/* (the result of 0.1's declaration ends before it) */
+	values[9] = BoolGetDatum(row->transactional);
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	SPI_finish();
 	return (Datum) 0;

@@ -137,6 +137,7 @@ migrate_script(PG_FUNCTION_ARGS)
 	plan = backward ? graph_plan_downgrade(g, target) : graph_plan_push(g, target);
 	if (backward)
 		migration_check_reversible(g, plan);
+	migration_check_transactional(g, plan, !backward, "migrate_script()");
 
 	for (int k = 0; k < g->n; k++)
 		if (g->nodes[g->order[k]].applied)
@@ -253,15 +254,10 @@ migrate_add_file(PG_FUNCTION_ARGS)
 	RevisionFile *f = file_args(fcinfo);
 	char	   *id;
 
-	if (!f->transactional)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("revision \"%s\" runs outside a transaction block, which is not supported yet", f->id),
-				 errdetail("Its file says \"transaction: no\"."),
-				 errhint("Remove that line; CREATE INDEX CONCURRENTLY and the like cannot be registered yet.")));
 	if (f->merge)
 		id = registry_merge(f->message, f->id, true, f->revises);
 	else
-		id = registry_add(f->message, f->up, f->down, f->id, true, f->revises);
+		id = registry_add(f->message, f->up, f->down, f->id, true, f->revises,
+						  f->transactional);
 	PG_RETURN_TEXT_P(cstring_to_text(id));
 }

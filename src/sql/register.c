@@ -57,22 +57,35 @@ revises_list(ArrayType *arr, const char *argname)
 }
 
 /*
- * migrate_add(message, up, down, id, revises) returns the id.
+ * migrate_add(message, up, down, id, revises, transactional) returns the
+ * id.  (A catalog still at 0.1 declares the function without its sixth
+ * argument: transactional, as every revision is there.)
  */
 Datum
 migrate_add(PG_FUNCTION_ARGS)
 {
 	bool		revises_given = !PG_ARGISNULL(4);
+	bool		transactional = true;
 
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("a revision needs an up script")));
+	if (PG_NARGS() > 5)
+	{
+		if (PG_ARGISNULL(5))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("transactional must not be null"),
+					 errhint("Pass true (the default) or false.")));
+		transactional = PG_GETARG_BOOL(5);
+	}
 	PG_RETURN_TEXT_P(cstring_to_text(
 		registry_add(text_or_null(fcinfo, 0), text_or_null(fcinfo, 1),
 					 text_or_null(fcinfo, 2), text_or_null(fcinfo, 3),
 					 revises_given,
-					 revises_given ? revises_list(PG_GETARG_ARRAYTYPE_P(4), "revises") : NIL)));
+					 revises_given ? revises_list(PG_GETARG_ARRAYTYPE_P(4), "revises") : NIL,
+					 transactional)));
 }
 
 /*

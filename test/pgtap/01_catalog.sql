@@ -5,7 +5,7 @@
 -- that write the DDL log.
 BEGIN;
 CREATE EXTENSION migrate;
-SELECT plan(215);
+SELECT plan(216);
 
 SELECT has_extension('migrate');
 SELECT has_schema('migrate');
@@ -16,7 +16,7 @@ SELECT has_table('migrate', t, 'table migrate.' || t || ' exists')
 
 SELECT columns_are('migrate', 'revision', ARRAY[
 	'id', 'parents', 'message', 'up_sql', 'down_sql', 'checksum', 'position',
-	'created_at', 'created_by']);
+	'created_at', 'created_by', 'transactional']);
 SELECT columns_are('migrate', 'applied', ARRAY[
 	'id', 'applied_at', 'applied_by', 'duration']);
 SELECT columns_are('migrate', 'history', ARRAY[
@@ -39,6 +39,7 @@ SELECT col_type_is('migrate', t, c, ty, 'migrate.' || t || '.' || c || ' is ' ||
 	('revision', 'position', 'bigint'),
 	('revision', 'created_at', 'timestamp with time zone'),
 	('revision', 'created_by', 'name'),
+	('revision', 'transactional', 'boolean'),
 	('applied', 'id', 'text'),
 	('applied', 'applied_at', 'timestamp with time zone'),
 	('applied', 'applied_by', 'name'),
@@ -134,7 +135,7 @@ SELECT is(
 -- the SQL interface: one row a function, in the order of the install script
 CREATE TEMP TABLE api (n serial, f name, args text[], result text, volatility text);
 INSERT INTO api (f, args, result, volatility) VALUES
-	('migrate_add', ARRAY['text', 'text', 'text', 'text', 'text[]'], 'text', 'volatile'),
+	('migrate_add', ARRAY['text', 'text', 'text', 'text', 'text[]', 'boolean'], 'text', 'volatile'),
 	('migrate_push', ARRAY['text'], 'setof record', 'volatile'),
 	('migrate_downgrade', ARRAY['text'], 'setof record', 'volatile'),
 	('migrate_downgrade', ARRAY['integer'], 'setof record', 'volatile'),
@@ -165,8 +166,8 @@ SELECT function_returns(f, args, result) FROM api ORDER BY n;
 -- arguments with their names and defaults
 SELECT is(pg_get_function_arguments(f::regprocedure), a, f || ' takes ' || a)
   FROM (VALUES
-	('migrate_add(text, text, text, text, text[])',
-	 'message text, up text, down text DEFAULT NULL::text, id text DEFAULT NULL::text, revises text[] DEFAULT NULL::text[]'),
+	('migrate_add(text, text, text, text, text[], boolean)',
+	 'message text, up text, down text DEFAULT NULL::text, id text DEFAULT NULL::text, revises text[] DEFAULT NULL::text[], transactional boolean DEFAULT true'),
 	('migrate_push(text)', $$target text DEFAULT 'heads'::text$$),
 	('migrate_downgrade(text)', $$target text DEFAULT '-1'::text$$),
 	('migrate_stamp(text)', $$target text DEFAULT 'heads'::text$$),
@@ -204,13 +205,13 @@ SELECT is(pg_get_function_result(f::regprocedure), r, f || ' returns ' || r)
 	('migrate_stamp(text)',
 	 'TABLE(revision text, message text, action text)'),
 	('migrate_status()',
-	 'TABLE(revision text, message text, state text, is_head boolean, is_current boolean, parents text[], applied_at timestamp with time zone, applied_by name, reversible boolean)'),
+	 'TABLE(revision text, message text, state text, is_head boolean, is_current boolean, parents text[], applied_at timestamp with time zone, applied_by name, reversible boolean, transactional boolean)'),
 	('migrate_current()',
 	 'TABLE(revision text, message text, applied_at timestamp with time zone)'),
 	('migrate_heads()',
 	 'TABLE(revision text, message text, state text)'),
 	('migrate_show(text)',
-	 'TABLE(revision text, message text, parents text[], up text, down text, checksum text, created_at timestamp with time zone, created_by name, applied_at timestamp with time zone)'),
+	 'TABLE(revision text, message text, parents text[], up text, down text, checksum text, created_at timestamp with time zone, created_by name, applied_at timestamp with time zone, transactional boolean)'),
 	('migrate_reset(boolean)',
 	 'TABLE(revision text, message text, action text, duration interval)'),
 	('migrate_export()',

@@ -11,7 +11,7 @@ SET client_min_messages = warning;
 -- what PUBLIC holds
 SELECT function_privs_are(f, a, 'public', p)
   FROM (VALUES
-	('migrate_add', ARRAY['text', 'text', 'text', 'text', 'text[]'], ARRAY[]::text[]),
+	('migrate_add', ARRAY['text', 'text', 'text', 'text', 'text[]', 'boolean'], ARRAY[]::text[]),
 	('migrate_push', ARRAY['text'], ARRAY[]::text[]),
 	('migrate_downgrade', ARRAY['text'], ARRAY[]::text[]),
 	('migrate_stamp', ARRAY['text'], ARRAY[]::text[]),

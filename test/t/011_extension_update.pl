@@ -388,8 +388,12 @@ foreach my $version (@releases)
 			"$version: $aspect identical after the update");
 	}
 
-	# the catalog carried across, untouched by the update and by a push
-	is(catalog_rows($node, $db), $catalog,
+	# the catalog carried across, untouched by the update and by a push; 0.2
+	# adds the column migrate.revision.transactional, true for every
+	# revision 0.1 held
+	my $catalog_updated = $catalog;
+	$catalog_updated =~ s/^(revision .*)\)$/$1,t)/mg if $version eq '0.1';
+	is(catalog_rows($node, $db), $catalog_updated,
 		"$version: revisions, applied set and history survive the update");
 	is( $node->safe_psql(
 			$db, qq{
@@ -407,7 +411,7 @@ foreach my $version (@releases)
 		"$version: migrate_history() shows the history written before the update");
 	is($node->safe_psql($db, 'SELECT count(*) FROM migrate_push()'),
 		'0', "$version: migrate_push() after the update applies nothing");
-	is(catalog_rows($node, $db), $catalog, "$version: and writes nothing");
+	is(catalog_rows($node, $db), $catalog_updated, "$version: and writes nothing");
 	isnt($drift, '', "$version: the out-of-band table is drift");
 	is($node->safe_psql($db, 'SELECT kind, identity, change FROM migrate_drift()'),
 		$drift, "$version: migrate_drift() shows the same drift after the update");
@@ -451,6 +455,29 @@ $f$, 'r3');
 	}
 	is_deeply(\@new, [ grep { !$old{$_} } sort keys %fresh_functions ],
 		"$version: the functions checked are those $current adds: @new");
+}
+
+# The update to 0.2 drops and creates migrate_add, migrate_status and
+# migrate_show again (new argument, new result column): what the owner
+# granted or revoked on them at 0.1 is carried over.
+if (install_release('0.1'))
+{
+	$node->safe_psql('postgres', 'CREATE DATABASE grants_0_1');
+	$node->safe_psql(
+		'grants_0_1', q{
+		CREATE EXTENSION migrate VERSION '0.1';
+		GRANT EXECUTE ON FUNCTION migrate_add(text, text, text, text, text[]) TO regress_nobody;
+		REVOKE EXECUTE ON FUNCTION migrate_show(text) FROM PUBLIC;
+		ALTER EXTENSION migrate UPDATE TO '0.2';
+	});
+	is( $node->safe_psql(
+			'grants_0_1', q{
+		SELECT has_function_privilege('regress_nobody', 'migrate_add(text, text, text, text, text[], boolean)', 'EXECUTE'),
+			   has_function_privilege('regress_nobody', 'migrate_status()', 'EXECUTE'),
+			   has_function_privilege('regress_nobody', 'migrate_show(text)', 'EXECUTE'),
+			   has_function_privilege('regress_nobody', 'migrate_push(text)', 'EXECUTE')}),
+		't|t|f|f',
+		'0.1 to 0.2: a grant on migrate_add and a revoke on migrate_show survive their re-creation');
 }
 
 $node->stop;
