@@ -285,6 +285,10 @@ migration_check_transactional(RevGraph *g, List *plan, bool upgrade,
 	{
 		RevNode    *node = &g->nodes[lfirst_int(lc)];
 
+		/*
+		 * Until the background worker of issue 15 runs them, every hint
+		 * names the way that works today: by hand, then migrate_stamp().
+		 */
 		if (node->transactional)
 			continue;
 		if (strcmp(how, "migrate_deploy()") == 0)
@@ -306,10 +310,10 @@ migration_check_transactional(RevGraph *g, List *plan, bool upgrade,
 						   how),
 				 strcmp(how, "migrate_verify()") == 0 ?
 				 errhint("Verify up to the revision before it.") :
-				 strcmp(how, "migrate_script()") == 0 ?
-				 errhint("Write the script up to the revision before it, and run this revision with CALL migrate_deploy() or pg_migrate push, which run each of its statements as a step of its own.") :
 				 upgrade ?
-				 errhint("Push up to the revision before it, then run it with CALL migrate_deploy() or pg_migrate push, which run each of its statements as a step of its own.") :
+				 errhint("%s up to the revision before it, run its statements by hand outside a transaction block, then mark it applied with migrate_stamp('%s').",
+						 strcmp(how, "migrate_script()") == 0 ? "Write the script" : "Push",
+						 node->id) :
 				 errhint("Downgrade only as far as this revision (target '%s'); to undo it, run its down script by hand outside a transaction block, then mark it unapplied with migrate_stamp().",
 						 node->id)));
 	}
