@@ -98,6 +98,28 @@ cmp_ok(time - $start, '>=', 1, 'the client kept trying for the whole second');
 pg_migrate_exits($node, [ '-h', "$tmp/nosuchdir", '-p', '1', 'status' ], 2, undef,
 	qr/could not connect to the database/, 'an unreachable server, no retry');
 
+# A password is never printed: libpq's message about a connection string
+# it cannot parse quotes the string, so it is withheld when the string may
+# hold a password, alone and in a fleet
+foreach my $case (
+	[ 'postgresql://u:S3cret@[::1/postgres', 'a URI' ],
+	[ 'host=/nowhere password=S3cret Pw9x dbname=postgres', 'a keyword list' ])
+{
+	my ($conninfo, $what) = @$case;
+	my ($rc, $out, $err) = pg_migrate($node, '-d', $conninfo, '--dir', $dir, 'status');
+	is($rc, 2, "$what with a password that libpq cannot parse: exit 2");
+	like($err, qr/error: invalid connection string\n.*detail: libpq's message is not shown/,
+		"$what with a password: said so");
+	unlike($out . $err, qr/S3cret|Pw9x/, "$what with a password: the password is not printed");
+	($rc, $out, $err) =
+	  pg_migrate($node, '-d', $conninfo, '-d', 'postgres', '--keep-going', '--dir', $dir, 'status');
+	is($rc, 2, "$what with a password in a fleet: exit 2");
+	unlike($out . $err, qr/S3cret|Pw9x/, "$what with a password in a fleet: not printed");
+}
+pg_migrate_exits($node, [ '-d', 'host=/nowhere dbname', '--dir', $dir, 'status' ], 2, undef,
+	qr/error: invalid connection string\n.*detail: missing "=" after "dbname"/,
+	'a connection string without a password: libpq says what is wrong');
+
 # Retry while the server starts
 write_file("$dir/0001_t1.sql", "CREATE TABLE t1 (id int);\n-- migrate:down\nDROP TABLE t1;\n");
 $node->stop;
