@@ -151,6 +151,16 @@ foreach my $case (@bad)
 	is(catalog_rows($node, 'postgres'), $catalog, "$what: the catalog is unchanged");
 }
 
+# A folder named like a file: exit 5, not a revision silently left out
+mkdir "$dir/0004_folder.sql" or die;
+foreach my $verb (qw(push register check))
+{
+	pg_migrate_exits($node, [ @db, $verb ], 5, undef,
+		qr/error: ".*0004_folder\.sql" is not a regular file/, "$verb with a folder named *.sql");
+}
+rmdir "$dir/0004_folder.sql" or die;
+is(catalog_rows($node, 'postgres'), $catalog, 'a folder named *.sql: the catalog is unchanged');
+
 # Two files claiming one id, both unapplied: the client sees it
 write_file("$dir/0004_d.sql", "-- id: twin\nCREATE TABLE d (id int);\n");
 write_file("$dir/0005_e.sql", "-- id: twin\n-- revises: 0003_c\nCREATE TABLE e (id int);\n");
