@@ -120,6 +120,17 @@ pg_migrate_exits($node, [ '-d', 'host=/nowhere dbname', '--dir', $dir, 'status' 
 	qr/error: invalid connection string\n.*detail: missing "=" after "dbname"/,
 	'a connection string without a password: libpq says what is wrong');
 
+# A fleet marks each target with its database name, "postgres" and names
+# starting with it too
+$node->safe_psql('postgres', 'CREATE DATABASE postgres_app');
+my ($frc, $fout, $ferr) = pg_migrate($node, '-d', 'postgres', '-d', 'postgres_app', '--keep-going',
+	'--dir', $dir, 'status');
+is($frc, 3, 'a fleet of postgres and postgres_app: exit 3 (no extension in postgres_app)');
+like($fout, qr/^postgres\s+ok\s+0\s.*\npostgres_app\s+no extension\s+3\s/m,
+	'a fleet of postgres and postgres_app: each named in the summary');
+like($ferr, qr/^\[postgres_app\] pg_migrate: error: extension "migrate" is not installed/m,
+	'a fleet of postgres and postgres_app: the lines marked with the name');
+
 # Retry while the server starts
 write_file("$dir/0001_t1.sql", "CREATE TABLE t1 (id int);\n-- migrate:down\nDROP TABLE t1;\n");
 $node->stop;
