@@ -64,6 +64,7 @@ my @usage = (
 		'an extra argument' ],
 	[ [ 'push', 'a', 'b' ], qr/too many arguments/, 'push with two targets' ],
 	[ [ 'new', '  ' ], qr/error: the message of a new revision must not be empty/, 'an empty message' ],
+	[ [ 'new', 'y' x 1001 ], qr/error: the message is too long/, 'a message too long to register' ],
 	[ [ '--retry-until', 'soon', 'status' ], qr/error: invalid value "soon" for option --retry-until/,
 		'a bad number of seconds' ],
 	[ ['reset'], qr/error: reset downgrades every revision.*\n.*hint: Give --yes/, 'reset without --yes' ]);
@@ -74,6 +75,7 @@ foreach my $case (@usage)
 }
 is(catalog_rows($node, 'postgres'), $catalog, 'no usage error changed anything');
 ok(!-e "$dir/0001_.sql", 'no file written');
+is_deeply([ glob("$dir/*") ], [], 'no file written at all');
 
 # A server error: exit 4, with its SQLSTATE, detail and hint
 pg_migrate_exits($node, [ @db, 'show', 'nope' ], 4, undef,
