@@ -231,5 +231,15 @@ is_deeply([ sort map { "$_->{kind} $_->{identity} $_->{change}" } @$drift ],
 	[ qq{column public."odd ""t"" \\ \x{e9}".v added}, qq{table public."odd ""t"" \\ \x{e9}" added} ],
 	'drift --json: the identifiers through JSON unchanged');
 
+# A file that starts with a byte order mark (an editor on Windows): the
+# header is read, the mark is no statement
+mkdir "$tmp/bom" or die;
+write_file("$tmp/bom/0001_bom.sql",
+	"\xef\xbb\xbf-- message: with a mark\nCREATE TABLE bom (x int);\n-- migrate:down\nDROP TABLE bom;\n");
+pg_migrate_exits($node, [ '-d', 'proof', '--dir', "$tmp/bom", 'push' ], 0,
+	qr/^1 revisions applied$/m, undef, 'push of a file with a byte order mark');
+is($node->safe_psql('proof', "SELECT message FROM migrate.revision WHERE id = '0001_bom'"),
+	'with a mark', 'its header is read');
+
 $node->stop;
 done_testing();
