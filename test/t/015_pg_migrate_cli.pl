@@ -137,6 +137,12 @@ like($fout, qr/^postgres\s+ok\s+0\s.*\npostgres_app\s+no extension\s+3\s/m,
 like($ferr, qr/^\[postgres_app\] pg_migrate: error: extension "migrate" is not installed/m,
 	'a fleet of postgres and postgres_app: the lines marked with the name');
 
+# A targets file with a line too long for the client: refused, not cut
+# into two targets
+write_file("$tmp/long-targets", "# fleet\npostgres\ndbname=" . ('x' x 5000) . "\n");
+pg_migrate_exits($node, [ '--targets', "$tmp/long-targets", '--dir', $dir, 'status' ], 1, qr/\A\z/,
+	qr/error: line 3 of targets file ".*long-targets" is too long/, 'a targets file with a long line');
+
 # Retry while the server starts
 write_file("$dir/0001_t1.sql", "CREATE TABLE t1 (id int);\n-- migrate:down\nDROP TABLE t1;\n");
 $node->stop;

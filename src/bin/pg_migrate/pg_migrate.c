@@ -290,11 +290,18 @@ read_targets(const char *path)
 		pg_log_error("could not open targets file \"%s\": %m", path);
 		exit(PM_EXIT_USAGE);
 	}
-	while (fgets(line, sizeof(line), f) != NULL)
+	for (int lineno = 1; fgets(line, sizeof(line), f) != NULL; lineno++)
 	{
 		char	   *p = line;
-		size_t		len;
+		size_t		len = strlen(line);
 
+		/* never cut a line into two targets */
+		if (len == sizeof(line) - 1 && line[len - 1] != '\n' && !feof(f))
+		{
+			pg_log_error("line %d of targets file \"%s\" is too long", lineno, path);
+			pg_log_error_detail("A line holds at most %d bytes.", (int) sizeof(line) - 2);
+			exit(PM_EXIT_USAGE);
+		}
 		while (isspace((unsigned char) *p))
 			p++;
 		len = strlen(p);
