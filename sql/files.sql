@@ -74,6 +74,13 @@ SELECT 1;$f$);
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM migrate_parse_file(NULL, 'SELECT 1');
 \echo :LAST_ERROR_SQLSTATE
+-- an id or a message that registration would refuse (pg_migrate new
+-- checks its template here)
+SELECT id FROM migrate_parse_file('0009 bad id.sql', 'SELECT 1;');
+\echo :LAST_ERROR_SQLSTATE
+SELECT id FROM migrate_parse_file('0009_long.sql',
+	'-- message: ' || repeat('x', 1001) || E'\nSELECT 1;');
+\echo :LAST_ERROR_SQLSTATE
 
 --
 -- Registering files: the rules of migrate_add, for files too

@@ -275,6 +275,9 @@ revfile_parse(const char *name, const char *content, const char *previous)
 	initStringInfo(&up);
 	initStringInfo(&down);
 	f->transactional = true;
+	/* a byte order mark, as some editors on Windows write, is not text */
+	if (strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
 	while (*p)
 	{
 		const char *eol = strchr(p, '\n');

@@ -220,7 +220,8 @@ file_args(FunctionCallInfo fcinfo)
 
 /*
  * migrate_parse_file(name, content, previous): what a revision file says,
- * its defaults applied, without registering anything.
+ * its defaults applied, without registering anything; an id or a message
+ * that registration would refuse is refused.
  */
 Datum
 migrate_parse_file(PG_FUNCTION_ARGS)
@@ -232,6 +233,9 @@ migrate_parse_file(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	f = file_args(fcinfo);
+	/* what registration would refuse, refused here too (pg_migrate new) */
+	registry_check_id(f->id);
+	registry_check_message(f->message);
 	values[0] = CStringGetTextDatum(f->id);
 	values[1] = CStringGetTextDatum(f->message);
 	values[2] = migrate_text_array(f->revises);

@@ -3,7 +3,9 @@
 # changes nothing.  Then bad folders and files, refused by register and push
 # with exit 5 and nothing registered: no up section, an unknown parent, two
 # files claiming one id, a file edited after it was applied, a non-UTF-8
-# file, a NUL byte, a missing folder; and an empty folder.
+# file, a NUL byte, a folder named *.sql, a missing folder; and an empty folder.
+# Then verify with a failed proof (exit 6), verify and drift --json parsed,
+# and a migrations folder that is a symbolic link.
 use strict;
 use warnings FATAL => 'all';
 
@@ -151,6 +153,16 @@ foreach my $case (@bad)
 	is(catalog_rows($node, 'postgres'), $catalog, "$what: the catalog is unchanged");
 }
 
+# A folder named like a file: exit 5, not a revision silently left out
+mkdir "$dir/0004_folder.sql" or die;
+foreach my $verb (qw(push register check))
+{
+	pg_migrate_exits($node, [ @db, $verb ], 5, undef,
+		qr/error: ".*0004_folder\.sql" is not a regular file/, "$verb with a folder named *.sql");
+}
+rmdir "$dir/0004_folder.sql" or die;
+is(catalog_rows($node, 'postgres'), $catalog, 'a folder named *.sql: the catalog is unchanged');
+
 # Two files claiming one id, both unapplied: the client sees it
 write_file("$dir/0004_d.sql", "-- id: twin\nCREATE TABLE d (id int);\n");
 write_file("$dir/0005_e.sql", "-- id: twin\n-- revises: 0003_c\nCREATE TABLE e (id int);\n");
@@ -188,6 +200,46 @@ is($node->safe_psql('odd', "SELECT up_sql FROM migrate.revision WHERE id = 'odd'
 	$odd_up, 'its script is registered byte for byte');
 pg_migrate_exits($node, [ '-d', 'odd', '--dir', "$tmp/odd", 'check' ], 0, undef, undef,
 	'check agrees with it');
+
+# verify with a down script that does not undo its up: exit 6, and its
+# --json and drift's --json are JSON even with odd identifiers
+$node->safe_psql('postgres', 'CREATE DATABASE proof');
+$node->safe_psql('proof', 'CREATE EXTENSION migrate');
+mkdir "$tmp/proof" or die;
+write_file("$tmp/proof/0001_half.sql",
+	"-- message: a \"quoted\" \\ message, \xc3\xa9\nCREATE TABLE a (x int);\nCREATE TABLE b (x int);\n"
+	  . "-- migrate:down\nDROP TABLE a;\n");
+my @proof = ('-d', 'proof', '--dir', "$tmp/proof");
+pg_migrate_exits($node, [ @proof, 'verify' ], 6, qr/^0001_half\s+f\s+the down script does not restore/m,
+	qr/error: 1 of the revisions failed their proof/, 'verify with a failed proof');
+my $proof = decode_json(pg_migrate_exits($node, [ @proof, 'verify', '--json' ], 6, undef, undef,
+	'verify --json with a failed proof'));
+is_deeply([ map { [ $_->{revision}, $_->{ok} ? 1 : 0 ] } @$proof ], [ [ '0001_half', 0 ] ],
+	'verify --json: the failed proof as JSON');
+is(status_lines($node, 'proof'), '', 'verify registered nothing');
+
+# A migrations folder that is a symbolic link is read through it
+symlink("$tmp/proof", "$tmp/proof-link") or die;
+pg_migrate_exits($node, [ '-d', 'proof', '--dir', "$tmp/proof-link", 'push' ], 0,
+	qr/^1 revisions applied$/m, undef, 'push from a folder that is a symbolic link');
+is(status_lines($node, 'proof'), '0001_half:applied', 'the file behind the link is applied');
+
+$node->safe_psql('proof', q{CREATE TABLE "odd ""t"" \ é" (v int)});
+my $drift = decode_json(pg_migrate_exits($node, [ @proof, 'drift', '--json' ], 6, undef, undef,
+	'drift --json with an odd identifier'));
+is_deeply([ sort map { "$_->{kind} $_->{identity} $_->{change}" } @$drift ],
+	[ qq{column public."odd ""t"" \\ \x{e9}".v added}, qq{table public."odd ""t"" \\ \x{e9}" added} ],
+	'drift --json: the identifiers through JSON unchanged');
+
+# A file that starts with a byte order mark (an editor on Windows): the
+# header is read, the mark is no statement
+mkdir "$tmp/bom" or die;
+write_file("$tmp/bom/0001_bom.sql",
+	"\xef\xbb\xbf-- message: with a mark\nCREATE TABLE bom (x int);\n-- migrate:down\nDROP TABLE bom;\n");
+pg_migrate_exits($node, [ '-d', 'proof', '--dir', "$tmp/bom", 'push' ], 0,
+	qr/^1 revisions applied$/m, undef, 'push of a file with a byte order mark');
+is($node->safe_psql('proof', "SELECT message FROM migrate.revision WHERE id = '0001_bom'"),
+	'with a mark', 'its header is read');
 
 $node->stop;
 done_testing();

@@ -38,6 +38,10 @@ my $help = pg_migrate_exits($node, ['--help'], 0, qr/^Usage:\n  pg_migrate \[OPT
 	undef, '--help');
 like($help, qr/^  \Q$_\E\b/m, "--help lists verb $_") foreach @verbs;
 like($help, qr/^Exit codes:\n  0   success\n  1   usage/m, '--help documents the exit codes');
+like($help, qr/^  1   usage: .*\n      without --yes\n  2   /m,
+	'--help: exit 1 as the README says, reset without --yes included');
+like($help, qr/^  7   fleet: .*\n.*\n.*first target, in the order given, that\n      failed\n/m,
+	"--help: a fleet's exit code explained under 7, as the README does");
 pg_migrate_exits($node, ['-?'], 0, qr/^Usage:/m, undef, '-?');
 foreach my $verb (@verbs)
 {
@@ -64,6 +68,7 @@ my @usage = (
 		'an extra argument' ],
 	[ [ 'push', 'a', 'b' ], qr/too many arguments/, 'push with two targets' ],
 	[ [ 'new', '  ' ], qr/error: the message of a new revision must not be empty/, 'an empty message' ],
+	[ [ 'new', 'y' x 1001 ], qr/error: the message is too long/, 'a message too long to register' ],
 	[ [ '--retry-until', 'soon', 'status' ], qr/error: invalid value "soon" for option --retry-until/,
 		'a bad number of seconds' ],
 	[ ['reset'], qr/error: reset downgrades every revision.*\n.*hint: Give --yes/, 'reset without --yes' ]);
@@ -74,6 +79,7 @@ foreach my $case (@usage)
 }
 is(catalog_rows($node, 'postgres'), $catalog, 'no usage error changed anything');
 ok(!-e "$dir/0001_.sql", 'no file written');
+is_deeply([ glob("$dir/*") ], [], 'no file written at all');
 
 # A server error: exit 4, with its SQLSTATE, detail and hint
 pg_migrate_exits($node, [ @db, 'show', 'nope' ], 4, undef,
@@ -97,6 +103,45 @@ pg_migrate_exits($node, [ '-h', "$tmp/nosuchdir", '-p', '1', '--retry-until', '1
 cmp_ok(time - $start, '>=', 1, 'the client kept trying for the whole second');
 pg_migrate_exits($node, [ '-h', "$tmp/nosuchdir", '-p', '1', 'status' ], 2, undef,
 	qr/could not connect to the database/, 'an unreachable server, no retry');
+
+# A password is never printed: libpq's message about a connection string
+# it cannot parse quotes the string, so it is withheld when the string may
+# hold a password, alone and in a fleet
+foreach my $case (
+	[ 'postgresql://u:S3cret@[::1/postgres', 'a URI' ],
+	[ 'host=/nowhere password=S3cret Pw9x dbname=postgres', 'a keyword list' ])
+{
+	my ($conninfo, $what) = @$case;
+	my ($rc, $out, $err) = pg_migrate($node, '-d', $conninfo, '--dir', $dir, 'status');
+	is($rc, 2, "$what with a password that libpq cannot parse: exit 2");
+	like($err, qr/error: invalid connection string\n.*detail: libpq's message is not shown/,
+		"$what with a password: said so");
+	unlike($out . $err, qr/S3cret|Pw9x/, "$what with a password: the password is not printed");
+	($rc, $out, $err) =
+	  pg_migrate($node, '-d', $conninfo, '-d', 'postgres', '--keep-going', '--dir', $dir, 'status');
+	is($rc, 2, "$what with a password in a fleet: exit 2");
+	unlike($out . $err, qr/S3cret|Pw9x/, "$what with a password in a fleet: not printed");
+}
+pg_migrate_exits($node, [ '-d', 'host=/nowhere dbname', '--dir', $dir, 'status' ], 2, undef,
+	qr/error: invalid connection string\n.*detail: missing "=" after "dbname"/,
+	'a connection string without a password: libpq says what is wrong');
+
+# A fleet marks each target with its database name, "postgres" and names
+# starting with it too
+$node->safe_psql('postgres', 'CREATE DATABASE postgres_app');
+my ($frc, $fout, $ferr) = pg_migrate($node, '-d', 'postgres', '-d', 'postgres_app', '--keep-going',
+	'--dir', $dir, 'status');
+is($frc, 3, 'a fleet of postgres and postgres_app: exit 3 (no extension in postgres_app)');
+like($fout, qr/^postgres\s+ok\s+0\s.*\npostgres_app\s+no extension\s+3\s/m,
+	'a fleet of postgres and postgres_app: each named in the summary');
+like($ferr, qr/^\[postgres_app\] pg_migrate: error: extension "migrate" is not installed/m,
+	'a fleet of postgres and postgres_app: the lines marked with the name');
+
+# A targets file with a line too long for the client: refused, not cut
+# into two targets
+write_file("$tmp/long-targets", "# fleet\npostgres\ndbname=" . ('x' x 5000) . "\n");
+pg_migrate_exits($node, [ '--targets', "$tmp/long-targets", '--dir', $dir, 'status' ], 1, qr/\A\z/,
+	qr/error: line 3 of targets file ".*long-targets" is too long/, 'a targets file with a long line');
 
 # Retry while the server starts
 write_file("$dir/0001_t1.sql", "CREATE TABLE t1 (id int);\n-- migrate:down\nDROP TABLE t1;\n");

@@ -141,6 +141,39 @@ set_session(const char *name, const char *value)
 }
 
 /*
+ * A connection string (libpq's test: a URI, or a "=") that libpq cannot
+ * parse stops here, exit 2.  libpq's message quotes the string, a URI
+ * whole and of a keyword list the word before a missing "=", and either may
+ * be a password: when the string may hold one (a "password" keyword, or a
+ * URI's "user:password@"), the message is not shown.
+ */
+static void
+check_conninfo(const char *conninfo)
+{
+	char	   *err = NULL;
+	PQconninfoOption *opts;
+	bool		uri = strncmp(conninfo, "postgresql://", 13) == 0 ||
+		strncmp(conninfo, "postgres://", 11) == 0;
+
+	if (!uri && strchr(conninfo, '=') == NULL)
+		return;					/* a database name */
+	opts = PQconninfoParse(conninfo, &err);
+	if (opts != NULL)
+	{
+		PQconninfoFree(opts);
+		return;
+	}
+	pg_log_error("invalid connection string");
+	if (strstr(conninfo, "password") != NULL || (uri && strchr(conninfo, '@') != NULL))
+		pg_log_error_detail("libpq's message is not shown: it quotes the string, which may hold a password.");
+	else if (err != NULL)
+		pg_log_error_detail("%s", one_message(err));
+	if (err != NULL)
+		PQfreemem(err);
+	pm_exit(PM_EXIT_CONNECT);
+}
+
+/*
  * Connect, as the options and the PG* variables say.  With --retry-until,
  * a failed attempt is retried with a growing pause (0.1 s doubling up to
  * 2 s) until that many seconds have passed: a database container may be
@@ -170,6 +203,9 @@ pm_connect(void)
 		PM_PARAM("dbname", pm_opts.dbname);
 	PM_PARAM(NULL, NULL);
 #undef PM_PARAM
+
+	if (pm_opts.dbname)
+		check_conninfo(pm_opts.dbname);
 
 	for (;;)
 	{

@@ -60,8 +60,9 @@ target_label(const char *conninfo, int i)
 			   *dbname = NULL;
 	char	   *label;
 
-	/* a bare database name, as -d takes it */
-	if (strchr(conninfo, '=') == NULL && strncmp(conninfo, "postgres", 8) != 0)
+	/* a bare database name, as -d takes it (libpq's test) */
+	if (strchr(conninfo, '=') == NULL && strncmp(conninfo, "postgresql://", 13) != 0 &&
+		strncmp(conninfo, "postgres://", 11) != 0)
 	{
 		if (opts)
 			PQconninfoFree(opts);

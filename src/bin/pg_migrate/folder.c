@@ -148,8 +148,9 @@ folder_write_new(const char *path, const char *content)
 }
 
 /*
- * The .sql files of the folder (not the hidden ones, not folders), in
- * name order.  A missing folder is an error (exit 5) if must_exist, an
+ * The .sql files of the folder (not the hidden ones), in name order; a
+ * .sql name that is not a regular file (a folder, a device) is an error,
+ * exit 5.  A missing folder is an error (exit 5) if must_exist, an
  * empty list otherwise.
  */
 PmFolder *
@@ -189,7 +190,12 @@ folder_read(const char *dir, bool must_exist)
 			pm_exit(PM_EXIT_FILES);
 		}
 		if (!S_ISREG(st.st_mode))
-			continue;
+		{
+			/* skipped, its revision would be silently left out */
+			pg_log_error("\"%s\" is not a regular file", path);
+			pg_log_error_hint("A revision is a file; rename what is not one so that its name does not end in \".sql\".");
+			pm_exit(PM_EXIT_FILES);
+		}
 		if (folder->nfiles == alloc)
 		{
 			alloc *= 2;

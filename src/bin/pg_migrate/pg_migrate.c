@@ -151,18 +151,21 @@ static const PmVerb pm_verbs[] = {
 static const char *pm_exit_codes =
 "Exit codes:\n"
 "  0   success\n"
-"  1   usage: unknown verb or option, missing or extra argument\n"
-"      (a fleet exits with the code of its first target that failed)\n"
+"  1   usage: unknown verb or option, missing or extra argument, reset\n"
+"      without --yes\n"
 "  2   could not connect to the server (or the connection was lost)\n"
 "  3   the extension is missing, or older than this client\n"
 "  4   the server refused: a failed revision, an unknown target, a timeout\n"
 "      (nothing of the failed transaction is left)\n"
 "  5   the migrations folder or a file in it cannot be used: missing,\n"
-"      not UTF-8, refused by the extension at registration, or two files\n"
-"      holding one revision (nothing is registered)\n"
+"      not UTF-8, not a regular file, refused by the extension at\n"
+"      registration, or two files holding one revision (nothing is\n"
+"      registered)\n"
 "  6   drift, verify: something was found\n"
 "  7   fleet: targets were skipped after a failure, or the targets'\n"
-"      fingerprints differ after every target succeeded\n"
+"      fingerprints differ after every target succeeded; else a fleet\n"
+"      exits with the code of its first target, in the order given, that\n"
+"      failed\n"
 "  10-14  check: a file differs from its registration (10), a registered\n"
 "      revision has no file (11), a file is not registered (12), the schema\n"
 "      drifted (13), a revision is pending (14)\n";
@@ -287,11 +290,18 @@ read_targets(const char *path)
 		pg_log_error("could not open targets file \"%s\": %m", path);
 		exit(PM_EXIT_USAGE);
 	}
-	while (fgets(line, sizeof(line), f) != NULL)
+	for (int lineno = 1; fgets(line, sizeof(line), f) != NULL; lineno++)
 	{
 		char	   *p = line;
-		size_t		len;
+		size_t		len = strlen(line);
 
+		/* never cut a line into two targets */
+		if (len == sizeof(line) - 1 && line[len - 1] != '\n' && !feof(f))
+		{
+			pg_log_error("line %d of targets file \"%s\" is too long", lineno, path);
+			pg_log_error_detail("A line holds at most %d bytes.", (int) sizeof(line) - 2);
+			exit(PM_EXIT_USAGE);
+		}
 		while (isspace((unsigned char) *p))
 			p++;
 		len = strlen(p);

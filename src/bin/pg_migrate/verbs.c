@@ -95,10 +95,10 @@ verb_init(void)
 
 /*
  * The id the extension reads from a file placed after previous, or exit
- * 5 with its error
+ * with code and its error
  */
 static char *
-parsed_id(const PmFile *file, const char *previous)
+parsed_id(const PmFile *file, const char *previous, int code)
 {
 	const char *params[3] = {file->name, file->content, previous};
 	PGresult   *res = pm_try(psprintf("SELECT id FROM %s($1, $2, $3)",
@@ -106,7 +106,7 @@ parsed_id(const PmFile *file, const char *previous)
 	char	   *id;
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		pm_fail(res, PM_EXIT_FILES,
+		pm_fail(res, code,
 				psprintf("while reading file \"%s/%s\"", pm_opts.dir, file->name));
 	id = pg_strdup(PQgetvalue(res, 0, 0));
 	PQclear(res);
@@ -135,7 +135,7 @@ verb_new(void)
 	folder = folder_read(pm_opts.dir, true);
 	connect_ready();
 	for (int i = 0; i < folder->nfiles; i++)
-		previous = parsed_id(&folder->files[i], previous);
+		previous = parsed_id(&folder->files[i], previous, PM_EXIT_FILES);
 
 	initPQExpBuffer(&buf);
 	for (const char *line = message; line;)
@@ -154,8 +154,11 @@ verb_new(void)
 						 "\n");
 	file.name = folder_new_name(folder, message);
 	file.content = buf.data;
-	/* the extension must read it back (the message, the parent) */
-	(void) parsed_id(&file, previous);
+	/*
+	 * the extension must read it back (the message, the parent); a message
+	 * it refuses is a bad argument
+	 */
+	(void) parsed_id(&file, previous, PM_EXIT_USAGE);
 
 	path = psprintf("%s/%s", pm_opts.dir, file.name);
 	if (!folder_write_new(path, buf.data))
