@@ -38,7 +38,7 @@ my $help = pg_migrate_exits($node, ['--help'], 0, qr/^Usage:\n  pg_migrate \[OPT
 	undef, '--help');
 like($help, qr/^  \Q$_\E\b/m, "--help lists verb $_") foreach @verbs;
 like($help, qr/^Exit codes:\n  0   success\n  1   usage/m, '--help documents the exit codes');
-like($help, qr/^  1   usage: .*\n      without --yes\n  2   /m,
+like($help, qr/^  1   usage: .*\n(?:      .*\n)*?      .*without --yes\n  2   /m,
 	'--help: exit 1 as the README says, reset without --yes included');
 like($help, qr/^  7   fleet: .*\n.*\n.*first target, in the order given, that\n      failed\n/m,
 	"--help: a fleet's exit code explained under 7, as the README does");

@@ -256,8 +256,11 @@ verb_check(void)
 
 	appendPQExpBufferChar(&json, ']');
 	if (pm_opts.json)
+	{
 		printf("{\"ok\":%s,\"exit\":%d,\"files\":%d,\"registered\":%d,\"findings\":%s}\n",
 			   rc == PM_EXIT_OK ? "true" : "false", rc, folder->nfiles, reg->n, json.data);
+		pm_json_printed = true;
+	}
 	else if (rc == PM_EXIT_OK)
 		printf("check passed: %d files, %d revisions registered%s, no drift\n",
 			   folder->nfiles, reg->n,

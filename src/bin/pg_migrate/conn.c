@@ -31,6 +31,79 @@ int			pm_report_fd = -1;
 /* The revisions this run applied, for the fleet's summary */
 int			pm_applied = 0;
 
+/* Whether a JSON result is on stdout already (output.c, check.c, fleet.c) */
+bool		pm_json_printed = false;
+
+/*
+ * The first error of the run, for --json: its message, and the SQLSTATE,
+ * detail and hint that came with it.  Only what went to stderr is kept, so
+ * what stderr keeps back (a connection string that may hold a password,
+ * check_conninfo()) stays out of stdout too.
+ */
+static char *pm_err_msg = NULL;
+static char *pm_err_state = NULL;
+static char *pm_err_detail = NULL;
+static char *pm_err_hint = NULL;
+static bool pm_err_open = false;	/* a detail or hint belongs to it */
+
+/* An error on stderr, kept if it is the first one (pg_migrate.h) */
+void
+pm_log(int part, const char *fmt,...)
+{
+	int			save_errno = errno;
+	char		text[2048];
+	va_list		ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (part == 0)
+	{
+		pm_err_open = pm_err_msg == NULL;
+		if (pm_err_open)
+			pm_err_msg = pg_strdup(text);
+	}
+	else if (pm_err_open && part == 1 && pm_err_detail == NULL)
+		pm_err_detail = pg_strdup(text);
+	else if (pm_err_open && part == 2 && pm_err_hint == NULL)
+		pm_err_hint = pg_strdup(text);
+	errno = save_errno;
+	va_start(ap, fmt);
+	pg_log_generic_v(PG_LOG_ERROR,
+					 part == 0 ? PG_LOG_PRIMARY : part == 1 ? PG_LOG_DETAIL : PG_LOG_HINT,
+					 fmt, ap);
+	va_end(ap);
+}
+
+/* "error", "sqlstate", "detail", "hint" of the first error (or nulls) */
+void
+pm_error_fields(PQExpBuffer buf)
+{
+	json_field(buf, "error", pm_err_msg);
+	json_field(buf, "sqlstate", pm_err_state);
+	json_field(buf, "detail", pm_err_detail);
+	json_field(buf, "hint", pm_err_hint);
+}
+
+/*
+ * With --json, a run that fails before it printed its result prints one
+ * object instead: {"ok": false, "exit": N, "error", "sqlstate", "detail",
+ * "hint"}, so what reads stdout never gets empty input.
+ */
+static void
+print_error_json(int code)
+{
+	PQExpBufferData buf;
+
+	initPQExpBuffer(&buf);
+	appendPQExpBuffer(&buf, "{\"ok\":false,\"exit\":%d", code);
+	pm_error_fields(&buf);
+	appendPQExpBufferStr(&buf, "}\n");
+	fputs(buf.data, stdout);
+	termPQExpBuffer(&buf);
+	pm_json_printed = true;
+}
+
 /*
  * In a fleet's child, the report to the parent: "applied\tfingerprint\n",
  * the fingerprint empty when it cannot be had.
@@ -39,6 +112,7 @@ static void
 report_to_parent(void)
 {
 	PQExpBufferData buf;
+	PQExpBufferData fields;
 	const char *fp = "";
 	PGresult   *res = NULL;
 
@@ -51,6 +125,11 @@ report_to_parent(void)
 	}
 	initPQExpBuffer(&buf);
 	appendPQExpBuffer(&buf, "%d\t%s\n", pm_applied, fp);
+	/* the error's fields, for the fleet's --json summary */
+	initPQExpBuffer(&fields);
+	pm_error_fields(&fields);
+	appendPQExpBuffer(&buf, "%s\n", fields.data);
+	termPQExpBuffer(&fields);
 	if (write(pm_report_fd, buf.data, buf.len) != buf.len)
 		pg_log_warning("could not report to the fleet: %m");
 	termPQExpBuffer(&buf);
@@ -63,6 +142,8 @@ report_to_parent(void)
 void
 pm_exit(int code)
 {
+	if (code != PM_EXIT_OK && pm_opts.json && !pm_json_printed)
+		print_error_json(code);
 	if (pm_report_fd >= 0)
 		report_to_parent();
 	if (pm_conn)
@@ -163,11 +244,11 @@ check_conninfo(const char *conninfo)
 		PQconninfoFree(opts);
 		return;
 	}
-	pg_log_error("invalid connection string");
+	pm_log_error("invalid connection string");
 	if (strstr(conninfo, "password") != NULL || (uri && strchr(conninfo, '@') != NULL))
-		pg_log_error_detail("libpq's message is not shown: it quotes the string, which may hold a password.");
+		pm_log_error_detail("libpq's message is not shown: it quotes the string, which may hold a password.");
 	else if (err != NULL)
-		pg_log_error_detail("%s", one_message(err));
+		pm_log_error_detail("%s", one_message(err));
 	if (err != NULL)
 		PQfreemem(err);
 	pm_exit(PM_EXIT_CONNECT);
@@ -215,7 +296,7 @@ pm_connect(void)
 		pm_conn = PQconnectdbParams(keywords, values, true);
 		if (pm_conn == NULL)
 		{
-			pg_log_error("out of memory");
+			pm_log_error("out of memory");
 			pm_exit(PM_EXIT_CONNECT);
 		}
 		if (PQstatus(pm_conn) == CONNECTION_OK)
@@ -226,9 +307,9 @@ pm_connect(void)
 		left = deadline - pm_now();
 		if (left <= 0)
 		{
-			pg_log_error("could not connect to the database: %s", msg);
+			pm_log_error("could not connect to the database: %s", msg);
 			if (pm_opts.retry_until > 0)
-				pg_log_error_detail("Gave up after trying for %d seconds.",
+				pm_log_error_detail("Gave up after trying for %d seconds.",
 									pm_opts.retry_until);
 			pm_exit(PM_EXIT_CONNECT);
 		}
@@ -289,17 +370,17 @@ pm_require_extension(void)
 	{
 		PQclear(res);
 		res = pm_query("SELECT pg_catalog.current_database()", 0, NULL);
-		pg_log_error("extension \"migrate\" is not installed in database \"%s\"",
+		pm_log_error("extension \"migrate\" is not installed in database \"%s\"",
 					 PQgetvalue(res, 0, 0));
-		pg_log_error_hint("Run \"pg_migrate init\", or CREATE EXTENSION migrate as a role allowed to.");
+		pm_log_error_hint("Run \"pg_migrate init\", or CREATE EXTENSION migrate as a role allowed to.");
 		pm_exit(PM_EXIT_EXTENSION);
 	}
 	version = PQgetvalue(res, 0, 0);
 	if (compare_versions(version, PG_MIGRATE_VERSION) < 0)
 	{
-		pg_log_error("extension \"migrate\" is version %s in database \"%s\", older than this client (%s)",
+		pm_log_error("extension \"migrate\" is version %s in database \"%s\", older than this client (%s)",
 					 version, PQgetvalue(res, 0, 2), PG_MIGRATE_VERSION);
-		pg_log_error_hint("Run ALTER EXTENSION migrate UPDATE in that database.");
+		pm_log_error_hint("Run ALTER EXTENSION migrate UPDATE in that database.");
 		pm_exit(PM_EXIT_EXTENSION);
 	}
 	pm_schema = pg_strdup(PQgetvalue(res, 0, 1));
@@ -330,18 +411,25 @@ pm_report_error(const PGresult *res)
 	{
 		char	   *m = one_message(pm_conn ? PQerrorMessage(pm_conn) : "");
 
-		pg_log_error("%s", *m ? m : "the query failed");
+		pm_log_error("%s", *m ? m : "the query failed");
 		free(m);
 		return;
 	}
+	if (pm_err_msg == NULL)
+	{
+		pm_err_msg = pg_strdup(msg);
+		pm_err_state = state ? pg_strdup(state) : NULL;
+		pm_err_detail = detail ? pg_strdup(detail) : NULL;
+		pm_err_hint = hint ? pg_strdup(hint) : NULL;
+	}
 	if (state)
-		pg_log_error("%s (SQLSTATE %s)", msg, state);
+		pm_log_error("%s (SQLSTATE %s)", msg, state);
 	else
-		pg_log_error("%s", msg);
+		pm_log_error("%s", msg);
 	if (detail)
-		pg_log_error_detail("%s", detail);
+		pm_log_error_detail("%s", detail);
 	if (hint)
-		pg_log_error_hint("%s", hint);
+		pm_log_error_hint("%s", hint);
 	if (context)
 		fprintf(stderr, "CONTEXT:  %s\n", context);
 }
@@ -375,7 +463,7 @@ pm_fail(PGresult *res, int code, const char *where)
 		fprintf(stderr, "pg_migrate: %s\n", where);
 	if (PQstatus(pm_conn) != CONNECTION_OK)
 	{
-		pg_log_error_detail("The connection to the server was lost.");
+		pm_log_error_detail("The connection to the server was lost.");
 		pm_exit(PM_EXIT_CONNECT);
 	}
 	pm_exit(code);
@@ -402,7 +490,7 @@ pm_literal(const char *text)
 
 	if (lit == NULL)
 	{
-		pg_log_error("%s", PQerrorMessage(pm_conn));
+		pm_log_error("%s", PQerrorMessage(pm_conn));
 		pm_exit(PM_EXIT_SERVER);
 	}
 	copy = pg_strdup(lit);

@@ -48,6 +48,7 @@ typedef struct Target
 	int			applied;
 	char	   *fingerprint;
 	char	   *json;			/* with --json: what the target printed */
+	char	   *error;			/* its error's JSON fields (pm_error_fields) */
 } Target;
 
 /* What a connection string names, without its password */
@@ -97,7 +98,7 @@ start_target(Target *t, int (*run) (void))
 	t->err = tmpfile();
 	if (t->out == NULL || t->err == NULL || pipe(pipefd) != 0)
 	{
-		pg_log_error("could not make the files of a target: %m");
+		pm_log_error("could not make the files of a target: %m");
 		exit(PM_EXIT_USAGE);
 	}
 	fflush(stdout);
@@ -106,7 +107,7 @@ start_target(Target *t, int (*run) (void))
 	t->pid = fork();
 	if (t->pid < 0)
 	{
-		pg_log_error("could not fork: %m");
+		pm_log_error("could not fork: %m");
 		exit(PM_EXIT_USAGE);
 	}
 	if (t->pid == 0)
@@ -173,12 +174,14 @@ reap_one(Target *targets, int n)
 	int			status;
 	pid_t		pid = wait(&status);
 	Target	   *t = NULL;
-	char		buf[512];
+	PQExpBufferData report;
+	char		chunk[4096];
+	char	   *buf;
 	ssize_t		len;
 
 	if (pid < 0)
 	{
-		pg_log_error("could not wait for a target: %m");
+		pm_log_error("could not wait for a target: %m");
 		exit(PM_EXIT_USAGE);
 	}
 	for (int i = 0; i < n; i++)
@@ -189,10 +192,13 @@ reap_one(Target *targets, int n)
 	t->seconds = pm_now() - t->started;
 	t->state = TARGET_DONE;
 	t->rc = WIFEXITED(status) ? WEXITSTATUS(status) : PM_EXIT_CONNECT;
-	len = read(t->report, buf, sizeof(buf) - 1);
+	/* "applied\tfingerprint\n", then the error's JSON fields and "\n" */
+	initPQExpBuffer(&report);
+	while ((len = read(t->report, chunk, sizeof(chunk))) > 0)
+		appendBinaryPQExpBuffer(&report, chunk, len);
 	close(t->report);
-	buf[len > 0 ? len : 0] = '\0';
-	if (len > 0)
+	buf = report.data;
+	if (report.len > 0)
 	{
 		char	   *tab = strchr(buf, '\t');
 		char	   *nl;
@@ -200,11 +206,19 @@ reap_one(Target *targets, int n)
 		t->applied = atoi(buf);
 		if (tab && (nl = strchr(tab + 1, '\n')) != NULL)
 		{
+			char	   *end = strchr(nl + 1, '\n');
+
 			*nl = '\0';
 			if (tab[1] != '\0')
 				t->fingerprint = pg_strdup(tab + 1);
+			if (end != NULL && end > nl + 1)
+			{
+				*end = '\0';
+				t->error = pg_strdup(nl + 1);
+			}
 		}
 	}
+	termPQExpBuffer(&report);
 	fflush(stdout);
 	if (pm_opts.json)
 		t->json = read_output(t->out);
@@ -325,10 +339,16 @@ print_summary_json(const Target *targets, int n, int rc, bool agree)
 		else
 			appendPQExpBufferStr(&buf, ",\"exit\":null,\"applied\":null,\"seconds\":null");
 		json_field(&buf, "fingerprint", t->fingerprint);
+		/* a failed target's error, as its own --json would print it */
+		if (t->error && t->rc != PM_EXIT_OK)
+			appendPQExpBuffer(&buf, ",%s", t->error);
+		else
+			appendPQExpBufferStr(&buf, ",\"error\":null,\"sqlstate\":null,\"detail\":null,\"hint\":null");
 		appendPQExpBuffer(&buf, ",\"output\":%s}", t->json ? t->json : "null");
 	}
 	appendPQExpBufferStr(&buf, "]}\n");
 	fputs(buf.data, stdout);
+	pm_json_printed = true;
 	termPQExpBuffer(&buf);
 }
 
@@ -362,7 +382,7 @@ fleet_run(const char *const *conninfos, int n, int (*run) (void))
 	{
 		ok = run_batch(targets, n, 0, canary, run, true);
 		if (!ok)
-			pg_log_error("a canary target failed: the %d other targets are not started",
+			pm_log_error("a canary target failed: the %d other targets are not started",
 						 n - canary);
 	}
 	if (ok)
@@ -408,6 +428,6 @@ fleet_run(const char *const *conninfos, int n, int (*run) (void))
 			"%d targets: %d succeeded, %d failed, %d skipped; fingerprints %s\n",
 			n, succeeded, failed, skipped, agree ? "agree" : "differ");
 	if (!agree)
-		pg_log_error("the targets' fingerprints differ: their schemas are not the same");
+		pm_log_error("the targets' fingerprints differ: their schemas are not the same");
 	return rc;
 }

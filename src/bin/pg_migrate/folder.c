@@ -73,15 +73,15 @@ check_text(const char *path, const char *data, size_t len)
 
 		if (data[i] == '\0')
 		{
-			pg_log_error("file \"%s\" holds a NUL byte at line %d", path, line);
-			pg_log_error_detail("A revision file is text.");
+			pm_log_error("file \"%s\" holds a NUL byte at line %d", path, line);
+			pm_log_error_detail("A revision file is text.");
 			pm_exit(PM_EXIT_FILES);
 		}
 		n = utf8_char_length((const unsigned char *) data + i, len - i);
 		if (n == 0)
 		{
-			pg_log_error("file \"%s\" is not valid UTF-8 at line %d", path, line);
-			pg_log_error_hint("Save the file as UTF-8.");
+			pm_log_error("file \"%s\" is not valid UTF-8 at line %d", path, line);
+			pm_log_error_hint("Save the file as UTF-8.");
 			pm_exit(PM_EXIT_FILES);
 		}
 		if (data[i] == '\n')
@@ -104,7 +104,7 @@ folder_read_file(const char *path)
 
 	if (f == NULL)
 	{
-		pg_log_error("could not open file \"%s\": %m", path);
+		pm_log_error("could not open file \"%s\": %m", path);
 		pm_exit(PM_EXIT_FILES);
 	}
 	initPQExpBuffer(&buf);
@@ -112,7 +112,7 @@ folder_read_file(const char *path)
 		appendBinaryPQExpBuffer(&buf, chunk, n);
 	if (ferror(f) || PQExpBufferBroken(&buf))
 	{
-		pg_log_error("could not read file \"%s\": %m", path);
+		pm_log_error("could not read file \"%s\": %m", path);
 		pm_exit(PM_EXIT_FILES);
 	}
 	fclose(f);
@@ -133,14 +133,14 @@ folder_write_new(const char *path, const char *content)
 
 	if (f == NULL)
 	{
-		pg_log_error("could not create file \"%s\": %m", path);
+		pm_log_error("could not create file \"%s\": %m", path);
 		if (fd >= 0)
 			close(fd);
 		return false;
 	}
 	if (fwrite(content, 1, len, f) != len || fclose(f) != 0)
 	{
-		pg_log_error("could not write file \"%s\": %m", path);
+		pm_log_error("could not write file \"%s\": %m", path);
 		unlink(path);
 		return false;
 	}
@@ -167,11 +167,11 @@ folder_read(const char *dir, bool must_exist)
 			return folder;
 		if (errno == ENOENT)
 		{
-			pg_log_error("migrations folder \"%s\" does not exist", dir);
-			pg_log_error_hint("Run \"pg_migrate init\", or name the folder with --dir.");
+			pm_log_error("migrations folder \"%s\" does not exist", dir);
+			pm_log_error_hint("Run \"pg_migrate init\", or name the folder with --dir.");
 		}
 		else
-			pg_log_error("could not open migrations folder \"%s\": %m", dir);
+			pm_log_error("could not open migrations folder \"%s\": %m", dir);
 		pm_exit(PM_EXIT_FILES);
 	}
 	folder->files = pg_malloc(sizeof(PmFile) * alloc);
@@ -186,14 +186,14 @@ folder_read(const char *dir, bool must_exist)
 		path = psprintf("%s/%s", dir, de->d_name);
 		if (stat(path, &st) != 0)
 		{
-			pg_log_error("could not stat file \"%s\": %m", path);
+			pm_log_error("could not stat file \"%s\": %m", path);
 			pm_exit(PM_EXIT_FILES);
 		}
 		if (!S_ISREG(st.st_mode))
 		{
 			/* skipped, its revision would be silently left out */
-			pg_log_error("\"%s\" is not a regular file", path);
-			pg_log_error_hint("A revision is a file; rename what is not one so that its name does not end in \".sql\".");
+			pm_log_error("\"%s\" is not a regular file", path);
+			pm_log_error_hint("A revision is a file; rename what is not one so that its name does not end in \".sql\".");
 			pm_exit(PM_EXIT_FILES);
 		}
 		if (folder->nfiles == alloc)
@@ -208,7 +208,7 @@ folder_read(const char *dir, bool must_exist)
 	}
 	if (errno != 0)
 	{
-		pg_log_error("could not read migrations folder \"%s\": %m", dir);
+		pm_log_error("could not read migrations folder \"%s\": %m", dir);
 		pm_exit(PM_EXIT_FILES);
 	}
 	closedir(d);

@@ -180,6 +180,7 @@ print_json(const PGresult *res)
 	}
 	appendPQExpBufferStr(&buf, "]\n");
 	fputs(buf.data, stdout);
+	pm_json_printed = true;
 	termPQExpBuffer(&buf);
 }
 

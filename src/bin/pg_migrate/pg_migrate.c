@@ -151,8 +151,8 @@ static const PmVerb pm_verbs[] = {
 static const char *pm_exit_codes =
 "Exit codes:\n"
 "  0   success\n"
-"  1   usage: unknown verb or option, missing or extra argument, reset\n"
-"      without --yes\n"
+"  1   usage: unknown verb or option, missing or extra argument, a bad\n"
+"      option value (--lock-timeout=abc, --jobs=0), reset without --yes\n"
 "  2   could not connect to the server (or the connection was lost)\n"
 "  3   the extension is missing, or older than this client\n"
 "  4   the server refused: a failed revision, an unknown target, a timeout\n"
@@ -168,7 +168,12 @@ static const char *pm_exit_codes =
 "      failed\n"
 "  10-14  check: a file differs from its registration (10), a registered\n"
 "      revision has no file (11), a file is not registered (12), the schema\n"
-"      drifted (13), a revision is pending (14)\n";
+"      drifted (13), a revision is pending (14)\n"
+"With --json, a run that fails before printing its result (2 to 5, say)\n"
+"prints one JSON object on stdout instead: {\"ok\": false, \"exit\": N,\n"
+"\"error\", \"sqlstate\", \"detail\", \"hint\"} (null when absent); the\n"
+"message still goes to stderr.  A fleet's summary gives these fields for\n"
+"each target.\n";
 
 static const char *pm_common_options =
 "Options:\n"
@@ -178,8 +183,9 @@ static const char *pm_common_options =
 "  -U, --username=USER       user name\n"
 "      --dir=DIR             migrations folder (default: ./migrations)\n"
 "      --retry-until=SECONDS keep trying to connect, with backoff, that long\n"
-"      --lock-timeout=TIME   lock_timeout for the session (e.g. 5s)\n"
-"      --statement-timeout=TIME  statement_timeout for the session\n"
+"      --lock-timeout=TIME   lock_timeout for the session: a number, then\n"
+"                            ms, s, min, h or d (e.g. 500ms, 5s; no unit: ms)\n"
+"      --statement-timeout=TIME  statement_timeout for the session (the same)\n"
 "  -q, --quiet               no progress lines on stderr\n"
 "\n"
 "A fleet (-d given several times, or --targets):\n"
@@ -227,7 +233,7 @@ find_verb(const char *name)
 static void
 usage_error(void)
 {
-	pg_log_error_hint("Try \"pg_migrate --help\" for more information.");
+	pm_log_error_hint("Try \"pg_migrate --help\" for more information.");
 	exit(PM_EXIT_USAGE);
 }
 
@@ -242,11 +248,39 @@ seconds_arg(const char *arg, const char *option)
 	val = strtol(arg, &end, 10);
 	if (errno != 0 || end == arg || *end != '\0' || val < 0 || val > 86400)
 	{
-		pg_log_error("invalid value \"%s\" for option %s", arg, option);
-		pg_log_error_detail("Give a whole number of seconds from 0 to 86400.");
+		pm_log_error("invalid value \"%s\" for option %s", arg, option);
+		pm_log_error_detail("Give a whole number of seconds from 0 to 86400.");
+		pm_log_error_hint("For example: %s=30", option);
 		exit(PM_EXIT_USAGE);
 	}
 	return (int) val;
+}
+
+/*
+ * A time for a session setting (lock_timeout, statement_timeout), or a
+ * usage error before connecting: a number, optionally followed by one of
+ * the server's units ms, s, min, h, d (without one, milliseconds).  The
+ * server judges the range.
+ */
+static const char *
+time_arg(const char *arg, const char *option)
+{
+	const char *const units[] = {"", "ms", "s", "min", "h", "d", NULL};
+	const char *p = arg;
+	size_t		digits = strspn(p, "0123456789");
+
+	p += digits;
+	if (digits > 0 && *p == '.' && isdigit((unsigned char) p[1]))
+		p += 1 + strspn(p + 1, "0123456789");
+	while (digits > 0 && *p == ' ')
+		p++;
+	for (int i = 0; digits > 0 && units[i]; i++)
+		if (strcmp(p, units[i]) == 0)
+			return arg;
+	pm_log_error("invalid value \"%s\" for option %s", arg, option);
+	pm_log_error_detail("Give a number, optionally followed by a unit: ms, s, min, h or d (no unit: milliseconds).");
+	pm_log_error_hint("For example: %s=5s", option);
+	exit(PM_EXIT_USAGE);
 }
 
 /* A whole number from min to max, or a usage error */
@@ -260,8 +294,9 @@ count_arg(const char *arg, const char *option, int min, int max)
 	val = strtol(arg, &end, 10);
 	if (errno != 0 || end == arg || *end != '\0' || val < min || val > max)
 	{
-		pg_log_error("invalid value \"%s\" for option %s", arg, option);
-		pg_log_error_detail("Give a whole number from %d to %d.", min, max);
+		pm_log_error("invalid value \"%s\" for option %s", arg, option);
+		pm_log_error_detail("Give a whole number from %d to %d.", min, max);
+		pm_log_error_hint("For example: %s=%d", option, Min(max, 4));
 		exit(PM_EXIT_USAGE);
 	}
 	return (int) val;
@@ -287,7 +322,7 @@ read_targets(const char *path)
 
 	if (f == NULL)
 	{
-		pg_log_error("could not open targets file \"%s\": %m", path);
+		pm_log_error("could not open targets file \"%s\": %m", path);
 		exit(PM_EXIT_USAGE);
 	}
 	for (int lineno = 1; fgets(line, sizeof(line), f) != NULL; lineno++)
@@ -298,8 +333,8 @@ read_targets(const char *path)
 		/* never cut a line into two targets */
 		if (len == sizeof(line) - 1 && line[len - 1] != '\n' && !feof(f))
 		{
-			pg_log_error("line %d of targets file \"%s\" is too long", lineno, path);
-			pg_log_error_detail("A line holds at most %d bytes.", (int) sizeof(line) - 2);
+			pm_log_error("line %d of targets file \"%s\" is too long", lineno, path);
+			pm_log_error_detail("A line holds at most %d bytes.", (int) sizeof(line) - 2);
 			exit(PM_EXIT_USAGE);
 		}
 		while (isspace((unsigned char) *p))
@@ -320,8 +355,8 @@ check_verb_option(const PmVerb *v, bool given, int flag, const char *option)
 {
 	if (given && !(v->options & flag))
 	{
-		pg_log_error("option %s does not apply to verb \"%s\"", option, v->name);
-		pg_log_error_hint("Try \"pg_migrate %s --help\" for its options.", v->name);
+		pm_log_error("option %s does not apply to verb \"%s\"", option, v->name);
+		pm_log_error_hint("Try \"pg_migrate %s --help\" for its options.", v->name);
 		exit(PM_EXIT_USAGE);
 	}
 }
@@ -481,10 +516,10 @@ main(int argc, char **argv)
 				pm_opts.retry_until = seconds_arg(optarg, "--retry-until");
 				break;
 			case 3:
-				pm_opts.lock_timeout = optarg;
+				pm_opts.lock_timeout = time_arg(optarg, "--lock-timeout");
 				break;
 			case 4:
-				pm_opts.statement_timeout = optarg;
+				pm_opts.statement_timeout = time_arg(optarg, "--statement-timeout");
 				break;
 			case 5:
 				pm_opts.json = true;
@@ -500,9 +535,9 @@ main(int argc, char **argv)
 				break;
 			default:
 				if (optopt != 0 && strchr("dhpU", optopt) != NULL)
-					pg_log_error("option -%c needs a value", optopt);
+					pm_log_error("option -%c needs a value", optopt);
 				else
-					pg_log_error("unknown option or missing value: \"%s\"", argv[optind - 1]);
+					pm_log_error("unknown option or missing value: \"%s\"", argv[optind - 1]);
 				usage_error();
 		}
 	}
@@ -514,7 +549,7 @@ main(int argc, char **argv)
 			global_help();
 			exit(PM_EXIT_OK);
 		}
-		pg_log_error("no verb given");
+		pm_log_error("no verb given");
 		usage_error();
 	}
 	pm_opts.verb = argv[optind];
@@ -529,7 +564,7 @@ main(int argc, char **argv)
 	verb = find_verb(pm_opts.verb);
 	if (verb == NULL)
 	{
-		pg_log_error("unknown verb \"%s\"", pm_opts.verb);
+		pm_log_error("unknown verb \"%s\"", pm_opts.verb);
 		usage_error();
 	}
 	if (help)
@@ -541,15 +576,15 @@ main(int argc, char **argv)
 	pm_opts.nargs = argc - optind - 1;
 	if (pm_opts.nargs < verb->min_args)
 	{
-		pg_log_error("verb \"%s\" needs an argument", verb->name);
-		pg_log_error_hint("Usage: pg_migrate %s", verb->usage);
+		pm_log_error("verb \"%s\" needs an argument", verb->name);
+		pm_log_error_hint("Usage: pg_migrate %s", verb->usage);
 		exit(PM_EXIT_USAGE);
 	}
 	if (pm_opts.nargs > verb->max_args)
 	{
-		pg_log_error("too many arguments for verb \"%s\" (first extra: \"%s\")",
+		pm_log_error("too many arguments for verb \"%s\" (first extra: \"%s\")",
 					 verb->name, pm_opts.args[verb->max_args]);
-		pg_log_error_hint("Usage: pg_migrate %s", verb->usage);
+		pm_log_error_hint("Usage: pg_migrate %s", verb->usage);
 		exit(PM_EXIT_USAGE);
 	}
 	check_verb_option(verb, pm_opts.json, OPT_JSON, "--json");
@@ -564,21 +599,21 @@ main(int argc, char **argv)
 	{
 		if (!(verb->options & OPT_FLEET))
 		{
-			pg_log_error("verb \"%s\" runs on one database only", verb->name);
-			pg_log_error_hint("Give one -d, and no --targets.");
+			pm_log_error("verb \"%s\" runs on one database only", verb->name);
+			pm_log_error_hint("Give one -d, and no --targets.");
 			exit(PM_EXIT_USAGE);
 		}
 		if (ntargets == 0)
 		{
-			pg_log_error("the targets file names no database");
+			pm_log_error("the targets file names no database");
 			exit(PM_EXIT_USAGE);
 		}
 		pm_exit(fleet_run((const char *const *) targets, ntargets, verb->run));
 	}
 	if (pm_opts.jobs > 1 || pm_opts.canary > 0 || pm_opts.keep_going)
 	{
-		pg_log_error("--jobs, --canary and --keep-going need several targets");
-		pg_log_error_hint("Give -d several times, or --targets FILE.");
+		pm_log_error("--jobs, --canary and --keep-going need several targets");
+		pm_log_error_hint("Give -d several times, or --targets FILE.");
 		exit(PM_EXIT_USAGE);
 	}
 	pm_exit(verb->run());

@@ -123,6 +123,18 @@ extern bool pm_notices;
 extern int	pm_report_fd;
 extern int	pm_applied;
 
+/*
+ * An error for stderr, as pg_log_error() and its detail and hint, that is
+ * also kept: with --json, pm_exit() prints the first error of a failed run
+ * as one JSON object on stdout (conn.c).
+ */
+extern void pm_log(int part, const char *fmt,...) pg_attribute_printf(2, 3);
+#define pm_log_error(...) pm_log(0, __VA_ARGS__)
+#define pm_log_error_detail(...) pm_log(1, __VA_ARGS__)
+#define pm_log_error_hint(...) pm_log(2, __VA_ARGS__)
+extern void pm_error_fields(PQExpBuffer buf);
+extern bool pm_json_printed;
+
 /* folder.c */
 extern PmFolder *folder_read(const char *dir, bool must_exist);
 extern char *folder_read_file(const char *path);

@@ -41,7 +41,7 @@ array_literal(const PmFolder *folder, bool contents)
 	appendPQExpBufferChar(&buf, '}');
 	if (PQExpBufferBroken(&buf))
 	{
-		pg_log_error("out of memory");
+		pm_log_error("out of memory");
 		pm_exit(PM_EXIT_FILES);
 	}
 	return buf.data;
@@ -121,9 +121,9 @@ check_twins(const PmFolder *folder, char **ids)
 		for (int j = 0; j < i; j++)
 			if (ids[i] && ids[j] && strcmp(ids[j], ids[i]) == 0)
 			{
-				pg_log_error("files \"%s\" and \"%s\" both hold revision \"%s\"",
+				pm_log_error("files \"%s\" and \"%s\" both hold revision \"%s\"",
 							 folder->files[j].name, folder->files[i].name, ids[i]);
-				pg_log_error_hint("Give each file an id of its own (its name, or an \"-- id:\" line).");
+				pm_log_error_hint("Give each file an id of its own (its name, or an \"-- id:\" line).");
 				pm_exit(PM_EXIT_FILES);
 			}
 }

@@ -78,7 +78,7 @@ verb_init(void)
 	{
 		if (!S_ISDIR(st.st_mode))
 		{
-			pg_log_error("\"%s\" exists and is not a folder", pm_opts.dir);
+			pm_log_error("\"%s\" exists and is not a folder", pm_opts.dir);
 			return PM_EXIT_FILES;
 		}
 	}
@@ -86,7 +86,7 @@ verb_init(void)
 	else if (mkdir(pm_opts.dir, 0777) != 0 &&
 			 !(errno == EEXIST && stat(pm_opts.dir, &st) == 0 && S_ISDIR(st.st_mode)))
 	{
-		pg_log_error("could not create migrations folder \"%s\": %m", pm_opts.dir);
+		pm_log_error("could not create migrations folder \"%s\": %m", pm_opts.dir);
 		return PM_EXIT_FILES;
 	}
 	printf("extension migrate ready; migrations folder \"%s\"\n", pm_opts.dir);
@@ -129,7 +129,7 @@ verb_new(void)
 
 	if (strspn(message, " \t\r\n") == strlen(message))
 	{
-		pg_log_error("the message of a new revision must not be empty");
+		pm_log_error("the message of a new revision must not be empty");
 		return PM_EXIT_USAGE;
 	}
 	folder = folder_read(pm_opts.dir, true);
@@ -359,7 +359,7 @@ verb_verify(void)
 	print_rows(res);
 	PQclear(res);
 	if (failed && !pm_opts.json)
-		pg_log_error("%d of the revisions failed their proof", failed);
+		pm_log_error("%d of the revisions failed their proof", failed);
 	return failed ? PM_EXIT_FOUND : PM_EXIT_OK;
 }
 
@@ -423,8 +423,8 @@ verb_reset(void)
 
 	if (!pm_opts.yes)
 	{
-		pg_log_error("reset downgrades every revision and pushes them again, destroying data");
-		pg_log_error_hint("Give --yes if that is what you want.");
+		pm_log_error("reset downgrades every revision and pushes them again, destroying data");
+		pm_log_error_hint("Give --yes if that is what you want.");
 		return PM_EXIT_USAGE;
 	}
 	folder = read_folder();
@@ -475,7 +475,7 @@ verb_export(void)
 	connect_ready();
 	if (stat(pm_opts.dir, &st) != 0 && mkdir(pm_opts.dir, 0777) != 0 && errno != EEXIST)
 	{
-		pg_log_error("could not create migrations folder \"%s\": %m", pm_opts.dir);
+		pm_log_error("could not create migrations folder \"%s\": %m", pm_opts.dir);
 		return PM_EXIT_FILES;
 	}
 	res = pm_query(psprintf("SELECT filename, content FROM %s()", pm_fn("migrate_export")),
@@ -492,7 +492,7 @@ verb_export(void)
 		}
 		if (stat(path, &st) == 0)
 		{
-			pg_log_error("file \"%s\" exists with other text; not overwritten", path);
+			pm_log_error("file \"%s\" exists with other text; not overwritten", path);
 			clashes++;
 			continue;
 		}
@@ -543,7 +543,7 @@ verb_dev(void)
 
 	if (pm_opts.desired == NULL)
 	{
-		pg_log_error("dev needs the desired state: --desired FILE or --desired SCHEMA");
+		pm_log_error("dev needs the desired state: --desired FILE or --desired SCHEMA");
 		return PM_EXIT_USAGE;
 	}
 	folder = folder_read(pm_opts.dir, true);
