@@ -262,7 +262,10 @@ catalog_knows_transactional(void)
 	Oid			relid = get_relname_relid("revision", ext_catalog_schema());
 
 	if (!OidIsValid(relid))
-		elog(ERROR, "table migrate.revision is missing");
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("the catalog table migrate.revision is missing"),
+				 errhint("The extension's catalog was damaged: restore it from a backup, or DROP EXTENSION migrate and create it again.")));
 	return get_attnum(relid, "transactional") != InvalidAttrNumber;
 }
 

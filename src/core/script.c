@@ -238,13 +238,19 @@ learn_token_codes(void)
 		token_codes_seen = -1;
 		elog(ERROR, "could not learn the scanner's token codes");
 	}
+	/* each kind a grammar token of its own (not a single character) */
 	for (int i = 0; i < TOK_NKINDS; i++)
-		for (int j = 0; j < i; j++)
-			if (token_codes[i] == token_codes[j] || token_codes[i] < 256)
-			{
-				token_codes_seen = -1;
-				elog(ERROR, "could not learn the scanner's token codes");
-			}
+	{
+		bool		ok = token_codes[i] >= 256;
+
+		for (int j = 0; ok && j < i; j++)
+			ok = token_codes[i] != token_codes[j];
+		if (!ok)
+		{
+			token_codes_seen = -1;
+			elog(ERROR, "could not learn the scanner's token codes");
+		}
+	}
 }
 
 /* The kind of a token code, or -1 for a keyword or a single character */
@@ -702,7 +708,7 @@ check_statement(MigrateScript *script, MigrateStmt *stmt, Node *node,
 					 errmsg("%s cannot run inside a transactional revision", name),
 					 errdetail("Statement %d of the %s script, at line %d, cannot run inside a transaction block, and a transactional revision runs inside one.",
 							   stmt->number, script->what, stmt->line),
-					 errhint("Mark the revision non-transactional: migrate_add(..., transactional => false), or the line \"-- transaction: no\" in its file. Its statements then run one at a time, each committed on its own.")));
+					 errhint("Only a non-transactional revision can run it: migrate_add(..., transactional => false), or the line \"-- transaction: no\" in its file. Such a revision is applied one statement at a time, outside a transaction block.")));
 		ereport(ERROR,
 				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
 				 errmsg("%s cannot run inside a migration", name),
