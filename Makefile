@@ -31,6 +31,7 @@ OBJS = \
 	src/core/graph.o \
 	src/catalog/queries.o \
 	src/catalog/writes.o \
+	src/catalog/steps.o \
 	src/model/model.o \
 	src/model/oidindex.o \
 	src/model/fingerprint.o \
@@ -43,6 +44,7 @@ OBJS = \
 	src/core/snapshot.o \
 	src/core/registry.o \
 	src/core/migration.o \
+	src/core/worker.o \
 	src/core/revfile.o \
 	src/sql/register.o \
 	src/sql/apply.o \

@@ -60,6 +60,7 @@ DECLARE
 	add_acl pg_catalog.aclitem[];
 	status_acl pg_catalog.aclitem[];
 	show_acl pg_catalog.aclitem[];
+	deploy_acl pg_catalog.aclitem[];
 	fn pg_catalog.regprocedure;
 	acl pg_catalog.aclitem[];
 	item record;
@@ -70,6 +71,8 @@ BEGIN
 	WHERE p.oid OPERATOR(pg_catalog.=) '@extschema@.migrate_status()'::pg_catalog.regprocedure;
 	SELECT p.proacl INTO show_acl FROM pg_catalog.pg_proc p
 	WHERE p.oid OPERATOR(pg_catalog.=) '@extschema@.migrate_show(text)'::pg_catalog.regprocedure;
+	SELECT p.proacl INTO deploy_acl FROM pg_catalog.pg_proc p
+	WHERE p.oid OPERATOR(pg_catalog.=) '@extschema@.migrate_deploy(text)'::pg_catalog.regprocedure;
 
 	DROP FUNCTION @extschema@.migrate_add(text, text, text, text, text[]);
 	CREATE FUNCTION @extschema@.migrate_add(message text,
@@ -104,15 +107,24 @@ BEGIN
 	COMMENT ON FUNCTION @extschema@.migrate_show(text)
 	IS 'the SQL of one revision, up and down';
 
+	DROP PROCEDURE @extschema@.migrate_deploy(text);
+	CREATE PROCEDURE @extschema@.migrate_deploy(target text DEFAULT 'heads',
+												wait boolean DEFAULT true)
+	AS 'MODULE_PATHNAME', 'migrate_deploy'
+	LANGUAGE C;
+	COMMENT ON PROCEDURE @extschema@.migrate_deploy(text, boolean)
+	IS 'apply every pending revision up to the target, committing after each one; a non-transactional one runs in a background worker (wait => false: return once it is started)';
+
 	-- the grants as they were (NULL: the default, as a new function has)
 	FOR fn, acl IN
 		SELECT v.fn, v.acl FROM (VALUES
 			('@extschema@.migrate_add(text, text, text, text, text[], boolean)'::pg_catalog.regprocedure, add_acl),
 			('@extschema@.migrate_status()'::pg_catalog.regprocedure, status_acl),
-			('@extschema@.migrate_show(text)'::pg_catalog.regprocedure, show_acl)) AS v (fn, acl)
+			('@extschema@.migrate_show(text)'::pg_catalog.regprocedure, show_acl),
+			('@extschema@.migrate_deploy(text, boolean)'::pg_catalog.regprocedure, deploy_acl)) AS v (fn, acl)
 	LOOP
 		CONTINUE WHEN acl IS NULL;
-		EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', fn);
+		EXECUTE pg_catalog.format('REVOKE ALL ON ROUTINE %s FROM PUBLIC', fn);
 		FOR item IN
 			SELECT a.grantee, a.is_grantable
 			FROM pg_catalog.aclexplode(acl) a, pg_catalog.pg_proc p
@@ -120,7 +132,7 @@ BEGIN
 			  AND a.grantee OPERATOR(pg_catalog.<>) p.proowner
 			  AND a.privilege_type OPERATOR(pg_catalog.=) 'EXECUTE'
 		LOOP
-			EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %s%s', fn,
+			EXECUTE pg_catalog.format('GRANT EXECUTE ON ROUTINE %s TO %s%s', fn,
 				CASE WHEN item.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC'
 					 ELSE item.grantee::pg_catalog.regrole::pg_catalog.text END,
 				CASE WHEN item.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
@@ -128,3 +140,51 @@ BEGIN
 	END LOOP;
 END
 $update$;
+
+-- Non-transactional revisions run (README "Non-transactional revisions"):
+-- each statement is a step with its state in migrate.step, run and committed
+-- on its own by a background worker; migrate_deploy_downgrade runs down
+-- scripts the same way, and migrate_steps shows the steps.
+CREATE TABLE migrate.step (
+	revision	text NOT NULL REFERENCES migrate.revision (id),
+	direction	text NOT NULL
+				CHECK (direction OPERATOR(pg_catalog.=) ANY (ARRAY['up', 'down'])),
+	step		integer NOT NULL,	-- the statement's number in its script
+	line		integer NOT NULL,
+	statement	text NOT NULL,
+	checksum	text NOT NULL,		-- of the revision the steps were made from
+	search_path	text NOT NULL,		-- the deployer's, which the steps run with
+	run_by		name NOT NULL,		-- the role the steps run as
+	state		text NOT NULL DEFAULT 'pending'
+				CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['pending', 'running', 'done', 'failed'])),
+	attempts	integer NOT NULL DEFAULT 0,
+	started_at	timestamptz,
+	finished_at	timestamptz,
+	backend_pid	integer,			-- the background worker that ran it last
+	xid			xid8,				-- the transaction its last attempt began in: what it left behind is what that transaction created
+	sqlstate	text,				-- a failure: its SQLSTATE,
+	error		text,				-- message
+	detail		text,				-- and detail
+	PRIMARY KEY (revision, direction, step)
+);
+COMMENT ON TABLE migrate.step IS 'the statements of non-transactional revisions, each run and committed on its own by a background worker';
+REVOKE ALL ON TABLE migrate.step FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('migrate.step', '');
+
+CREATE PROCEDURE @extschema@.migrate_deploy_downgrade(target text DEFAULT '-1',
+													  wait boolean DEFAULT true)
+AS 'MODULE_PATHNAME', 'migrate_deploy_downgrade'
+LANGUAGE C;
+COMMENT ON PROCEDURE @extschema@.migrate_deploy_downgrade(text, boolean)
+IS 'run down scripts back to the target, committing after each revision; a non-transactional one runs in a background worker';
+REVOKE ALL ON PROCEDURE @extschema@.migrate_deploy_downgrade(text, boolean) FROM PUBLIC;
+
+CREATE FUNCTION @extschema@.migrate_steps(revision text DEFAULT NULL)
+RETURNS TABLE (revision text, direction text, step integer, line integer,
+			   state text, attempts integer, started_at timestamptz,
+			   finished_at timestamptz, run_by name, backend_pid integer,
+			   sqlstate text, error text, statement text)
+AS 'MODULE_PATHNAME', 'migrate_steps'
+LANGUAGE C STABLE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_steps(text)
+IS 'the steps of non-transactional revisions (of one, or of all): each statement, its state, times and error';

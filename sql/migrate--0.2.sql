@@ -96,6 +96,30 @@ ALTER SEQUENCE migrate.ddl_log_seq OWNED BY migrate.ddl_log.seq;
 CREATE INDEX ddl_log_revision_idx ON migrate.ddl_log (revision);
 COMMENT ON TABLE migrate.ddl_log IS 'every schema change the event triggers saw';
 
+CREATE TABLE migrate.step (
+	revision	text NOT NULL REFERENCES migrate.revision (id),
+	direction	text NOT NULL
+				CHECK (direction OPERATOR(pg_catalog.=) ANY (ARRAY['up', 'down'])),
+	step		integer NOT NULL,	-- the statement's number in its script
+	line		integer NOT NULL,
+	statement	text NOT NULL,
+	checksum	text NOT NULL,		-- of the revision the steps were made from
+	search_path	text NOT NULL,		-- the deployer's, which the steps run with
+	run_by		name NOT NULL,		-- the role the steps run as
+	state		text NOT NULL DEFAULT 'pending'
+				CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['pending', 'running', 'done', 'failed'])),
+	attempts	integer NOT NULL DEFAULT 0,
+	started_at	timestamptz,
+	finished_at	timestamptz,
+	backend_pid	integer,			-- the background worker that ran it last
+	xid			xid8,				-- the transaction its last attempt began in: what it left behind is what that transaction created
+	sqlstate	text,				-- a failure: its SQLSTATE,
+	error		text,				-- message
+	detail		text,				-- and detail
+	PRIMARY KEY (revision, direction, step)
+);
+COMMENT ON TABLE migrate.step IS 'the statements of non-transactional revisions, each run and committed on its own by a background worker';
+
 REVOKE ALL ON ALL TABLES IN SCHEMA migrate FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA migrate FROM PUBLIC;
 
@@ -108,6 +132,7 @@ SELECT pg_catalog.pg_extension_config_dump('migrate.history_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('migrate.ddl_log', '');
 SELECT pg_catalog.pg_extension_config_dump('migrate.snapshot', '');
 SELECT pg_catalog.pg_extension_config_dump('migrate.ddl_log_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('migrate.step', '');
 
 /*
  * Registering
@@ -155,11 +180,19 @@ LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.migrate_stamp(text)
 IS 'mark revisions applied or unapplied up to the target without running them';
 
-CREATE PROCEDURE @extschema@.migrate_deploy(target text DEFAULT 'heads')
+CREATE PROCEDURE @extschema@.migrate_deploy(target text DEFAULT 'heads',
+											wait boolean DEFAULT true)
 AS 'MODULE_PATHNAME', 'migrate_deploy'
 LANGUAGE C;
-COMMENT ON PROCEDURE @extschema@.migrate_deploy(text)
-IS 'apply every pending revision up to the target, committing after each one';
+COMMENT ON PROCEDURE @extschema@.migrate_deploy(text, boolean)
+IS 'apply every pending revision up to the target, committing after each one; a non-transactional one runs in a background worker (wait => false: return once it is started)';
+
+CREATE PROCEDURE @extschema@.migrate_deploy_downgrade(target text DEFAULT '-1',
+													  wait boolean DEFAULT true)
+AS 'MODULE_PATHNAME', 'migrate_deploy_downgrade'
+LANGUAGE C;
+COMMENT ON PROCEDURE @extschema@.migrate_deploy_downgrade(text, boolean)
+IS 'run down scripts back to the target, committing after each revision; a non-transactional one runs in a background worker';
 
 CREATE FUNCTION @extschema@.migrate_reset(confirm boolean DEFAULT false)
 RETURNS TABLE (revision text, message text, action text, duration interval)
@@ -275,6 +308,16 @@ LANGUAGE C STABLE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.migrate_show(text)
 IS 'the SQL of one revision, up and down';
 
+CREATE FUNCTION @extschema@.migrate_steps(revision text DEFAULT NULL)
+RETURNS TABLE (revision text, direction text, step integer, line integer,
+			   state text, attempts integer, started_at timestamptz,
+			   finished_at timestamptz, run_by name, backend_pid integer,
+			   sqlstate text, error text, statement text)
+AS 'MODULE_PATHNAME', 'migrate_steps'
+LANGUAGE C STABLE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_steps(text)
+IS 'the steps of non-transactional revisions (of one, or of all): each statement, its state, times and error';
+
 CREATE FUNCTION @extschema@.migrate_history()
 RETURNS TABLE (seq bigint, revision text, action text, started_at timestamptz,
 			   duration interval, session_role name, run_by name,
@@ -344,7 +387,8 @@ REVOKE ALL ON FUNCTION @extschema@.migrate_push(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_downgrade(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_downgrade(integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_stamp(text) FROM PUBLIC;
-REVOKE ALL ON PROCEDURE @extschema@.migrate_deploy(text) FROM PUBLIC;
+REVOKE ALL ON PROCEDURE @extschema@.migrate_deploy(text, boolean) FROM PUBLIC;
+REVOKE ALL ON PROCEDURE @extschema@.migrate_deploy_downgrade(text, boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_reset(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_merge(text, text[], text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_add_file(text, text, text) FROM PUBLIC;

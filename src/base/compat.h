@@ -11,6 +11,7 @@
  *   16  parser/gram.h is no longer installed: core/script.c learns the
  *       scanner's token numbers at run time instead (no guard needed).
  *   17  PGPROC's local transaction id moved into PGPROC.vxid.
+ *   18  PortalRun() lost its run_once argument.
  *   18  NOT NULL constraints are pg_constraint rows (contype 'n'); the
  *       model reads NOT NULL from pg_attribute.attnotnull on every version
  *       and skips those rows (see model/relations.c).
@@ -50,6 +51,15 @@
 #define compat_my_lxid() (MyProc->vxid.lxid)
 #else
 #define compat_my_lxid() (MyProc->lxid)
+#endif
+
+/* Run a portal (18 dropped PortalRun's run_once argument) */
+#if PG_VERSION_NUM >= 180000
+#define compat_portal_run(portal, count, toplevel, dest, altdest, qc) \
+	PortalRun((portal), (count), (toplevel), (dest), (altdest), (qc))
+#else
+#define compat_portal_run(portal, count, toplevel, dest, altdest, qc) \
+	PortalRun((portal), (count), (toplevel), true, (dest), (altdest), (qc))
 #endif
 
 /*

@@ -58,6 +58,7 @@ extern void catalog_log_history(const char *id, const char *action,
 								const char *checksum,
 								const HistoryFailure *failure);
 extern bool catalog_parents_applied(const char *id);
+extern bool catalog_children_applied(const char *id);
 extern void catalog_select_into(const char *sql, int nargs, Oid *argtypes,
 								Datum *args, const char *argnulls,
 								struct ReturnSetInfo *rsinfo);
@@ -104,5 +105,50 @@ extern void catalog_script_start(StringInfo buf, List *applied, List *ids,
 								 List *checksums);
 extern void catalog_script_bookkeeping(StringInfo buf, const char *id,
 									   bool upgrade, const char *checksum);
+
+/* One step of a non-transactional revision: a row of migrate.step */
+typedef struct StepRow
+{
+	int			step;			/* the statement's number in its script */
+	int			line;
+	char	   *statement;
+	char	   *checksum;
+	char	   *search_path;
+	char	   *run_by;
+	char	   *state;			/* pending, running, done, failed */
+	int			attempts;
+	TimestampTz started_at;		/* 0: never started */
+	TimestampTz finished_at;	/* 0: not finished */
+	int			backend_pid;	/* 0: none */
+	uint64		xid;			/* 0: none */
+	char	   *sqlstate;
+	char	   *error;
+	char	   *detail;
+} StepRow;
+
+/* A revision whose steps in one direction are not all done */
+typedef struct StepSummary
+{
+	char	   *id;
+	bool		upgrade;
+	bool		failed;
+	bool		running;
+} StepSummary;
+
+extern List *catalog_get_steps(const char *id, bool upgrade);
+extern void catalog_make_steps(const char *id, bool upgrade, List *steps,
+							   const char *checksum, const char *search_path,
+							   const char *run_by);
+extern void catalog_resume_steps(const char *id, bool upgrade,
+								 const char *search_path, const char *run_by);
+extern void catalog_step_running(const char *id, bool upgrade, int step);
+extern void catalog_step_xid(const char *id, bool upgrade, int step);
+extern void catalog_step_done(const char *id, bool upgrade, int step);
+extern void catalog_step_failed(const char *id, bool upgrade, int step,
+								const char *sqlstate, const char *message,
+								const char *detail);
+extern void catalog_forget_steps(const char *id, bool upgrade, bool both);
+extern void catalog_select_steps(const char *id, struct ReturnSetInfo *rsinfo);
+extern List *catalog_unfinished_steps(void);
 
 #endif							/* MIGRATE_CATALOG_H */

@@ -521,6 +521,24 @@ catalog_parents_applied(const char *id)
 	return result;
 }
 
+/* Whether an applied revision builds on revision id */
+bool
+catalog_children_applied(const char *id)
+{
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(id)};
+	bool		isnull;
+	bool		result;
+
+	catalog_exec("SELECT EXISTS (SELECT FROM migrate.revision r"
+				 " JOIN migrate.applied a ON a.id OPERATOR(pg_catalog.=) r.id"
+				 " WHERE $1 OPERATOR(pg_catalog.=) ANY (r.parents))",
+				 1, types, values, NULL, SPI_OK_SELECT);
+	result = DatumGetBool(catalog_get_datum(0, 1, &isnull));
+	SPI_freetuptable(SPI_tuptable);
+	return result;
+}
+
 /*
  * Run a catalog SELECT whose columns match the result type of the calling
  * set-returning function, and add every row to its tuplestore.

@@ -201,9 +201,10 @@ migration_run_script(const char *id, const char *message, MigrateScript *script,
  */
 int64
 migration_try_script(const char *id, const char *message, MigrateScript *script,
-					 MigrationFailure *failure)
+					 bool upgrade, MigrationFailure *failure)
 {
-	return run_script(id, message, script, "applying", failure);
+	return run_script(id, message, script, upgrade ? "applying" : "reverting",
+					  failure);
 }
 
 void
@@ -270,10 +271,10 @@ migration_check_reversible(RevGraph *g, List *plan)
 
 /*
  * A non-transactional revision on the way stops a push, a downgrade, a
- * reset, a verify or an offline script before anything runs: its
- * statements must run one at a time at top level, which none of these can
- * do.  how names the caller, as the message shows it ("migrate_push()").
- * A deploy, which could, says that it cannot yet.
+ * reset or a verify before anything runs: its statements must run one at a
+ * time at top level, which none of these can do inside the one transaction
+ * they run in.  A deploy runs them (core/worker.c), and the hint says so.
+ * how names the caller, as the message shows it ("migrate_push()").
  */
 void
 migration_check_transactional(RevGraph *g, List *plan, bool upgrade,
@@ -285,37 +286,19 @@ migration_check_transactional(RevGraph *g, List *plan, bool upgrade,
 	{
 		RevNode    *node = &g->nodes[lfirst_int(lc)];
 
-		/*
-		 * Until the background worker of issue 15 runs them, every hint
-		 * names the way that works today: by hand, then migrate_stamp().
-		 */
 		if (node->transactional)
 			continue;
-		if (strcmp(how, "migrate_deploy()") == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("migrate_deploy() cannot run non-transactional revision \"%s\" (%s) yet",
-							node->id, node->message),
-					 errdetail("Its statements must run one at a time as top-level statements, which a procedure cannot run; the background worker that will run them is not built yet. Nothing was run."),
-					 errhint("Deploy up to the revision before it, run its statements by hand outside a transaction block, then mark it applied with migrate_stamp('%s').",
-							 node->id)));
 		ereport(ERROR,
 				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
 				 errmsg("%s cannot %s non-transactional revision \"%s\" (%s)",
 						how, upgrade ? "apply" : "undo", node->id, node->message),
-				 strcmp(how, "migrate_script()") == 0 ?
-				 errdetail("Its statements must run one at a time outside a transaction block, and the script %s writes runs in one transaction.",
-						   how) :
 				 errdetail("Its statements must run one at a time outside a transaction block, and %s runs every revision inside one. Nothing was run.",
 						   how),
 				 strcmp(how, "migrate_verify()") == 0 ?
 				 errhint("Verify up to the revision before it.") :
 				 upgrade ?
-				 errhint("%s up to the revision before it, run its statements by hand outside a transaction block, then mark it applied with migrate_stamp('%s').",
-						 strcmp(how, "migrate_script()") == 0 ? "Write the script" : "Push",
-						 node->id) :
-				 errhint("Downgrade only as far as this revision (target '%s'); to undo it, run its down script by hand outside a transaction block, then mark it unapplied with migrate_stamp().",
-						 node->id)));
+				 errhint("Run CALL migrate_deploy() (or pg_migrate push), which applies it in a background worker, one statement at a time.") :
+				 errhint("Run CALL migrate_deploy_downgrade() (or pg_migrate downgrade), which undoes it in a background worker, one statement at a time.")));
 	}
 }
 

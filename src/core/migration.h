@@ -31,7 +31,7 @@ typedef void (*migration_done_fn) (RevNode *node, bool upgrade,
 extern int64 migration_run_script(const char *id, const char *message,
 								  MigrateScript *script, bool upgrade);
 extern int64 migration_try_script(const char *id, const char *message,
-								  MigrateScript *script,
+								  MigrateScript *script, bool upgrade,
 								  MigrationFailure *failure);
 extern void migration_progress(const char *id, const char *message,
 							   bool upgrade, int64 usec);

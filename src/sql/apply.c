@@ -23,6 +23,7 @@
 #include "core/migration.h"
 #include "core/script.h"
 #include "core/snapshot.h"
+#include "core/worker.h"
 
 PG_FUNCTION_INFO_V1(migrate_push);
 PG_FUNCTION_INFO_V1(migrate_downgrade);
@@ -30,6 +31,7 @@ PG_FUNCTION_INFO_V1(migrate_downgrade_steps);
 PG_FUNCTION_INFO_V1(migrate_stamp);
 PG_FUNCTION_INFO_V1(migrate_reset);
 PG_FUNCTION_INFO_V1(migrate_deploy);
+PG_FUNCTION_INFO_V1(migrate_deploy_downgrade);
 
 /* Add one row (revision, message, third column) to the result */
 static void
@@ -83,6 +85,8 @@ run_plan(FunctionCallInfo fcinfo, bool upgrade, const char *target)
 	InitMaterializedSRF(fcinfo, 0);
 	migrate_check_can_change();
 	SPI_connect();
+	catalog_lock();
+	worker_check_idle(upgrade ? "migrate_push()" : "migrate_downgrade()");
 	migration_apply(target, upgrade, put_duration_row, fcinfo->resultinfo);
 	SPI_finish();
 }
@@ -150,6 +154,7 @@ migrate_stamp(PG_FUNCTION_ARGS)
 
 	SPI_connect();
 	catalog_lock();
+	worker_check_idle("migrate_stamp()");
 	g = catalog_load_graph();
 	graph_plan_stamp(g, target, &mark, &unmark);
 	if (mark == NIL && unmark == NIL)
@@ -163,6 +168,8 @@ migrate_stamp(PG_FUNCTION_ARGS)
 		RevNode    *node = &g->nodes[lfirst_int(lc)];
 
 		catalog_unmark_applied(node->id);
+		if (!node->transactional)
+			catalog_forget_steps(node->id, false, true);
 		catalog_log_history(node->id, "unstamp", role, now, NULL, NULL, NULL);
 		put_row(rsinfo, node, CStringGetTextDatum("unstamp"));
 	}
@@ -171,6 +178,8 @@ migrate_stamp(PG_FUNCTION_ARGS)
 		RevNode    *node = &g->nodes[lfirst_int(lc)];
 
 		catalog_mark_applied(node->id, role, now, NULL);
+		if (!node->transactional)
+			catalog_forget_steps(node->id, true, true);
 		catalog_log_history(node->id, "stamp", role, now, NULL, NULL, NULL);
 		put_row(rsinfo, node, CStringGetTextDatum("stamp"));
 	}
@@ -209,6 +218,7 @@ migrate_reset(PG_FUNCTION_ARGS)
 
 	SPI_connect();
 	catalog_lock();
+	worker_check_idle("migrate_reset()");
 	g = catalog_load_graph();
 	down = graph_plan_downgrade(g, "base");
 	migration_check_reversible(g, down);
@@ -239,22 +249,30 @@ migrate_reset(PG_FUNCTION_ARGS)
 }
 
 /*
- * CALL migrate_deploy(target text DEFAULT 'heads')
+ * CALL migrate_deploy(target text DEFAULT 'heads', wait boolean DEFAULT true)
  *		Apply every pending revision on the way to target, committing after
  *		each one, so that a long chain never holds every lock at once.
+ * CALL migrate_deploy_downgrade(target text DEFAULT '-1', wait ...)
+ *		The same backwards: down scripts back to target.
  *
  * The plan is made once, in the CALL's own transaction.  Every later
  * transaction takes the lock again and re-reads what it needs: a revision a
- * concurrent push applied meanwhile is skipped; one whose parents are no
- * longer applied stops the deploy.  When a revision fails, its
- * subtransaction is rolled back, the failure (statement, line, SQLSTATE,
- * message) is committed to the history, and the error is raised: the prefix
- * already committed stays.
+ * concurrent push applied (or a downgrade undid) meanwhile is skipped; one
+ * whose parents are no longer applied (or whose children are) stops the
+ * deploy.  When a revision fails, its subtransaction is rolled back, the
+ * failure (statement, line, SQLSTATE, message) is committed to the history,
+ * and the error is raised: the prefix already committed stays.
+ *
+ * A non-transactional revision runs in a background worker, a step at a
+ * time (core/worker.c); the deploy waits for it, telling its progress, or,
+ * with wait => false, returns once it has started it.  A deploy that finds
+ * a worker running first waits for it (or, not waiting, says so and ends).
  */
-Datum
-migrate_deploy(PG_FUNCTION_ARGS)
+static void
+deploy(FunctionCallInfo fcinfo, bool upgrade)
 {
 	char	   *target = migrate_text_arg(fcinfo, 0, "target");
+	bool		wait;
 	char	   *role = migrate_current_role();
 	MemoryContext stepcxt;
 	RevGraph   *g;
@@ -262,29 +280,46 @@ migrate_deploy(PG_FUNCTION_ARGS)
 	List	   *ids = NIL;
 	ListCell   *lc;
 	bool		first = true;
-	bool		applied_any = false;
+	bool		changed_any = false;
+	const char *how = upgrade ? "migrate_deploy()" : "migrate_deploy_downgrade()";
 
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("wait must not be null")));
+	wait = PG_GETARG_BOOL(1);
 	if (fcinfo->context == NULL || !IsA(fcinfo->context, CallContext) ||
 		castNode(CallContext, fcinfo->context)->atomic)
 		ereport(ERROR,
 				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
-				 errmsg("a deploy cannot run inside a transaction block or a function"),
+				 errmsg("%s cannot run inside a transaction block or a function", how),
 				 errdetail("It commits after each revision, which only a CALL at top level can do."),
-				 errhint("Run CALL migrate_deploy() on its own, or use SELECT migrate_push() to apply everything in one transaction.")));
+				 upgrade ?
+				 errhint("Run CALL migrate_deploy() on its own, or use SELECT migrate_push() to apply everything in one transaction.") :
+				 errhint("Run CALL migrate_deploy_downgrade() on its own, or use SELECT migrate_downgrade() to undo everything in one transaction.")));
 	migrate_check_can_change();
 
 	SPI_connect_ext(SPI_OPT_NONATOMIC);
 	/* the procedure's SPI context outlives the commits; the plan lives there */
 	catalog_lock();
+	if (!worker_wait_idle(wait))
+	{
+		SPI_finish();
+		return;
+	}
+	catalog_lock();
 	g = catalog_load_graph();
-	plan = graph_plan_push(g, target);
-	migration_check_transactional(g, plan, true, "migrate_deploy()");
+	plan = upgrade ? graph_plan_push(g, target) : graph_plan_downgrade(g, target);
+	if (!upgrade)
+		migration_check_reversible(g, plan);
 	foreach(lc, plan)
 		ids = lappend(ids, g->nodes[lfirst_int(lc)].id);
 	if (ids == NIL)
 		ereport(NOTICE,
 				(errcode(ERRCODE_SUCCESSFUL_COMPLETION),
-				 errmsg("nothing to deploy: no revision on the way to \"%s\" is pending", target)));
+				 upgrade ?
+				 errmsg("nothing to deploy: no revision on the way to \"%s\" is pending", target) :
+				 errmsg("nothing to downgrade: no applied revision is after \"%s\"", target)));
 
 	stepcxt = AllocSetContextCreate(CurrentMemoryContext, "migrate deploy step",
 									ALLOCSET_DEFAULT_SIZES);
@@ -306,23 +341,48 @@ migrate_deploy(PG_FUNCTION_ARGS)
 		first = false;
 
 		row = catalog_get_revision(id);
-		if (row->applied)
+		if (row->applied == upgrade)
 		{
-			/* a concurrent push got there first */
+			/* a concurrent push (or downgrade) got there first */
 			MemoryContextSwitchTo(oldcxt);
 			MemoryContextReset(stepcxt);
 			continue;
 		}
-		if (!catalog_parents_applied(id))
+		if (upgrade && !catalog_parents_applied(id))
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("cannot apply revision \"%s\": not all of its parents are applied", id),
 					 errdetail("A concurrent downgrade or registration changed the catalog during the deploy."),
 					 errhint("Call migrate_deploy() again.")));
+		if (!upgrade && catalog_children_applied(id))
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("cannot revert revision \"%s\": a revision built on it is applied", id),
+					 errdetail("A concurrent push changed the catalog during the downgrade."),
+					 errhint("Call migrate_deploy_downgrade() again.")));
 
-		script = script_parse(row->up_sql, "up");
+		if (!row->transactional)
+		{
+			if (changed_any)
+				migrate_save_snapshot();
+			if (!worker_run_revision(row, upgrade, wait, role))
+			{
+				/* the worker goes on; this deploy ends here */
+				SPI_finish();
+				return;
+			}
+			changed_any = true;
+			SPI_commit();
+			MemoryContextSwitchTo(oldcxt);
+			MemoryContextReset(stepcxt);
+			continue;
+		}
+
+		script = script_parse(upgrade ? row->up_sql : row->down_sql,
+							  upgrade ? "up" : "down");
 		started = GetCurrentTimestamp();
-		usec = migration_try_script(row->id, row->message, script, &failure);
+		usec = migration_try_script(row->id, row->message, script, upgrade,
+									&failure);
 		if (usec < 0)
 		{
 			HistoryFailure hf;
@@ -334,16 +394,19 @@ migrate_deploy(PG_FUNCTION_ARGS)
 			catalog_log_history(id, "failure", role, started,
 								migrate_interval_usec(failure.usec),
 								row->checksum, &hf);
-			if (applied_any)
+			if (changed_any)
 				migrate_save_snapshot();
 			SPI_commit();
 			ReThrowError(failure.edata);
 		}
-		catalog_mark_applied(id, role, started, migrate_interval_usec(usec));
-		catalog_log_history(id, "upgrade", role, started,
+		if (upgrade)
+			catalog_mark_applied(id, role, started, migrate_interval_usec(usec));
+		else
+			catalog_unmark_applied(id);
+		catalog_log_history(id, upgrade ? "upgrade" : "downgrade", role, started,
 							migrate_interval_usec(usec), row->checksum, NULL);
-		migration_progress(id, row->message, true, usec);
-		applied_any = true;
+		migration_progress(id, row->message, upgrade, usec);
+		changed_any = true;
 		SPI_commit();
 
 		MemoryContextSwitchTo(oldcxt);
@@ -355,12 +418,25 @@ migrate_deploy(PG_FUNCTION_ARGS)
 	 * revision would make a long deploy quadratic.  A crash in the middle
 	 * leaves the state of before the deploy expected until the next call.
 	 */
-	if (applied_any)
+	if (changed_any)
 	{
 		catalog_lock();
 		migrate_save_snapshot();
 	}
 
 	SPI_finish();
+}
+
+Datum
+migrate_deploy(PG_FUNCTION_ARGS)
+{
+	deploy(fcinfo, true);
+	PG_RETURN_VOID();
+}
+
+Datum
+migrate_deploy_downgrade(PG_FUNCTION_ARGS)
+{
+	deploy(fcinfo, false);
 	PG_RETURN_VOID();
 }

@@ -91,6 +91,7 @@
 #include "core/migration.h"
 #include "core/registry.h"
 #include "core/revfile.h"
+#include "core/worker.h"
 #include "model/model.h"
 #include "diff/diff.h"
 
@@ -818,6 +819,8 @@ migrate_dev(PG_FUNCTION_ARGS)
 				 errdetail("%s", migrate_join(g->down_problems, "\n", "- ")),
 				 errhint("Edit the down script of the revision with migrate_add() before anyone needs it, or leave it irreversible.")));
 
+	catalog_lock();
+	worker_check_idle("migrate_dev()");
 	id = registry_add(message, g->up->sql, g->down->sql, given_id, false, NIL,
 					  true);
 	migration_apply(id, true, NULL, NULL);

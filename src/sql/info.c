@@ -22,12 +22,14 @@
 #include "base/owner.h"
 #include "core/graph.h"
 #include "catalog/catalog.h"
+#include "core/worker.h"
 
 PG_FUNCTION_INFO_V1(migrate_status);
 PG_FUNCTION_INFO_V1(migrate_current);
 PG_FUNCTION_INFO_V1(migrate_heads);
 PG_FUNCTION_INFO_V1(migrate_show);
 PG_FUNCTION_INFO_V1(migrate_history);
+PG_FUNCTION_INFO_V1(migrate_steps);
 PG_FUNCTION_INFO_V1(migrate_ddl_log);
 
 static Datum
@@ -42,6 +44,52 @@ parents_array(RevGraph *g, RevNode *node)
 }
 
 /*
+ * The state migrate_status() shows: applied or pending, or, for a
+ * non-transactional revision whose steps in one direction are not all done,
+ * how its run stands: applying or reverting (a background worker runs it),
+ * or a run that failed or was interrupted (a crash, a terminated worker),
+ * which the next deploy resumes.
+ */
+static const char *
+node_state(RevNode *node, List *unfinished, bool worker)
+{
+	ListCell   *lc;
+
+	if (!node->transactional)
+		foreach(lc, unfinished)
+		{
+			StepSummary *s = lfirst(lc);
+
+			if (strcmp(s->id, node->id) != 0 || s->upgrade == node->applied)
+				continue;
+			if (s->running && worker)
+				return s->upgrade ? "applying" : "reverting";
+			if (s->failed)
+				return s->upgrade ? "apply failed" : "revert failed";
+			return s->upgrade ? "apply interrupted" : "revert interrupted";
+		}
+	return node->applied ? "applied" : "pending";
+}
+
+/* The unfinished runs node_state() needs, and whether a worker lives */
+static List *
+unfinished_runs(RevGraph *g, bool *worker)
+{
+	List	   *unfinished = NIL;
+
+	*worker = false;
+	/* a catalog of 0.1, which has no migrate.step, holds no such revision */
+	for (int i = 0; i < g->n; i++)
+		if (!g->nodes[i].transactional)
+		{
+			unfinished = catalog_unfinished_steps();
+			*worker = unfinished != NIL && worker_is_running();
+			break;
+		}
+	return unfinished;
+}
+
+/*
  * migrate_status(): every revision in apply order, applied or pending, with
  * its head and current markers.
  */
@@ -51,9 +99,13 @@ migrate_status(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	RevGraph   *g;
 
+	List	   *unfinished;
+	bool		worker;
+
 	InitMaterializedSRF(fcinfo, 0);
 	SPI_connect();
 	g = catalog_load_graph();
+	unfinished = unfinished_runs(g, &worker);
 	for (int k = 0; k < g->n; k++)
 	{
 		int			i = g->order[k];
@@ -63,7 +115,7 @@ migrate_status(PG_FUNCTION_ARGS)
 
 		values[0] = CStringGetTextDatum(node->id);
 		values[1] = CStringGetTextDatum(node->message);
-		values[2] = CStringGetTextDatum(node->applied ? "applied" : "pending");
+		values[2] = CStringGetTextDatum(node_state(node, unfinished, worker));
 		values[3] = BoolGetDatum(graph_is_head(g, i));
 		values[4] = BoolGetDatum(graph_is_current(g, i));
 		values[5] = parents_array(g, node);
@@ -119,10 +171,13 @@ migrate_heads(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	RevGraph   *g;
 	ListCell   *lc;
+	List	   *unfinished;
+	bool		worker;
 
 	InitMaterializedSRF(fcinfo, 0);
 	SPI_connect();
 	g = catalog_load_graph();
+	unfinished = unfinished_runs(g, &worker);
 	foreach(lc, graph_heads(g))
 	{
 		RevNode    *node = &g->nodes[lfirst_int(lc)];
@@ -131,7 +186,7 @@ migrate_heads(PG_FUNCTION_ARGS)
 
 		values[0] = CStringGetTextDatum(node->id);
 		values[1] = CStringGetTextDatum(node->message);
-		values[2] = CStringGetTextDatum(node->applied ? "applied" : "pending");
+		values[2] = CStringGetTextDatum(node_state(node, unfinished, worker));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	SPI_finish();
@@ -249,6 +304,21 @@ migrate_ddl_log(PG_FUNCTION_ARGS)
 						" AND (NOT $2 OR revision IS NULL)"
 						" ORDER BY seq",
 						3, types, values, nulls, rsinfo);
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/*
+ * migrate_steps(revision text DEFAULT NULL): the steps of non-transactional
+ * revisions (of one, or of all), each statement with its state.
+ */
+Datum
+migrate_steps(PG_FUNCTION_ARGS)
+{
+	InitMaterializedSRF(fcinfo, 0);
+	SPI_connect();
+	catalog_select_steps(PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0)),
+						 (ReturnSetInfo *) fcinfo->resultinfo);
 	SPI_finish();
 	return (Datum) 0;
 }
