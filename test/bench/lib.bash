@@ -4,15 +4,16 @@
 # benchmark); it sources test/cluster.sh, goes to the repository top and
 # exports LC_ALL=C.
 #
-#   bench_start        a work directory in $workdir, traps that stop the
-#                      cluster and remove the directory on every exit, then
-#                      cluster_start
+#   bench_start        a work directory in $workdir, traps that end the
+#                      benchmark's background jobs, stop the cluster and
+#                      remove the directory on every exit, then cluster_start
 #   sql ARGS...        psql, quiet, unaligned, tuples only, stopping at the
 #                      first error, with client_min_messages = warning
 #   median V...        the median of the values, three decimals
 #   ratio A B          A / B, three decimals (0 when B is 0)
 #   megabytes KB       kB as MB, one decimal
 #   at_most V T        "met" when V <= T, else "not met"
+#   at_least V T       "met" when V >= T, else "not met"
 
 export LC_ALL=C
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
@@ -21,6 +22,12 @@ source test/cluster.sh
 
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 bench__cleanup() {
+	local pids
+	pids=$(jobs -p)
+	if [[ -n $pids ]]; then
+		# shellcheck disable=SC2086  # one pid a word
+		kill $pids 2>/dev/null || true
+	fi
 	cluster_stop
 	if [[ -n ${workdir:-} ]]; then
 		rm -rf -- "$workdir"
@@ -56,4 +63,8 @@ megabytes() {
 
 at_most() {
 	awk -v v="$1" -v t="$2" 'BEGIN { print (v <= t ? "met" : "not met") }'
+}
+
+at_least() {
+	awk -v v="$1" -v t="$2" 'BEGIN { print (v >= t ? "met" : "not met") }'
 }
