@@ -12,6 +12,8 @@
 #     again) then works
 # (d) a later transaction of the script checks the state again: a database
 #     changed between two steps stops it
+# (e) pg_migrate script of a folder with a "-- transaction: no" file:
+#     psql -f of its output registers the files and applies them
 use strict;
 use warnings FATAL => 'all';
 
@@ -215,6 +217,47 @@ is(status_lines($node, 'postgres'),
 	'changed: r4 is not recorded as undone');
 is(column_count($node, 'postgres', 'account', 'nickname'), '0',
 	'changed: the statements of r4 before the check stay done');
+
+# (e) the client
+$node->safe_psql('postgres', 'CREATE DATABASE client');
+$node->safe_psql('client', 'CREATE EXTENSION migrate');
+my $dir = "$tmp/migrations";
+mkdir $dir or die "$dir: $!";
+append_to_file("$dir/0001_users.sql", <<'SQL');
+-- message: users
+-- revises: none
+-- migrate:up
+CREATE TABLE users (id int PRIMARY KEY, email text);
+INSERT INTO users SELECT i, 'u' || i FROM generate_series(1, 100) i;
+-- migrate:down
+DROP TABLE users;
+SQL
+append_to_file("$dir/0002_users_email.sql", <<'SQL');
+-- message: index users' emails
+-- transaction: no
+-- migrate:up
+CREATE INDEX CONCURRENTLY users_email ON users (email);
+-- migrate:down
+DROP INDEX CONCURRENTLY users_email;
+SQL
+my $client = pg_migrate_exits($node, [ '-d', 'client', '--dir', $dir, 'script' ], 0,
+	qr/\A-- pg_migrate script: the 2 files of ".*" registered, then the push to heads\n-- run it with psql -f FILE, not with -1: it commits in steps \(see below\);\n-- the registrations commit first, in one transaction\n\\set ON_ERROR_STOP on\n\nBEGIN;\nSELECT (?:public\.)?migrate_add_file\('0001_users\.sql', .*COMMIT;\n\n-- migrate: offline script, push to "heads"/s,
+	undef, 'client script');
+is($node->safe_psql('client', 'SELECT count(*) FROM migrate.revision'), '0',
+	'client script: nothing registered');
+append_to_file("$tmp/client.sql", $client);
+($rc, $err) = run_file('client', "$tmp/client.sql");
+is($rc, 0, 'client script: psql -f runs it');
+is($err, '', 'client script: no error and no warning');
+is(status_lines($node, 'client'), "0001_users:applied\n0002_users_email:applied",
+	'client script: both revisions applied');
+is(index_state('client', 'users_email'), 'valid', 'client script: the concurrent index is valid');
+# without a non-transactional revision the script is one transaction, as before
+$node->safe_psql('postgres', 'CREATE DATABASE client2');
+$node->safe_psql('client2', 'CREATE EXTENSION migrate');
+pg_migrate_exits($node, [ '-d', 'client2', '--dir', $dir, 'script', '0001_users' ], 0,
+	qr/\A-- pg_migrate script: .*\n-- run it in one transaction: psql -v ON_ERROR_STOP=1 -1 -f FILE\n\nSELECT /,
+	undef, 'client script of transactional revisions');
 
 $node->stop;
 done_testing();
