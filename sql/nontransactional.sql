@@ -4,7 +4,8 @@
 -- migrate_add(..., transactional => false) or "-- transaction: no" in a
 -- file.  What is registered and what is refused; the functions that run
 -- every revision inside a transaction refuse a plan that holds one, and
--- change nothing; status, show and export show the mark.
+-- change nothing; the offline script writes one as steps (test/t/018 runs
+-- such scripts); status, show and export show the mark.
 --
 SET client_min_messages = warning;
 CREATE EXTENSION migrate;
@@ -131,12 +132,23 @@ RESET client_min_messages;
 CALL migrate_deploy();
 \echo :LAST_ERROR_SQLSTATE
 SELECT revision, state FROM migrate_status();
--- nor can a proof, or an offline script (which runs in one transaction)
+-- nor can a proof
 SELECT * FROM migrate_verify();
 \echo :LAST_ERROR_SQLSTATE
+-- an offline script can: it commits in steps, for psql -f without -1.  A
+-- transaction checks the starting state of the whole plan and runs n1;
+-- n2's statement runs at top level; a transaction of its own records it
+\pset format unaligned
+\pset tuples_only on
+SELECT migrate_script('n2', start => 'base');
+-- from the current state: four non-transactional revisions, each
+-- statement alone, each revision recorded in a transaction that checks
+-- the state again
 SELECT migrate_script();
-\echo :LAST_ERROR_SQLSTATE
-SELECT migrate_script('n1', start => 'base') IS NOT NULL AS script_before_it;
+\pset format aligned
+\pset tuples_only off
+-- writing a script changed nothing
+SELECT revision, state FROM migrate_status();
 
 -- applied by hand and stamped (what the hint of a deploy says), a
 -- non-transactional revision cannot be undone by a downgrade either
@@ -151,8 +163,13 @@ SELECT revision FROM migrate_downgrade('base');
 \echo :LAST_ERROR_SQLSTATE
 SELECT revision FROM migrate_downgrade(-2);
 \echo :LAST_ERROR_SQLSTATE
+-- the offline downgrade can: n6 in a transaction, n2's down script at top
+-- level and its record, then n1 in a transaction that checks the state again
+\pset format unaligned
+\pset tuples_only on
 SELECT migrate_script('base');
-\echo :LAST_ERROR_SQLSTATE
+\pset format aligned
+\pset tuples_only off
 SELECT * FROM migrate_reset(confirm => true);
 \echo :LAST_ERROR_SQLSTATE
 -- only as far as it works

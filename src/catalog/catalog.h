@@ -103,6 +103,8 @@ extern struct HTAB *catalog_ddl_since_snapshot(void);
 /* The same bookkeeping as SQL text, for the offline script */
 extern void catalog_script_start(StringInfo buf, List *applied, List *ids,
 								 List *checksums);
+extern void catalog_script_recheck(StringInfo buf, List *applied, List *ids,
+								   List *checksums);
 extern void catalog_script_bookkeeping(StringInfo buf, const char *id,
 									   bool upgrade, const char *checksum);
 

@@ -760,13 +760,14 @@ cmp_id(const ListCell *a, const ListCell *b)
 }
 
 /*
- * The start of an offline script: the lock catalog_lock() takes, and a
- * check that the database is in the state the script starts from (exactly
- * the revisions "applied" applied) with the revisions "ids" registered
- * with the scripts whose checksums are "checksums".
+ * The migration lock catalog_lock() takes, and a DO block that raises
+ * "message" (with "hint") unless exactly the revisions "applied" are
+ * applied, and the revisions "ids" are registered with the scripts whose
+ * checksums are "checksums".
  */
-void
-catalog_script_start(StringInfo buf, List *applied, List *ids, List *checksums)
+static void
+script_check(StringInfo buf, List *applied, List *ids, List *checksums,
+			 const char *message, const char *hint)
 {
 	ListCell   *lc;
 	ListCell   *lsum;
@@ -788,13 +789,15 @@ catalog_script_start(StringInfo buf, List *applied, List *ids, List *checksums)
 	}
 	appendStringInfo(buf,
 					 " THEN\n"
-					 "        RAISE EXCEPTION 'the database is not in the state this script starts from'\n"
+					 "        RAISE EXCEPTION '%s'\n"
 					 "            USING DETAIL = %s,\n"
-					 "                  HINT = 'Write the script again with migrate_script().';\n"
+					 "                  HINT = '%s';\n"
 					 "    END IF;\n",
+					 message,
 					 quote_literal_cstr(applied == NIL ? "It expects no revision applied." :
 										psprintf("It expects exactly these revisions applied: %s.",
-												 migrate_join(applied, ", ", ""))));
+												 migrate_join(applied, ", ", ""))),
+					 hint);
 	if (ids != NIL)
 	{
 		appendStringInfoString(buf,
@@ -812,6 +815,35 @@ catalog_script_start(StringInfo buf, List *applied, List *ids, List *checksums)
 						 list_length(ids));
 	}
 	appendStringInfoString(buf, "END\n$migrate$;\n");
+}
+
+/*
+ * The start of an offline script: the lock, and a check that the database
+ * is in the state the script starts from (exactly the revisions "applied"
+ * applied) with the revisions "ids" registered with the scripts whose
+ * checksums are "checksums".
+ */
+void
+catalog_script_start(StringInfo buf, List *applied, List *ids, List *checksums)
+{
+	script_check(buf, applied, ids, checksums,
+				 "the database is not in the state this script starts from",
+				 "Write the script again with migrate_script().");
+}
+
+/*
+ * The same check again, in a later transaction of a script that commits in
+ * steps: the lock was let go at the last commit, so another session may
+ * have changed what is applied since.  "applied" is the state the steps
+ * before this point leave, "ids" the revisions this transaction records.
+ */
+void
+catalog_script_recheck(StringInfo buf, List *applied, List *ids,
+					   List *checksums)
+{
+	script_check(buf, applied, ids, checksums,
+				 "the database changed while this script ran",
+				 "What the script committed before this point stays done. Compare migrate_status() with the script before going on.");
 }
 
 /*

@@ -16,6 +16,13 @@
  * becomes RESETs after every revision (back to the session's defaults, not
  * to values SET before the script), and durations are not measured.
  *
+ * A plan holding a non-transactional revision cannot be one transaction:
+ * its statements must each run at top level and commit on their own.  Its
+ * script is for "psql -f" without -1 and commits in steps, each
+ * transaction of it opening with the lock and the state check; see
+ * migrate_script().  A plan without one gives the one-transaction script,
+ * byte for byte as before such revisions existed.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -101,9 +108,97 @@ append_statements(StringInfo buf, MigrateScript *script)
 }
 
 /*
+ * What an offline script does, said at its top.  A script whose plan holds a
+ * non-transactional revision commits in steps and must not run with -1.
+ */
+static void
+append_run_note(StringInfo buf, bool steps)
+{
+	if (!steps)
+	{
+		appendStringInfoString(buf,
+							   "-- Run it in one transaction: psql -v ON_ERROR_STOP=1 -1 -f <file>\n"
+							   "-- It stops unless the database is in the state it starts from, and\n"
+							   "-- records its work in the migrate catalog as a push does (without\n"
+							   "-- durations). Settings a revision changes are RESET after it.\n\n");
+		return;
+	}
+	appendStringInfoString(buf,
+						   "-- Run it with psql -f <file>, not with -1: the statements of a\n"
+						   "-- non-transactional revision must each run outside a transaction\n"
+						   "-- block and commit on their own, so this script commits in steps.\n"
+						   "-- Consecutive transactional revisions run in one transaction with\n"
+						   "-- their bookkeeping; each statement of a non-transactional revision\n"
+						   "-- commits alone, then a transaction of its own records the revision.\n"
+						   "-- Each transaction takes the migration lock and checks the state it\n"
+						   "-- expects; the first stops unless the database is in the state the\n"
+						   "-- script starts from, before anything runs. psql stops at the first\n"
+						   "-- error (ON_ERROR_STOP, set below); what committed before it stays\n"
+						   "-- done. It records its work in the migrate catalog as a push does\n"
+						   "-- (without durations). Settings a revision changes are RESET after it.\n\n"
+						   "\\set ON_ERROR_STOP on\n"
+						   "\\set AUTOCOMMIT on\n\n");
+}
+
+/*
+ * What a failure means for the non-transactional revision id, said before
+ * its statements: they commit one at a time, and its bookkeeping waits for
+ * the last of them.
+ */
+static void
+append_step_note(StringInfo buf, const char *id, bool backward)
+{
+	if (!backward)
+		appendStringInfo(buf,
+						 "-- Non-transactional: each statement below commits on its own. If one\n"
+						 "-- fails, the ones before it stay done and %s is not marked applied:\n"
+						 "-- run the rest by hand, mark it with migrate_stamp(%s), and write\n"
+						 "-- the script again for what follows.\n",
+						 id, quote_literal_cstr(id));
+	else
+		appendStringInfo(buf,
+						 "-- Non-transactional: each statement below commits on its own. If one\n"
+						 "-- fails, the ones before it stay done and %s stays marked applied:\n"
+						 "-- run the rest by hand, mark it unapplied with migrate_stamp(), and\n"
+						 "-- write the script again for what follows.\n",
+						 id);
+}
+
+/*
+ * The ids and checksums of the revisions of plan from position "from" up to
+ * the next non-transactional one: what one transaction of the script runs
+ * and records.  With all, every one from there on: what the check at the
+ * start of the script covers.
+ */
+static void
+run_of_revisions(RevGraph *g, List *plan, RevisionRow **rows, int from,
+				 bool all, List **ids, List **sums)
+{
+	*ids = NIL;
+	*sums = NIL;
+	for (int i = from; i < list_length(plan); i++)
+	{
+		RevNode    *node = &g->nodes[list_nth_int(plan, i)];
+
+		if (!all && !node->transactional)
+			break;
+		*ids = lappend(*ids, node->id);
+		*sums = lappend(*sums, rows[i]->checksum);
+	}
+}
+
+/*
  * migrate_script(target, start): the SQL a push or downgrade to target would
  * run, starting from the current state or from the state "start" describes
  * (base, heads, or a revision applied with everything it builds on).
+ *
+ * A plan of transactional revisions is one script for "psql -1 -f".  A plan
+ * holding a non-transactional revision cannot be one transaction, so the
+ * script then commits in steps (see append_run_note): BEGIN ... COMMIT around
+ * each run of transactional revisions, the statements of each
+ * non-transactional revision at top level, where psql commits each on its
+ * own, then its bookkeeping in a transaction of its own.  Every transaction
+ * takes the lock again and checks the state the steps before it left.
  */
 Datum
 migrate_script(PG_FUNCTION_ARGS)
@@ -114,12 +209,15 @@ migrate_script(PG_FUNCTION_ARGS)
 	RevGraph   *g;
 	List	   *plan;
 	List	   *applied = NIL;
+	List	   *ids;
+	List	   *sums;
 	ListCell   *lc;
 	StringInfoData buf;
 	bool		backward;
+	bool		steps = false;
+	bool		in_block;
 	text	   *result;
 	RevisionRow **rows;
-	char	  **checksums;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -137,7 +235,6 @@ migrate_script(PG_FUNCTION_ARGS)
 	plan = backward ? graph_plan_downgrade(g, target) : graph_plan_push(g, target);
 	if (backward)
 		migration_check_reversible(g, plan);
-	migration_check_transactional(g, plan, !backward, "migrate_script()");
 
 	for (int k = 0; k < g->n; k++)
 		if (g->nodes[g->order[k]].applied)
@@ -145,11 +242,11 @@ migrate_script(PG_FUNCTION_ARGS)
 
 	/* the scripts of the plan, read once */
 	rows = palloc(sizeof(RevisionRow *) * Max(list_length(plan), 1));
-	checksums = palloc(sizeof(char *) * Max(list_length(plan), 1));
 	foreach(lc, plan)
 	{
 		rows[foreach_current_index(lc)] = catalog_get_revision(g->nodes[lfirst_int(lc)].id);
-		checksums[foreach_current_index(lc)] = rows[foreach_current_index(lc)]->checksum;
+		if (!g->nodes[lfirst_int(lc)].transactional)
+			steps = true;
 	}
 
 	initStringInfo(&buf);
@@ -160,46 +257,71 @@ migrate_script(PG_FUNCTION_ARGS)
 	{
 		RevNode    *node = &g->nodes[lfirst_int(lc)];
 
-		appendStringInfo(&buf, "--   %s %s: %s\n",
+		appendStringInfo(&buf, "--   %s %s%s: %s\n",
 						 backward ? "downgrade" : "upgrade", node->id,
+						 node->transactional ? "" : " (non-transactional)",
 						 revfile_one_line(node->message));
 	}
 	if (plan == NIL)
 		appendStringInfoString(&buf, "--   nothing to do\n");
-	appendStringInfoString(&buf,
-						   "--\n"
-						   "-- Run it in one transaction: psql -v ON_ERROR_STOP=1 -1 -f <file>\n"
-						   "-- It stops unless the database is in the state it starts from, and\n"
-						   "-- records its work in the migrate catalog as a push does (without\n"
-						   "-- durations). Settings a revision changes are RESET after it.\n\n");
+	appendStringInfoString(&buf, "--\n");
+	append_run_note(&buf, steps);
 
-	{
-		List	   *ids = NIL;
-		List	   *sums = NIL;
-
-		foreach(lc, plan)
-		{
-			ids = lappend(ids, g->nodes[lfirst_int(lc)].id);
-			sums = lappend(sums, checksums[foreach_current_index(lc)]);
-		}
-		catalog_script_start(&buf, applied, ids, sums);
-	}
+	/* the whole plan is checked before anything runs */
+	if (steps)
+		appendStringInfoString(&buf, "BEGIN;\n");
+	run_of_revisions(g, plan, rows, 0, true, &ids, &sums);
+	catalog_script_start(&buf, applied, ids, sums);
+	in_block = steps;
 
 	foreach(lc, plan)
 	{
 		RevNode    *node = &g->nodes[lfirst_int(lc)];
 		RevisionRow *row = rows[foreach_current_index(lc)];
-		MigrateScript *script = script_parse(backward ? row->down_sql : row->up_sql,
-											 backward ? "down" : "up");
+		MigrateScript *script = script_parse_mode(backward ? row->down_sql : row->up_sql,
+												  backward ? "down" : "up",
+												  node->transactional);
+
+		if (!node->transactional && in_block)
+		{
+			appendStringInfoString(&buf, "COMMIT;\n");
+			in_block = false;
+		}
+		else if (node->transactional && steps && !in_block)
+		{
+			appendStringInfoString(&buf, "\nBEGIN;\n");
+			run_of_revisions(g, plan, rows, foreach_current_index(lc), false,
+							 &ids, &sums);
+			catalog_script_recheck(&buf, applied, ids, sums);
+			in_block = true;
+		}
 
 		appendStringInfo(&buf, "\n-- %s %s: %s\n",
 						 backward ? "downgrade" : "upgrade", node->id,
 						 revfile_one_line(node->message));
+		if (!node->transactional)
+			append_step_note(&buf, node->id, backward);
 		append_statements(&buf, script);
 		/* what the push's GUC nest level does; a script may set_config() too */
 		appendStringInfoString(&buf, "RESET SESSION AUTHORIZATION;\nRESET ALL;\n");
+		if (!node->transactional)
+		{
+			appendStringInfoString(&buf, "BEGIN;\n");
+			catalog_script_recheck(&buf, applied, list_make1(node->id),
+								   list_make1(row->checksum));
+		}
 		catalog_script_bookkeeping(&buf, node->id, !backward, row->checksum);
+		if (!node->transactional)
+			appendStringInfoString(&buf, "COMMIT;\n");
+
+		/* the state the next transaction of the script checks */
+		if (backward)
+			applied = list_delete_ptr(applied, node->id);
+		else
+			applied = lappend(applied, node->id);
 	}
+	if (in_block)
+		appendStringInfoString(&buf, "COMMIT;\n");
 
 	MemoryContextSwitchTo(caller);
 	result = cstring_to_text(buf.data);

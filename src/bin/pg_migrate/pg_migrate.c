@@ -121,7 +121,10 @@ static const PmVerb pm_verbs[] = {
 		"Prints one psql-runnable script: the registration of every file of the\n"
 		"folder, then migrate_script(TARGET) (default: heads), the exact SQL of\n"
 		"the push, bookkeeping included.  Nothing is changed in the database.\n"
-		"Run the result with: psql -v ON_ERROR_STOP=1 -1 -f FILE\n"},
+		"Run the result with: psql -v ON_ERROR_STOP=1 -1 -f FILE\n"
+		"When the push holds a non-transactional revision, the script commits\n"
+		"in steps instead, as its first lines say: run it with psql -f FILE,\n"
+		"without -1.\n"},
 	{"reset", verb_reset, 0, 0, OPT_YES | OPT_FLEET, "reset --yes",
 		"downgrade to base and push again: destroys data",
 		"Registers the folder, then runs migrate_reset(true): every down script,\n"

@@ -378,8 +378,31 @@ dollar_tag(const char *text)
 }
 
 /*
+ * Whether a script migrate_script() wrote commits in steps (its plan holds a
+ * non-transactional revision): its first line that is not a comment is then
+ * psql's "\set ON_ERROR_STOP on", where a one-transaction script starts with
+ * its LOCK.  Only the header, which no revision's text reaches, is read.
+ */
+static bool
+script_in_steps(const char *script)
+{
+	const char *p = script;
+
+	while (*p == '\n' || strncmp(p, "--", 2) == 0)
+	{
+		p = strchr(p, '\n');
+		if (p == NULL)
+			return false;
+		p++;
+	}
+	return strncmp(p, "\\set ", 5) == 0;
+}
+
+/*
  * script [TARGET]: the registrations and migrate_script(TARGET) as one
- * psql-runnable script; the registrations are rolled back here.
+ * psql-runnable script; the registrations are rolled back here.  A script
+ * for "psql -1 -f" registers inside its one transaction; one that commits
+ * in steps registers in a transaction of its own first.
  */
 int
 verb_script(void)
@@ -388,15 +411,23 @@ verb_script(void)
 	const char *target = arg_or(0, "heads");
 	PGresult   *res;
 	char	  **previous;
+	bool		steps;
 
 	connect_ready();
 	pm_exec("BEGIN");
 	(void) register_folder(folder, &previous);
 	res = pm_query(psprintf("SELECT %s($1)", pm_fn("migrate_script")), 1, &target);
 	pm_exec("ROLLBACK");
-	printf("-- pg_migrate script: the %d files of \"%s\" registered, then the push to %s\n"
-		   "-- run it in one transaction: psql -v ON_ERROR_STOP=1 -1 -f FILE\n\n",
+	steps = script_in_steps(PQgetvalue(res, 0, 0));
+	printf("-- pg_migrate script: the %d files of \"%s\" registered, then the push to %s\n",
 		   folder->nfiles, pm_opts.dir, target);
+	if (steps)
+		printf("-- run it with psql -f FILE, not with -1: it commits in steps (see below);\n"
+			   "-- the registrations commit first, in one transaction\n"
+			   "\\set ON_ERROR_STOP on\n\n"
+			   "BEGIN;\n");
+	else
+		printf("-- run it in one transaction: psql -v ON_ERROR_STOP=1 -1 -f FILE\n\n");
 	for (int i = 0; i < folder->nfiles; i++)
 	{
 		char	   *tag = dollar_tag(folder->files[i].content);
@@ -407,6 +438,8 @@ verb_script(void)
 			   name, tag, folder->files[i].content, tag, prev);
 		free(tag);
 	}
+	if (steps)
+		printf("COMMIT;\n");
 	printf("\n%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return PM_EXIT_OK;
