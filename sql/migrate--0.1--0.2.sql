@@ -60,7 +60,6 @@ DECLARE
 	add_acl pg_catalog.aclitem[];
 	status_acl pg_catalog.aclitem[];
 	show_acl pg_catalog.aclitem[];
-	deploy_acl pg_catalog.aclitem[];
 	fn pg_catalog.regprocedure;
 	acl pg_catalog.aclitem[];
 	item record;
@@ -71,8 +70,6 @@ BEGIN
 	WHERE p.oid OPERATOR(pg_catalog.=) '@extschema@.migrate_status()'::pg_catalog.regprocedure;
 	SELECT p.proacl INTO show_acl FROM pg_catalog.pg_proc p
 	WHERE p.oid OPERATOR(pg_catalog.=) '@extschema@.migrate_show(text)'::pg_catalog.regprocedure;
-	SELECT p.proacl INTO deploy_acl FROM pg_catalog.pg_proc p
-	WHERE p.oid OPERATOR(pg_catalog.=) '@extschema@.migrate_deploy(text)'::pg_catalog.regprocedure;
 
 	DROP FUNCTION @extschema@.migrate_add(text, text, text, text, text[]);
 	CREATE FUNCTION @extschema@.migrate_add(message text,
@@ -107,21 +104,12 @@ BEGIN
 	COMMENT ON FUNCTION @extschema@.migrate_show(text)
 	IS 'the SQL of one revision, up and down';
 
-	DROP PROCEDURE @extschema@.migrate_deploy(text);
-	CREATE PROCEDURE @extschema@.migrate_deploy(target text DEFAULT 'heads',
-												wait boolean DEFAULT true)
-	AS 'MODULE_PATHNAME', 'migrate_deploy'
-	LANGUAGE C;
-	COMMENT ON PROCEDURE @extschema@.migrate_deploy(text, boolean)
-	IS 'apply every pending revision up to the target, committing after each one; a non-transactional one runs in a background worker (wait => false: return once it is started)';
-
 	-- the grants as they were (NULL: the default, as a new function has)
 	FOR fn, acl IN
 		SELECT v.fn, v.acl FROM (VALUES
 			('@extschema@.migrate_add(text, text, text, text, text[], boolean)'::pg_catalog.regprocedure, add_acl),
 			('@extschema@.migrate_status()'::pg_catalog.regprocedure, status_acl),
-			('@extschema@.migrate_show(text)'::pg_catalog.regprocedure, show_acl),
-			('@extschema@.migrate_deploy(text, boolean)'::pg_catalog.regprocedure, deploy_acl)) AS v (fn, acl)
+			('@extschema@.migrate_show(text)'::pg_catalog.regprocedure, show_acl)) AS v (fn, acl)
 	LOOP
 		CONTINUE WHEN acl IS NULL;
 		EXECUTE pg_catalog.format('REVOKE ALL ON ROUTINE %s FROM PUBLIC', fn);
@@ -170,6 +158,16 @@ CREATE TABLE migrate.step (
 COMMENT ON TABLE migrate.step IS 'the statements of non-transactional revisions, each run and committed on its own by a background worker';
 REVOKE ALL ON TABLE migrate.step FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('migrate.step', '');
+
+COMMENT ON PROCEDURE @extschema@.migrate_deploy(text)
+IS 'apply every pending revision up to the target, committing after each one; a non-transactional one runs in a background worker';
+
+CREATE PROCEDURE @extschema@.migrate_deploy(target text, wait boolean)
+AS 'MODULE_PATHNAME', 'migrate_deploy'
+LANGUAGE C;
+COMMENT ON PROCEDURE @extschema@.migrate_deploy(text, boolean)
+IS 'migrate_deploy(target); wait => false: return once a non-transactional revision''s background worker is started';
+REVOKE ALL ON PROCEDURE @extschema@.migrate_deploy(text, boolean) FROM PUBLIC;
 
 CREATE PROCEDURE @extschema@.migrate_deploy_downgrade(target text DEFAULT '-1',
 													  wait boolean DEFAULT true)

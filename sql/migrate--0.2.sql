@@ -180,12 +180,17 @@ LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.migrate_stamp(text)
 IS 'mark revisions applied or unapplied up to the target without running them';
 
-CREATE PROCEDURE @extschema@.migrate_deploy(target text DEFAULT 'heads',
-											wait boolean DEFAULT true)
+CREATE PROCEDURE @extschema@.migrate_deploy(target text DEFAULT 'heads')
+AS 'MODULE_PATHNAME', 'migrate_deploy'
+LANGUAGE C;
+COMMENT ON PROCEDURE @extschema@.migrate_deploy(text)
+IS 'apply every pending revision up to the target, committing after each one; a non-transactional one runs in a background worker';
+
+CREATE PROCEDURE @extschema@.migrate_deploy(target text, wait boolean)
 AS 'MODULE_PATHNAME', 'migrate_deploy'
 LANGUAGE C;
 COMMENT ON PROCEDURE @extschema@.migrate_deploy(text, boolean)
-IS 'apply every pending revision up to the target, committing after each one; a non-transactional one runs in a background worker (wait => false: return once it is started)';
+IS 'migrate_deploy(target); wait => false: return once a non-transactional revision''s background worker is started';
 
 CREATE PROCEDURE @extschema@.migrate_deploy_downgrade(target text DEFAULT '-1',
 													  wait boolean DEFAULT true)
@@ -387,6 +392,7 @@ REVOKE ALL ON FUNCTION @extschema@.migrate_push(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_downgrade(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_downgrade(integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_stamp(text) FROM PUBLIC;
+REVOKE ALL ON PROCEDURE @extschema@.migrate_deploy(text) FROM PUBLIC;
 REVOKE ALL ON PROCEDURE @extschema@.migrate_deploy(text, boolean) FROM PUBLIC;
 REVOKE ALL ON PROCEDURE @extschema@.migrate_deploy_downgrade(text, boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_reset(boolean) FROM PUBLIC;

@@ -128,10 +128,7 @@ SELECT count(*) AS applied FROM migrate_status() WHERE state = 'applied';
 SET client_min_messages = warning;
 SELECT revision FROM migrate_push('n1');
 RESET client_min_messages;
--- a deploy cannot run one yet, and runs nothing
-CALL migrate_deploy();
-\echo :LAST_ERROR_SQLSTATE
-SELECT revision, state FROM migrate_status();
+-- (a deploy runs them in a background worker: see "Deploying" below)
 -- nor can a proof
 SELECT * FROM migrate_verify();
 \echo :LAST_ERROR_SQLSTATE
@@ -228,6 +225,46 @@ RESET client_min_messages;
 SELECT count(*) AS unchanged FROM before b
 	JOIN migrate_show(b.revision) s USING (revision, message, parents, checksum, transactional);
 SELECT count(*) AS revisions FROM before;
+
+--
+-- Deploying: a background worker runs each statement as a step of its own
+-- (test/t/019_nontransactional_worker.pl kills it, and the server, midway).
+-- Details (times, process ids) vary: terse.
+--
+\set VERBOSITY terse
+-- every step of n2, n3 and n4 runs; n5 fails at its first statement
+CALL migrate_deploy();
+\echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY default
+SELECT revision, state FROM migrate_status();
+SELECT revision, direction, step, line, state, attempts, sqlstate, error, statement
+FROM migrate_steps();
+SELECT revision, action, sqlstate, statement, line FROM migrate_history()
+WHERE revision IN ('n4', 'n5') ORDER BY seq;
+SELECT indexrelid::regclass AS index, indisvalid FROM pg_index
+WHERE indrelid = 'account'::regclass ORDER BY 1;
+-- the steps of one revision; of one that has none, nothing
+SELECT step, state FROM migrate_steps('n2');
+SELECT count(*) FROM migrate_steps('n1');
+-- wait must not be null, and a deploy only runs at top level
+CALL migrate_deploy('heads', NULL);
+\echo :LAST_ERROR_SQLSTATE
+BEGIN;
+CALL migrate_deploy_downgrade('n3');
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+-- a down script runs the same way; irreversible n3 stops a deeper downgrade
+\set VERBOSITY terse
+CALL migrate_deploy_downgrade('n3');
+CALL migrate_deploy_downgrade('n1');
+\echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY default
+SELECT revision, state FROM migrate_status();
+SELECT revision, direction, step, state FROM migrate_steps('n4');
+SELECT to_regclass('account_email_key') AS gone;
+-- a stamp runs nothing, and the failed run's steps go with it
+SELECT revision, action FROM migrate_stamp('n5');
+SELECT count(*) AS steps_left FROM migrate_steps('n5');
 
 --
 -- Clean up

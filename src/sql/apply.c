@@ -249,7 +249,7 @@ migrate_reset(PG_FUNCTION_ARGS)
 }
 
 /*
- * CALL migrate_deploy(target text DEFAULT 'heads', wait boolean DEFAULT true)
+ * CALL migrate_deploy(target text DEFAULT 'heads'), migrate_deploy(target, wait)
  *		Apply every pending revision on the way to target, committing after
  *		each one, so that a long chain never holds every lock at once.
  * CALL migrate_deploy_downgrade(target text DEFAULT '-1', wait ...)
@@ -281,18 +281,18 @@ deploy(FunctionCallInfo fcinfo, bool upgrade)
 	ListCell   *lc;
 	bool		first = true;
 	bool		changed_any = false;
-	const char *how = upgrade ? "migrate_deploy()" : "migrate_deploy_downgrade()";
 
-	if (PG_ARGISNULL(1))
+	/* migrate_deploy(target) has no wait argument: it waits */
+	if (PG_NARGS() > 1 && PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("wait must not be null")));
-	wait = PG_GETARG_BOOL(1);
+	wait = PG_NARGS() < 2 || PG_GETARG_BOOL(1);
 	if (fcinfo->context == NULL || !IsA(fcinfo->context, CallContext) ||
 		castNode(CallContext, fcinfo->context)->atomic)
 		ereport(ERROR,
 				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
-				 errmsg("%s cannot run inside a transaction block or a function", how),
+				 errmsg("a deploy cannot run inside a transaction block or a function"),
 				 errdetail("It commits after each revision, which only a CALL at top level can do."),
 				 upgrade ?
 				 errhint("Run CALL migrate_deploy() on its own, or use SELECT migrate_push() to apply everything in one transaction.") :
