@@ -189,8 +189,28 @@ verb_register(void)
 }
 
 /*
+ * Whether a revision in the state the query's condition names is
+ * non-transactional: its statements run one at a time in a background
+ * worker, which only CALL migrate_deploy() (and migrate_deploy_downgrade())
+ * starts.
+ */
+static bool
+any_nontransactional(const char *condition)
+{
+	PGresult   *res = pm_query(psprintf("SELECT count(*) FROM %s() WHERE NOT transactional AND %s",
+										pm_fn("migrate_status"), condition), 0, NULL);
+	bool		any = strcmp(PQgetvalue(res, 0, 0), "0") != 0;
+
+	PQclear(res);
+	return any;
+}
+
+/*
  * push [TARGET]: register, then migrate_push(TARGET) in the same
- * transaction; with --each, register, commit, CALL migrate_deploy().
+ * transaction; with --each, or when a pending revision is non-transactional
+ * (its statements must run outside a transaction block), register, commit,
+ * CALL migrate_deploy(): a revision at a time, the non-transactional ones
+ * in the server's background worker, whose progress comes as NOTICEs.
  */
 int
 verb_push(void)
@@ -205,6 +225,11 @@ verb_push(void)
 	connect_ready();
 	pm_exec("BEGIN");
 	(void) register_folder(folder, NULL);
+	if (!pm_opts.each && any_nontransactional("state <> 'applied'"))
+	{
+		fprintf(stderr, "pg_migrate: a pending revision is non-transactional: deploying a revision at a time, as with --each\n");
+		pm_opts.each = true;
+	}
 	if (pm_opts.each)
 	{
 		pm_exec("COMMIT");
@@ -227,7 +252,9 @@ verb_push(void)
 }
 
 /*
- * downgrade [TARGET]: migrate_downgrade(TARGET), default -1.
+ * downgrade [TARGET]: migrate_downgrade(TARGET), default -1; when an
+ * applied revision is non-transactional, CALL migrate_deploy_downgrade():
+ * a revision at a time, its down statements in the background worker.
  */
 int
 verb_downgrade(void)
@@ -236,6 +263,19 @@ verb_downgrade(void)
 	PGresult   *res;
 
 	connect_ready();
+	if (any_nontransactional("state <> 'pending'"))
+	{
+		int			registered,
+					before,
+					after;
+
+		fprintf(stderr, "pg_migrate: an applied revision is non-transactional: downgrading a revision at a time\n");
+		count_revisions(&registered, &before);
+		PQclear(pm_query(psprintf("CALL %s($1)", pm_fn("migrate_deploy_downgrade")), 1, &target));
+		count_revisions(&registered, &after);
+		printf("%d revisions downgraded\n", before - after);
+		return PM_EXIT_OK;
+	}
 	res = pm_query(psprintf("SELECT revision, message, duration FROM %s($1::text)",
 							pm_fn("migrate_downgrade")), 1, &target);
 	if (PQntuples(res) > 0)
