@@ -372,7 +372,7 @@ static bool
 run_step(WorkerRun *wr, StepRow *st, RawStmt *raw, bool last)
 {
 	MemoryContext cxt = CurrentMemoryContext;
-	ErrorData  *edata = NULL;
+	ErrorData  *volatile edata = NULL;
 	TimestampTz started;
 
 	begin_work();
