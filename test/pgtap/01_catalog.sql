@@ -5,14 +5,14 @@
 -- that write the DDL log.
 BEGIN;
 CREATE EXTENSION migrate;
-SELECT plan(216);
+SELECT plan(223);
 
 SELECT has_extension('migrate');
 SELECT has_schema('migrate');
 
 -- tables and their columns, as the install script sql/migrate--0.2.sql declares them
 SELECT has_table('migrate', t, 'table migrate.' || t || ' exists')
-  FROM unnest(ARRAY['revision', 'applied', 'history', 'ddl_log']) AS t;
+  FROM unnest(ARRAY['revision', 'applied', 'history', 'ddl_log', 'step']) AS t;
 
 SELECT columns_are('migrate', 'revision', ARRAY[
 	'id', 'parents', 'message', 'up_sql', 'down_sql', 'checksum', 'position',
@@ -124,8 +124,12 @@ SELECT set_eq(
 	   WHERE extname = 'migrate'$$,
 	ARRAY['migrate.revision', 'migrate.applied', 'migrate.history',
 		  'migrate.history_seq', 'migrate.ddl_log', 'migrate.ddl_log_seq',
-		  'migrate.snapshot'],
-	'the four tables and their sequences are registered with pg_extension_config_dump');
+		  'migrate.snapshot', 'migrate.step'],
+	'the tables and their sequences are registered with pg_extension_config_dump');
+SELECT columns_are('migrate', 'step', ARRAY[
+	'revision', 'direction', 'step', 'line', 'statement', 'checksum',
+	'search_path', 'run_by', 'state', 'attempts', 'started_at', 'finished_at',
+	'backend_pid', 'xid', 'sqlstate', 'error', 'detail']);
 SELECT is(
 	(SELECT array_agg(DISTINCT w) FROM pg_extension, unnest(extcondition) AS w
 	  WHERE extname = 'migrate'),
@@ -192,6 +196,10 @@ SELECT is(pg_get_function_arguments(f::regprocedure), a, f || ' takes ' || a)
 -- migrate_deploy is a procedure: it commits
 SELECT is((SELECT prokind FROM pg_proc WHERE oid = 'migrate_deploy(text)'::regprocedure),
 		  'p', 'migrate_deploy is a procedure');
+SELECT is((SELECT prokind FROM pg_proc WHERE oid = 'migrate_deploy(text, boolean)'::regprocedure),
+		  'p', 'migrate_deploy(target, wait) is a procedure');
+SELECT is((SELECT prokind FROM pg_proc WHERE oid = 'migrate_deploy_downgrade(text, boolean)'::regprocedure),
+		  'p', 'migrate_deploy_downgrade is a procedure');
 
 -- the columns of each set of rows
 SELECT is(pg_get_function_result(f::regprocedure), r, f || ' returns ' || r)

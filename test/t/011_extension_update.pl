@@ -449,7 +449,7 @@ $f$, 'r3');
 		}
 		else
 		{
-			like($err, qr/permission denied for function/,
+			like($err, qr/permission denied for (function|procedure)/,
 				"$version: new $sig, revoked from PUBLIC in a fresh install, is refused to a role without a grant after the update");
 		}
 	}

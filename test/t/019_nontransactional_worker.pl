@@ -106,7 +106,7 @@ SQL
 my $blocker = session();
 send_sql($blocker, "BEGIN; INSERT INTO account VALUES (-1, 'blocker');");
 
-($ret, $out, $err) = $node->psql('postgres', 'CALL migrate_deploy('heads', wait => false)');
+($ret, $out, $err) = $node->psql('postgres', "CALL migrate_deploy('heads', wait => false)");
 is($ret, 0, 'a deploy that does not wait returns') or diag($err);
 like($err, qr/applying revision "k1" \(id index\) in a background worker: 1 step/,
 	'and says a worker applies the revision');
@@ -149,7 +149,7 @@ SELECT migrate_add('another index',
 SQL
 $blocker = session();
 send_sql($blocker, "BEGIN; INSERT INTO account VALUES (-3, 'blocker');");
-($ret, $out, $err) = $node->psql('postgres', 'CALL migrate_deploy('heads', wait => false)');
+($ret, $out, $err) = $node->psql('postgres', "CALL migrate_deploy('heads', wait => false)");
 wait_for_phase('waiting for writers');
 $node->stop('immediate');
 $blocker->{h}->finish;
