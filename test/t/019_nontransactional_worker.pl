@@ -198,4 +198,20 @@ is(q1("SELECT string_agg(direction || ' ' || state, ', ') FROM migrate_steps('c1
 	'down done', 'its down steps are the record now');
 is(q1('SELECT count(*) FROM migrate_drift()'), '0', 'no drift after all of it');
 
+# ------------------------------------------------------------------
+# migrate.guard = error lets the worker's steps through, and nothing else
+# ------------------------------------------------------------------
+q1("ALTER DATABASE postgres SET migrate.guard = 'error'");
+q1(<<'SQL');
+SELECT migrate_add('guarded index',
+	'CREATE INDEX CONCURRENTLY account_guarded ON account (email, id)',
+	id => 'g1', transactional => false);
+SQL
+($ret, $out, $err) = $node->psql('postgres', 'CALL migrate_deploy()');
+is($ret, 0, 'under the error guard the worker builds the index') or diag($err);
+is(state_of('g1'), 'applied', 'and the revision is applied');
+($ret, $out, $err) = $node->psql('postgres', 'CREATE INDEX account_oob ON account (id)');
+like($err, qr/migrate.guard is "error"/, 'while DDL out of band is still refused');
+q1('ALTER DATABASE postgres RESET migrate.guard');
+
 done_testing();
