@@ -350,6 +350,62 @@ finish_revision(WorkerRun *wr)
 }
 
 /*
+ * A DETACH PARTITION ... CONCURRENTLY interrupted after its first
+ * transaction leaves the partition "pending detach", and running it again
+ * fails; what finishes it is ALTER TABLE ... DETACH PARTITION ... FINALIZE.
+ * If raw is such a statement and its partition is pending detach, returns
+ * the FINALIZE form of it (a copy), else raw.  Runs in a transaction.
+ */
+static RawStmt *
+finalize_detach(RawStmt *raw)
+{
+	AlterTableStmt *ats;
+	AlterTableCmd *cmd;
+	PartitionCmd *pc;
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1];
+	bool		pending = false;
+	RawStmt    *copy;
+
+	if (!IsA(raw->stmt, AlterTableStmt))
+		return raw;
+	ats = (AlterTableStmt *) raw->stmt;
+	if (list_length(ats->cmds) != 1)
+		return raw;
+	cmd = linitial_node(AlterTableCmd, ats->cmds);
+	if (cmd->subtype != AT_DetachPartition || !((PartitionCmd *) cmd->def)->concurrent)
+		return raw;
+	pc = (PartitionCmd *) cmd->def;
+	values[0] = CStringGetTextDatum(quote_qualified_identifier(pc->name->schemaname,
+															   pc->name->relname));
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	/* the caller's own query: only pg_catalog, every name qualified */
+	if (SPI_execute_with_args("SELECT i.inhdetachpending FROM pg_catalog.pg_inherits i"
+							  " WHERE i.inhrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass($1)",
+							  1, types, values, NULL, true, 1) == SPI_OK_SELECT &&
+		SPI_processed == 1)
+	{
+		bool		isnull;
+
+		pending = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+											 SPI_tuptable->tupdesc, 1, &isnull));
+	}
+	SPI_finish();
+	PopActiveSnapshot();
+	if (!pending)
+		return raw;
+	ereport(LOG,
+			(errmsg("migrate worker: partition %s is pending detach from an interrupted attempt: finalizing the detach",
+					quote_qualified_identifier(pc->name->schemaname, pc->name->relname))));
+	copy = copyObject(raw);
+	cmd = linitial_node(AlterTableCmd, ((AlterTableStmt *) copy->stmt)->cmds);
+	cmd->subtype = AT_DetachPartitionFinalize;
+	((PartitionCmd *) cmd->def)->concurrent = false;
+	return copy;
+}
+
+/*
  * Whether the statement builds an index concurrently, the one kind that can
  * leave an INVALID index behind, and so the one whose XID is recorded.
  * (Others refuse to run in a transaction that has an XID already: DROP
@@ -373,6 +429,7 @@ run_step(WorkerRun *wr, StepRow *st, RawStmt *raw, bool last)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	ErrorData  *volatile edata = NULL;
+	RawStmt    *volatile torun = raw;
 	TimestampTz started;
 
 	begin_work();
@@ -397,9 +454,11 @@ run_step(WorkerRun *wr, StepRow *st, RawStmt *raw, bool last)
 		}
 
 		MemoryContextSwitchTo(cxt);
+		if (st->attempts > 0)
+			torun = finalize_detach(raw);
 		debug_query_string = st->statement;
 		session_script_begin(wr->id);
-		run_toplevel(st->statement, raw);
+		run_toplevel(st->statement, torun);
 		session_script_end();
 		debug_query_string = NULL;
 

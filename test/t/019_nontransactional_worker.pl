@@ -214,4 +214,32 @@ is(state_of('g1'), 'applied', 'and the revision is applied');
 like($err, qr/migrate.guard is "error"/, 'while DDL out of band is still refused');
 q1('ALTER DATABASE postgres RESET migrate.guard');
 
+# ------------------------------------------------------------------
+# An interrupted DETACH PARTITION ... CONCURRENTLY is finalized on the rerun
+# ------------------------------------------------------------------
+q1(<<'SQL');
+CREATE TABLE event (at date NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE event_2025 PARTITION OF event FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+SELECT migrate_add('detach 2025',
+	'ALTER TABLE event DETACH PARTITION event_2025 CONCURRENTLY',
+	id => 'd1', transactional => false);
+SQL
+$blocker = session();
+send_sql($blocker, 'BEGIN; SELECT count(*) FROM event;');
+($ret, $out, $err) = $node->psql('postgres', "CALL migrate_deploy('heads', wait => false)");
+ok( $node->poll_query_until('postgres',
+		"SELECT inhdetachpending FROM pg_inherits WHERE inhrelid = 'event_2025'::regclass"),
+	'the detach commits its first phase and waits for the reader');
+kill 'KILL', q1("SELECT backend_pid FROM migrate_steps('d1')");
+$blocker->{h}->finish;
+ok($node->poll_query_until('postgres', 'SELECT true'), 'the server is back');
+is(state_of('d1'), 'apply interrupted', 'the detach revision is not applied');
+is(q1("SELECT inhdetachpending FROM pg_inherits WHERE inhrelid = 'event_2025'::regclass"),
+	't', 'the partition is left pending detach');
+($ret, $out, $err) = $node->psql('postgres', 'CALL migrate_deploy()');
+is($ret, 0, 'the next deploy finishes the detach') or diag($err);
+is(q1("SELECT count(*) FROM pg_inherits WHERE inhrelid = 'event_2025'::regclass"),
+	'0', 'the partition is detached (finalized)');
+is(state_of('d1'), 'applied', 'and the revision is applied');
+
 done_testing();
