@@ -45,11 +45,16 @@ direction(bool upgrade)
 
 /*
  * The steps of revision id in one direction, in order (of StepRow *); NIL
- * when it has none.
+ * when it has none.  They are made in the memory context current at the
+ * call, which is current again on return: a caller such as the worker keeps
+ * them past SPI_finish, which frees the SPI procedure context every SPI call
+ * leaves current (reading them from there after was a use after free that
+ * PostgreSQL 18's allocator made visible).
  */
 List *
 catalog_get_steps(const char *id, bool upgrade)
 {
+	MemoryContext cxt = CurrentMemoryContext;
 	Oid			types[2] = {TEXTOID, TEXTOID};
 	Datum		values[2] = {CStringGetTextDatum(id),
 	CStringGetTextDatum(direction(upgrade))};
@@ -64,6 +69,7 @@ catalog_get_steps(const char *id, bool upgrade)
 				 " AND s.direction OPERATOR(pg_catalog.=) $2"
 				 " ORDER BY s.step",
 				 2, types, values, NULL, SPI_OK_SELECT);
+	MemoryContextSwitchTo(cxt);
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
 		StepRow    *st = palloc0(sizeof(StepRow));
@@ -299,11 +305,13 @@ catalog_select_steps(const char *id, struct ReturnSetInfo *rsinfo)
 
 /*
  * For migrate_status(): each revision with unfinished steps, and how far
- * they are.  Returns a list of StepSummary *.
+ * they are.  Returns a list of StepSummary *, made in the memory context
+ * current at the call, as catalog_get_steps does.
  */
 List *
 catalog_unfinished_steps(void)
 {
+	MemoryContext cxt = CurrentMemoryContext;
 	List	   *result = NIL;
 
 	catalog_exec("SELECT s.revision, s.direction OPERATOR(pg_catalog.=) 'up',"
@@ -313,6 +321,7 @@ catalog_unfinished_steps(void)
 				 " GROUP BY s.revision, s.direction"
 				 " HAVING pg_catalog.bool_or(s.state OPERATOR(pg_catalog.<>) 'done')",
 				 0, NULL, NULL, NULL, SPI_OK_SELECT);
+	MemoryContextSwitchTo(cxt);
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
 		StepSummary *s = palloc0(sizeof(StepSummary));

@@ -221,13 +221,22 @@ end_work(void)
 /*
  * Run sql, one statement, as the server runs a query from a client: at top
  * level, through a portal, in the current transaction, which the statement
- * may commit and replace (CREATE INDEX CONCURRENTLY does).  Its parse and
- * plan trees live in the caller's memory context, which outlives those
- * commits.  If tree is not NULL, it runs instead of sql's own parse tree.
+ * may commit and replace (CREATE INDEX CONCURRENTLY and DROP INDEX
+ * CONCURRENTLY do).  Its parse and plan trees live in a context of their own
+ * under TopMemoryContext, as a client's query lives in MessageContext: the
+ * transaction's contexts go away at those commits while the statement still
+ * reads its tree.  If tree is not NULL, a copy of it runs instead of sql's
+ * own parse tree: the utility code may scribble on the tree it runs (no
+ * cached plan makes it read-only), and what it frees or changes must not be
+ * the caller's, which may run it again (a SET step on a resumed run).  The
+ * caller's memory context must outlive the transaction as well: it is
+ * current again on return.
  */
 static void
 run_toplevel(const char *sql, RawStmt *tree)
 {
+	static MemoryContext stmtcxt = NULL;
+	MemoryContext caller = CurrentMemoryContext;
 	RawStmt    *raw = tree;
 	List	   *queries;
 	List	   *plans;
@@ -236,7 +245,16 @@ run_toplevel(const char *sql, RawStmt *tree)
 	int16		format = 0;
 	bool		snapshot = false;
 
-	if (raw == NULL)
+	/* reset, not deleted, after each statement: an error skips the reset */
+	if (stmtcxt == NULL)
+		stmtcxt = AllocSetContextCreate(TopMemoryContext, "migrate statement",
+										ALLOCSET_DEFAULT_SIZES);
+	else
+		MemoryContextReset(stmtcxt);
+	MemoryContextSwitchTo(stmtcxt);
+	if (raw != NULL)
+		raw = copyObject(raw);
+	else
 	{
 		List	   *raws = pg_parse_query(sql);
 
@@ -263,6 +281,8 @@ run_toplevel(const char *sql, RawStmt *tree)
 	(void) compat_portal_run(portal, FETCH_ALL, true, None_Receiver,
 							 None_Receiver, &qc);
 	PortalDrop(portal, false);
+	MemoryContextSwitchTo(caller);
+	MemoryContextReset(stmtcxt);
 }
 
 /*
@@ -275,6 +295,7 @@ run_toplevel(const char *sql, RawStmt *tree)
 static void
 drop_leftovers(WorkerRun *wr, uint64 xid)
 {
+	MemoryContext cxt = CurrentMemoryContext;
 	List	   *names = NIL;
 	ListCell   *lc;
 
@@ -301,7 +322,7 @@ drop_leftovers(WorkerRun *wr, uint64 xid)
 				 SPI_result_code_string(rc));
 		for (uint64 r = 0; r < SPI_processed; r++)
 		{
-			MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+			MemoryContext old = MemoryContextSwitchTo(cxt);
 
 			names = lappend(names, SPI_getvalue(SPI_tuptable->vals[r],
 												SPI_tuptable->tupdesc, 1));
@@ -309,6 +330,7 @@ drop_leftovers(WorkerRun *wr, uint64 xid)
 		}
 	}
 	end_work();
+	MemoryContextSwitchTo(cxt);
 
 	foreach(lc, names)
 	{
@@ -320,6 +342,7 @@ drop_leftovers(WorkerRun *wr, uint64 xid)
 						(char *) lfirst(lc), wr->id)));
 		SetCurrentStatementStartTimestamp();
 		StartTransactionCommand();
+		MemoryContextSwitchTo(cxt);
 		pgstat_report_activity(STATE_RUNNING, sql);
 		debug_query_string = sql;
 		session_script_begin(wr->id);
@@ -327,7 +350,9 @@ drop_leftovers(WorkerRun *wr, uint64 xid)
 		session_script_end();
 		debug_query_string = NULL;
 		CommitTransactionCommand();
+		MemoryContextSwitchTo(cxt);
 		pgstat_report_activity(STATE_IDLE, NULL);
+		pfree(sql);
 	}
 	list_free_deep(names);
 }
