@@ -29,6 +29,7 @@ OBJS = \
 	src/base/runner.o \
 	src/core/script.o \
 	src/core/graph.o \
+	src/core/locksafe.o \
 	src/catalog/queries.o \
 	src/catalog/writes.o \
 	src/catalog/steps.o \
@@ -74,7 +75,7 @@ EXTRA_CLEAN = build/releases
 # pg_regress suites: sql/<topic>.sql, expected/<topic>.out
 REGRESS = register targets push push_rows downgrade stamp info security attack deploy merge reset offline files bad_input ddl_log guard adopt drift autogen versions nontransactional
 # isolation suites: test/specs/<name>.spec, test/expected/<name>.out
-ISOLATION = concurrent_push guard_concurrent concurrent_index
+ISOLATION = concurrent_push guard_concurrent concurrent_index lock_retry
 ISOLATION_OPTS = --inputdir=test
 # TAP suites: test/t/*.pl with PostgreSQL::Test::Cluster (they start their
 # own servers, so they need a user PostgreSQL accepts: not root)

@@ -55,6 +55,14 @@ DROP FUNCTION migrate._settle_snapshot();
 ALTER TABLE migrate.revision
 	ADD COLUMN transactional boolean NOT NULL DEFAULT true;
 
+-- A push or a revision that timed out on a lock and ran again leaves a
+-- "retry" row in the history (README "Deploying without stalling
+-- production").
+ALTER TABLE migrate.history
+	DROP CONSTRAINT history_action_check,
+	ADD CONSTRAINT history_action_check
+	CHECK (action OPERATOR(pg_catalog.=) ANY (ARRAY['upgrade', 'downgrade', 'stamp', 'unstamp', 'failure', 'adopt', 'retry']));
+
 DO $update$
 DECLARE
 	add_acl pg_catalog.aclitem[];

@@ -46,7 +46,7 @@ CREATE TABLE migrate.history (
 				DEFAULT pg_catalog.nextval('migrate.history_seq'::pg_catalog.regclass),
 	revision	text NOT NULL,
 	action		text NOT NULL
-				CHECK (action OPERATOR(pg_catalog.=) ANY (ARRAY['upgrade', 'downgrade', 'stamp', 'unstamp', 'failure', 'adopt'])),
+				CHECK (action OPERATOR(pg_catalog.=) ANY (ARRAY['upgrade', 'downgrade', 'stamp', 'unstamp', 'failure', 'adopt', 'retry'])),
 	started_at	timestamptz NOT NULL,
 	duration	interval,
 	session_role name NOT NULL DEFAULT session_user,

@@ -16,6 +16,7 @@
 #include "fmgr.h"
 #include "utils/guc.h"
 
+#include "core/locksafe.h"
 #include "core/script.h"
 #include "model/model.h"
 #include "sql/ddl_log.h"
@@ -28,6 +29,7 @@ void
 _PG_init(void)
 {
 	script_init();
+	locksafe_init();
 	model_init();
 	ddl_log_init();
 	MarkGUCPrefixReserved("migrate");

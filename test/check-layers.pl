@@ -19,7 +19,7 @@ my $src = "$FindBin::RealBin/../src";
 # where one folder holds modules of two layers (base, core, sql), a file.
 my @layers = (
 	[qw(base/compat base/util base/session base/owner base/runner)],
-	[qw(core/script core/graph)],
+	[qw(core/script core/graph core/locksafe)],
 	[qw(catalog model)],
 	[qw(diff)],
 	[qw(core/snapshot core/revfile core/registry core/migration)],

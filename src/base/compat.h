@@ -53,6 +53,13 @@
 #define compat_my_lxid() (MyProc->lxid)
 #endif
 
+/* The backend slot of a virtual transaction id (17 renamed it) */
+#if PG_VERSION_NUM >= 170000
+#define compat_vxid_proc(vxid) ((vxid).procNumber)
+#else
+#define compat_vxid_proc(vxid) ((vxid).backendId)
+#endif
+
 /* Run a portal (18 dropped PortalRun's run_once argument) */
 #if PG_VERSION_NUM >= 180000
 #define compat_portal_run(portal, count, toplevel, dest, altdest, qc) \

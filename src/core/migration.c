@@ -47,9 +47,15 @@
 #include "base/session.h"
 #include "base/util.h"
 #include "catalog/catalog.h"
+#include "core/locksafe.h"
 #include "core/migration.h"
 #include "core/script.h"
 #include "core/snapshot.h"
+
+/* Where the last script that failed in a push failed: for lock retries */
+static MigrationFailure last_failure;
+static const char *last_failed_id;
+static const char *running_checksum;	/* of the revision apply_one runs */
 
 /* What the error context says while a script runs */
 typedef struct RunState
@@ -112,6 +118,8 @@ run_script(const char *id, const char *message, MigrateScript *script,
 
 	INSTR_TIME_SET_CURRENT(start);
 	nestlevel = NewGUCNestLevel();
+	/* migrate.lock_timeout, in this level: it goes with the script */
+	locksafe_script_begin();
 	if (subxact)
 	{
 		BeginInternalSubTransaction(NULL);
@@ -123,6 +131,7 @@ run_script(const char *id, const char *message, MigrateScript *script,
 		session_script_begin(id);
 		runner_run(&rs->run);
 		session_script_end();
+		locksafe_script_end();
 		if (subxact)
 		{
 			ReleaseCurrentSubTransaction();
@@ -135,6 +144,7 @@ run_script(const char *id, const char *message, MigrateScript *script,
 		ErrorData  *edata;
 
 		session_script_end();
+		locksafe_script_end();
 		MemoryContextSwitchTo(oldcontext);
 		edata = CopyErrorData();
 		FlushErrorState();
@@ -153,6 +163,11 @@ run_script(const char *id, const char *message, MigrateScript *script,
 		AtEOXact_GUC(false, nestlevel);
 		if (failure == NULL)
 		{
+			last_failed_id = id;
+			last_failure.edata = edata;
+			last_failure.statement = rs->run.stmt ? rs->run.stmt->number : 0;
+			last_failure.line = rs->run.stmt ? runner_error_line(&rs->run, edata) : 0;
+
 			/*
 			 * Out of lock slots in one transaction: the way out is a deploy,
 			 * which commits (and so frees its locks) after each revision.
@@ -236,6 +251,7 @@ apply_one(RevNode *node, RevisionRow *row, bool upgrade, const char *role)
 	int64		usec;
 	Interval   *duration;
 
+	running_checksum = row->checksum;
 	usec = run_script(node->id, node->message, script,
 					  upgrade ? "applying" : "reverting", NULL);
 	duration = migrate_interval_usec(usec);
@@ -300,6 +316,104 @@ migration_check_transactional(RevGraph *g, List *plan, bool upgrade,
 				 errhint("Run CALL migrate_deploy() (or pg_migrate push), which applies it in a background worker, one statement at a time.") :
 				 errhint("Run CALL migrate_deploy_downgrade() (or pg_migrate downgrade), which undoes it in a background worker, one statement at a time.")));
 	}
+}
+
+/*
+ * A revision's statement gave up on a lock (SQLSTATE 55P03) while
+ * migrate.lock_timeout was set: say so, and decide.  The work that waited
+ * is rolled back already, so that its locks are released while we pause.
+ * attempt counts from 1.  If another attempt is due: a NOTICE naming the
+ * lock and who holds it, a "retry" row in the history, the pause, and true.
+ * Else (or for any other error) false; a lock timeout's edata is then
+ * rewritten to name the revision, the statement, the lock and its holders,
+ * for the caller to throw.  whole_push: the attempt was a whole push (all
+ * of it rolled back), else one revision of a deploy.
+ */
+bool
+migration_lock_retry(ErrorData *edata, const char *id, int statement,
+					 int line, int attempt, const char *role,
+					 const char *checksum, TimestampTz started,
+					 bool whole_push)
+{
+	LockWaitReport *r;
+	int			retries = locksafe_retries();
+	int			timeout = locksafe_timeout();
+	char	   *where;
+	char	   *lock;
+
+	if (!locksafe_is_timeout(edata) || timeout <= 0)
+		return false;
+	r = locksafe_report();
+	lock = r->lock ? r->lock : "a lock";
+	where = statement > 0 ?
+		psprintf("statement %d at line %d", statement, line) :
+		pstrdup("its bookkeeping");
+
+	if (attempt <= retries)
+	{
+		int			ms = locksafe_backoff_ms(attempt);
+		HistoryFailure hf;
+
+		ereport(NOTICE,
+				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+				 errmsg("revision \"%s\", %s, waited %d ms for %s: %s rolled back, next attempt in %d ms (%d of %d)",
+						id, where, timeout, lock,
+						whole_push ? "the push" : "the revision",
+						ms, attempt + 1, retries + 1),
+				 r->blockers ?
+				 errdetail("Held by:\n%s", r->blockers) :
+				 errdetail("No session holds it now.")));
+		hf.message = psprintf("waited %d ms for %s%s%s", timeout, lock,
+							  r->blockers ? "; held by " : "",
+							  r->blockers ? r->blockers : "");
+		hf.sqlstate = unpack_sql_state(edata->sqlerrcode);
+		hf.statement = statement;
+		hf.line = line;
+		catalog_log_history(id, "retry", role, started,
+							migrate_interval_usec(GetCurrentTimestamp() - started),
+							checksum, &hf);
+		locksafe_sleep(ms);
+		return true;
+	}
+
+	edata->message = retries == 0 ?
+		psprintf("revision \"%s\" could not get %s", id, lock) :
+		psprintf("revision \"%s\" could not get %s in %d attempts",
+				 id, lock, retries + 1);
+	edata->detail = psprintf("Its %s waited %d ms%s.%s%s", where,
+							 timeout, retries == 0 ? "" : " each time",
+							 r->blockers ? " Held by:\n" : " No session holds it now.",
+							 r->blockers ? r->blockers : "");
+	edata->hint = whole_push ?
+		pstrdup("Nothing of the push was applied. End the blocking transactions (pg_terminate_backend(pid)) or push when they are over; migrate.lock_timeout and migrate.lock_retries set each wait and the number of attempts.") :
+		pstrdup("The revisions before it are applied; CALL migrate_deploy() again goes on from here. End the blocking transactions (pg_terminate_backend(pid)) or deploy when they are over; migrate.lock_timeout and migrate.lock_retries set each wait and the number of attempts.");
+	return false;
+}
+
+/* A done call kept until the push's attempt succeeds */
+typedef struct DoneItem
+{
+	RevNode    *node;
+	Interval	duration;
+} DoneItem;
+
+typedef struct DoneKeeper
+{
+	MemoryContext cxt;
+	List	   *items;
+} DoneKeeper;
+
+static void
+keep_done(RevNode *node, bool upgrade, Interval *duration, void *arg)
+{
+	DoneKeeper *k = arg;
+	MemoryContext old = MemoryContextSwitchTo(k->cxt);
+	DoneItem   *item = palloc(sizeof(DoneItem));
+
+	item->node = node;
+	item->duration = *duration;
+	k->items = lappend(k->items, item);
+	MemoryContextSwitchTo(old);
 }
 
 /* Scripts fetched per catalog query while a plan runs */
@@ -381,6 +495,88 @@ migration_run_plan(RevGraph *g, List *plan, bool upgrade, const char *role,
 
 
 /*
+ * migration_run_plan with lock retries (migrate.lock_timeout set): each
+ * attempt runs the whole plan in one subtransaction.  A lock timeout rolls
+ * all of it back, which releases every lock the attempt took (a pause that
+ * kept the first revisions' ACCESS EXCLUSIVE locks would stall their
+ * tables for its whole length), and the plan runs again from its start
+ * after the pause.  The push stays atomic: the caller's transaction holds
+ * either one whole successful attempt or nothing, and the migration lock,
+ * taken before, keeps other pushers out meanwhile.  One subtransaction per
+ * attempt, not per revision, so a long push stays linear.  done hears of
+ * the revisions of the attempt that succeeded only.
+ */
+/* One attempt of run_plan_retrying: NULL, or the error it was rolled back for */
+static ErrorData *
+attempt_plan(RevGraph *g, List *plan, bool upgrade, const char *role,
+			 DoneKeeper *keeper)
+{
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	ErrorData  *volatile edata = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		migration_run_plan(g, plan, upgrade, role, keep_done, keeper);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_END_TRY();
+	return edata;
+}
+
+static void
+run_plan_retrying(RevGraph *g, List *plan, bool upgrade, const char *role,
+				  migration_done_fn done, void *arg)
+{
+	for (int attempt = 1;; attempt++)
+	{
+		DoneKeeper	keeper;
+		TimestampTz started = GetCurrentTimestamp();
+		ErrorData  *edata;
+		ListCell   *lc;
+
+		keeper.cxt = CurrentMemoryContext;
+		keeper.items = NIL;
+		last_failed_id = NULL;
+		running_checksum = NULL;
+		memset(&last_failure, 0, sizeof(last_failure));
+		edata = attempt_plan(g, plan, upgrade, role, &keeper);
+		if (edata == NULL)
+		{
+			foreach(lc, keeper.items)
+			{
+				DoneItem   *item = lfirst(lc);
+
+				if (done)
+					done(item->node, upgrade, &item->duration, arg);
+			}
+			return;
+		}
+		/* nothing of the attempt is left: the graph says so again */
+		foreach(lc, plan)
+			g->nodes[lfirst_int(lc)].applied = !upgrade;
+		if (last_failed_id == NULL ||
+			!migration_lock_retry(edata, last_failed_id, last_failure.statement,
+								  last_failure.line, attempt, role,
+								  running_checksum, started, true))
+			ReThrowError(edata);
+	}
+}
+
+/*
  * Push (upgrade) or downgrade to target in the current transaction: take
  * the migration lock, read the graph, plan, run, save the expected state.
  * Says so in a NOTICE when there is nothing to do.  The caller holds the
@@ -407,7 +603,10 @@ migration_apply(const char *target, bool upgrade, migration_done_fn done,
 				(errcode(ERRCODE_SUCCESSFUL_COMPLETION),
 				 upgrade ? errmsg("nothing to push: no revision on the way to \"%s\" is pending", target) :
 				 errmsg("nothing to downgrade: no applied revision is after \"%s\"", target)));
-	migration_run_plan(g, plan, upgrade, role, done, arg);
+	if (plan != NIL && locksafe_timeout() > 0)
+		run_plan_retrying(g, plan, upgrade, role, done, arg);
+	else
+		migration_run_plan(g, plan, upgrade, role, done, arg);
 	if (plan != NIL)
 		migrate_save_snapshot();
 }

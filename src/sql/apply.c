@@ -380,9 +380,22 @@ deploy(FunctionCallInfo fcinfo, bool upgrade)
 
 		script = script_parse(upgrade ? row->up_sql : row->down_sql,
 							  upgrade ? "up" : "down");
-		started = GetCurrentTimestamp();
-		usec = migration_try_script(row->id, row->message, script, upgrade,
-									&failure);
+		/*
+		 * A lock timeout rolls the revision's subtransaction back, and it
+		 * runs again after a pause (migration_lock_retry); the revisions
+		 * before it stay committed.
+		 */
+		for (int attempt = 1;; attempt++)
+		{
+			started = GetCurrentTimestamp();
+			usec = migration_try_script(row->id, row->message, script, upgrade,
+										&failure);
+			if (usec >= 0 ||
+				!migration_lock_retry(failure.edata, row->id, failure.statement,
+									  failure.line, attempt, role,
+									  row->checksum, started, false))
+				break;
+		}
 		if (usec < 0)
 		{
 			HistoryFailure hf;

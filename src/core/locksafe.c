@@ -1,0 +1,339 @@
+/*-------------------------------------------------------------------------
+ *
+ * locksafe.c
+ *	  Lock timeout and retry while a revision runs.
+ *
+ * The outage this prevents: a revision's ALTER TABLE queues for ACCESS
+ * EXCLUSIVE behind one long transaction, and every query on the table
+ * queues behind the ALTER.  With migrate.lock_timeout set, each statement
+ * of a revision waits at most that long for a lock (the server's own
+ * lock_timeout, set in the revision's GUC level, so it never outlives the
+ * script); the caller (core/migration.c, sql/apply.c) rolls the work back,
+ * waits a while and runs it again, up to migrate.lock_retries times.
+ *
+ * Naming the blocker: when lock_timeout fires, the server has already
+ * taken the backend out of the lock's wait queue, and its error says
+ * nothing about the lock.  So while a script runs, a timer samples what
+ * this backend waits for (MyProc->waitLock, which only this backend
+ * changes) a few times per timeout period; a wait that lasted the whole
+ * timeout is always the last one sampled.  After the rollback,
+ * GetLockConflicts() gives the transactions holding that lock in a mode
+ * that conflicts, and pg_stat_activity what they are, read with the
+ * caller's own rights (a role that may not see another role's query sees
+ * none here either).
+ *
+ * src/core/locksafe.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <limits.h>
+
+#include "common/pg_prng.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "storage/latch.h"
+#include "storage/lmgr.h"
+#include "storage/lock.h"
+#include "storage/proc.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/timeout.h"
+#include "utils/timestamp.h"
+#include "utils/wait_event.h"
+
+#include "base/compat.h"
+#include "core/locksafe.h"
+
+/* The longest pause between two attempts */
+#define MAX_BACKOFF_MS	10000
+/* How much of a blocker's query a message shows */
+#define QUERY_CHARS		60
+
+static int	migrate_lock_timeout = 0;
+static int	migrate_lock_retries = 3;
+
+/* The sampler: written by a timeout handler, read after the error */
+static TimeoutId sample_timeout;
+static bool sample_registered = false;
+static bool sampling = false;
+static volatile sig_atomic_t sampled = false;
+static LOCKTAG sample_tag;
+static LOCKMODE sample_mode;
+
+void
+locksafe_init(void)
+{
+	DefineCustomIntVariable("migrate.lock_timeout",
+							"Longest wait for a lock by each statement of a revision; 0 waits as lock_timeout says.",
+							"A statement that waits longer is rolled back with its push (or its revision, in a deploy) and run again, up to migrate.lock_retries times.",
+							&migrate_lock_timeout,
+							0, 0, INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("migrate.lock_retries",
+							"How many times a push or a revision that timed out on a lock is run again.",
+							"Only with migrate.lock_timeout set.  Each pause is longer than the one before, with jitter.",
+							&migrate_lock_retries,
+							3, 0, 1000,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
+}
+
+int
+locksafe_timeout(void)
+{
+	return migrate_lock_timeout;
+}
+
+int
+locksafe_retries(void)
+{
+	return migrate_lock_retries;
+}
+
+/*
+ * The timeout handler: remember the lock this backend waits for, if any.
+ * Only this backend changes its own waitLock, and the LOCK it points to
+ * cannot go away while we wait in its queue.
+ */
+static void
+sample_wait(void)
+{
+	LOCK	   *lock = MyProc ? MyProc->waitLock : NULL;
+
+	if (lock == NULL)
+		return;
+	sample_tag = lock->tag;
+	sample_mode = MyProc->waitLockMode;
+	sampled = true;
+}
+
+/*
+ * A script starts: in the caller's GUC level (which the caller closes,
+ * undoing this), set lock_timeout, and start the sampler.  Nothing when
+ * migrate.lock_timeout is 0.
+ */
+void
+locksafe_script_begin(void)
+{
+	char		value[32];
+	int			period;
+
+	if (migrate_lock_timeout <= 0)
+		return;
+	snprintf(value, sizeof(value), "%d", migrate_lock_timeout);
+	(void) set_config_option("lock_timeout", value, PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	if (!sample_registered)
+	{
+		sample_timeout = RegisterTimeout(USER_TIMEOUT, sample_wait);
+		sample_registered = true;
+	}
+	sampled = false;
+	/* four samples per timeout: the wait that timed out is always seen */
+	period = Max(migrate_lock_timeout / 4, 1);
+	enable_timeout_every(sample_timeout,
+						 TimestampTzPlusMilliseconds(GetCurrentTimestamp(), period),
+						 period);
+	sampling = true;
+}
+
+/* The script ended, well or not: stop the sampler */
+void
+locksafe_script_end(void)
+{
+	if (!sampling)
+		return;
+	disable_timeout(sample_timeout, false);
+	sampling = false;
+}
+
+/*
+ * Did a statement give up on a lock?  lock_timeout and NOWAIT both say
+ * 55P03.
+ */
+bool
+locksafe_is_timeout(const ErrorData *edata)
+{
+	return edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE;
+}
+
+/* "relation public.orders", "transaction 1234", ... */
+static char *
+describe_object(const LOCKTAG *tag)
+{
+	switch ((LockTagType) tag->locktag_type)
+	{
+		case LOCKTAG_RELATION:
+		case LOCKTAG_RELATION_EXTEND:
+		case LOCKTAG_PAGE:
+		case LOCKTAG_TUPLE:
+			{
+				Oid			relid = tag->locktag_field2;
+				char	   *rel = get_rel_name(relid);
+				char	   *name;
+
+				if (tag->locktag_field1 != MyDatabaseId || rel == NULL)
+					name = psprintf("relation %u", relid);
+				else
+					name = psprintf("relation %s",
+									quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+															   rel));
+				if (tag->locktag_type == LOCKTAG_TUPLE)
+					return psprintf("a row of %s", name);
+				return name;
+			}
+		case LOCKTAG_TRANSACTION:
+			return psprintf("transaction %u (a row it changed)",
+							tag->locktag_field1);
+		default:
+			return psprintf("a lock of type %s",
+							GetLockNameFromTagType(tag->locktag_type));
+	}
+}
+
+/* One line per session that holds one of vxids, read as the caller */
+static void
+describe_blockers(LockWaitReport *r, VirtualTransactionId *vxids, int n)
+{
+	Datum	   *texts = palloc(sizeof(Datum) * Max(n, 1));
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1];
+	StringInfoData buf;
+	int			rc;
+	int			k = 0;
+
+	for (int i = 0; i < n; i++)
+		texts[i] = CStringGetTextDatum(psprintf("%d/%u",
+												compat_vxid_proc(vxids[i]),
+												vxids[i].localTransactionId));
+	types[0] = TEXTARRAYOID;
+	values[0] = PointerGetDatum(construct_array(texts, n, TEXTOID, -1, false, TYPALIGN_INT));
+	rc = SPI_execute_with_args("SELECT a.pid, a.usename, a.application_name, a.state,"
+							   " pg_catalog.round(EXTRACT(epoch FROM pg_catalog.clock_timestamp()"
+							   " OPERATOR(pg_catalog.-) a.xact_start), 1),"
+							   " pg_catalog.regexp_replace(a.query, '\\s+', ' ', 'g')"
+							   " FROM pg_catalog.pg_locks l"
+							   " JOIN pg_catalog.pg_stat_activity a"
+							   " ON a.pid OPERATOR(pg_catalog.=) l.pid"
+							   " WHERE l.locktype OPERATOR(pg_catalog.=) 'virtualxid'"
+							   " AND l.granted"
+							   " AND l.virtualxid OPERATOR(pg_catalog.=) ANY ($1)"
+							   " ORDER BY a.xact_start NULLS LAST, a.pid",
+							   1, types, values, NULL, true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read pg_stat_activity: %s",
+			 SPI_result_code_string(rc));
+
+	initStringInfo(&buf);
+	for (uint64 row = 0; row < SPI_processed; row++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[row];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		char	   *pid = SPI_getvalue(tup, desc, 1);
+		char	   *role = SPI_getvalue(tup, desc, 2);
+		char	   *app = SPI_getvalue(tup, desc, 3);
+		char	   *state = SPI_getvalue(tup, desc, 4);
+		char	   *age = SPI_getvalue(tup, desc, 5);
+		char	   *query = SPI_getvalue(tup, desc, 6);
+
+		if (buf.len > 0)
+			appendStringInfoChar(&buf, '\n');
+		appendStringInfo(&buf, "process %s (role %s, application \"%s\", %s",
+						 pid, role ? role : "unknown", app ? app : "",
+						 state ? state : "state not visible to this role");
+		if (age)
+			appendStringInfo(&buf, ", transaction open for %s s", age);
+		appendStringInfoChar(&buf, ')');
+		/* no state: another role's session, whose query is not ours to see */
+		if (query && state)
+		{
+			int			len = strlen(query);
+			int			cut = pg_mbcliplen(query, len, QUERY_CHARS);
+
+			appendStringInfo(&buf, ": %.*s%s", cut, query,
+							 cut < len ? "..." : "");
+		}
+		k++;
+	}
+	SPI_freetuptable(SPI_tuptable);
+	if (k < n)
+	{
+		if (buf.len > 0)
+			appendStringInfoChar(&buf, '\n');
+		appendStringInfo(&buf, "%d more: prepared transactions, or sessions that ended meanwhile",
+						 n - k);
+	}
+	r->blockers = buf.len > 0 ? buf.data : NULL;
+	r->nblockers = n;
+}
+
+/*
+ * After a lock timeout, with the work that waited rolled back: the lock it
+ * waited for and who holds it in a conflicting mode now.  lock is NULL
+ * when no wait was seen (a NOWAIT that failed at once).
+ */
+LockWaitReport *
+locksafe_report(void)
+{
+	LockWaitReport *r = palloc0(sizeof(LockWaitReport));
+	VirtualTransactionId *vxids;
+	int			n = 0;
+	LOCKTAG		tag;
+
+	if (!sampled)
+		return r;
+	tag = sample_tag;
+	r->lock = psprintf("%s on %s",
+					   GetLockmodeName(tag.locktag_lockmethodid, sample_mode),
+					   describe_object(&tag));
+	vxids = GetLockConflicts(&tag, sample_mode, &n);
+	if (n > 0)
+		describe_blockers(r, vxids, n);
+	return r;
+}
+
+/*
+ * The pause before attempt number attempt + 1 (attempt counts from 1): the
+ * lock timeout doubled at each attempt (at least 100 ms, at most 10 s),
+ * half of it fixed and half random, so that two deployers retrying against
+ * each other do not meet again.
+ */
+int
+locksafe_backoff_ms(int attempt)
+{
+	int64		delay = Max(migrate_lock_timeout, 100);
+
+	for (int i = 1; i < attempt && delay < MAX_BACKOFF_MS; i++)
+		delay *= 2;
+	delay = Min(delay, MAX_BACKOFF_MS);
+	return (int) (delay / 2 + pg_prng_uint64_range(&pg_global_prng_state, 0, delay / 2));
+}
+
+/* Sleep ms milliseconds; a cancel or a terminate ends it */
+void
+locksafe_sleep(int ms)
+{
+	TimestampTz until = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), ms);
+
+	for (;;)
+	{
+		long		left = TimestampDifferenceMilliseconds(GetCurrentTimestamp(), until);
+
+		if (left <= 0)
+			break;
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 left, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+	}
+}

@@ -1,0 +1,35 @@
+/*-------------------------------------------------------------------------
+ *
+ * locksafe.h
+ *	  Lock timeout and retry while a revision runs: the settings, the
+ *	  lock a timed-out statement waited for, who held it, the backoff.
+ *
+ * src/core/locksafe.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MIGRATE_LOCKSAFE_H
+#define MIGRATE_LOCKSAFE_H
+
+#include "utils/elog.h"
+
+/* What a lock timeout met, described for messages */
+typedef struct LockWaitReport
+{
+	char	   *lock;			/* "AccessExclusiveLock on relation public.t",
+								 * or NULL when no wait was seen (NOWAIT) */
+	char	   *blockers;		/* one line per blocking backend, or NULL */
+	int			nblockers;
+} LockWaitReport;
+
+extern void locksafe_init(void);
+extern int	locksafe_timeout(void);
+extern int	locksafe_retries(void);
+extern void locksafe_script_begin(void);
+extern void locksafe_script_end(void);
+extern bool locksafe_is_timeout(const ErrorData *edata);
+extern LockWaitReport *locksafe_report(void);
+extern int	locksafe_backoff_ms(int attempt);
+extern void locksafe_sleep(int ms);
+
+#endif							/* MIGRATE_LOCKSAFE_H */
