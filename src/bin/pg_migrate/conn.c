@@ -324,8 +324,21 @@ pm_connect(void)
 	}
 
 	PQsetNoticeReceiver(pm_conn, notice_receiver, NULL);
+	/*
+	 * The extension's lock timeout, not the session's lock_timeout: a
+	 * revision's statement that waits longer is rolled back and retried,
+	 * and the error names the blocker (README "Deploying without stalling
+	 * production").  A placeholder until the library loads, which checks it.
+	 */
 	if (pm_opts.lock_timeout)
-		set_session("lock_timeout", pm_opts.lock_timeout);
+		set_session("migrate.lock_timeout", pm_opts.lock_timeout);
+	if (pm_opts.lock_retries >= 0)
+	{
+		char		n[16];
+
+		snprintf(n, sizeof(n), "%d", pm_opts.lock_retries);
+		set_session("migrate.lock_retries", n);
+	}
 	if (pm_opts.statement_timeout)
 		set_session("statement_timeout", pm_opts.statement_timeout);
 }

@@ -186,8 +186,11 @@ static const char *pm_common_options =
 "  -U, --username=USER       user name\n"
 "      --dir=DIR             migrations folder (default: ./migrations)\n"
 "      --retry-until=SECONDS keep trying to connect, with backoff, that long\n"
-"      --lock-timeout=TIME   lock_timeout for the session: a number, then\n"
-"                            ms, s, min, h or d (e.g. 500ms, 5s; no unit: ms)\n"
+"      --lock-timeout=TIME   longest lock wait of each statement of a revision\n"
+"                            (migrate.lock_timeout): a number, then ms, s,\n"
+"                            min, h or d (e.g. 500ms, 5s; no unit: ms); a\n"
+"                            push that waits longer is rolled back, retried\n"
+"      --lock-retries=N      how many times (migrate.lock_retries, 0 to 1000)\n"
 "      --statement-timeout=TIME  statement_timeout for the session (the same)\n"
 "  -q, --quiet               no progress lines on stderr\n"
 "\n"
@@ -370,7 +373,7 @@ takes_value(const char *arg)
 {
 	const char *const with_value[] = {"-d", "-h", "-p", "-U", "--dbname", "--host",
 		"--port", "--username", "--dir", "--retry-until", "--lock-timeout",
-	"--statement-timeout", "--targets", "--jobs", "--canary", "--desired", "--managed", NULL};
+	"--lock-retries", "--statement-timeout", "--targets", "--jobs", "--canary", "--desired", "--managed", NULL};
 
 	for (int i = 0; with_value[i]; i++)
 		if (strcmp(arg, with_value[i]) == 0)
@@ -446,6 +449,7 @@ main(int argc, char **argv)
 		{"desired", required_argument, NULL, 14},
 		{"managed", required_argument, NULL, 15},
 		{"force", no_argument, NULL, 16},
+		{"lock-retries", required_argument, NULL, 17},
 		{NULL, 0, NULL, 0}
 	};
 	bool		help = false;
@@ -456,6 +460,7 @@ main(int argc, char **argv)
 	pg_logging_init(argv[0]);
 	pm_opts.dir = "migrations";
 	pm_opts.jobs = 1;
+	pm_opts.lock_retries = -1;
 
 	/* "-?" is --help; getopt answers '?' for any unknown option */
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
@@ -511,6 +516,9 @@ main(int argc, char **argv)
 				break;
 			case 16:
 				pm_opts.force = true;
+				break;
+			case 17:
+				pm_opts.lock_retries = count_arg(optarg, "--lock-retries", 0, 1000);
 				break;
 			case 1:
 				pm_opts.dir = optarg;

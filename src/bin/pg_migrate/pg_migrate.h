@@ -75,7 +75,8 @@ typedef struct PmOptions
 	const char *port;
 	const char *user;
 	int			retry_until;	/* seconds to keep trying to connect */
-	const char *lock_timeout;
+	const char *lock_timeout;	/* migrate.lock_timeout */
+	int			lock_retries;	/* migrate.lock_retries; -1: the server's */
 	const char *statement_timeout;
 	bool		json;
 	bool		each;
