@@ -155,5 +155,50 @@ is( $node->safe_psql('postgres',
 	'w1:upgrade w2:upgrade w3:upgrade',
 	'each revision is applied once');
 
+#
+# 4. migrate.lock_timeout: a revision that times out on a table lock names
+#    who holds it, read with the pusher's own rights: a non-superuser sees
+#    a superuser's session but not its state or query, and sees its own
+#
+$node->safe_psql(
+	'postgres', q{
+CREATE TABLE guarded (id int);
+ALTER TABLE guarded OWNER TO regress_deployer;
+});
+$node->safe_psql('postgres',
+	"SELECT migrate_add('guarded note', 'ALTER TABLE guarded ADD COLUMN note text;', 'ALTER TABLE guarded DROP COLUMN note;', id => 'g1')",
+	extra_params => [ '-U', 'regress_deployer' ]);
+my $push_sql = "SET migrate.lock_timeout = '100ms'; SET migrate.lock_retries = 0; SELECT revision FROM migrate_push();";
+
+my $super = $node->background_psql('postgres');
+$super->query_safe("SET application_name = 'super_app'; BEGIN; SELECT count(*) /* secret plan */ FROM guarded");
+($ret, $out, $err) = $node->psql('postgres', $push_sql,
+	extra_params => [ '-U', 'regress_deployer' ]);
+isnt($ret, 0, 'a push blocked by a superuser gives up after its lock timeout');
+like(
+	$err,
+	qr/ERROR:  revision "g1" could not get AccessExclusiveLock on relation public\.guarded\nDETAIL:  Its statement 1 at line 1 waited 100 ms\. Held by:\nprocess \d+ \(role \w+, application "super_app", state not visible to this role\)\nHINT:  Nothing of the push was applied\./,
+	'it names the superuser\'s session, but not its state or query');
+unlike($err, qr/secret/, 'the superuser\'s query stays hidden from the pusher');
+$super->query_safe('COMMIT');
+$super->quit;
+
+my $own = session_as('regress_deployer', 'own_app');
+$own->query_safe("BEGIN; SELECT count(*) /* my own plan */ FROM guarded");
+($ret, $out, $err) = $node->psql('postgres', $push_sql,
+	extra_params => [ '-U', 'regress_deployer' ]);
+like(
+	$err,
+	qr/Held by:\nprocess \d+ \(role regress_deployer, application "own_app", idle in transaction, transaction open for [\d.]+ s\): SELECT count\(\*\) \/\* my own plan \*\/ FROM guarded/,
+	'a session of the pusher\'s own role is shown whole');
+$own->query_safe('COMMIT');
+$own->quit;
+($ret, $out, $err) = $node->psql('postgres', $push_sql,
+	extra_params => [ '-U', 'regress_deployer' ]);
+is($out, 'g1', 'with the blocker gone the push applies it');
+is( $node->safe_psql('postgres',
+		"SELECT count(*) FROM migrate_history() WHERE revision = 'g1'"),
+	'1', 'and the failed pushes left no history row');
+
 $node->stop;
 done_testing();
