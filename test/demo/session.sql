@@ -18,6 +18,9 @@ SELECT revision, message, state, is_head, parents FROM migrate_status();
 
 \echo
 \echo '=== 3. Push: every pending revision, in one transaction'
+\echo '--- no statement waits more than 2 s for a lock; then the push is rolled back and retried, 3 times'
+SET migrate.lock_timeout = '2s';
+SET migrate.lock_retries = 3;
 SELECT * FROM migrate_push();
 SELECT revision, message, state, is_current, applied_by FROM migrate_status();
 \d users
