@@ -434,6 +434,24 @@ SELECT migrate_add('bad bytes', E'CREATE TABLE x (id int DEFAULT \'\xff\')',
 \echo :LAST_ERROR_SQLSTATE
 
 --
+-- The lock settings: off by default, a user's to set, bad values refused
+-- by the server (a unitless range error reads the same on every version)
+--
+SHOW migrate.lock_timeout;
+SHOW migrate.lock_retries;
+SET migrate.lock_timeout = 'soon';
+SET migrate.lock_retries = 1001;
+SET migrate.lock_retries = -1;
+SET ROLE regress_bad_user;
+SET migrate.lock_timeout = '1.5s';
+SHOW migrate.lock_timeout;
+SET migrate.lock_retries = 0;
+SHOW migrate.lock_retries;
+RESET ROLE;
+RESET migrate.lock_timeout;
+RESET migrate.lock_retries;
+
+--
 -- Nothing changed: not the catalog, not the objects
 --
 SELECT catalog_fingerprint() = :'catalog_before' AS catalog_unchanged,
