@@ -31,10 +31,10 @@
 # target.  The load saturates the machine, so the build and the writes
 # compete for the same cores: the ratio is, if anything, pessimistic.
 #
-# While migrate_deploy() refuses non-transactional revisions ("cannot run
-# non-transactional revision ... yet": the background worker that runs them
-# is not built), a probe on a small table finds out first and the migrate
-# row says n/a; once it runs them, the row is measured.
+# A probe on a small table first checks that migrate_deploy() runs a
+# non-transactional revision; a build of the extension from before its
+# background worker refuses ("cannot run non-transactional revision ...
+# yet"), and then the migrate row says n/a.
 #
 # Starts its own throwaway cluster (test/cluster.sh).  The extension must be
 # installed, and pgbench must be in the server's bindir or on PATH:
