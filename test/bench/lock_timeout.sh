@@ -15,7 +15,7 @@
 #              runs through migrate_push() with no migrate.lock_timeout: it
 #              queues for ACCESS EXCLUSIVE behind the reader, and every
 #              UPDATE queues behind it until the reader ends
-#   retried    the same with migrate.lock_timeout = T (default 50ms) and
+#   retried    the same with migrate.lock_timeout = T (default 20ms) and
 #              migrate.lock_retries = 100: the ALTER gives up after T, the
 #              push rolls back and pauses, the UPDATEs run; it retries until
 #              the reader is gone
@@ -30,7 +30,7 @@
 # minutes with the defaults.
 #
 #   bash test/bench/lock_timeout.sh    BENCH_LOCK_RUNS=3 BENCH_LOCK_WINDOW=20
-#                                      BENCH_LOCK_HOLD=3 BENCH_LOCK_TIMEOUT=50ms
+#                                      BENCH_LOCK_HOLD=3 BENCH_LOCK_TIMEOUT=20ms
 #                                      BENCH_LOCK_RATE=400
 set -euo pipefail
 
@@ -40,7 +40,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
 runs=${BENCH_LOCK_RUNS:-3}
 window=${BENCH_LOCK_WINDOW:-20}
 hold=${BENCH_LOCK_HOLD:-3}
-timeout=${BENCH_LOCK_TIMEOUT:-50ms}
+timeout=${BENCH_LOCK_TIMEOUT:-20ms}
 rate=${BENCH_LOCK_RATE:-400}
 if (($# > 0)) || ! [[ $runs =~ ^[1-9][0-9]*$ && $window =~ ^[1-9][0-9]*$ &&
 	$hold =~ ^[1-9][0-9]*$ && $rate =~ ^[1-9][0-9]*$ && $timeout =~ ^[0-9]+(ms|s)?$ ]] ||
