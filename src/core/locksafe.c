@@ -64,6 +64,7 @@ static TimeoutId sample_timeout;
 static bool sample_registered = false;
 static bool sampling = false;
 static volatile sig_atomic_t sampled = false;
+static volatile sig_atomic_t idle_ticks = 0;	/* samples since the last wait */
 static LOCKTAG sample_tag;
 static LOCKMODE sample_mode;
 
@@ -111,7 +112,12 @@ sample_wait(void)
 	LOCK	   *lock = MyProc ? MyProc->waitLock : NULL;
 
 	if (lock == NULL)
+	{
+		if (idle_ticks < 1000)
+			idle_ticks++;
 		return;
+	}
+	idle_ticks = 0;
 	sample_tag = lock->tag;
 	sample_mode = MyProc->waitLockMode;
 	sampled = true;
@@ -139,8 +145,14 @@ locksafe_script_begin(void)
 		sample_registered = true;
 	}
 	sampled = false;
-	/* four samples per timeout: the wait that timed out is always seen */
-	period = Max(migrate_lock_timeout / 4, 1);
+	idle_ticks = 0;
+	/*
+	 * Four samples per timeout: the wait that timed out is always seen.  At
+	 * most one each 5 ms, so that a long script is not interrupted more
+	 * often than that; a timeout under 5 ms may end a wait unseen, and is
+	 * then not retried.
+	 */
+	period = Max(migrate_lock_timeout / 4, 5);
 	enable_timeout_every(sample_timeout,
 						 TimestampTzPlusMilliseconds(GetCurrentTimestamp(), period),
 						 period);
@@ -158,13 +170,18 @@ locksafe_script_end(void)
 }
 
 /*
- * Did a statement give up on a lock?  lock_timeout and NOWAIT both say
- * 55P03.
+ * Did a statement give up on a lock after waiting for it?  55P03, and a
+ * wait in progress at the last sample (at most one sample since: the
+ * error came before the next one).  A NOWAIT that failed at once, or a
+ * 55P03 raised by a script itself, also says 55P03 with no wait in
+ * progress: waiting longer would not help it, so it is not retried, and an
+ * earlier wait of the script is not named as its cause.
  */
 bool
 locksafe_is_timeout(const ErrorData *edata)
 {
-	return edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE;
+	return edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE &&
+		sampled && idle_ticks <= 1;
 }
 
 /* "relation public.orders", "transaction 1234", ... */
@@ -209,6 +226,7 @@ describe_blockers(LockWaitReport *r, VirtualTransactionId *vxids, int n)
 	Oid			types[1] = {TEXTOID};
 	Datum		values[1];
 	StringInfoData buf;
+	StringInfoData brief;
 	int			rc;
 	int			k = 0;
 
@@ -221,7 +239,7 @@ describe_blockers(LockWaitReport *r, VirtualTransactionId *vxids, int n)
 	rc = SPI_execute_with_args("SELECT a.pid, a.usename, a.application_name, a.state,"
 							   " pg_catalog.round(EXTRACT(epoch FROM pg_catalog.clock_timestamp()"
 							   " OPERATOR(pg_catalog.-) a.xact_start), 1),"
-							   " pg_catalog.regexp_replace(a.query, '\\s+', ' ', 'g')"
+							   " pg_catalog.regexp_replace(a.query, '[[:space:]]+', ' ', 'g')"
 							   " FROM pg_catalog.pg_locks l"
 							   " JOIN pg_catalog.pg_stat_activity a"
 							   " ON a.pid OPERATOR(pg_catalog.=) l.pid"
@@ -235,6 +253,7 @@ describe_blockers(LockWaitReport *r, VirtualTransactionId *vxids, int n)
 			 SPI_result_code_string(rc));
 
 	initStringInfo(&buf);
+	initStringInfo(&brief);
 	for (uint64 row = 0; row < SPI_processed; row++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[row];
@@ -248,6 +267,10 @@ describe_blockers(LockWaitReport *r, VirtualTransactionId *vxids, int n)
 
 		if (buf.len > 0)
 			appendStringInfoChar(&buf, '\n');
+		if (brief.len > 0)
+			appendStringInfoString(&brief, ", ");
+		appendStringInfo(&brief, "process %s (role %s, application \"%s\")",
+						 pid, role ? role : "unknown", app ? app : "");
 		appendStringInfo(&buf, "process %s (role %s, application \"%s\", %s",
 						 pid, role ? role : "unknown", app ? app : "",
 						 state ? state : "state not visible to this role");
@@ -272,7 +295,9 @@ describe_blockers(LockWaitReport *r, VirtualTransactionId *vxids, int n)
 			appendStringInfoChar(&buf, '\n');
 		appendStringInfo(&buf, "%d more: prepared transactions, or sessions that ended meanwhile",
 						 n - k);
+		appendStringInfo(&brief, "%s%d more", brief.len > 0 ? ", " : "", n - k);
 	}
+	r->brief = brief.len > 0 ? brief.data : NULL;
 	r->blockers = buf.len > 0 ? buf.data : NULL;
 	r->nblockers = n;
 }

@@ -19,6 +19,8 @@ typedef struct LockWaitReport
 	char	   *lock;			/* "AccessExclusiveLock on relation public.t",
 								 * or NULL when no wait was seen (NOWAIT) */
 	char	   *blockers;		/* one line per blocking backend, or NULL */
+	char	   *brief;			/* the same without states and queries, for
+								 * the history, which every deployer reads */
 	int			nblockers;
 } LockWaitReport;
 

@@ -326,15 +326,19 @@ migration_check_transactional(RevGraph *g, List *plan, bool upgrade,
  * lock and who holds it, a "retry" row in the history, the pause, and true.
  * Else (or for any other error) false; a lock timeout's edata is then
  * rewritten to name the revision, the statement, the lock and its holders,
- * for the caller to throw.  whole_push: the attempt was a whole push (all
- * of it rolled back), else one revision of a deploy.
+ * for the caller to throw.  whole: the attempt was a whole push or
+ * downgrade (all of it rolled back), else one revision of a deploy;
+ * upgrade: which way it ran.  The history row names the holders without
+ * their states or queries: every deployer reads the history, and another
+ * role's query is not theirs to see.
  */
 bool
 migration_lock_retry(ErrorData *edata, const char *id, int statement,
 					 int line, int attempt, const char *role,
 					 const char *checksum, TimestampTz started,
-					 bool whole_push)
+					 bool whole, bool upgrade)
 {
+	const char *whole_name = upgrade ? "the push" : "the downgrade";
 	LockWaitReport *r;
 	int			retries = locksafe_retries();
 	int			timeout = locksafe_timeout();
@@ -358,14 +362,14 @@ migration_lock_retry(ErrorData *edata, const char *id, int statement,
 				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
 				 errmsg("revision \"%s\", %s, waited %d ms for %s: %s rolled back, next attempt in %d ms (%d of %d)",
 						id, where, timeout, lock,
-						whole_push ? "the push" : "the revision",
+						whole ? whole_name : "the revision",
 						ms, attempt + 1, retries + 1),
 				 r->blockers ?
 				 errdetail("Held by:\n%s", r->blockers) :
 				 errdetail("No session holds it now.")));
 		hf.message = psprintf("waited %d ms for %s%s%s", timeout, lock,
-							  r->blockers ? "; held by " : "",
-							  r->blockers ? r->blockers : "");
+							  r->brief ? "; held by " : "",
+							  r->brief ? r->brief : "");
 		hf.sqlstate = unpack_sql_state(edata->sqlerrcode);
 		hf.statement = statement;
 		hf.line = line;
@@ -384,9 +388,12 @@ migration_lock_retry(ErrorData *edata, const char *id, int statement,
 							 timeout, retries == 0 ? "" : " each time",
 							 r->blockers ? " Held by:\n" : " No session holds it now.",
 							 r->blockers ? r->blockers : "");
-	edata->hint = whole_push ?
-		pstrdup("Nothing of the push was applied. End the blocking transactions (pg_terminate_backend(pid)) or push when they are over; migrate.lock_timeout and migrate.lock_retries set each wait and the number of attempts.") :
-		pstrdup("The revisions before it are applied; CALL migrate_deploy() again goes on from here. End the blocking transactions (pg_terminate_backend(pid)) or deploy when they are over; migrate.lock_timeout and migrate.lock_retries set each wait and the number of attempts.");
+	edata->hint = psprintf("%s End the blocking transactions (pg_terminate_backend(pid)) or try again when they are over; migrate.lock_timeout and migrate.lock_retries set each wait and the number of attempts.",
+						   whole ?
+						   (upgrade ? "Nothing of the push was applied." :
+							"Nothing of the downgrade was run.") :
+						   (upgrade ? "The revisions before it are applied; CALL migrate_deploy() again goes on from here." :
+							"The revisions after it are reverted; CALL migrate_deploy_downgrade() again goes on from here."));
 	return false;
 }
 
@@ -571,7 +578,7 @@ run_plan_retrying(RevGraph *g, List *plan, bool upgrade, const char *role,
 		if (last_failed_id == NULL ||
 			!migration_lock_retry(edata, last_failed_id, last_failure.statement,
 								  last_failure.line, attempt, role,
-								  running_checksum, started, true))
+								  running_checksum, started, true, upgrade))
 			ReThrowError(edata);
 	}
 }

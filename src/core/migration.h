@@ -36,7 +36,8 @@ extern int64 migration_try_script(const char *id, const char *message,
 extern bool migration_lock_retry(ErrorData *edata, const char *id,
 								 int statement, int line, int attempt,
 								 const char *role, const char *checksum,
-								 TimestampTz started, bool whole_push);
+								 TimestampTz started, bool whole,
+								 bool upgrade);
 extern void migration_progress(const char *id, const char *message,
 							   bool upgrade, int64 usec);
 extern void migration_check_reversible(RevGraph *g, List *plan);

@@ -393,7 +393,7 @@ deploy(FunctionCallInfo fcinfo, bool upgrade)
 			if (usec >= 0 ||
 				!migration_lock_retry(failure.edata, row->id, failure.statement,
 									  failure.line, attempt, role,
-									  row->checksum, started, false))
+									  row->checksum, started, false, upgrade))
 				break;
 		}
 		if (usec < 0)

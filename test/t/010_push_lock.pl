@@ -200,5 +200,21 @@ is( $node->safe_psql('postgres',
 		"SELECT count(*) FROM migrate_history() WHERE revision = 'g1'"),
 	'1', 'and the failed pushes left no history row');
 
+# a NOWAIT that fails at once was not waiting: it is not retried, and no
+# earlier wait is named as its cause
+$node->safe_psql('postgres',
+	"SELECT migrate_add('guarded nowait', 'LOCK TABLE guarded IN ACCESS EXCLUSIVE MODE NOWAIT;', 'SELECT 1;', id => 'g2')",
+	extra_params => [ '-U', 'regress_deployer' ]);
+$own = session_as('regress_deployer', 'own_app');
+$own->query_safe("BEGIN; SELECT count(*) FROM guarded");
+($ret, $out, $err) = $node->psql('postgres',
+	"SET migrate.lock_timeout = '100ms'; SET migrate.lock_retries = 5; SELECT revision FROM migrate_push();",
+	extra_params => [ '-U', 'regress_deployer' ]);
+like($err, qr/ERROR:  could not obtain lock on relation "guarded"/,
+	'a failed NOWAIT is the server\'s own error');
+unlike($err, qr/next attempt|Held by/, 'and is not retried');
+$own->query_safe('COMMIT');
+$own->quit;
+
 $node->stop;
 done_testing();
