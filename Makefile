@@ -30,6 +30,7 @@ OBJS = \
 	src/core/script.o \
 	src/core/graph.o \
 	src/core/locksafe.o \
+	src/core/lint.o \
 	src/catalog/queries.o \
 	src/catalog/writes.o \
 	src/catalog/steps.o \
@@ -54,6 +55,7 @@ OBJS = \
 	src/sql/drift.o \
 	src/sql/info.o \
 	src/sql/autogen.o \
+	src/sql/lint.o \
 	src/migrate.o
 PG_CPPFLAGS = -I$(srcdir)/src
 PGFILEDESC = "migrate - schema migrations inside PostgreSQL"
@@ -73,7 +75,7 @@ RELEASE_SCRIPTS = $(RELEASES:%=build/releases/$(EXTENSION)--%.sql)
 EXTRA_CLEAN = build/releases
 
 # pg_regress suites: sql/<topic>.sql, expected/<topic>.out
-REGRESS = register targets push push_rows downgrade stamp info security attack deploy merge reset offline files bad_input ddl_log guard adopt drift autogen versions nontransactional
+REGRESS = register targets push push_rows downgrade stamp info security attack deploy merge reset offline files bad_input ddl_log guard adopt drift autogen versions nontransactional lint
 # isolation suites: test/specs/<name>.spec, test/expected/<name>.out
 ISOLATION = concurrent_push guard_concurrent concurrent_index lock_retry
 ISOLATION_OPTS = --inputdir=test

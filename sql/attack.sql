@@ -14,7 +14,7 @@ CREATE EXTENSION migrate;
 CREATE ROLE regress_mallory LOGIN;
 RESET client_min_messages;
 -- the README's deployer recipe, and room to deploy into public
-GRANT EXECUTE ON FUNCTION migrate_add(text, text, text, text, text[], boolean),
+GRANT EXECUTE ON FUNCTION migrate_add(text, text, text, text, text[], boolean, text, integer, text[]),
 						  migrate_push(text), migrate_downgrade(text),
 						  migrate_stamp(text), migrate_diff(text, text),
 						  migrate_dev(text, text, text, text, boolean),

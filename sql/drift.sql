@@ -17,7 +17,7 @@ CREATE ROLE regress_drift_owner;
 CREATE ROLE regress_drift_reader;
 GRANT regress_drift_owner TO regress_drift_dba;
 GRANT CREATE ON DATABASE :"db" TO regress_drift_dba;
-GRANT EXECUTE ON FUNCTION migrate_add(text, text, text, text, text[], boolean),
+GRANT EXECUTE ON FUNCTION migrate_add(text, text, text, text, text[], boolean, text, integer, text[]),
 	migrate_push(text), migrate_downgrade(text), migrate_stamp(text),
 	migrate_adopt(text, text) TO regress_drift_dba;
 CREATE FOREIGN DATA WRAPPER regress_drift_fdw;

@@ -17,11 +17,30 @@ IS 'every revision as a revision file, in apply order';
 CREATE FUNCTION @extschema@.migrate_parse_file(name text, content text,
 											   previous text DEFAULT NULL)
 RETURNS TABLE (id text, message text, revises text[], up text, down text,
-			   transactional boolean, merge boolean)
+			   transactional boolean, merge boolean, lock_timeout integer,
+			   lock_retries integer, allow text[])
 AS 'MODULE_PATHNAME', 'migrate_parse_file'
 LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.migrate_parse_file(text, text, text)
 IS 'what a revision file says, its defaults applied (previous: the id of the file before it), without registering it';
+
+-- Hazards judged with the catalog (README "Deploying without stalling
+-- production"): anyone may ask; nothing of the script runs
+CREATE FUNCTION @extschema@.migrate_lint(script text,
+										 transactional boolean DEFAULT true)
+RETURNS TABLE (rule text, statement text, line integer, severity text,
+			   message text, detail text, hint text)
+AS 'MODULE_PATHNAME', 'migrate_lint'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_lint(text, boolean)
+IS 'the lint rules a script breaks, judged against this database now (table sizes, volatility, lock levels)';
+
+CREATE FUNCTION @extschema@.migrate_lint_rules()
+RETURNS TABLE (rule text, severity text, catches text)
+AS 'MODULE_PATHNAME', 'migrate_lint_rules'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.migrate_lint_rules()
+IS 'every lint rule, its severity and what it catches';
 
 CREATE FUNCTION @extschema@.migrate_add_file(name text, content text,
 											 previous text DEFAULT NULL)
@@ -55,6 +74,13 @@ DROP FUNCTION migrate._settle_snapshot();
 ALTER TABLE migrate.revision
 	ADD COLUMN transactional boolean NOT NULL DEFAULT true;
 
+-- A revision can carry its own lock timeout and retries, and allow lint
+-- rules with a reason (README "Deploying without stalling production").
+ALTER TABLE migrate.revision
+	ADD COLUMN lock_timeout integer CHECK (lock_timeout OPERATOR(pg_catalog.>=) 0),
+	ADD COLUMN lock_retries integer CHECK (lock_retries OPERATOR(pg_catalog.>=) 0),
+	ADD COLUMN lint_allow text[] NOT NULL DEFAULT '{}';
+
 -- A push or a revision that timed out on a lock and ran again leaves a
 -- "retry" row in the history (README "Deploying without stalling
 -- production").
@@ -68,6 +94,7 @@ DECLARE
 	add_acl pg_catalog.aclitem[];
 	status_acl pg_catalog.aclitem[];
 	show_acl pg_catalog.aclitem[];
+	diff_acl pg_catalog.aclitem[];
 	fn pg_catalog.regprocedure;
 	acl pg_catalog.aclitem[];
 	item record;
@@ -78,6 +105,8 @@ BEGIN
 	WHERE p.oid OPERATOR(pg_catalog.=) '@extschema@.migrate_status()'::pg_catalog.regprocedure;
 	SELECT p.proacl INTO show_acl FROM pg_catalog.pg_proc p
 	WHERE p.oid OPERATOR(pg_catalog.=) '@extschema@.migrate_show(text)'::pg_catalog.regprocedure;
+	SELECT p.proacl INTO diff_acl FROM pg_catalog.pg_proc p
+	WHERE p.oid OPERATOR(pg_catalog.=) '@extschema@.migrate_diff(text, text)'::pg_catalog.regprocedure;
 
 	DROP FUNCTION @extschema@.migrate_add(text, text, text, text, text[]);
 	CREATE FUNCTION @extschema@.migrate_add(message text,
@@ -85,12 +114,15 @@ BEGIN
 											down text DEFAULT NULL,
 											id text DEFAULT NULL,
 											revises text[] DEFAULT NULL,
-											transactional boolean DEFAULT true)
+											transactional boolean DEFAULT true,
+											lock_timeout text DEFAULT NULL,
+											lock_retries integer DEFAULT NULL,
+											allow text[] DEFAULT NULL)
 	RETURNS text
 	AS 'MODULE_PATHNAME', 'migrate_add'
 	LANGUAGE C VOLATILE PARALLEL UNSAFE;
-	COMMENT ON FUNCTION @extschema@.migrate_add(text, text, text, text, text[], boolean)
-	IS 'register a revision (up script, optional down script; transactional => false: its statements run one at a time outside a transaction block) and return its id';
+	COMMENT ON FUNCTION @extschema@.migrate_add(text, text, text, text, text[], boolean, text, integer, text[])
+	IS 'register a revision (up script, optional down script; transactional => false: its statements run one at a time outside a transaction block; lock_timeout, lock_retries: its own migrate.lock_timeout and migrate.lock_retries; allow: ''rule: reason'' for each lint rule it breaks on purpose) and return its id';
 
 	DROP FUNCTION @extschema@.migrate_status();
 	CREATE FUNCTION @extschema@.migrate_status()
@@ -106,18 +138,30 @@ BEGIN
 	CREATE FUNCTION @extschema@.migrate_show(target text)
 	RETURNS TABLE (revision text, message text, parents text[], up text,
 				   down text, checksum text, created_at timestamptz,
-				   created_by name, applied_at timestamptz, transactional boolean)
+				   created_by name, applied_at timestamptz, transactional boolean,
+				   lock_timeout integer, lock_retries integer, allow text[])
 	AS 'MODULE_PATHNAME', 'migrate_show'
 	LANGUAGE C STABLE PARALLEL UNSAFE;
 	COMMENT ON FUNCTION @extschema@.migrate_show(text)
 	IS 'the SQL of one revision, up and down';
 
+	-- migrate_diff says what the lint finds in the script it generates
+	DROP FUNCTION @extschema@.migrate_diff(text, text);
+	CREATE FUNCTION @extschema@.migrate_diff(desired text, managed text DEFAULT 'public')
+	RETURNS TABLE (up text, down text, changes integer, review text[],
+				   ok boolean, problems text[], lint text[])
+	AS 'MODULE_PATHNAME', 'migrate_diff'
+	LANGUAGE C VOLATILE PARALLEL UNSAFE;
+	COMMENT ON FUNCTION @extschema@.migrate_diff(text, text)
+	IS 'the up and down DDL from the managed schema to the desired state (a schema name or its SQL), proved in a rolled-back subtransaction, with what migrate_lint() finds in the up script';
+
 	-- the grants as they were (NULL: the default, as a new function has)
 	FOR fn, acl IN
 		SELECT v.fn, v.acl FROM (VALUES
-			('@extschema@.migrate_add(text, text, text, text, text[], boolean)'::pg_catalog.regprocedure, add_acl),
+			('@extschema@.migrate_add(text, text, text, text, text[], boolean, text, integer, text[])'::pg_catalog.regprocedure, add_acl),
 			('@extschema@.migrate_status()'::pg_catalog.regprocedure, status_acl),
-			('@extschema@.migrate_show(text)'::pg_catalog.regprocedure, show_acl)) AS v (fn, acl)
+			('@extschema@.migrate_show(text)'::pg_catalog.regprocedure, show_acl),
+			('@extschema@.migrate_diff(text, text)'::pg_catalog.regprocedure, diff_acl)) AS v (fn, acl)
 	LOOP
 		CONTINUE WHEN acl IS NULL;
 		EXECUTE pg_catalog.format('REVOKE ALL ON ROUTINE %s FROM PUBLIC', fn);

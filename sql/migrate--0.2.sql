@@ -28,7 +28,10 @@ CREATE TABLE migrate.revision (
 	position	bigint NOT NULL UNIQUE,	-- registration order, breaks ties in topological order
 	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	created_by	name NOT NULL,
-	transactional boolean NOT NULL DEFAULT true	-- false: its statements run one at a time, each committed on its own
+	transactional boolean NOT NULL DEFAULT true,	-- false: its statements run one at a time, each committed on its own
+	lock_timeout integer CHECK (lock_timeout OPERATOR(pg_catalog.>=) 0),	-- ms; NULL: the session's migrate.lock_timeout
+	lock_retries integer CHECK (lock_retries OPERATOR(pg_catalog.>=) 0),	-- NULL: the session's migrate.lock_retries
+	lint_allow	text[] NOT NULL DEFAULT '{}'	-- "rule: reason": lint rules this revision breaks on purpose
 );
 COMMENT ON TABLE migrate.revision IS 'every registered revision, applied or not';
 
@@ -142,12 +145,15 @@ CREATE FUNCTION @extschema@.migrate_add(message text,
 										down text DEFAULT NULL,
 										id text DEFAULT NULL,
 										revises text[] DEFAULT NULL,
-										transactional boolean DEFAULT true)
+										transactional boolean DEFAULT true,
+										lock_timeout text DEFAULT NULL,
+										lock_retries integer DEFAULT NULL,
+										allow text[] DEFAULT NULL)
 RETURNS text
 AS 'MODULE_PATHNAME', 'migrate_add'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION @extschema@.migrate_add(text, text, text, text, text[], boolean)
-IS 'register a revision (up script, optional down script; transactional => false: its statements run one at a time outside a transaction block) and return its id';
+COMMENT ON FUNCTION @extschema@.migrate_add(text, text, text, text, text[], boolean, text, integer, text[])
+IS 'register a revision (up script, optional down script; transactional => false: its statements run one at a time outside a transaction block; lock_timeout, lock_retries: its own migrate.lock_timeout and migrate.lock_retries; allow: ''rule: reason'' for each lint rule it breaks on purpose) and return its id';
 
 /*
  * Applying and rolling back
@@ -228,11 +234,30 @@ IS 'every revision as a revision file, in apply order';
 CREATE FUNCTION @extschema@.migrate_parse_file(name text, content text,
 											   previous text DEFAULT NULL)
 RETURNS TABLE (id text, message text, revises text[], up text, down text,
-			   transactional boolean, merge boolean)
+			   transactional boolean, merge boolean, lock_timeout integer,
+			   lock_retries integer, allow text[])
 AS 'MODULE_PATHNAME', 'migrate_parse_file'
 LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.migrate_parse_file(text, text, text)
 IS 'what a revision file says, its defaults applied (previous: the id of the file before it), without registering it';
+
+-- Hazards judged with the catalog (README "Deploying without stalling
+-- production"): anyone may ask; nothing of the script runs
+CREATE FUNCTION @extschema@.migrate_lint(script text,
+										 transactional boolean DEFAULT true)
+RETURNS TABLE (rule text, statement text, line integer, severity text,
+			   message text, detail text, hint text)
+AS 'MODULE_PATHNAME', 'migrate_lint'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_lint(text, boolean)
+IS 'the lint rules a script breaks, judged against this database now (table sizes, volatility, lock levels)';
+
+CREATE FUNCTION @extschema@.migrate_lint_rules()
+RETURNS TABLE (rule text, severity text, catches text)
+AS 'MODULE_PATHNAME', 'migrate_lint_rules'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.migrate_lint_rules()
+IS 'every lint rule, its severity and what it catches';
 
 CREATE FUNCTION @extschema@.migrate_add_file(name text, content text,
 											 previous text DEFAULT NULL)
@@ -255,11 +280,11 @@ IS 'the exact SQL a push or downgrade to the target would run, bookkeeping inclu
  */
 CREATE FUNCTION @extschema@.migrate_diff(desired text, managed text DEFAULT 'public')
 RETURNS TABLE (up text, down text, changes integer, review text[],
-			   ok boolean, problems text[])
+			   ok boolean, problems text[], lint text[])
 AS 'MODULE_PATHNAME', 'migrate_diff'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.migrate_diff(text, text)
-IS 'the up and down DDL from the managed schema to the desired state (a schema name or its SQL), proved in a rolled-back subtransaction';
+IS 'the up and down DDL from the managed schema to the desired state (a schema name or its SQL), proved in a rolled-back subtransaction, with what migrate_lint() finds in the up script';
 
 CREATE FUNCTION @extschema@.migrate_dev(message text, desired text,
 										managed text DEFAULT 'public',
@@ -307,7 +332,8 @@ IS 'the revisions that no revision builds on';
 CREATE FUNCTION @extschema@.migrate_show(target text)
 RETURNS TABLE (revision text, message text, parents text[], up text,
 			   down text, checksum text, created_at timestamptz,
-			   created_by name, applied_at timestamptz, transactional boolean)
+			   created_by name, applied_at timestamptz, transactional boolean,
+				   lock_timeout integer, lock_retries integer, allow text[])
 AS 'MODULE_PATHNAME', 'migrate_show'
 LANGUAGE C STABLE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.migrate_show(text)
@@ -387,7 +413,7 @@ IS 'a hash of the live model of the managed schemas, comparable across servers';
  * it grants; looking is for everyone (the text of scripts, logged statements
  * and errors only for the roles catalog_may_read_text() names).
  */
-REVOKE ALL ON FUNCTION @extschema@.migrate_add(text, text, text, text, text[], boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.migrate_add(text, text, text, text, text[], boolean, text, integer, text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_push(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_downgrade(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_downgrade(integer) FROM PUBLIC;

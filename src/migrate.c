@@ -16,6 +16,7 @@
 #include "fmgr.h"
 #include "utils/guc.h"
 
+#include "core/lint.h"
 #include "core/locksafe.h"
 #include "core/script.h"
 #include "model/model.h"
@@ -30,6 +31,7 @@ _PG_init(void)
 {
 	script_init();
 	locksafe_init();
+	lint_init();
 	model_init();
 	ddl_log_init();
 	MarkGUCPrefixReserved("migrate");

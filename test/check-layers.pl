@@ -20,12 +20,12 @@ my $src = "$FindBin::RealBin/../src";
 my @layers = (
 	[qw(base/compat base/util base/session base/owner base/runner)],
 	[qw(core/script core/graph core/locksafe)],
-	[qw(catalog model)],
+	[qw(catalog model core/lint)],
 	[qw(diff)],
 	[qw(core/snapshot core/revfile core/registry core/migration)],
 	[qw(core/worker)],
 	[
-		qw(sql/register sql/apply sql/offline sql/ddl_log sql/drift sql/info sql/autogen)
+		qw(sql/register sql/apply sql/offline sql/ddl_log sql/drift sql/info sql/autogen sql/lint)
 	],
 	[qw(migrate)]);
 my %rank;

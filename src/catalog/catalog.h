@@ -33,6 +33,9 @@ typedef struct RevisionRow
 	TimestampTz applied_at;
 	bool		transactional;	/* false: its statements run one at a time,
 								 * each committed on its own */
+	int			lock_timeout;	/* ms; -1: the session's migrate.lock_timeout */
+	int			lock_retries;	/* -1: the session's migrate.lock_retries */
+	List	   *allow;			/* "rule: reason", lint rules it may break */
 } RevisionRow;
 
 extern void catalog_lock(void);

@@ -338,7 +338,7 @@ catalog_get_revision(const char *id)
 	if (catalog_knows_transactional())
 		catalog_exec("SELECT r.id, r.parents, r.message, r.up_sql, r.down_sql,"
 					 " r.checksum, r.created_at, r.created_by, a.applied_at,"
-					 " r.transactional"
+					 " r.transactional, r.lock_timeout, r.lock_retries, r.lint_allow"
 					 " FROM migrate.revision r"
 					 " LEFT JOIN migrate.applied a ON a.id OPERATOR(pg_catalog.=) r.id"
 					 " WHERE r.id OPERATOR(pg_catalog.=) $1",
@@ -346,7 +346,7 @@ catalog_get_revision(const char *id)
 	else
 		catalog_exec("SELECT r.id, r.parents, r.message, r.up_sql, r.down_sql,"
 					 " r.checksum, r.created_at, r.created_by, a.applied_at,"
-					 " true"
+					 " true, NULL::integer, NULL::integer, '{}'::text[]"
 					 " FROM migrate.revision r"
 					 " LEFT JOIN migrate.applied a ON a.id OPERATOR(pg_catalog.=) r.id"
 					 " WHERE r.id OPERATOR(pg_catalog.=) $1",
@@ -368,6 +368,11 @@ catalog_get_revision(const char *id)
 	if (!isnull)
 		row->applied_at = DatumGetTimestampTz(d);
 	row->transactional = DatumGetBool(catalog_get_datum(0, 10, &isnull));
+	d = catalog_get_datum(0, 11, &isnull);
+	row->lock_timeout = isnull ? -1 : DatumGetInt32(d);
+	d = catalog_get_datum(0, 12, &isnull);
+	row->lock_retries = isnull ? -1 : DatumGetInt32(d);
+	row->allow = migrate_text_list(catalog_get_datum(0, 13, &isnull));
 	SPI_freetuptable(SPI_tuptable);
 	return row;
 }
@@ -385,7 +390,12 @@ catalog_get_scripts(List *ids)
 	Datum		values[1] = {migrate_text_array(ids)};
 	List	   *result = NIL;
 
-	catalog_exec_kept("SELECT r.id, r.up_sql, r.down_sql, r.checksum"
+	catalog_exec_kept(catalog_knows_transactional() ?
+			  "SELECT r.id, r.up_sql, r.down_sql, r.checksum, r.lock_timeout, r.lock_retries"
+			  " FROM pg_catalog.unnest($1) WITH ORDINALITY AS w(id, n)"
+			  " JOIN migrate.revision r ON r.id OPERATOR(pg_catalog.=) w.id"
+			  " ORDER BY w.n" :
+			  "SELECT r.id, r.up_sql, r.down_sql, r.checksum, NULL::integer, NULL::integer"
 			  " FROM pg_catalog.unnest($1) WITH ORDINALITY AS w(id, n)"
 			  " JOIN migrate.revision r ON r.id OPERATOR(pg_catalog.=) w.id"
 			  " ORDER BY w.n",
@@ -396,12 +406,18 @@ catalog_get_scripts(List *ids)
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
 		RevisionRow *row = palloc0(sizeof(RevisionRow));
+		bool		isnull;
+		Datum		d;
 
 		row->id = catalog_get_text(r, 1);
 		row->up_sql = catalog_get_text(r, 2);
 		row->down_sql = catalog_get_text(r, 3);
 		row->checksum = catalog_get_text(r, 4);
 		row->transactional = true;	/* a plan that runs holds no other */
+		d = catalog_get_datum(r, 5, &isnull);
+		row->lock_timeout = isnull ? -1 : DatumGetInt32(d);
+		d = catalog_get_datum(r, 6, &isnull);
+		row->lock_retries = isnull ? -1 : DatumGetInt32(d);
 		result = lappend(result, row);
 	}
 	SPI_freetuptable(SPI_tuptable);
@@ -428,6 +444,14 @@ revision_params(RevisionRow *row, Oid *types, Datum *values, char *nulls)
 	values[6] = DirectFunctionCall1(namein, CStringGetDatum(row->created_by));
 	types[7] = BOOLOID;
 	values[7] = BoolGetDatum(row->transactional);
+	types[8] = INT4OID;
+	values[8] = Int32GetDatum(row->lock_timeout);
+	nulls[8] = row->lock_timeout < 0 ? 'n' : ' ';
+	types[9] = INT4OID;
+	values[9] = Int32GetDatum(row->lock_retries);
+	nulls[9] = row->lock_retries < 0 ? 'n' : ' ';
+	types[10] = TEXTARRAYOID;
+	values[10] = migrate_text_array(row->allow);
 }
 
 /*
@@ -446,6 +470,12 @@ revision_writes_flag(RevisionRow *row)
 				 errmsg("the migrate catalog cannot hold a non-transactional revision before the extension is updated"),
 				 errdetail("Revision \"%s\" is marked non-transactional, and table migrate.revision has no column for that.", row->id),
 				 errhint("Run ALTER EXTENSION migrate UPDATE first.")));
+	if (row->lock_timeout >= 0 || row->lock_retries >= 0 || row->allow != NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("the migrate catalog cannot hold a revision's lock settings or lint allowances before the extension is updated"),
+				 errdetail("Revision \"%s\" sets them, and table migrate.revision has no columns for them.", row->id),
+				 errhint("Run ALTER EXTENSION migrate UPDATE first.")));
 	return false;
 }
 
@@ -453,19 +483,20 @@ revision_writes_flag(RevisionRow *row)
 void
 catalog_insert_revision(RevisionRow *row)
 {
-	Oid			types[8];
-	Datum		values[8];
-	char		nulls[9] = "        ";
+	Oid			types[11];
+	Datum		values[11];
+	char		nulls[12] = "           ";
 
 	revision_params(row, types, values, nulls);
 	if (revision_writes_flag(row))
 		catalog_exec("INSERT INTO migrate.revision"
 					 " (id, parents, message, up_sql, down_sql, checksum, position, created_by,"
-					 " transactional)"
+					 " transactional, lock_timeout, lock_retries, lint_allow)"
 					 " SELECT $1, $2, $3, $4, $5, $6,"
-					 " COALESCE(pg_catalog.max(position), 0) OPERATOR(pg_catalog.+) 1, $7, $8"
+					 " COALESCE(pg_catalog.max(position), 0) OPERATOR(pg_catalog.+) 1, $7, $8,"
+					 " $9, $10, $11"
 					 " FROM migrate.revision",
-					 8, types, values, nulls, SPI_OK_INSERT);
+					 11, types, values, nulls, SPI_OK_INSERT);
 	else
 		catalog_exec("INSERT INTO migrate.revision"
 					 " (id, parents, message, up_sql, down_sql, checksum, position, created_by)"
@@ -479,18 +510,19 @@ catalog_insert_revision(RevisionRow *row)
 void
 catalog_update_revision(RevisionRow *row)
 {
-	Oid			types[8];
-	Datum		values[8];
-	char		nulls[9] = "        ";
+	Oid			types[11];
+	Datum		values[11];
+	char		nulls[12] = "           ";
 
 	revision_params(row, types, values, nulls);
 	if (revision_writes_flag(row))
 		catalog_exec("UPDATE migrate.revision"
 					 " SET parents = $2, message = $3, up_sql = $4, down_sql = $5,"
 					 " checksum = $6, created_at = pg_catalog.now(), created_by = $7,"
-					 " transactional = $8"
+					 " transactional = $8, lock_timeout = $9, lock_retries = $10,"
+					 " lint_allow = $11"
 					 " WHERE id OPERATOR(pg_catalog.=) $1",
-					 8, types, values, nulls, SPI_OK_UPDATE);
+					 11, types, values, nulls, SPI_OK_UPDATE);
 	else
 		catalog_exec("UPDATE migrate.revision"
 					 " SET parents = $2, message = $3, up_sql = $4, down_sql = $5,"

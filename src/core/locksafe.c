@@ -362,3 +362,34 @@ locksafe_sleep(int ms)
 		CHECK_FOR_INTERRUPTS();
 	}
 }
+
+/*
+ * A revision's own lock timeout, as a setting is written ("2s", "500ms",
+ * "250": milliseconds), in ms.  what names where it came from.
+ */
+int
+locksafe_parse_timeout(const char *value, const char *what)
+{
+	int			ms;
+	const char *hint = NULL;
+
+	if (!parse_int(value, &ms, GUC_UNIT_MS, &hint) || ms < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid value for %s: \"%s\"", what, value),
+				 hint ? errhint("%s", hint) :
+				 errhint("Write a duration as migrate.lock_timeout takes it: \"2s\", \"500ms\", or a number of milliseconds; 0 turns it off.")));
+	return ms;
+}
+
+/* A revision's own number of retries, 0 to 1000 as migrate.lock_retries */
+int
+locksafe_check_retries(int retries, const char *what)
+{
+	if (retries < 0 || retries > 1000)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be between 0 and 1000", what),
+				 errdetail("It is %d.", retries)));
+	return retries;
+}

@@ -33,5 +33,7 @@ extern bool locksafe_is_timeout(const ErrorData *edata);
 extern LockWaitReport *locksafe_report(void);
 extern int	locksafe_backoff_ms(int attempt);
 extern void locksafe_sleep(int ms);
+extern int	locksafe_parse_timeout(const char *value, const char *what);
+extern int	locksafe_check_retries(int retries, const char *what);
 
 #endif							/* MIGRATE_LOCKSAFE_H */

@@ -34,6 +34,7 @@
 #include "base/util.h"
 #include "catalog/catalog.h"
 #include "core/graph.h"
+#include "core/lint.h"
 #include "core/registry.h"
 #include "core/script.h"
 #include "core/snapshot.h"
@@ -229,9 +230,35 @@ choose_parents(RevGraph *g, const char *id, bool revises_given,
 typedef List *(*parents_chooser) (RevGraph *g, const char *id, RevisionRow *old,
 								  void *arg);
 
+/* Whether two rows carry the same lock settings and lint allowances */
+static bool
+same_settings(RevisionRow *a, RevisionRow *b)
+{
+	ListCell   *la;
+	ListCell   *lb;
+
+	if (a->lock_timeout != b->lock_timeout || a->lock_retries != b->lock_retries ||
+		list_length(a->allow) != list_length(b->allow))
+		return false;
+	forboth(la, a->allow, lb, b->allow)
+		if (strcmp(lfirst(la), lfirst(lb)) != 0)
+			return false;
+	return true;
+}
+
+/* The hazards of a new or replaced revision, as migrate.lint says */
+static void
+lint_row(RevisionRow *row, bool lint)
+{
+	if (lint)
+		lint_registration(row->id, row->up_sql, row->transactional,
+						  row->lock_timeout, row->allow);
+}
+
 static char *
 store_revision(RevisionRow *row, const char *id, parents_chooser choose,
-			   void *arg, bool explicit_given, List *explicit_parents)
+			   void *arg, bool explicit_given, List *explicit_parents,
+			   bool lint)
 {
 	MemoryContext caller = CurrentMemoryContext;
 	RevisionRow *old;
@@ -254,7 +281,8 @@ store_revision(RevisionRow *row, const char *id, parents_chooser choose,
 	{
 		if (old != NULL && strcmp(old->checksum, row->checksum) == 0 &&
 			strcmp(old->message, row->message) == 0 &&
-			same_parents(old->parents, explicit_parents))
+			same_parents(old->parents, explicit_parents) &&
+			same_settings(old, row))
 		{
 			result = MemoryContextStrdup(caller, id);
 			SPI_finish();
@@ -278,6 +306,7 @@ store_revision(RevisionRow *row, const char *id, parents_chooser choose,
 			}
 			row->id = pstrdup(id);
 			row->parents = explicit_parents;
+			lint_row(row, lint);
 			catalog_insert_revision(row);
 			result = MemoryContextStrdup(caller, id);
 			SPI_finish();
@@ -290,10 +319,14 @@ store_revision(RevisionRow *row, const char *id, parents_chooser choose,
 	row->parents = choose(g, row->id, old, arg);
 
 	if (old == NULL)
+	{
+		lint_row(row, lint);
 		catalog_insert_revision(row);
+	}
 	else if (strcmp(old->checksum, row->checksum) != 0 ||
 			 strcmp(old->message, row->message) != 0 ||
-			 !same_parents(old->parents, row->parents))
+			 !same_parents(old->parents, row->parents) ||
+			 !same_settings(old, row))
 	{
 		if (old->applied)
 			ereport(ERROR,
@@ -308,8 +341,11 @@ store_revision(RevisionRow *row, const char *id, parents_chooser choose,
 							   old->checksum, row->checksum) :
 					 strcmp(old->message, row->message) != 0 ?
 					 errdetail("Its message differs from the registered one.") :
+					 !same_settings(old, row) ?
+					 errdetail("Its lock settings or lint allowances differ from the registered ones.") :
 					 errdetail("Its parents differ from the registered ones."),
 					 errhint("Applied history is immutable: register the change as a new revision.")));
+		lint_row(row, lint);
 		catalog_update_revision(row);
 		ereport(NOTICE,
 				(errcode(ERRCODE_SUCCESSFUL_COMPLETION),
@@ -462,6 +498,8 @@ new_row(RevisionRow *row, const char *message, const char *id)
 {
 	memset(row, 0, sizeof(*row));
 	row->transactional = true;
+	row->lock_timeout = -1;
+	row->lock_retries = -1;
 	registry_check_message(message);
 	if (id != NULL)
 		registry_check_id(id);
@@ -477,20 +515,28 @@ new_row(RevisionRow *row, const char *message, const char *id)
 char *
 registry_add(const char *message, const char *up, const char *down,
 			 const char *id, bool revises_given, List *revises,
-			 bool transactional)
+			 bool transactional, const RevisionOptions *opts)
 {
 	RevisionRow row;
 	AddArgs		args;
 
 	new_row(&row, message, id);
 	row.transactional = transactional;
+	if (opts)
+	{
+		lint_check_allow(opts->allow);
+		row.lock_timeout = opts->lock_timeout;
+		row.lock_retries = opts->lock_retries;
+		row.allow = opts->allow;
+	}
 	row.up_sql = pstrdup(up);
 	row.down_sql = down ? pstrdup(down) : NULL;
 	/* everything about the scripts is checked before the catalog is read */
 	check_scripts(&row);
 	args.revises_given = revises_given;
 	args.revises = revises;
-	return store_revision(&row, id, add_parents, &args, revises_given, revises);
+	return store_revision(&row, id, add_parents, &args, revises_given, revises,
+						  true);
 }
 
 /*
@@ -511,7 +557,7 @@ registry_merge(const char *message, const char *id, bool named_given,
 	row.checksum = script_checksum(row.up_sql, row.down_sql, true);
 	args.named_given = named_given;
 	args.named = named;
-	return store_revision(&row, id, merge_parents, &args, false, NIL);
+	return store_revision(&row, id, merge_parents, &args, false, NIL, false);
 }
 
 /*

@@ -29,6 +29,10 @@
  *					statements must run outside a transaction block, one
  *					at a time (migrate_add(..., transactional => false));
  *					written for such a revision only
+ *	  lock_timeout	the revision's own migrate.lock_timeout ("2s", "500ms")
+ *	  lock_retries	the revision's own migrate.lock_retries
+ *	  allow			"rule: reason": a lint rule the revision breaks on
+ *					purpose, and why (core/lint.c); one line per rule
  *	  -- migrate:up	where the up section starts; without it, after the
  *					header
  *	  -- migrate:down	where the down section starts; without it the
@@ -48,6 +52,7 @@
 #include "utils/builtins.h"
 
 #include "base/util.h"
+#include "core/locksafe.h"
 #include "core/revfile.h"
 #include "core/script.h"
 
@@ -119,6 +124,7 @@ revfile_write(RevisionRow *row)
 	char	   *message = pstrdup(row->message);
 	char	   *line;
 	char	   *next;
+	ListCell   *lc;
 
 	if (has_marker_line(row->up_sql, UP_MARKER) || has_marker_line(row->up_sql, DOWN_MARKER) ||
 		(row->down_sql && (has_marker_line(row->down_sql, UP_MARKER) ||
@@ -144,6 +150,12 @@ revfile_write(RevisionRow *row)
 		return buf.data;
 	if (!row->transactional)
 		appendStringInfoString(&buf, "-- transaction: no\n");
+	if (row->lock_timeout >= 0)
+		appendStringInfo(&buf, "-- lock_timeout: %dms\n", row->lock_timeout);
+	if (row->lock_retries >= 0)
+		appendStringInfo(&buf, "-- lock_retries: %d\n", row->lock_retries);
+	foreach(lc, row->allow)
+		appendStringInfo(&buf, "-- allow: %s\n", revfile_one_line(lfirst(lc)));
 	appendStringInfoString(&buf, UP_MARKER "\n");
 	append_section(&buf, row->up_sql);
 	if (row->down_sql)
@@ -262,6 +274,8 @@ revfile_parse(const char *name, const char *content, const char *previous)
 	bool		seen_id = false;
 	bool		seen_revises = false;
 	bool		seen_transaction = false;
+	bool		seen_timeout = false;
+	bool		seen_retries = false;
 	FileRead	fr = {name, 0};
 	ErrorContextCallback cb;
 	const char *p = content;
@@ -275,6 +289,8 @@ revfile_parse(const char *name, const char *content, const char *previous)
 	initStringInfo(&up);
 	initStringInfo(&down);
 	f->transactional = true;
+	f->lock_timeout = -1;
+	f->lock_retries = -1;
 	/* a byte order mark, as some editors on Windows write, is not text */
 	if (strncmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p += 3;
@@ -347,8 +363,32 @@ revfile_parse(const char *name, const char *content, const char *previous)
 							 errhint("Write \"transaction: no\" for a revision that runs outside a transaction block, or leave the line out.")));
 				seen_transaction = true;
 			}
+			else if (strcmp(key, "lock_timeout") == 0 && !seen_timeout)
+			{
+				f->lock_timeout = locksafe_parse_timeout(value, "lock_timeout");
+				seen_timeout = true;
+			}
+			else if (strcmp(key, "lock_retries") == 0 && !seen_retries)
+			{
+				int			n;
+				char	   *end;
+
+				errno = 0;
+				n = (int) strtol(value, &end, 10);
+				if (*value == '\0' || *end != '\0' || errno != 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("invalid value for lock_retries: \"%s\"", value),
+							 errhint("Write a whole number from 0 to 1000.")));
+				f->lock_retries = locksafe_check_retries(n, "lock_retries");
+				seen_retries = true;
+			}
+			else if (strcmp(key, "allow") == 0)
+				f->allow = lappend(f->allow, value);
 			else if (strcmp(key, "id") == 0 || strcmp(key, "revises") == 0 ||
-					 strcmp(key, "transaction") == 0)
+					 strcmp(key, "transaction") == 0 ||
+					 strcmp(key, "lock_timeout") == 0 ||
+					 strcmp(key, "lock_retries") == 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_SYNTAX_ERROR),
 						 errmsg("the header says \"%s\" twice", key)));
@@ -361,7 +401,7 @@ revfile_parse(const char *name, const char *content, const char *previous)
 				ereport(ERROR,
 						(errcode(ERRCODE_SYNTAX_ERROR),
 						 errmsg("unknown header line \"%s\"", key),
-						 errhint("The header knows message, id, revises and transaction; write other comments without a colon after their first word.")));
+						 errhint("The header knows message, id, revises, transaction, lock_timeout, lock_retries and allow; write other comments without a colon after their first word.")));
 		}
 		else
 		{

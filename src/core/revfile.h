@@ -24,6 +24,9 @@ typedef struct RevisionFile
 	char	   *down;			/* NULL: irreversible */
 	bool		transactional;	/* "transaction: no" makes it false */
 	bool		merge;			/* two or more parents, no statements */
+	int			lock_timeout;	/* ms; -1: not in the header */
+	int			lock_retries;	/* -1: not in the header */
+	List	   *allow;			/* "rule: reason", one per "allow" line */
 } RevisionFile;
 
 extern char *revfile_write(RevisionRow *row);

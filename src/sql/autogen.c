@@ -87,6 +87,7 @@
 #include "base/runner.h"
 #include "core/script.h"
 #include "core/graph.h"
+#include "core/lint.h"
 #include "catalog/catalog.h"
 #include "core/migration.h"
 #include "core/registry.h"
@@ -729,9 +730,10 @@ migrate_diff(PG_FUNCTION_ARGS)
 	char	   *desired = migrate_text_arg(fcinfo, 0, "desired");
 	char	   *managed = migrate_text_arg(fcinfo, 1, "managed");
 	Generated  *g;
-	Datum		values[6];
-	bool		nulls[6] = {false, false, false, false, false, false};
+	Datum		values[7];
+	bool		nulls[7] = {false, false, false, false, false, false, false};
 	List	   *review;
+	List	   *lint = NIL;
 	ListCell   *lc;
 
 	InitMaterializedSRF(fcinfo, 0);
@@ -747,6 +749,16 @@ migrate_diff(PG_FUNCTION_ARGS)
 	values[4] = BoolGetDatum(g->up_problems == NIL && g->down_problems == NIL);
 	values[5] = migrate_text_array(list_concat_copy(g->up_problems,
 													g->down_problems));
+	/* the rules registration applies, judged before anything runs */
+	if (g->up->changes > 0)
+		foreach(lc, lint_script(g->up->sql, true, -1))
+		{
+			LintFinding *f = lfirst(lc);
+
+			lint = lappend(lint, psprintf("%s %s (line %d): %s", f->severity,
+										  f->rule, f->line, f->message));
+		}
+	values[6] = migrate_text_array(lint);
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	SPI_finish();
 	return (Datum) 0;
@@ -822,7 +834,7 @@ migrate_dev(PG_FUNCTION_ARGS)
 	catalog_lock();
 	worker_check_idle("migrate_dev()");
 	id = registry_add(message, g->up->sql, g->down->sql, given_id, false, NIL,
-					  true);
+					  true, NULL);
 	migration_apply(id, true, NULL, NULL);
 
 	graph = catalog_load_graph();

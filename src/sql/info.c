@@ -205,8 +205,8 @@ migrate_show(PG_FUNCTION_ARGS)
 	RevGraph   *g;
 	RevisionRow *row;
 	ListCell   *lc;
-	Datum		values[10];
-	bool		nulls[10] = {0};
+	Datum		values[13];
+	bool		nulls[13] = {0};
 	Datum	   *parents;
 	int			n = 0;
 
@@ -245,6 +245,11 @@ migrate_show(PG_FUNCTION_ARGS)
 	nulls[8] = !row->applied;
 	/* (the result of 0.1's declaration ends before it) */
 	values[9] = BoolGetDatum(row->transactional);
+	values[10] = Int32GetDatum(row->lock_timeout);
+	nulls[10] = row->lock_timeout < 0;
+	values[11] = Int32GetDatum(row->lock_retries);
+	nulls[11] = row->lock_retries < 0;
+	values[12] = migrate_text_array(row->allow);
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	SPI_finish();
 	return (Datum) 0;

@@ -350,8 +350,8 @@ migrate_parse_file(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	RevisionFile *f;
-	Datum		values[7];
-	bool		nulls[7] = {0};
+	Datum		values[10];
+	bool		nulls[10] = {0};
 
 	InitMaterializedSRF(fcinfo, 0);
 	f = file_args(fcinfo);
@@ -366,6 +366,11 @@ migrate_parse_file(PG_FUNCTION_ARGS)
 	nulls[4] = f->down == NULL;
 	values[5] = BoolGetDatum(f->transactional);
 	values[6] = BoolGetDatum(f->merge);
+	values[7] = Int32GetDatum(f->lock_timeout);
+	nulls[7] = f->lock_timeout < 0;
+	values[8] = Int32GetDatum(f->lock_retries);
+	nulls[8] = f->lock_retries < 0;
+	values[9] = migrate_text_array(f->allow);
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	return (Datum) 0;
 }
@@ -378,12 +383,13 @@ Datum
 migrate_add_file(PG_FUNCTION_ARGS)
 {
 	RevisionFile *f = file_args(fcinfo);
+	RevisionOptions opts = {f->lock_timeout, f->lock_retries, f->allow};
 	char	   *id;
 
 	if (f->merge)
 		id = registry_merge(f->message, f->id, true, f->revises);
 	else
 		id = registry_add(f->message, f->up, f->down, f->id, true, f->revises,
-						  f->transactional);
+						  f->transactional, &opts);
 	PG_RETURN_TEXT_P(cstring_to_text(id));
 }

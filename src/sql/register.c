@@ -13,6 +13,7 @@
 #include "utils/builtins.h"
 
 #include "base/util.h"
+#include "core/locksafe.h"
 #include "core/registry.h"
 
 PG_FUNCTION_INFO_V1(migrate_add);
@@ -57,15 +58,17 @@ revises_list(ArrayType *arr, const char *argname)
 }
 
 /*
- * migrate_add(message, up, down, id, revises, transactional) returns the
- * id.  (A catalog still at 0.1 declares the function without its sixth
- * argument: transactional, as every revision is there.)
+ * migrate_add(message, up, down, id, revises, transactional, lock_timeout,
+ * lock_retries, allow) returns the id.  (A catalog still at 0.1 declares
+ * the function with its first five arguments only: transactional, as every
+ * revision is there, and without settings of its own.)
  */
 Datum
 migrate_add(PG_FUNCTION_ARGS)
 {
 	bool		revises_given = !PG_ARGISNULL(4);
 	bool		transactional = true;
+	RevisionOptions opts = {-1, -1, NIL};
 
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
@@ -80,12 +83,23 @@ migrate_add(PG_FUNCTION_ARGS)
 					 errhint("Pass true (the default) or false.")));
 		transactional = PG_GETARG_BOOL(5);
 	}
+	if (PG_NARGS() > 8)
+	{
+		if (!PG_ARGISNULL(6))
+			opts.lock_timeout = locksafe_parse_timeout(text_or_null(fcinfo, 6),
+													   "lock_timeout");
+		if (!PG_ARGISNULL(7))
+			opts.lock_retries = locksafe_check_retries(PG_GETARG_INT32(7),
+													   "lock_retries");
+		if (!PG_ARGISNULL(8))
+			opts.allow = revises_list(PG_GETARG_ARRAYTYPE_P(8), "allow");
+	}
 	PG_RETURN_TEXT_P(cstring_to_text(
 		registry_add(text_or_null(fcinfo, 0), text_or_null(fcinfo, 1),
 					 text_or_null(fcinfo, 2), text_or_null(fcinfo, 3),
 					 revises_given,
 					 revises_given ? revises_list(PG_GETARG_ARRAYTYPE_P(4), "revises") : NIL,
-					 transactional)));
+					 transactional, &opts)));
 }
 
 /*

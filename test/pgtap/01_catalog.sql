@@ -5,7 +5,7 @@
 -- that write the DDL log.
 BEGIN;
 CREATE EXTENSION migrate;
-SELECT plan(223);
+SELECT plan(237);
 
 SELECT has_extension('migrate');
 SELECT has_schema('migrate');
@@ -16,7 +16,8 @@ SELECT has_table('migrate', t, 'table migrate.' || t || ' exists')
 
 SELECT columns_are('migrate', 'revision', ARRAY[
 	'id', 'parents', 'message', 'up_sql', 'down_sql', 'checksum', 'position',
-	'created_at', 'created_by', 'transactional']);
+	'created_at', 'created_by', 'transactional', 'lock_timeout', 'lock_retries',
+	'lint_allow']);
 SELECT columns_are('migrate', 'applied', ARRAY[
 	'id', 'applied_at', 'applied_by', 'duration']);
 SELECT columns_are('migrate', 'history', ARRAY[
@@ -40,6 +41,9 @@ SELECT col_type_is('migrate', t, c, ty, 'migrate.' || t || '.' || c || ' is ' ||
 	('revision', 'created_at', 'timestamp with time zone'),
 	('revision', 'created_by', 'name'),
 	('revision', 'transactional', 'boolean'),
+	('revision', 'lock_timeout', 'integer'),
+	('revision', 'lock_retries', 'integer'),
+	('revision', 'lint_allow', 'text[]'),
 	('applied', 'id', 'text'),
 	('applied', 'applied_at', 'timestamp with time zone'),
 	('applied', 'applied_by', 'name'),
@@ -139,7 +143,7 @@ SELECT is(
 -- the SQL interface: one row a function, in the order of the install script
 CREATE TEMP TABLE api (n serial, f name, args text[], result text, volatility text);
 INSERT INTO api (f, args, result, volatility) VALUES
-	('migrate_add', ARRAY['text', 'text', 'text', 'text', 'text[]', 'boolean'], 'text', 'volatile'),
+	('migrate_add', ARRAY['text', 'text', 'text', 'text', 'text[]', 'boolean', 'text', 'integer', 'text[]'], 'text', 'volatile'),
 	('migrate_push', ARRAY['text'], 'setof record', 'volatile'),
 	('migrate_downgrade', ARRAY['text'], 'setof record', 'volatile'),
 	('migrate_downgrade', ARRAY['integer'], 'setof record', 'volatile'),
@@ -149,6 +153,8 @@ INSERT INTO api (f, args, result, volatility) VALUES
 	('migrate_export', ARRAY[]::text[], 'setof record', 'stable'),
 	('migrate_parse_file', ARRAY['text', 'text', 'text'], 'setof record', 'stable'),
 	('migrate_add_file', ARRAY['text', 'text', 'text'], 'text', 'volatile'),
+	('migrate_lint', ARRAY['text', 'boolean'], 'setof record', 'volatile'),
+	('migrate_lint_rules', ARRAY[]::text[], 'setof record', 'immutable'),
 	('migrate_script', ARRAY['text', 'text'], 'text', 'stable'),
 	('migrate_diff', ARRAY['text', 'text'], 'setof record', 'volatile'),
 	('migrate_dev', ARRAY['text', 'text', 'text', 'text', 'boolean'], 'text', 'volatile'),
@@ -170,8 +176,9 @@ SELECT function_returns(f, args, result) FROM api ORDER BY n;
 -- arguments with their names and defaults
 SELECT is(pg_get_function_arguments(f::regprocedure), a, f || ' takes ' || a)
   FROM (VALUES
-	('migrate_add(text, text, text, text, text[], boolean)',
-	 'message text, up text, down text DEFAULT NULL::text, id text DEFAULT NULL::text, revises text[] DEFAULT NULL::text[], transactional boolean DEFAULT true'),
+	('migrate_add(text, text, text, text, text[], boolean, text, integer, text[])',
+	 'message text, up text, down text DEFAULT NULL::text, id text DEFAULT NULL::text, revises text[] DEFAULT NULL::text[], transactional boolean DEFAULT true, lock_timeout text DEFAULT NULL::text, lock_retries integer DEFAULT NULL::integer, allow text[] DEFAULT NULL::text[]'),
+	('migrate_lint(text, boolean)', 'script text, transactional boolean DEFAULT true'),
 	('migrate_push(text)', $$target text DEFAULT 'heads'::text$$),
 	('migrate_downgrade(text)', $$target text DEFAULT '-1'::text$$),
 	('migrate_stamp(text)', $$target text DEFAULT 'heads'::text$$),
@@ -219,15 +226,19 @@ SELECT is(pg_get_function_result(f::regprocedure), r, f || ' returns ' || r)
 	('migrate_heads()',
 	 'TABLE(revision text, message text, state text)'),
 	('migrate_show(text)',
-	 'TABLE(revision text, message text, parents text[], up text, down text, checksum text, created_at timestamp with time zone, created_by name, applied_at timestamp with time zone, transactional boolean)'),
+	 'TABLE(revision text, message text, parents text[], up text, down text, checksum text, created_at timestamp with time zone, created_by name, applied_at timestamp with time zone, transactional boolean, lock_timeout integer, lock_retries integer, allow text[])'),
 	('migrate_reset(boolean)',
 	 'TABLE(revision text, message text, action text, duration interval)'),
 	('migrate_export()',
 	 'TABLE(revision text, filename text, content text)'),
 	('migrate_parse_file(text, text, text)',
-	 'TABLE(id text, message text, revises text[], up text, down text, transactional boolean, merge boolean)'),
+	 'TABLE(id text, message text, revises text[], up text, down text, transactional boolean, merge boolean, lock_timeout integer, lock_retries integer, allow text[])'),
+	('migrate_lint(text, boolean)',
+	 'TABLE(rule text, statement text, line integer, severity text, message text, detail text, hint text)'),
+	('migrate_lint_rules()',
+	 'TABLE(rule text, severity text, catches text)'),
 	('migrate_diff(text, text)',
-	 'TABLE(up text, down text, changes integer, review text[], ok boolean, problems text[])'),
+	 'TABLE(up text, down text, changes integer, review text[], ok boolean, problems text[], lint text[])'),
 	('migrate_verify(text)',
 	 'TABLE(revision text, ok boolean, problem text, objects text[])'),
 	('migrate_history()',

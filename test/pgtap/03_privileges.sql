@@ -5,13 +5,13 @@
 -- rights, yet can neither forge nor erase their record, nor the DDL log.
 BEGIN;
 CREATE EXTENSION migrate;
-SELECT plan(55);
+SELECT plan(57);
 SET client_min_messages = warning;
 
 -- what PUBLIC holds
 SELECT function_privs_are(f, a, 'public', p)
   FROM (VALUES
-	('migrate_add', ARRAY['text', 'text', 'text', 'text', 'text[]', 'boolean'], ARRAY[]::text[]),
+	('migrate_add', ARRAY['text', 'text', 'text', 'text', 'text[]', 'boolean', 'text', 'integer', 'text[]'], ARRAY[]::text[]),
 	('migrate_push', ARRAY['text'], ARRAY[]::text[]),
 	('migrate_downgrade', ARRAY['text'], ARRAY[]::text[]),
 	('migrate_stamp', ARRAY['text'], ARRAY[]::text[]),
@@ -26,7 +26,9 @@ SELECT function_privs_are(f, a, 'public', p)
 	('migrate_show', ARRAY['text'], ARRAY['EXECUTE']),
 	('migrate_history', ARRAY[]::text[], ARRAY['EXECUTE']),
 	('migrate_ddl_log', ARRAY['timestamp with time zone', 'boolean'], ARRAY['EXECUTE']),
-	('migrate_adopt', ARRAY['text', 'text'], ARRAY[]::text[])) AS v(f, a, p);
+	('migrate_adopt', ARRAY['text', 'text'], ARRAY[]::text[]),
+	('migrate_lint', ARRAY['text', 'boolean'], ARRAY['EXECUTE']),
+	('migrate_lint_rules', ARRAY[]::text[], ARRAY['EXECUTE'])) AS v(f, a, p);
 -- the event trigger functions are the triggers' alone
 SELECT function_privs_are('migrate', f, ARRAY[]::text[], 'public', ARRAY[]::text[])
   FROM unnest(ARRAY['_ddl_command_end', '_sql_drop']) AS f;

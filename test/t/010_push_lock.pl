@@ -17,7 +17,7 @@ $node->safe_psql(
 	'postgres', q{
 CREATE ROLE regress_nobody LOGIN;
 CREATE ROLE regress_deployer LOGIN;
-GRANT EXECUTE ON FUNCTION migrate_add(text, text, text, text, text[], boolean),
+GRANT EXECUTE ON FUNCTION migrate_add(text, text, text, text, text[], boolean, text, integer, text[]),
 						  migrate_push(text) TO regress_deployer;
 GRANT CREATE ON SCHEMA public TO regress_deployer, regress_nobody;
 });

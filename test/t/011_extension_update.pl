@@ -389,10 +389,11 @@ foreach my $version (@releases)
 	}
 
 	# the catalog carried across, untouched by the update and by a push; 0.2
-	# adds the column migrate.revision.transactional, true for every
-	# revision 0.1 held
+	# adds the columns migrate.revision.transactional, true for every
+	# revision 0.1 held, and lock_timeout, lock_retries (NULL: the
+	# session's) and lint_allow (none)
 	my $catalog_updated = $catalog;
-	$catalog_updated =~ s/^(revision .*)\)$/$1,t)/mg if $version eq '0.1';
+	$catalog_updated =~ s/^(revision .*)\)$/$1,t,,,{})/mg if $version eq '0.1';
 	is(catalog_rows($node, $db), $catalog_updated,
 		"$version: revisions, applied set and history survive the update");
 	is( $node->safe_psql(
@@ -472,7 +473,7 @@ if (install_release('0.1'))
 	});
 	is( $node->safe_psql(
 			'grants_0_1', q{
-		SELECT has_function_privilege('regress_nobody', 'migrate_add(text, text, text, text, text[], boolean)', 'EXECUTE'),
+		SELECT has_function_privilege('regress_nobody', 'migrate_add(text, text, text, text, text[], boolean, text, integer, text[])', 'EXECUTE'),
 			   has_function_privilege('regress_nobody', 'migrate_status()', 'EXECUTE'),
 			   has_function_privilege('regress_nobody', 'migrate_show(text)', 'EXECUTE'),
 			   has_function_privilege('regress_nobody', 'migrate_push(text)', 'EXECUTE')}),
