@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * util.c
- *	  Small helpers every layer uses: lists of strings, arguments, roles.
+ *	  Small helpers every layer uses: lists of strings, arguments, roles,
+ *	  a subtransaction that catches an error.
  *
  * src/base/util.c
  *
@@ -9,11 +10,14 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/resowner.h"
 
 #include "base/util.h"
 
@@ -117,4 +121,43 @@ migrate_append_id_array(StringInfo buf, List *ids)
 		appendStringInfo(buf, "%s%s", foreach_current_index(lc) ? "," : "",
 						 (char *) lfirst(lc));
 	appendStringInfoString(buf, "}'");
+}
+
+/*
+ * Run fn(arg) in an internal subtransaction, as PL/pgSQL runs a block with
+ * an exception clause.  NULL when it succeeded (the subtransaction is
+ * released into the current one); else the error, copied into the caller's
+ * memory context, once the subtransaction is rolled back (its changes and
+ * locks gone).  Either way the caller's memory context and resource owner
+ * are back, and what fn allocated went to the caller's memory context.
+ * Which errors the caller may go on after is its own decision: a cancel
+ * (ERRCODE_QUERY_CANCELED) should always be thrown again.
+ */
+ErrorData *
+migrate_try_subxact(void (*fn) (void *arg), void *arg)
+{
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	ErrorData  *volatile edata = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		fn(arg);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_END_TRY();
+	return edata;
 }

@@ -20,7 +20,16 @@
  * GetLockConflicts() gives the transactions holding that lock in a mode
  * that conflicts, and pg_stat_activity what they are, read with the
  * caller's own rights (a role that may not see another role's query sees
- * none here either).
+ * none here either).  That read runs in a subtransaction of its own, so
+ * that failing it (a REVOKE, a lock on the view) only makes the message
+ * poorer; a cancel still ends the call (read_blockers).
+ *
+ * A wait cycle: a holder may itself wait for a lock this backend holds
+ * (the migration lock, or one the caller's transaction took before the
+ * call), e.g. a second deployer that read the table, then called
+ * migrate_push().  Rolling back the attempt releases none of those, so
+ * every later attempt would time out the same way; the read tells
+ * (pg_blocking_pids() of each holder), and the caller stops at once.
  *
  * src/core/locksafe.c
  *
@@ -49,6 +58,7 @@
 #include "utils/wait_event.h"
 
 #include "base/compat.h"
+#include "base/util.h"
 #include "core/locksafe.h"
 
 /* The longest pause between two attempts */
@@ -218,31 +228,71 @@ describe_object(const LOCKTAG *tag)
 	}
 }
 
-/* One line per session that holds one of vxids, read as the caller */
+/*
+ * The lock a blocker waits for, from its ungranted pg_locks row: "mode on
+ * relation public.t", "mode on transaction 1234 (a row it changed)", ...
+ */
+static char *
+describe_wait(const char *locktype, const char *mode, const char *db,
+			  const char *rel, const char *xid)
+{
+	LOCKTAG		tag;
+
+	if (rel != NULL && db != NULL &&
+		(strcmp(locktype, "relation") == 0 || strcmp(locktype, "extend") == 0 ||
+		 strcmp(locktype, "page") == 0))
+		SET_LOCKTAG_RELATION(tag, atooid(db), atooid(rel));
+	else if (rel != NULL && db != NULL && strcmp(locktype, "tuple") == 0)
+		SET_LOCKTAG_TUPLE(tag, atooid(db), atooid(rel), 0, 0);
+	else if (xid != NULL && strcmp(locktype, "transactionid") == 0)
+		SET_LOCKTAG_TRANSACTION(tag, (TransactionId) strtoul(xid, NULL, 10));
+	else
+		return psprintf("%s on a lock of type %s", mode, locktype);
+	return psprintf("%s on %s", mode, describe_object(&tag));
+}
+
+/*
+ * One line per session that holds one of vxids, read as the caller; and
+ * whether one of them waits for a lock this backend holds
+ * (pg_blocking_pids(), the server's own test, names this backend): then
+ * the two wait for each other, and no later attempt can get the lock
+ * while this backend keeps what it holds (the migration lock, or locks
+ * the caller's transaction took before the call).  Errors are thrown: the
+ * caller runs this in a subtransaction (read_blockers).
+ */
 static void
 describe_blockers(LockWaitReport *r, VirtualTransactionId *vxids, int n)
 {
 	Datum	   *texts = palloc(sizeof(Datum) * Max(n, 1));
-	Oid			types[1] = {TEXTOID};
+	Oid			types[1] = {TEXTARRAYOID};
 	Datum		values[1];
 	StringInfoData buf;
 	StringInfoData brief;
 	int			rc;
 	int			k = 0;
+	int			cycle_pid = 0;
+	char	   *cycle_holder = NULL;
+	char	   *cycle_wait = NULL;
 
 	for (int i = 0; i < n; i++)
 		texts[i] = CStringGetTextDatum(psprintf("%d/%u",
 												compat_vxid_proc(vxids[i]),
 												vxids[i].localTransactionId));
-	types[0] = TEXTARRAYOID;
 	values[0] = PointerGetDatum(construct_array(texts, n, TEXTOID, -1, false, TYPALIGN_INT));
 	rc = SPI_execute_with_args("SELECT a.pid, a.usename, a.application_name, a.state,"
 							   " pg_catalog.round(EXTRACT(epoch FROM pg_catalog.clock_timestamp()"
 							   " OPERATOR(pg_catalog.-) a.xact_start), 1),"
-							   " pg_catalog.regexp_replace(a.query, '[[:space:]]+', ' ', 'g')"
+							   " pg_catalog.regexp_replace(a.query, '[[:space:]]+', ' ', 'g'),"
+							   " pg_catalog.pg_backend_pid() OPERATOR(pg_catalog.=)"
+							   " ANY (pg_catalog.pg_blocking_pids(a.pid)),"
+							   " w.locktype, w.mode, w.database, w.relation, w.transactionid"
 							   " FROM pg_catalog.pg_locks l"
 							   " JOIN pg_catalog.pg_stat_activity a"
 							   " ON a.pid OPERATOR(pg_catalog.=) l.pid"
+							   " LEFT JOIN LATERAL (SELECT w.locktype, w.mode, w.database,"
+							   " w.relation, w.transactionid FROM pg_catalog.pg_locks w"
+							   " WHERE w.pid OPERATOR(pg_catalog.=) a.pid AND NOT w.granted"
+							   " LIMIT 1) w ON true"
 							   " WHERE l.locktype OPERATOR(pg_catalog.=) 'virtualxid'"
 							   " AND l.granted"
 							   " AND l.virtualxid OPERATOR(pg_catalog.=) ANY ($1)"
@@ -264,6 +314,10 @@ describe_blockers(LockWaitReport *r, VirtualTransactionId *vxids, int n)
 		char	   *state = SPI_getvalue(tup, desc, 4);
 		char	   *age = SPI_getvalue(tup, desc, 5);
 		char	   *query = SPI_getvalue(tup, desc, 6);
+		bool		isnull;
+		Datum		waits = SPI_getbinval(tup, desc, 7, &isnull);
+		bool		waits_on_us = !isnull && DatumGetBool(waits);
+		int			start = buf.len > 0 ? buf.len + 1 : 0;
 
 		if (buf.len > 0)
 			appendStringInfoChar(&buf, '\n');
@@ -286,6 +340,18 @@ describe_blockers(LockWaitReport *r, VirtualTransactionId *vxids, int n)
 			appendStringInfo(&buf, ": %.*s%s", cut, query,
 							 cut < len ? "..." : "");
 		}
+		if (waits_on_us && cycle_pid == 0)
+		{
+			char	   *locktype = SPI_getvalue(tup, desc, 8);
+
+			cycle_pid = atoi(pid);
+			cycle_holder = pstrdup(buf.data + start);
+			cycle_wait = locktype == NULL ? pstrdup("a lock") :
+				describe_wait(locktype, SPI_getvalue(tup, desc, 9),
+							  SPI_getvalue(tup, desc, 10),
+							  SPI_getvalue(tup, desc, 11),
+							  SPI_getvalue(tup, desc, 12));
+		}
 		k++;
 	}
 	SPI_freetuptable(SPI_tuptable);
@@ -299,13 +365,71 @@ describe_blockers(LockWaitReport *r, VirtualTransactionId *vxids, int n)
 	}
 	r->brief = brief.len > 0 ? brief.data : NULL;
 	r->blockers = buf.len > 0 ? buf.data : NULL;
-	r->nblockers = n;
+	r->cycle_pid = cycle_pid;
+	r->cycle_holder = cycle_holder;
+	r->cycle_wait = cycle_wait;
+}
+
+/* describe_blockers' arguments, through migrate_try_subxact */
+typedef struct BlockersCall
+{
+	LockWaitReport *r;
+	VirtualTransactionId *vxids;
+	int			n;
+} BlockersCall;
+
+static void
+describe_blockers_call(void *arg)
+{
+	BlockersCall *c = arg;
+
+	describe_blockers(c->r, c->vxids, c->n);
+}
+
+/*
+ * describe_blockers in a subtransaction of its own, as PL/pgSQL runs an
+ * exception block, so that failing to read the blockers does not fail
+ * what asked for them: a lock timeout must still be retried, or reported
+ * with its revision, statement and lock, and a deploy must still record
+ * it.  The query can fail for reasons of its own: a role that may not read
+ * pg_stat_activity or pg_locks (a REVOKE from PUBLIC), the session's own
+ * lock_timeout while a DBA holds a lock on one of them, ...; then
+ * r->unread says why, and the blockers are only counted.
+ *
+ * A cancel is not one of those reasons.  57014 comes from
+ * pg_cancel_backend() or statement_timeout: someone wants the whole call
+ * to stop, and reading the blockers is merely where it landed.  It is
+ * thrown again, once the subtransaction is rolled back, without the
+ * context of our internal query; a cancel that arrives while the
+ * rollback holds interrupts off is taken just after it.
+ */
+static void
+read_blockers(LockWaitReport *r, VirtualTransactionId *vxids, int n)
+{
+	BlockersCall call = {r, vxids, n};
+	ErrorData  *edata = migrate_try_subxact(describe_blockers_call, &call);
+
+	if (edata != NULL && edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
+	{
+		edata->context = NULL;
+		edata->internalquery = NULL;
+		edata->internalpos = 0;
+		ReThrowError(edata);
+	}
+	if (edata != NULL)
+	{
+		r->unread = edata->message;
+		r->blockers = r->brief = NULL;
+		r->cycle_pid = 0;
+	}
+	CHECK_FOR_INTERRUPTS();
 }
 
 /*
  * After a lock timeout, with the work that waited rolled back: the lock it
  * waited for and who holds it in a conflicting mode now.  lock is NULL
- * when no wait was seen (a NOWAIT that failed at once).
+ * when no wait was seen (a NOWAIT that failed at once).  Only a cancel is
+ * thrown (read_blockers).
  */
 LockWaitReport *
 locksafe_report(void)
@@ -322,8 +446,9 @@ locksafe_report(void)
 					   GetLockmodeName(tag.locktag_lockmethodid, sample_mode),
 					   describe_object(&tag));
 	vxids = GetLockConflicts(&tag, sample_mode, &n);
+	r->nblockers = n;
 	if (n > 0)
-		describe_blockers(r, vxids, n);
+		read_blockers(r, vxids, n);
 	return r;
 }
 

@@ -21,7 +21,12 @@ typedef struct LockWaitReport
 	char	   *blockers;		/* one line per blocking backend, or NULL */
 	char	   *brief;			/* the same without states and queries, for
 								 * the history, which every deployer reads */
-	int			nblockers;
+	int			nblockers;		/* sessions holding it, read or not */
+	char	   *unread;			/* why they could not be read, or NULL */
+	/* a holder that waits for a lock this backend holds: a wait cycle */
+	int			cycle_pid;		/* its process, or 0 */
+	char	   *cycle_holder;	/* its line, as in blockers */
+	char	   *cycle_wait;		/* the lock it waits for */
 } LockWaitReport;
 
 extern void locksafe_init(void);

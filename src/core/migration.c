@@ -318,25 +318,38 @@ migration_check_transactional(RevGraph *g, List *plan, bool upgrade,
 	}
 }
 
+/* What a stopped push, downgrade or deploy left, for a hint */
+static const char *
+left_behind(bool whole, bool upgrade)
+{
+	if (whole)
+		return upgrade ? "Nothing of the push was applied." :
+			"Nothing of the downgrade was run.";
+	return upgrade ?
+		"The revisions before it are applied; CALL migrate_deploy() again goes on from here." :
+		"The revisions after it are reverted; CALL migrate_deploy_downgrade() again goes on from here.";
+}
+
+/* Who holds the lock, for a detail: the sessions, or why they are not named */
+static char *
+holders_detail(const LockWaitReport *r)
+{
+	if (r->blockers)
+		return psprintf("Held by:\n%s", r->blockers);
+	if (r->unread)
+		return psprintf("Held by %d session%s; blockers could not be read: %s.",
+						r->nblockers, r->nblockers == 1 ? "" : "s", r->unread);
+	return pstrdup("No session holds it now.");
+}
+
 /*
- * A revision's statement gave up on a lock (SQLSTATE 55P03) while
- * migrate.lock_timeout was set: say so, and decide.  The work that waited
- * is rolled back already, so that its locks are released while we pause.
- * attempt counts from 1.  If another attempt is due: a NOTICE naming the
- * lock and who holds it, a "retry" row in the history, the pause, and true.
- * Else (or for any other error) false; a lock timeout's edata is then
- * rewritten to name the revision, the statement, the lock and its holders,
- * for the caller to throw.  whole: the attempt was a whole push or
- * downgrade (all of it rolled back), else one revision of a deploy;
- * upgrade: which way it ran.  The history row names the holders without
- * their states or queries: every deployer reads the history, and another
- * role's query is not theirs to see.
+ * migration_lock_retry's work, once the error is known to be a lock
+ * timeout: the report, then a retry (true) or the error rewritten (false).
  */
-bool
-migration_lock_retry(ErrorData *edata, const char *id, int statement,
-					 int line, int attempt, const char *role,
-					 const char *checksum, TimestampTz started,
-					 bool whole, bool upgrade)
+static bool
+lock_retry(ErrorData *edata, const char *id, int statement, int line,
+		   int attempt, const char *role, const char *checksum,
+		   TimestampTz started, bool whole, bool upgrade)
 {
 	const char *whole_name = upgrade ? "the push" : "the downgrade";
 	LockWaitReport *r;
@@ -345,13 +358,34 @@ migration_lock_retry(ErrorData *edata, const char *id, int statement,
 	char	   *where;
 	char	   *lock;
 
-	if (!locksafe_is_timeout(edata) || timeout <= 0)
-		return false;
 	r = locksafe_report();
 	lock = r->lock ? r->lock : "a lock";
 	where = statement > 0 ?
 		psprintf("statement %d at line %d", statement, line) :
 		pstrdup("its bookkeeping");
+
+	/*
+	 * The holder waits for a lock we hold: a wait cycle, which no attempt
+	 * can get out of while we keep that lock, so stop now rather than after
+	 * every retry.  40P01, not 55P03: it is the cycle the server's deadlock
+	 * detector reports as 40P01, which it did not see only because
+	 * migrate.lock_timeout ended our wait before deadlock_timeout; and like
+	 * the server's victim we roll back, so the other session goes on, and
+	 * the same call later can succeed, which is what a client that retries
+	 * 40P01 expects.  (55P03 says "the lock was busy", which waiting longer
+	 * would not cure here.)
+	 */
+	if (r->cycle_pid != 0)
+	{
+		edata->sqlerrcode = ERRCODE_T_R_DEADLOCK_DETECTED;
+		edata->message = psprintf("revision \"%s\" and a session holding %s wait for each other",
+								  id, lock);
+		edata->detail = psprintf("Its %s waited %d ms for it. That session waits for %s, which this session holds, so another attempt could only wait again:\n%s",
+								 where, timeout, r->cycle_wait, r->cycle_holder);
+		edata->hint = psprintf("%s Process %d goes on once this call has ended; run it again when that transaction is over.",
+							   left_behind(whole, upgrade), r->cycle_pid);
+		return false;
+	}
 
 	if (attempt <= retries)
 	{
@@ -364,12 +398,16 @@ migration_lock_retry(ErrorData *edata, const char *id, int statement,
 						id, where, timeout, lock,
 						whole ? whole_name : "the revision",
 						ms, attempt + 1, retries + 1),
-				 r->blockers ?
-				 errdetail("Held by:\n%s", r->blockers) :
-				 errdetail("No session holds it now.")));
-		hf.message = psprintf("waited %d ms for %s%s%s", timeout, lock,
-							  r->brief ? "; held by " : "",
-							  r->brief ? r->brief : "");
+				 errdetail("%s", holders_detail(r))));
+		if (r->brief)
+			hf.message = psprintf("waited %d ms for %s; held by %s", timeout,
+								  lock, r->brief);
+		else if (r->unread)
+			hf.message = psprintf("waited %d ms for %s; held by %d session%s (blockers could not be read: %s)",
+								  timeout, lock, r->nblockers,
+								  r->nblockers == 1 ? "" : "s", r->unread);
+		else
+			hf.message = psprintf("waited %d ms for %s", timeout, lock);
 		hf.sqlstate = unpack_sql_state(edata->sqlerrcode);
 		hf.statement = statement;
 		hf.line = line;
@@ -384,20 +422,102 @@ migration_lock_retry(ErrorData *edata, const char *id, int statement,
 		psprintf("revision \"%s\" could not get %s", id, lock) :
 		psprintf("revision \"%s\" could not get %s in %d attempts",
 				 id, lock, retries + 1);
-	edata->detail = psprintf("Its %s waited %d ms%s.%s%s", where,
-							 timeout, retries == 0 ? "" : " each time",
-							 r->blockers ? " Held by:\n" : " No session holds it now.",
-							 r->blockers ? r->blockers : "");
+	edata->detail = psprintf("Its %s waited %d ms%s. %s", where, timeout,
+							 retries == 0 ? "" : " each time",
+							 holders_detail(r));
 	edata->hint = psprintf("%s End the blocking transactions (pg_terminate_backend(pid)) or try again when they are over; migrate.lock_timeout and migrate.lock_retries set each wait and the number of attempts.",
-						   whole ?
-						   (upgrade ? "Nothing of the push was applied." :
-							"Nothing of the downgrade was run.") :
-						   (upgrade ? "The revisions before it are applied; CALL migrate_deploy() again goes on from here." :
-							"The revisions after it are reverted; CALL migrate_deploy_downgrade() again goes on from here."));
+						   left_behind(whole, upgrade));
 	return false;
 }
 
-/* A done call kept until the push's attempt succeeds */
+/* lock_retry's arguments and result, through migrate_try_subxact */
+typedef struct LockRetryCall
+{
+	ErrorData  *edata;
+	const char *id;
+	int			statement;
+	int			line;
+	int			attempt;
+	const char *role;
+	const char *checksum;
+	TimestampTz started;
+	bool		upgrade;
+	bool		again;			/* out */
+} LockRetryCall;
+
+static void
+lock_retry_call(void *arg)
+{
+	LockRetryCall *c = arg;
+
+	c->again = lock_retry(c->edata, c->id, c->statement, c->line, c->attempt,
+						  c->role, c->checksum, c->started, false, c->upgrade);
+}
+
+/*
+ * lock_retry for one revision of a deploy, in a subtransaction: whatever
+ * stops the retry itself (a cancel during the blocker read or the pause,
+ * from pg_cancel_backend() or statement_timeout, or a failure to write the
+ * retry row) replaces *edata and returns false, so that the deploy records
+ * it as the revision's failure, commits, and throws it: the call still
+ * ends with that error, as when the cancel lands in the script itself,
+ * and the history keeps the revision's retries and how they ended.
+ */
+static bool
+lock_retry_guarded(ErrorData *edata, const char *id, int statement, int line,
+				   int attempt, const char *role, const char *checksum,
+				   TimestampTz started, bool upgrade)
+{
+	LockRetryCall call = {edata, id, statement, line, attempt, role,
+	checksum, started, upgrade, false};
+	ErrorData  *stop = migrate_try_subxact(lock_retry_call, &call);
+
+	if (stop == NULL)
+		return call.again;
+	*edata = *stop;
+	return false;
+}
+
+/*
+ * A revision's statement gave up on a lock (SQLSTATE 55P03) while
+ * migrate.lock_timeout was set: say so, and decide.  The work that waited
+ * is rolled back already, so that its locks are released while we pause.
+ * attempt counts from 1.  If another attempt is due: a NOTICE naming the
+ * lock and who holds it, a "retry" row in the history, the pause, and true.
+ * Else (or for any other error) false; a lock timeout's edata is then
+ * rewritten to name the revision, the statement, the lock and its holders,
+ * for the caller to throw; when a holder waits for this session, at once
+ * (40P01, lock_retry).  whole: the attempt was a whole push or
+ * downgrade (all of it rolled back), else one revision of a deploy;
+ * upgrade: which way it ran.  The history row names the holders without
+ * their states or queries: every deployer reads the history, and another
+ * role's query is not theirs to see.
+ *
+ * A cancel during the blocker read or the pause always ends the call: a
+ * push's is thrown from here (its transaction goes, nothing to record); a
+ * deploy's replaces edata, for the deploy to record and throw
+ * (lock_retry_guarded).  A failure to read the blockers only makes the
+ * message poorer (locksafe_report).
+ */
+bool
+migration_lock_retry(ErrorData *edata, const char *id, int statement,
+					 int line, int attempt, const char *role,
+					 const char *checksum, TimestampTz started,
+					 bool whole, bool upgrade)
+{
+	if (!locksafe_is_timeout(edata) || locksafe_timeout() <= 0)
+		return false;
+	if (whole)
+		return lock_retry(edata, id, statement, line, attempt, role,
+						  checksum, started, true, upgrade);
+	return lock_retry_guarded(edata, id, statement, line, attempt, role,
+							  checksum, started, upgrade);
+}
+
+/*
+ * A revision an attempt of a push ran, kept until the attempt succeeds:
+ * only then is it told (its NOTICE, its result row).
+ */
 typedef struct DoneItem
 {
 	RevNode    *node;
@@ -434,15 +554,17 @@ keep_done(RevNode *node, bool upgrade, Interval *duration, void *arg)
  * kept and written together at the end, still inside the transaction, so
  * a failing revision leaves none of them.
  *
- * Each revision's NOTICE goes out as soon as it is done, but the last one's
- * waits until the rows are written: a failure to write them (a full disk, a
- * constraint a superuser added to the catalog) never follows a NOTICE that
- * the last revision was applied, just as when each revision wrote its rows
- * before its NOTICE.
+ * With progress, each revision's NOTICE goes out as soon as it is done,
+ * but the last one's waits until the rows are written: a failure to write
+ * them (a full disk, a constraint a superuser added to the catalog) never
+ * follows a NOTICE that the last revision was applied, just as when each
+ * revision wrote its rows before its NOTICE.  Without (an attempt of
+ * run_plan_retrying), none: the caller says what the attempt did once it
+ * has succeeded.
  */
-void
-migration_run_plan(RevGraph *g, List *plan, bool upgrade, const char *role,
-				   migration_done_fn done, void *arg)
+static void
+run_plan(RevGraph *g, List *plan, bool upgrade, const char *role,
+		 migration_done_fn done, void *arg, bool progress)
 {
 	MemoryContext fetchcxt;
 	MemoryContext stepcxt;
@@ -481,9 +603,9 @@ migration_run_plan(RevGraph *g, List *plan, bool upgrade, const char *role,
 		oldcxt = MemoryContextSwitchTo(stepcxt);
 		duration = apply_one(node, lfirst(next), upgrade, role);
 		next = lnext(rows, next);
-		if (lnext(plan, lc) != NULL)
+		if (progress && lnext(plan, lc) != NULL)
 			migration_progress(node->id, node->message, upgrade, duration->time);
-		else
+		else if (progress)
 		{
 			last = node;
 			last_usec = duration->time;
@@ -500,6 +622,35 @@ migration_run_plan(RevGraph *g, List *plan, bool upgrade, const char *role,
 	MemoryContextDelete(fetchcxt);
 }
 
+/* run_plan, each revision's NOTICE as it is done */
+void
+migration_run_plan(RevGraph *g, List *plan, bool upgrade, const char *role,
+				   migration_done_fn done, void *arg)
+{
+	run_plan(g, plan, upgrade, role, done, arg, true);
+}
+
+/* run_plan's arguments for an attempt, through migrate_try_subxact */
+typedef struct AttemptCall
+{
+	RevGraph   *g;
+	List	   *plan;
+	bool		upgrade;
+	const char *role;
+	DoneKeeper *keeper;
+} AttemptCall;
+
+/*
+ * One attempt of run_plan_retrying (run through migrate_try_subxact):
+ * the plan, its revisions kept for the keeper, no progress yet.
+ */
+static void
+attempt_plan(void *arg)
+{
+	AttemptCall *c = arg;
+
+	run_plan(c->g, c->plan, c->upgrade, c->role, keep_done, c->keeper, false);
+}
 
 /*
  * migration_run_plan with lock retries (migrate.lock_timeout set): each
@@ -510,66 +661,57 @@ migration_run_plan(RevGraph *g, List *plan, bool upgrade, const char *role,
  * after the pause.  The push stays atomic: the caller's transaction holds
  * either one whole successful attempt or nothing, and the migration lock,
  * taken before, keeps other pushers out meanwhile.  One subtransaction per
- * attempt, not per revision, so a long push stays linear.  done hears of
- * the revisions of the attempt that succeeded only.
+ * attempt, not per revision, so a long push stays linear.
+ *
+ * Only the attempt that succeeded is told: its revisions' NOTICEs (the
+ * same ones migration_run_plan gives) and done, once its rows are
+ * written.  A rolled-back attempt applied nothing, and saying "applied
+ * revision" for it, then again for the next, would tell a user each
+ * revision ran several times.  The price: with migrate.lock_timeout set,
+ * a push's progress comes at its end rather than revision by revision.
+ *
+ * Each attempt allocates in a memory context of its own (its scripts, its
+ * parse trees, its error and report), deleted when it is over, so that a
+ * push that retries does not grow.
  */
-/* One attempt of run_plan_retrying: NULL, or the error it was rolled back for */
-static ErrorData *
-attempt_plan(RevGraph *g, List *plan, bool upgrade, const char *role,
-			 DoneKeeper *keeper)
-{
-	MemoryContext oldcontext = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
-	ErrorData  *volatile edata = NULL;
-
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcontext);
-	PG_TRY();
-	{
-		migration_run_plan(g, plan, upgrade, role, keep_done, keeper);
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
-	}
-	PG_CATCH();
-	{
-		MemoryContextSwitchTo(oldcontext);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
-	}
-	PG_END_TRY();
-	return edata;
-}
-
 static void
 run_plan_retrying(RevGraph *g, List *plan, bool upgrade, const char *role,
 				  migration_done_fn done, void *arg)
 {
+	MemoryContext callcxt = CurrentMemoryContext;
+	AttemptCall call = {g, plan, upgrade, role, NULL};
+
 	for (int attempt = 1;; attempt++)
 	{
+		MemoryContext attemptcxt;
 		DoneKeeper	keeper;
 		TimestampTz started = GetCurrentTimestamp();
 		ErrorData  *edata;
 		ListCell   *lc;
 
-		keeper.cxt = CurrentMemoryContext;
+		attemptcxt = AllocSetContextCreate(callcxt, "migrate push attempt",
+										   ALLOCSET_DEFAULT_SIZES);
+		MemoryContextSwitchTo(attemptcxt);
+		keeper.cxt = attemptcxt;
 		keeper.items = NIL;
 		last_failed_id = NULL;
 		running_checksum = NULL;
 		memset(&last_failure, 0, sizeof(last_failure));
-		edata = attempt_plan(g, plan, upgrade, role, &keeper);
+		call.keeper = &keeper;
+		edata = migrate_try_subxact(attempt_plan, &call);
 		if (edata == NULL)
 		{
 			foreach(lc, keeper.items)
 			{
 				DoneItem   *item = lfirst(lc);
 
+				migration_progress(item->node->id, item->node->message,
+								   upgrade, item->duration.time);
 				if (done)
 					done(item->node, upgrade, &item->duration, arg);
 			}
+			MemoryContextSwitchTo(callcxt);
+			MemoryContextDelete(attemptcxt);
 			return;
 		}
 		/* nothing of the attempt is left: the graph says so again */
@@ -580,6 +722,8 @@ run_plan_retrying(RevGraph *g, List *plan, bool upgrade, const char *role,
 								  last_failure.line, attempt, role,
 								  running_checksum, started, true, upgrade))
 			ReThrowError(edata);
+		MemoryContextSwitchTo(callcxt);
+		MemoryContextDelete(attemptcxt);
 	}
 }
 

@@ -215,6 +215,125 @@ like($err, qr/ERROR:  could not obtain lock on relation "guarded"/,
 unlike($err, qr/next attempt|Held by/, 'and is not retried');
 $own->query_safe('COMMIT');
 $own->quit;
+($ret, $out, $err) = $node->psql('postgres', 'SELECT revision FROM migrate_push();',
+	extra_params => [ '-U', 'regress_deployer' ]);
+is($out, 'g2', 'with nobody in the way the NOWAIT revision goes through');
+
+#
+# 5. What reading the blockers meets: a role that may not read
+#    pg_stat_activity (the retry goes on, the holders counted, not named),
+#    a cancel while they are read (it ends the call; a deploy records it),
+#    and a holder that waits for the pusher (both wait for each other: the
+#    push stops at once, 40P01, naming it)
+#
+$node->safe_psql('postgres',
+	'GRANT EXECUTE ON PROCEDURE migrate_deploy(text) TO regress_deployer');
+$node->safe_psql('postgres',
+	"SELECT migrate_add('guarded other', 'ALTER TABLE guarded ADD COLUMN other text;', 'ALTER TABLE guarded DROP COLUMN other;', id => 'g3')",
+	extra_params => [ '-U', 'regress_deployer' ]);
+my $retry_sql = "SET migrate.lock_timeout = '100ms'; SET migrate.lock_retries = 1;";
+my $unread = 'blockers could not be read: permission denied for view pg_stat_activity';
+
+# the last row of g3's history, "action sqlstate error"
+sub last_g3_row
+{
+	return $node->safe_psql('postgres',
+		"SELECT action || ' ' || sqlstate || ' ' || error FROM migrate_history()"
+		  . " WHERE revision = 'g3' ORDER BY seq DESC LIMIT 1");
+}
+
+$node->safe_psql('postgres', 'REVOKE SELECT ON pg_catalog.pg_stat_activity FROM PUBLIC');
+$own = session_as('regress_deployer', 'own_app');
+$own->query_safe("BEGIN; SELECT count(*) FROM guarded");
+($ret, $out, $err) = $node->psql('postgres',
+	"$retry_sql SELECT revision FROM migrate_push();",
+	extra_params => [ '-U', 'regress_deployer' ]);
+like(
+	$err,
+	qr/NOTICE:  revision "g3", statement 1 at line 1, waited 100 ms for AccessExclusiveLock on relation public\.guarded: the push rolled back, next attempt in \d+ ms \(2 of 2\)\nDETAIL:  Held by 1 session; \Q$unread\E\.\n/,
+	'blockers that cannot be read: the push still retries, and says why it does not name them');
+like(
+	$err,
+	qr/ERROR:  revision "g3" could not get AccessExclusiveLock on relation public\.guarded in 2 attempts\nDETAIL:  Its statement 1 at line 1 waited 100 ms each time\. Held by 1 session; \Q$unread\E\.\nHINT:  Nothing of the push was applied\./,
+	'and fails with the lock timeout, not with the read');
+($ret, $out, $err) = $node->psql('postgres', "$retry_sql CALL migrate_deploy();",
+	extra_params => [ '-U', 'regress_deployer' ]);
+like(
+	$err,
+	qr/ERROR:  revision "g3" could not get AccessExclusiveLock on relation public\.guarded in 2 attempts\nDETAIL:  Its statement 1 at line 1 waited 100 ms each time\. Held by 1 session; \Q$unread\E\./,
+	'a deploy that runs out of retries fails the same way');
+is( $node->safe_psql('postgres',
+		"SELECT string_agg(action || ' ' || sqlstate || ' ' || error, E'\\n' ORDER BY seq)"
+		  . " FROM migrate_history() WHERE revision = 'g3'"),
+	"retry 55P03 waited 100 ms for AccessExclusiveLock on relation public.guarded; held by 1 session ($unread)\n"
+	  . 'failure 55P03 revision "g3" could not get AccessExclusiveLock on relation public.guarded in 2 attempts',
+	'and records its retry and its failure');
+$node->safe_psql('postgres', 'GRANT SELECT ON pg_catalog.pg_stat_activity TO PUBLIC');
+
+# a cancel while the blockers are read (the read queues behind a DBA's lock
+# on pg_locks) ends the call, and is not taken for a failed read; a deploy
+# records it as the revision's failure first
+my $dba = $node->background_psql('postgres');
+my $dba_pid = $dba->query_safe('SELECT pg_backend_pid()');
+$dba->query_safe('BEGIN; LOCK TABLE pg_catalog.pg_locks IN ACCESS EXCLUSIVE MODE');
+foreach my $case ([ 'push', 'SELECT revision FROM migrate_push()' ],
+	[ 'deploy', 'CALL migrate_deploy()' ])
+{
+	my ($what, $sql) = @$case;
+	my $pusher = $node->background_psql('postgres',
+		extra_params => [ '-U', 'regress_deployer' ], on_error_stop => 0);
+	my $pid = $pusher->query_safe('SELECT pg_backend_pid()');
+
+	$pusher->query_until(qr/started/, "\\echo started\n$retry_sql $sql;\n");
+	$node->poll_query_until('postgres',
+		"SELECT $dba_pid = ANY (pg_blocking_pids($pid))")
+	  or die "the $what does not wait to read pg_locks";
+	$node->safe_psql('postgres', "SELECT pg_cancel_backend($pid)");
+	$pusher->query('SELECT 1');
+	like($pusher->{stderr}, qr/ERROR:  canceling statement due to user request/,
+		"$what: a cancel while the blockers are read ends the call");
+	unlike($pusher->{stderr}, qr/could not be read|could not get|next attempt/,
+		"$what: it is neither a failed read nor a retry");
+	$pusher->quit;
+}
+$dba->query_safe('COMMIT');
+$dba->quit;
+is(last_g3_row(), 'failure 57014 canceling statement due to user request',
+	'the cancelled deploy recorded the cancel as its failure');
+
+# statement_timeout during the retries of a deploy: the same
+($ret, $out, $err) = $node->psql('postgres',
+	"SET statement_timeout = '700ms'; SET migrate.lock_timeout = '100ms';"
+	  . " SET migrate.lock_retries = 100; CALL migrate_deploy();",
+	extra_params => [ '-U', 'regress_deployer' ]);
+like($err, qr/ERROR:  canceling statement due to statement timeout/,
+	'statement_timeout ends a deploy that is retrying');
+is(last_g3_row(), 'failure 57014 canceling statement due to statement timeout',
+	'and the deploy recorded it');
+$own->query_safe('COMMIT');
+
+# the holder then calls migrate_push() and queues for the migration lock the
+# pusher holds: the two wait for each other (its deadlock check, set late,
+# does not break the cycle), so the push stops at once instead of retrying
+my $cycler = $node->background_psql('postgres', on_error_stop => 0);
+$cycler->query_safe("SET application_name = 'cycle_app'; SET deadlock_timeout = '60s';"
+	  . " SET client_min_messages = warning; BEGIN; SELECT count(*) FROM guarded");
+my $pusher = $node->background_psql('postgres', on_error_stop => 0);
+$pusher->query_until(qr/started/,
+	"\\echo started\nSET migrate.lock_timeout = '500ms'; SET migrate.lock_retries = 3;\n"
+	  . "SELECT revision AS cycled FROM migrate_push();\n");
+wait_for_lock_wait($node, 'postgres', 'SELECT revision AS cycled', 'relation');
+$cycler->query_until(qr/started/, "\\echo started\nSELECT revision FROM migrate_push();\n");
+my ($sqlstate) = $pusher->query('\\echo :LAST_ERROR_SQLSTATE');
+like(
+	$pusher->{stderr},
+	qr/ERROR:  revision "g3" and a session holding AccessExclusiveLock on relation public\.guarded wait for each other\nDETAIL:  Its statement 1 at line 1 waited 500 ms for it\. That session waits for ShareUpdateExclusiveLock on relation migrate\.applied, which this session holds, so another attempt could only wait again:\nprocess (\d+) \(role \w+, application "cycle_app", active, transaction open for [\d.]+ s\): SELECT revision FROM migrate_push\(\);\nHINT:  Nothing of the push was applied\. Process \1 goes on once this call has ended; run it again when that transaction is over\./,
+	'a holder waiting for the pusher: the push stops at once, naming it');
+is($sqlstate, '40P01', 'as a deadlock');
+unlike($pusher->{stderr}, qr/could not get/, 'without retrying to the end');
+$pusher->quit;
+is($cycler->query_safe('COMMIT'), 'g3', 'and the other session, no longer blocked, applied g3');
+$cycler->quit;
 
 $node->stop;
 done_testing();

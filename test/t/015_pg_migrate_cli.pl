@@ -169,9 +169,14 @@ write_file("$dir/0003_alter.sql",
 	"ALTER TABLE blocker ADD COLUMN note text;\n-- migrate:down\nALTER TABLE blocker DROP COLUMN note;\n");
 write_file("$dir/0004_t4.sql", "CREATE TABLE t4 (id int);\n-- migrate:down\nDROP TABLE t4;\n");
 my $blocker = start_blocker($node, 'postgres', 'blocker');
-pg_migrate_exits($node, [ @db, '--lock-timeout', '200ms', '--lock-retries', '1', 'push' ], 4, undef,
+my ($push_rc, $push_out, $push_err) =
+  pg_migrate($node, @db, '--lock-timeout', '200ms', '--lock-retries', '1', 'push');
+is($push_rc, 4, 'push --lock-timeout with a blocked revision: exit code 4');
+like($push_err,
 	qr/pg_migrate: revision "0003_alter", statement 1 at line 1, waited 200 ms for AccessExclusiveLock on relation public\.blocker: the push rolled back, next attempt in \d+ ms \(2 of 2\) \(held by:\nprocess \d+ \(role \w+, application "015_pg_migrate_cli\.pl", idle in transaction, transaction open for [\d.]+ s\): LOCK TABLE blocker IN ACCESS EXCLUSIVE MODE ;\)\n(?:.*\n)*pg_migrate: error: revision "0003_alter" could not get AccessExclusiveLock on relation public\.blocker in 2 attempts \(SQLSTATE 55P03\)\npg_migrate: detail: Its statement 1 at line 1 waited 200 ms each time\. Held by:\nprocess \d+ \(role \w+, application "015_pg_migrate_cli\.pl", idle in transaction, /,
-	'push --lock-timeout with a blocked revision');
+	'push --lock-timeout with a blocked revision: the retry, then the error naming the lock');
+unlike($push_err, qr/applied revision/,
+	'no revision is said to be applied: the attempts that ran 0002_t2 were rolled back');
 is(status_lines($node, 'postgres'), '0001_t1:applied', 'the failed push applied and registered nothing');
 
 # --statement-timeout
@@ -215,6 +220,32 @@ end_session($blocker);
 pg_migrate_exits($node, [ @db, 'push', '--each' ], 0, qr/^2 revisions applied$/m, undef,
 	'the rerun finishes the job');
 pg_migrate_exits($node, [ @db, 'check' ], 0, undef, undef, 'check agrees');
+
+# A push that outlasts its blocker: the attempts before the last were
+# rolled back, so each revision is reported applied once, after the last
+write_file("$dir/0005_t5.sql", "CREATE TABLE t5 (id int);\n-- migrate:down\nDROP TABLE t5;\n");
+write_file("$dir/0006_alter.sql",
+	"ALTER TABLE blocker ADD COLUMN other text;\n-- migrate:down\nALTER TABLE blocker DROP COLUMN other;\n");
+$blocker = start_blocker($node, 'postgres', 'blocker');
+($out, $err) = ('', '');
+{
+	local %ENV = $node->_get_env();
+	my $timer = IPC::Run::timeout($PostgreSQL::Test::Utils::timeout_default);
+	$client = IPC::Run::start(
+		[ pg_migrate_path(), @db, '--lock-timeout', '100ms', '--lock-retries', '100', 'push' ],
+		'<', \undef, '>', \$out, '2>', \$err, $timer);
+	$client->pump until $err =~ /next attempt in \d+ ms \(3 of 101\)/ || $timer->is_expired;
+}
+end_session($blocker);
+$client->finish;
+is($client->full_result(0) >> 8, 0, 'a push that outlasts its blocker: exit code 0');
+like($err, qr/\(3 of 101\)/, 'it retried twice');
+is(scalar(() = $err =~ /applied revision "0005_t5"/g), 1,
+	'the revision before the blocked one is reported applied once');
+is(scalar(() = $err =~ /applied revision "0006_alter"/g), 1, 'and the blocked one once');
+like($err, qr/\(3 of 101\)[^\n]*\n(?:[^\n]*\n)*pg_migrate: applied revision "0005_t5"/,
+	'after the retries');
+like($out, qr/^2 revisions applied$/m, 'both are applied');
 
 $node->stop;
 done_testing();

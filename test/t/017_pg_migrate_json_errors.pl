@@ -3,8 +3,9 @@
 # for no connection (exit 2, a password never in it), an extension missing
 # or too old (3), the server refusing (4), a bad folder (5); a fleet's
 # failed target carries the same fields.  And bad values of the numeric
-# options, --lock-timeout and --statement-timeout included: a usage error
-# (exit 1) naming the option with an example, before connecting.
+# options, --lock-timeout and --statement-timeout included (their format,
+# and their range): a usage error (exit 1) naming the option with an
+# example, before connecting.
 use strict;
 use warnings FATAL => 'all';
 
@@ -124,10 +125,30 @@ foreach my $case (
 		"usage: $opt=\"$val\"");
 }
 
+# Times out of the settings' range (0 to INT_MAX milliseconds, as the
+# server rounds them): a usage error naming the option and the range,
+# before connecting.  The server would only warn about migrate.lock_timeout
+# when the library loads, and leave it at 0: no retry at all.
+foreach my $case (
+	[ '--lock-timeout', '25d', 'migrate.lock_timeout' ],
+	[ '--lock-timeout', '2147483648', 'migrate.lock_timeout' ],
+	[ '--lock-timeout', '2147483647.5ms', 'migrate.lock_timeout' ],
+	[ '--lock-timeout', '597h', 'migrate.lock_timeout' ],
+	[ '--lock-timeout', '99999999999999999999999s', 'migrate.lock_timeout' ],
+	[ '--statement-timeout', '25d', 'statement_timeout' ])
+{
+	my ($opt, $val, $setting) = @$case;
+	pg_migrate_exits($node, [ '-h', "$tmp/nosuchdir", '-p', '1', "$opt=$val", 'status' ], 1,
+		qr/^$/,
+		qr/error: invalid value "\Q$val\E" for option \Q$opt\E\n.*detail: \Q$setting\E takes from 0 to 2147483647 milliseconds \(24 days, 20 hours, 31 minutes and 23\.647 seconds\)\.\n.*hint: For example: \Q$opt\E=5s/,
+		"out of range: $opt=\"$val\"");
+}
+
 # The server's units are accepted, and the server applies them: to
 # migrate.lock_timeout, which the library checks as it loads (a value it
 # refused would be a WARNING on stderr)
-foreach my $val ('500ms', '2s', '1min', '1h', '1d', '250', '1.5s', '10 s')
+foreach my $val ('500ms', '2s', '1min', '1h', '1d', '250', '1.5s', '10 s', '24d',
+	'2147483647', '2147483647.4ms', '596h')
 {
 	pg_migrate_exits($node, [ @db, '--lock-timeout', $val, '--statement-timeout', $val, 'status' ],
 		0, undef, qr/^$/, "--lock-timeout $val");

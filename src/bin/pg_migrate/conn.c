@@ -328,7 +328,9 @@ pm_connect(void)
 	 * The extension's lock timeout, not the session's lock_timeout: a
 	 * revision's statement that waits longer is rolled back and retried,
 	 * and the error names the blocker (README "Deploying without stalling
-	 * production").  A placeholder until the library loads, which checks it.
+	 * production").  A placeholder until the library loads, which then
+	 * only warns about a value out of range and keeps 0: the range was
+	 * checked with the command line (time_arg).
 	 */
 	if (pm_opts.lock_timeout)
 		set_session("migrate.lock_timeout", pm_opts.lock_timeout);

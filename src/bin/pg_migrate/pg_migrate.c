@@ -16,6 +16,8 @@
  */
 #include "postgres_fe.h"
 
+#include <limits.h>
+
 #include "common/logging.h"
 #include "getopt_long.h"
 
@@ -155,7 +157,7 @@ static const char *pm_exit_codes =
 "Exit codes:\n"
 "  0   success\n"
 "  1   usage: unknown verb or option, missing or extra argument, a bad\n"
-"      option value (--lock-timeout=abc, --jobs=0), reset without --yes\n"
+"      option value (--lock-timeout=abc or 25d, --jobs=0), reset without --yes\n"
 "  2   could not connect to the server (or the connection was lost)\n"
 "  3   the extension is missing, or older than this client\n"
 "  4   the server refused: a failed revision, an unknown target, a timeout\n"
@@ -188,8 +190,9 @@ static const char *pm_common_options =
 "      --retry-until=SECONDS keep trying to connect, with backoff, that long\n"
 "      --lock-timeout=TIME   longest lock wait of each statement of a revision\n"
 "                            (migrate.lock_timeout): a number, then ms, s,\n"
-"                            min, h or d (e.g. 500ms, 5s; no unit: ms); a\n"
-"                            push that waits longer is rolled back, retried\n"
+"                            min, h or d (e.g. 500ms, 5s; no unit: ms), less\n"
+"                            than 25 days; a push that waits longer is rolled\n"
+"                            back and retried\n"
 "      --lock-retries=N      how many times (migrate.lock_retries, 0 to 1000)\n"
 "      --statement-timeout=TIME  statement_timeout for the session (the same)\n"
 "  -q, --quiet               no progress lines on stderr\n"
@@ -263,15 +266,20 @@ seconds_arg(const char *arg, const char *option)
 }
 
 /*
- * A time for a session setting (lock_timeout, statement_timeout), or a
- * usage error before connecting: a number, optionally followed by one of
- * the server's units ms, s, min, h, d (without one, milliseconds).  The
- * server judges the range.
+ * A time for a session setting (migrate.lock_timeout, statement_timeout),
+ * or a usage error before connecting: a number, optionally followed by one
+ * of the server's units ms, s, min, h, d (without one, milliseconds), that
+ * is at most INT_MAX milliseconds once rounded, as the server rounds it:
+ * the range of both settings.  The client checks the range itself because
+ * the server cannot be trusted to refuse: migrate.lock_timeout is only a
+ * placeholder until the library loads, and a value out of range is then a
+ * WARNING, with the setting left at 0 (no retry at all) for the push.
  */
 static const char *
-time_arg(const char *arg, const char *option)
+time_arg(const char *arg, const char *option, const char *setting)
 {
 	const char *const units[] = {"", "ms", "s", "min", "h", "d", NULL};
+	const double ms_per[] = {1, 1, 1000, 60 * 1000, 3600 * 1000, 86400 * 1000};
 	const char *p = arg;
 	size_t		digits = strspn(p, "0123456789");
 
@@ -281,8 +289,18 @@ time_arg(const char *arg, const char *option)
 	while (digits > 0 && *p == ' ')
 		p++;
 	for (int i = 0; digits > 0 && units[i]; i++)
-		if (strcmp(p, units[i]) == 0)
+	{
+		if (strcmp(p, units[i]) != 0)
+			continue;
+		/* the server rounds to the millisecond (half to even: INT_MAX is odd) */
+		if (strtod(arg, NULL) * ms_per[i] < (double) INT_MAX + 0.5)
 			return arg;
+		pm_log_error("invalid value \"%s\" for option %s", arg, option);
+		pm_log_error_detail("%s takes from 0 to %d milliseconds (24 days, 20 hours, 31 minutes and 23.647 seconds).",
+							setting, INT_MAX);
+		pm_log_error_hint("For example: %s=5s", option);
+		exit(PM_EXIT_USAGE);
+	}
 	pm_log_error("invalid value \"%s\" for option %s", arg, option);
 	pm_log_error_detail("Give a number, optionally followed by a unit: ms, s, min, h or d (no unit: milliseconds).");
 	pm_log_error_hint("For example: %s=5s", option);
@@ -527,10 +545,12 @@ main(int argc, char **argv)
 				pm_opts.retry_until = seconds_arg(optarg, "--retry-until");
 				break;
 			case 3:
-				pm_opts.lock_timeout = time_arg(optarg, "--lock-timeout");
+				pm_opts.lock_timeout = time_arg(optarg, "--lock-timeout",
+													"migrate.lock_timeout");
 				break;
 			case 4:
-				pm_opts.statement_timeout = time_arg(optarg, "--statement-timeout");
+				pm_opts.statement_timeout = time_arg(optarg, "--statement-timeout",
+														 "statement_timeout");
 				break;
 			case 5:
 				pm_opts.json = true;
