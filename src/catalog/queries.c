@@ -282,7 +282,7 @@ catalog_load_graph(void)
 	if (catalog_knows_transactional())
 		catalog_exec("SELECT r.id, r.parents, r.message, r.position,"
 					 " r.down_sql IS NOT NULL, a.applied_at, a.applied_by,"
-					 " r.transactional"
+					 " r.transactional, r.lock_timeout"
 					 " FROM migrate.revision r"
 					 " LEFT JOIN migrate.applied a ON a.id OPERATOR(pg_catalog.=) r.id"
 					 " ORDER BY r.position",
@@ -290,7 +290,7 @@ catalog_load_graph(void)
 	else
 		catalog_exec("SELECT r.id, r.parents, r.message, r.position,"
 					 " r.down_sql IS NOT NULL, a.applied_at, a.applied_by,"
-					 " true"
+					 " true, NULL::integer"
 					 " FROM migrate.revision r"
 					 " LEFT JOIN migrate.applied a ON a.id OPERATOR(pg_catalog.=) r.id"
 					 " ORDER BY r.position",
@@ -310,6 +310,8 @@ catalog_load_graph(void)
 		nodes[r].position = DatumGetInt64(catalog_get_datum(r, 4, &isnull));
 		nodes[r].reversible = DatumGetBool(catalog_get_datum(r, 5, &isnull));
 		nodes[r].transactional = DatumGetBool(catalog_get_datum(r, 8, &isnull));
+		d = catalog_get_datum(r, 9, &isnull);
+		nodes[r].lock_timeout = isnull ? -1 : DatumGetInt32(d);
 		d = catalog_get_datum(r, 6, &isnull);
 		nodes[r].applied = !isnull;
 		if (!isnull)

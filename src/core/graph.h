@@ -28,6 +28,7 @@ typedef struct RevNode
 	bool		applied;
 	bool		reversible;		/* has a down script */
 	bool		transactional;	/* false: must run outside a transaction */
+	int			lock_timeout;	/* its own, ms; -1: the session's */
 	TimestampTz applied_at;		/* valid when applied */
 	char	   *applied_by;		/* valid when applied */
 } RevNode;

@@ -39,6 +39,7 @@
 
 #include <limits.h>
 
+#include "access/xact.h"
 #include "common/pg_prng.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
@@ -78,6 +79,8 @@ static volatile sig_atomic_t idle_ticks = 0;	/* samples since the last wait */
 static LOCKTAG sample_tag;
 static LOCKMODE sample_mode;
 
+static void locksafe_xact_end(XactEvent event, void *arg);
+
 void
 locksafe_init(void)
 {
@@ -89,6 +92,7 @@ locksafe_init(void)
 							PGC_USERSET,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
+	RegisterXactCallback(locksafe_xact_end, NULL);
 	DefineCustomIntVariable("migrate.lock_retries",
 							"How many times a push or a revision that timed out on a lock is run again.",
 							"Only with migrate.lock_timeout set.  Each pause is longer than the one before, with jitter.",
@@ -99,16 +103,43 @@ locksafe_init(void)
 							NULL, NULL, NULL);
 }
 
+/*
+ * The revision running now may carry its own settings (its file header,
+ * migrate_add's lock_timeout and lock_retries); -1: the session's.  Set
+ * before each revision runs, and read by everything below until the next.
+ */
+static int	revision_timeout = -1;
+static int	revision_retries = -1;
+
+/* A transaction's end ends what its revision set */
+static void
+locksafe_xact_end(XactEvent event, void *arg)
+{
+	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
+		event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT)
+	{
+		revision_timeout = -1;
+		revision_retries = -1;
+	}
+}
+
+void
+locksafe_use_revision(int timeout, int retries)
+{
+	revision_timeout = timeout;
+	revision_retries = retries;
+}
+
 int
 locksafe_timeout(void)
 {
-	return migrate_lock_timeout;
+	return revision_timeout >= 0 ? revision_timeout : migrate_lock_timeout;
 }
 
 int
 locksafe_retries(void)
 {
-	return migrate_lock_retries;
+	return revision_retries >= 0 ? revision_retries : migrate_lock_retries;
 }
 
 /*
@@ -143,10 +174,11 @@ locksafe_script_begin(void)
 {
 	char		value[32];
 	int			period;
+	int			timeout = locksafe_timeout();
 
-	if (migrate_lock_timeout <= 0)
+	if (timeout <= 0)
 		return;
-	snprintf(value, sizeof(value), "%d", migrate_lock_timeout);
+	snprintf(value, sizeof(value), "%d", timeout);
 	(void) set_config_option("lock_timeout", value, PGC_USERSET,
 							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	if (!sample_registered)
@@ -162,7 +194,7 @@ locksafe_script_begin(void)
 	 * often than that; a timeout under 5 ms may end a wait unseen, and is
 	 * then not retried.
 	 */
-	period = Max(migrate_lock_timeout / 4, 5);
+	period = Max(timeout / 4, 5);
 	enable_timeout_every(sample_timeout,
 						 TimestampTzPlusMilliseconds(GetCurrentTimestamp(), period),
 						 period);

@@ -30,6 +30,7 @@ typedef struct LockWaitReport
 } LockWaitReport;
 
 extern void locksafe_init(void);
+extern void locksafe_use_revision(int timeout, int retries);
 extern int	locksafe_timeout(void);
 extern int	locksafe_retries(void);
 extern void locksafe_script_begin(void);

@@ -252,6 +252,8 @@ apply_one(RevNode *node, RevisionRow *row, bool upgrade, const char *role)
 	Interval   *duration;
 
 	running_checksum = row->checksum;
+	/* its own lock settings, if it has any; kept for a retry after it */
+	locksafe_use_revision(row->lock_timeout, row->lock_retries);
 	usec = run_script(node->id, node->message, script,
 					  upgrade ? "applying" : "reverting", NULL);
 	duration = migrate_interval_usec(usec);
@@ -740,10 +742,18 @@ migration_apply(const char *target, bool upgrade, migration_done_fn done,
 	char	   *role = migrate_current_role();
 	RevGraph   *g;
 	List	   *plan;
+	bool		timeout;
+	ListCell   *lc;
+
+	locksafe_use_revision(-1, -1);
+	timeout = locksafe_timeout() > 0;
 
 	catalog_lock();
 	g = catalog_load_graph();
 	plan = upgrade ? graph_plan_push(g, target) : graph_plan_downgrade(g, target);
+	/* a revision with a lock timeout of its own makes the push retry too */
+	foreach(lc, plan)
+		timeout |= g->nodes[lfirst_int(lc)].lock_timeout > 0;
 	if (!upgrade)
 		migration_check_reversible(g, plan);
 	migration_check_transactional(g, plan, upgrade,
@@ -754,10 +764,11 @@ migration_apply(const char *target, bool upgrade, migration_done_fn done,
 				(errcode(ERRCODE_SUCCESSFUL_COMPLETION),
 				 upgrade ? errmsg("nothing to push: no revision on the way to \"%s\" is pending", target) :
 				 errmsg("nothing to downgrade: no applied revision is after \"%s\"", target)));
-	if (plan != NIL && locksafe_timeout() > 0)
+	if (plan != NIL && timeout)
 		run_plan_retrying(g, plan, upgrade, role, done, arg);
 	else
 		migration_run_plan(g, plan, upgrade, role, done, arg);
+	locksafe_use_revision(-1, -1);
 	if (plan != NIL)
 		migrate_save_snapshot();
 }

@@ -20,6 +20,7 @@
 #include "base/session.h"
 #include "base/util.h"
 #include "catalog/catalog.h"
+#include "core/locksafe.h"
 #include "core/migration.h"
 #include "core/script.h"
 #include "core/snapshot.h"
@@ -383,8 +384,10 @@ deploy(FunctionCallInfo fcinfo, bool upgrade)
 		/*
 		 * A lock timeout rolls the revision's subtransaction back, and it
 		 * runs again after a pause (migration_lock_retry); the revisions
-		 * before it stay committed.
+		 * before it stay committed.  Its own lock settings, if any, win
+		 * over the session's (a commit ends them).
 		 */
+		locksafe_use_revision(row->lock_timeout, row->lock_retries);
 		for (int attempt = 1;; attempt++)
 		{
 			started = GetCurrentTimestamp();
