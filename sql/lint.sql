@@ -26,7 +26,9 @@ CREATE MATERIALIZED VIEW big.totals AS SELECT customer, count(*) FROM big.orders
 ANALYZE small.orders, big.orders, big.customers, big.totals;
 UPDATE pg_class SET reltuples = 2100000, relpages = 20000
  WHERE oid IN ('big.orders'::regclass, 'big.customers'::regclass, 'big.totals'::regclass);
-CREATE TABLE small.never_analyzed (id bigint);
+CREATE TABLE small.never_analyzed (id bigint) WITH (autovacuum_enabled = off);
+CREATE TABLE small.filled_not_analyzed (id bigint) WITH (autovacuum_enabled = off);
+INSERT INTO small.filled_not_analyzed SELECT generate_series(1, 1000);
 CREATE TYPE small.mood AS ENUM ('sad', 'ok');
 
 CREATE FUNCTION findings(script text, transactional boolean DEFAULT true)
@@ -144,7 +146,9 @@ DROP SCHEMA small CASCADE;
 DROP TABLE IF EXISTS big.nothing_here;
 $$);
 SELECT detail FROM migrate_lint('DROP TABLE big.customers');
-SELECT detail FROM migrate_lint('DROP TABLE small.never_analyzed');
+-- never analyzed: its pages say whether it is empty
+SELECT severity, detail FROM migrate_lint('DROP TABLE small.never_analyzed');
+SELECT severity, detail FROM migrate_lint('DROP TABLE small.filled_not_analyzed');
 
 -- rename: a table or a column that exists
 SELECT * FROM findings($$

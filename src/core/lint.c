@@ -33,6 +33,7 @@
 
 #include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/relation.h"
 #include "access/table.h"
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
@@ -50,6 +51,8 @@
 #include "parser/parse_func.h"
 #include "parser/parse_type.h"
 #include "parser/parser.h"
+#include "storage/bufmgr.h"
+#include "storage/lmgr.h"
 #include "storage/lock.h"
 #include "storage/proc.h"
 #include "utils/builtins.h"
@@ -218,6 +221,27 @@ same_name(RangeVar *a, RangeVar *b)
 }
 
 /*
+ * The pages of a table that was never analyzed, or InvalidBlockNumber if
+ * it cannot be locked at once (a lint never waits) or has no storage.
+ */
+static BlockNumber
+actual_blocks(Oid relid, char relkind)
+{
+	Relation	rel;
+	BlockNumber blocks;
+
+	if (!RELKIND_HAS_STORAGE(relkind) ||
+		!ConditionalLockRelationOid(relid, AccessShareLock))
+		return InvalidBlockNumber;
+	rel = try_relation_open(relid, NoLock);
+	blocks = rel ? RelationGetNumberOfBlocks(rel) : InvalidBlockNumber;
+	if (rel)
+		relation_close(rel, NoLock);
+	UnlockRelationOid(relid, AccessShareLock);
+	return blocks;
+}
+
+/*
  * The facts of an existing table the statement acts on; false when it
  * does not exist yet or the script created it (nothing is at risk then).
  */
@@ -247,10 +271,19 @@ rel_facts(LintState *ls, RangeVar *rv, RelFacts *f)
 	bytes = (int64) c->relpages * BLCKSZ;
 	if (c->reltuples < 0)
 	{
-		/* never analyzed or vacuumed: assume the worst */
-		f->empty = false;
-		f->size = psprintf("an unknown number of rows (never analyzed%s)",
-						   c->relpages > 0 ? "" : ", so its size is not known either");
+		/*
+		 * Never analyzed or vacuumed: its pages say whether it is empty,
+		 * if it can be locked at once to count them; else assume the worst
+		 */
+		BlockNumber blocks = actual_blocks(f->oid, c->relkind);
+
+		f->empty = blocks == 0;
+		f->size = blocks == InvalidBlockNumber ?
+			pstrdup("an unknown number of rows (never analyzed)") :
+			blocks == 0 ? pstrdup("no rows (never analyzed, and no pages)") :
+			psprintf("an unknown number of rows in %u pages (%s; never analyzed)", blocks,
+					 text_to_cstring(DatumGetTextPP(DirectFunctionCall1(pg_size_pretty,
+																		Int64GetDatum((int64) blocks * BLCKSZ)))));
 	}
 	else
 	{

@@ -101,7 +101,29 @@ SELECT changes FROM migrate_diff(:'desired', 'shop');
 SELECT revision, message, state FROM migrate_status() WHERE revision IN ('007_product', '008_sku');
 
 \echo
-\echo '=== 12. History: who did what, when, from where'
+\echo '=== 12. Lint: the hazards of a change, judged against this database'
+\echo '--- 50,000 orders; the same statements on an empty table would only be advice'
+WITH u AS (INSERT INTO users (name) VALUES ('ada') RETURNING id)
+INSERT INTO orders (user_id, total) SELECT u.id, g FROM u, generate_series(1, 50000) g;
+ANALYZE orders;
+SELECT rule, severity, message FROM migrate_lint($$
+ALTER TABLE orders ADD COLUMN placed timestamptz DEFAULT clock_timestamp();
+CREATE INDEX orders_user ON orders (user_id);
+ALTER TABLE orders ADD COLUMN shipped timestamp;
+$$);
+SELECT detail FROM migrate_lint('ALTER TABLE orders ADD COLUMN placed timestamptz DEFAULT clock_timestamp()');
+\echo '--- migrate.lint = error refuses the revision; an allowance with its reason lets it in, and is kept'
+SET migrate.lint = error;
+SELECT migrate_add('index orders by user', 'CREATE INDEX orders_user ON orders (user_id)',
+                   'DROP INDEX orders_user', id => '009_orders_user');
+SELECT migrate_add('index orders by user', 'CREATE INDEX orders_user ON orders (user_id)',
+                   'DROP INDEX orders_user', id => '009_orders_user',
+                   allow => ARRAY['index-not-concurrent: built during the nightly maintenance window']);
+SELECT revision, allow FROM migrate_show('009_orders_user');
+RESET migrate.lint;
+
+\echo
+\echo '=== 13. History: who did what, when, from where'
 SELECT seq, revision, action, run_by, application_name,
        round(extract(epoch FROM duration) * 1000, 3) AS ms
   FROM migrate_history();
