@@ -241,6 +241,13 @@ SELECT migrate_add('x', 'SELECT 1', allow => ARRAY[NULL]);
 -- warn: the registration goes through, with a WARNING per hazard
 SET migrate.lint = warn;
 SELECT migrate_add('more', 'ALTER TABLE big.orders ALTER COLUMN note SET NOT NULL', id => 'r3');
+-- a script the lint cannot judge (here a type modifier the server refuses
+-- only when the statement runs) registers all the same, with a WARNING;
+-- migrate_lint() says the error itself
+SELECT migrate_add('bad length', 'ALTER TABLE big.orders ALTER COLUMN note TYPE varchar(0)',
+				   id => 'r3b', revises => '{}');
+SELECT * FROM migrate_lint('ALTER TABLE big.orders ALTER COLUMN note TYPE varchar(0)');
+DELETE FROM migrate.revision WHERE id = 'r3b';
 -- off: nothing is said
 SET migrate.lint = off;
 SELECT migrate_add('more still', 'ALTER TABLE big.orders RENAME COLUMN note TO remark', id => 'r4');

@@ -258,7 +258,15 @@ rel_facts(LintState *ls, RangeVar *rv, RelFacts *f)
 	foreach(lc, ls->created)
 		if (same_name(lfirst(lc), rv))
 			return false;
-	f->oid = RangeVarGetRelid(rv, NoLock, true);
+	/* no ACL check, no error: a schema the caller may not use is not found */
+	if (rv->schemaname)
+	{
+		Oid			nsp = get_namespace_oid(rv->schemaname, true);
+
+		f->oid = OidIsValid(nsp) ? get_relname_relid(rv->relname, nsp) : InvalidOid;
+	}
+	else
+		f->oid = RelnameGetRelid(rv->relname);
 	if (!OidIsValid(f->oid))
 		return false;
 	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(f->oid));
@@ -824,7 +832,8 @@ check_drop(LintState *ls, DropStmt *stmt)
 						pstrdup("Keep a dump of the schema, or rename it and drop it in a later deploy."));
 			continue;
 		}
-		if (!rel_facts(ls, makeRangeVarFromNameList(lfirst(lc)), &f))
+		if (list_length(lfirst(lc)) > 3 ||
+			!rel_facts(ls, makeRangeVarFromNameList(lfirst(lc)), &f))
 			continue;
 		check_timeout(ls, &f, AccessExclusiveLock);
 		add_finding(ls, "data-loss", f.empty,
@@ -1130,14 +1139,37 @@ allowed(List *allow, const char *rule)
 	return false;
 }
 
+/* lint_script's arguments and result, through migrate_try_subxact */
+typedef struct LintCall
+{
+	const char *sql;
+	bool		transactional;
+	int			lock_timeout;
+	List	   *findings;
+} LintCall;
+
+static void
+lint_call(void *arg)
+{
+	LintCall   *call = arg;
+
+	call->findings = lint_script(call->sql, call->transactional,
+								 call->lock_timeout);
+}
+
 /*
  * A revision being registered: its hazards, less what it allows, as
- * migrate.lint says (a WARNING each, or one error naming them all).
+ * migrate.lint says (a WARNING each, or one error naming them all).  The
+ * lint must never be why a registration fails: if judging itself fails (a
+ * name in a schema the caller may not use, say), that is a WARNING and the
+ * revision goes on unjudged.  A cancel still cancels.
  */
 void
 lint_registration(const char *id, const char *sql, bool transactional,
 				  int lock_timeout, List *allow)
 {
+	LintCall	call = {sql, transactional, lock_timeout, NIL};
+	ErrorData  *edata;
 	List	   *findings;
 	StringInfoData all;
 	int			nhazards = 0;
@@ -1145,7 +1177,18 @@ lint_registration(const char *id, const char *sql, bool transactional,
 
 	if (migrate_lint == LINT_OFF)
 		return;
-	findings = lint_script(sql, transactional, lock_timeout);
+	edata = migrate_try_subxact(lint_call, &call);
+	if (edata != NULL)
+	{
+		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
+			ReThrowError(edata);
+		ereport(WARNING,
+				(errcode(ERRCODE_WARNING),
+				 errmsg("revision \"%s\" could not be linted: %s", id, edata->message),
+				 errhint("It is registered unjudged; migrate_lint() on its script shows where judging it failed.")));
+		return;
+	}
+	findings = call.findings;
 	initStringInfo(&all);
 	foreach(lc, findings)
 	{
