@@ -294,10 +294,23 @@ SELECT migrate_add('gexec', E'SELECT format(\'CREATE TABLE %I ()\', \'t\' || g)\
 -- standard_conforming_strings
 SELECT migrate_add('scs', E'SELECT 1;\nSET standard_conforming_strings = off;', revises => '{}');
 \echo :LAST_ERROR_SQLSTATE
-SELECT migrate_add('scs', 'SET LOCAL Standard_Conforming_Strings TO on', revises => '{}');
+SELECT migrate_add('scs', 'SET LOCAL Standard_Conforming_Strings TO default', revises => '{}');
 \echo :LAST_ERROR_SQLSTATE
 SELECT migrate_add('scs', 'RESET standard_conforming_strings', revises => '{}');
 \echo :LAST_ERROR_SQLSTATE
+-- setting it to the value the script is read with is a no-op, as pg_dump
+-- writes it; so are the "\restrict KEY" / "\unrestrict KEY" lines pg_dump
+-- 15.14 and later wrap a dump in (they only guard psql)
+SELECT migrate_add('dump', E'--\n-- PostgreSQL database dump\n--\n\n\\restrict aB3xYz09\n\nSET standard_conforming_strings = on;\nSELECT pg_catalog.set_config(''search_path'', '''', false);\nCREATE TABLE public.dumped (s text DEFAULT ''a\\b'');\n\n\\unrestrict aB3xYz09\n',
+				   id => 'dump', revises => '{}');
+SELECT up FROM migrate_show('dump');
+SELECT count(*) AS dumped_pending FROM migrate_status() WHERE revision = 'dump' AND state = 'pending';
+-- only those two, alone on their line with one key
+SELECT migrate_add('restrict', E'\\restrict\nSELECT 1;', revises => '{}');
+SELECT migrate_add('restrict', E'\\restrict a b\nSELECT 1;', revises => '{}');
+SELECT migrate_add('restrict', E'\\unrestrictX\nSELECT 1;', revises => '{}');
+SELECT migrate_add('restrict', E'SELECT 1 \\restrict a', revises => '{}');
+DELETE FROM migrate.revision WHERE id = 'dump';
 
 -- parents
 SELECT migrate_add('unknown parent', 'SELECT 1', id => 'x1', revises => ARRAY['nope']);

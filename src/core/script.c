@@ -163,6 +163,60 @@ script_error_callback(void *arg)
 }
 
 /*
+ * pg_dump 15.14 and later (and every newer major) wrap a plain-text dump in
+ * "\restrict KEY" and "\unrestrict KEY" lines: psql meta-commands that keep
+ * a malicious server from slipping other meta-commands into what psql
+ * replays.  The server runs a migration, not psql, so they mean nothing
+ * here: such lines, alone on their line, are read as blank.  The copy keeps
+ * every other byte where it was, so offsets into it are offsets into text.
+ * Returns text itself when it has none.
+ */
+static const char *
+without_restrict_lines(const char *text)
+{
+	char	   *copy = NULL;
+	const char *line = text;
+
+	while (*line)
+	{
+		const char *eol = strchr(line, '\n');
+		const char *p = line;
+		const char *word;
+		int			len = eol ? eol - line : strlen(line);
+
+		while (p < line + len && (*p == ' ' || *p == '\t'))
+			p++;
+		word = p;
+		if (*p == '\\' &&
+			(strncmp(p + 1, "restrict", 8) == 0 || strncmp(p + 1, "unrestrict", 10) == 0))
+		{
+			const char *cmd_end = p + 1 + (p[1] == 'r' ? 8 : 10);
+			const char *q = cmd_end;
+			const char *key;
+			const char *key_end;
+
+			while (q < line + len && (*q == ' ' || *q == '\t'))
+				q++;
+			key = q;
+			while (q < line + len && !isspace((unsigned char) *q))
+				q++;
+			key_end = q;
+			while (q < line + len && isspace((unsigned char) *q))
+				q++;
+			/* "\restrict", a space, one word (the key), nothing after */
+			if (q == line + len && key > cmd_end && key_end > key)
+			{
+				if (copy == NULL)
+					copy = pstrdup(text);
+				memset(copy + (word - text), ' ', (line + len) - word);
+			}
+		}
+		line = eol ? eol + 1 : line + len;
+	}
+	return copy ? copy : text;
+}
+
+/*
  * Run the core scanner over text, calling cb for every token.
  */
 static void
@@ -174,6 +228,7 @@ script_scan(const char *text, token_callback cb, void *arg)
 	int			loc;
 	int			code;
 
+	text = without_restrict_lines(text);
 	scanner = scanner_init(text, &extra, &ScanKeywords, ScanKeywordTokens);
 	/* raw_parser warns about nonstandard escapes already */
 	extra.escape_string_warning = false;
@@ -378,7 +433,7 @@ script_parse_mode(const char *text, const char *what, bool transactional)
 		}
 	}
 
-	raw = raw_parser(text, RAW_PARSE_DEFAULT);
+	raw = raw_parser(without_restrict_lines(text), RAW_PARSE_DEFAULT);
 
 	error_context_stack = errcb.previous;
 
@@ -625,6 +680,25 @@ no_transaction_block(Node *node, const char **hint, bool *step)
 }
 
 /* true if a statement would drop or change the migrate extension itself */
+/*
+ * SET standard_conforming_strings to the value the script is read with: a
+ * no-op, as pg_dump writes at the top of every dump (on, the default since
+ * PostgreSQL 9.1).  Any other value, RESET or DEFAULT would change how the
+ * rest of the text scans.
+ */
+static bool
+sets_scs_as_read(VariableSetStmt *stmt)
+{
+	char	   *value;
+	bool		on;
+
+	if (stmt->kind != VAR_SET_VALUE)
+		return false;
+	value = ExtractSetVariableArgs(stmt);
+	return value != NULL && parse_bool(value, &on) &&
+		on == standard_conforming_strings;
+}
+
 static bool
 touches_migrate(Node *node)
 {
@@ -681,7 +755,8 @@ check_statement(MigrateScript *script, MigrateStmt *stmt, Node *node,
 
 	if (IsA(node, VariableSetStmt) && ((VariableSetStmt *) node)->name != NULL &&
 		pg_strcasecmp(((VariableSetStmt *) node)->name,
-					  "standard_conforming_strings") == 0)
+					  "standard_conforming_strings") == 0 &&
+		!sets_scs_as_read((VariableSetStmt *) node))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("a migration script cannot change standard_conforming_strings"),
