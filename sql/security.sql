@@ -72,7 +72,7 @@ SELECT p.oid::regprocedure AS function,
 FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid
 WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
   AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'migrate')
-ORDER BY p.proname;
+ORDER BY p.proname, p.oid::regprocedure::text COLLATE "C";
 SELECT c.oid::regclass AS catalog_object,
 	   has_table_privilege('regress_nobody', c.oid, 'SELECT') AS public_select
 FROM pg_class c
