@@ -18,7 +18,7 @@ GRANT EXECUTE ON FUNCTION migrate_add(text, text, text, text, text[], boolean, t
 						  migrate_push(text), migrate_downgrade(text),
 						  migrate_stamp(text), migrate_diff(text, text),
 						  migrate_dev(text, text, text, text, boolean),
-						  migrate_verify(text)
+						  migrate_verify(text), migrate_plan(text)
 	TO regress_mallory;
 GRANT CREATE ON SCHEMA public TO regress_mallory;
 DO $$ BEGIN
@@ -225,8 +225,8 @@ $d$, 'regress_stage');
 SELECT * FROM migrate_diff('SET search_path = regress_stage; CREATE TABLE gadgets (id int)',
 						   'regress_stage');
 \echo :LAST_ERROR_SQLSTATE
--- the same through migrate_dev; and migrate_verify runs a pending
--- revision's scripts as the caller
+-- the same through migrate_dev; and migrate_verify and migrate_plan (the
+-- dry run) run a pending revision's scripts as the caller
 SELECT migrate_dev('sneak', $d$
 CREATE TABLE widgets (id int, name text, note text);
 DO $do$ BEGIN EXECUTE 'CREATE TABLE regress_stage.sneaky (i int)'; END $do$;
@@ -237,6 +237,7 @@ CREATE VIEW regress_stage.revision AS SELECT 'x'::text id WHERE regress_lair.spy
 SELECT count(*) FROM migrate_status();
 $up$, 'DROP VIEW regress_stage.revision', id => 'w3');
 SELECT revision, ok FROM migrate_verify();
+SELECT revision, statement, command FROM migrate_plan();
 RESET SESSION AUTHORIZATION;
 SELECT regress_judge.mallory_got_out();
 SELECT to_regclass('regress_stage.sneaky') AS sneaky,

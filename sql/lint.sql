@@ -335,3 +335,10 @@ $$);
 SELECT revision FROM migrate_status() WHERE state = 'applied' ORDER BY revision;
 SELECT attname FROM pg_attribute WHERE attrelid = 'big.orders'::regclass
    AND attname IN ('buyer', 'remark') ORDER BY 1;
+
+SET client_min_messages = warning;
+DROP SCHEMA big, small CASCADE;
+DROP TABLE public.accounts;
+DROP FUNCTION findings(text, boolean);
+DROP EXTENSION migrate;
+RESET client_min_messages;

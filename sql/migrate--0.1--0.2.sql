@@ -238,3 +238,17 @@ AS 'MODULE_PATHNAME', 'migrate_steps'
 LANGUAGE C STABLE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.migrate_steps(text)
 IS 'the steps of non-transactional revisions (of one, or of all): each statement, its state, times and error';
+
+-- The dry run that measures (README "Dry run: migrate_plan"): the push to a
+-- target run in work that is always rolled back, each statement's locks,
+-- rewrites, time and WAL reported. It runs scripts, so it is granted as
+-- migrate_push is.
+CREATE FUNCTION @extschema@.migrate_plan(target text DEFAULT 'heads')
+RETURNS TABLE (revision text, statement integer, line integer, command text,
+			   locks text[], rewritten text[], duration interval,
+			   wal_bytes numeric)
+AS 'MODULE_PATHNAME', 'migrate_plan'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_plan(text)
+IS 'a dry run of the push to the target, always rolled back: for each statement, the locks it took, the relations it rewrote, its time and its WAL';
+REVOKE ALL ON FUNCTION @extschema@.migrate_plan(text) FROM PUBLIC;

@@ -179,6 +179,15 @@ LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.migrate_downgrade(integer)
 IS 'undo the last -steps applied revisions (steps is negative, as in ''-1''), atomically';
 
+CREATE FUNCTION @extschema@.migrate_plan(target text DEFAULT 'heads')
+RETURNS TABLE (revision text, statement integer, line integer, command text,
+			   locks text[], rewritten text[], duration interval,
+			   wal_bytes numeric)
+AS 'MODULE_PATHNAME', 'migrate_plan'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.migrate_plan(text)
+IS 'a dry run of the push to the target, always rolled back: for each statement, the locks it took, the relations it rewrote, its time and its WAL';
+
 CREATE FUNCTION @extschema@.migrate_stamp(target text DEFAULT 'heads')
 RETURNS TABLE (revision text, message text, action text)
 AS 'MODULE_PATHNAME', 'migrate_stamp'
@@ -415,6 +424,7 @@ IS 'a hash of the live model of the managed schemas, comparable across servers';
  */
 REVOKE ALL ON FUNCTION @extschema@.migrate_add(text, text, text, text, text[], boolean, text, integer, text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_push(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.migrate_plan(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_downgrade(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_downgrade(integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.migrate_stamp(text) FROM PUBLIC;

@@ -7,7 +7,9 @@
  *
  * The caller holds the SPI connection and decides what surrounds the run
  * (a GUC level, a subtransaction, the error context); run->stmt says where
- * the run is at any moment, even after a longjmp.
+ * the run is at any moment, even after a longjmp.  An observer, if the
+ * caller sets one, is told before and after each statement: the dry run
+ * measures what each statement did without a runner of its own.
  *
  * src/base/runner.c
  *
@@ -34,6 +36,8 @@ runner_run(ScriptRun *run)
 
 		run->stmt = st;
 		run->sql = sql;
+		if (run->observe)
+			run->observe(run, false, run->observe_arg);
 		rc = SPI_execute(sql, false, 0);
 		if (rc < 0)
 			ereport(ERROR,
@@ -41,6 +45,8 @@ runner_run(ScriptRun *run)
 					 errmsg("statement %d of the %s script cannot run here: %s",
 							st->number, script->what, SPI_result_code_string(rc))));
 		SPI_freetuptable(SPI_tuptable);
+		if (run->observe)
+			run->observe(run, true, run->observe_arg);
 		pfree(sql);
 	}
 	run->stmt = NULL;

@@ -20,6 +20,7 @@ typedef struct MigrateStmt
 	int			offset;			/* byte offset of its first token */
 	int			len;			/* byte length, without the ';' */
 	int			line;			/* 1-based line of its first token */
+	const char *command;		/* its command tag ("ALTER TABLE"), static */
 } MigrateStmt;
 
 /* A script split into statements (core/script.c makes them) */
@@ -32,12 +33,23 @@ typedef struct MigrateScript
 	bool		wrapper;		/* an outer BEGIN; ... COMMIT; was dropped */
 } MigrateScript;
 
+struct ScriptRun;
+
+/*
+ * Told before (done false) and after (done true) each statement a run
+ * runs; not after one that fails.  The dry run measures with it.
+ */
+typedef void (*runner_observe_fn) (struct ScriptRun *run, bool done,
+								   void *arg);
+
 /* Where a run is: what error context and failure records read */
 typedef struct ScriptRun
 {
 	MigrateScript *script;
 	MigrateStmt *stmt;			/* the statement running now, or NULL */
 	const char *sql;			/* its text, as given to SPI */
+	runner_observe_fn observe;	/* NULL, or told about each statement */
+	void	   *observe_arg;
 } ScriptRun;
 
 extern void runner_run(ScriptRun *run);

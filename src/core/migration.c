@@ -100,7 +100,8 @@ add_script_context(ErrorData *edata, RunState *rs)
  */
 static int64
 run_script(const char *id, const char *message, MigrateScript *script,
-		   const char *verb, MigrationFailure *failure)
+		   const char *verb, MigrationFailure *failure,
+		   runner_observe_fn observe, void *observe_arg)
 {
 	MemoryContext oldcontext = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
@@ -115,6 +116,8 @@ run_script(const char *id, const char *message, MigrateScript *script,
 	rs->id = id;
 	rs->message = message;
 	rs->run.script = script;
+	rs->run.observe = observe;
+	rs->run.observe_arg = observe_arg;
 
 	INSTR_TIME_SET_CURRENT(start);
 	nestlevel = NewGUCNestLevel();
@@ -206,7 +209,20 @@ migration_run_script(const char *id, const char *message, MigrateScript *script,
 					 bool upgrade)
 {
 	return run_script(id, message, script, upgrade ? "applying" : "reverting",
-					  NULL);
+					  NULL, NULL, NULL);
+}
+
+/*
+ * Apply one revision's script exactly as a push does, telling observe
+ * about each statement before and after it runs (the dry run measures
+ * with it); errors are thrown.
+ */
+void
+migration_observe_script(const char *id, const char *message,
+						 MigrateScript *script, runner_observe_fn observe,
+						 void *arg)
+{
+	(void) run_script(id, message, script, "applying", NULL, observe, arg);
 }
 
 /*
@@ -219,7 +235,7 @@ migration_try_script(const char *id, const char *message, MigrateScript *script,
 					 bool upgrade, MigrationFailure *failure)
 {
 	return run_script(id, message, script, upgrade ? "applying" : "reverting",
-					  failure);
+					  failure, NULL, NULL);
 }
 
 void
@@ -255,7 +271,7 @@ apply_one(RevNode *node, RevisionRow *row, bool upgrade, const char *role)
 	/* its own lock settings, if it has any; kept for a retry after it */
 	locksafe_use_revision(row->lock_timeout, row->lock_retries);
 	usec = run_script(node->id, node->message, script,
-					  upgrade ? "applying" : "reverting", NULL);
+					  upgrade ? "applying" : "reverting", NULL, NULL, NULL);
 	duration = migrate_interval_usec(usec);
 	if (upgrade)
 		catalog_mark_applied(node->id, role, started, duration);

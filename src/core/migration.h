@@ -30,6 +30,9 @@ typedef void (*migration_done_fn) (RevNode *node, bool upgrade,
 
 extern int64 migration_run_script(const char *id, const char *message,
 								  MigrateScript *script, bool upgrade);
+extern void migration_observe_script(const char *id, const char *message,
+									 MigrateScript *script,
+									 runner_observe_fn observe, void *arg);
 extern int64 migration_try_script(const char *id, const char *message,
 								  MigrateScript *script, bool upgrade,
 								  MigrationFailure *failure);

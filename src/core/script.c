@@ -455,6 +455,8 @@ script_parse_mode(const char *text, const char *what, bool transactional)
 		line += count_newlines(text + line_offset, st->offset - line_offset);
 		line_offset = st->offset;
 		st->line = line;
+		/* as the server names it to a client, from the raw tree as it does */
+		st->command = CreateCommandName(rs->stmt);
 		n++;
 	}
 	script->nstmts = n;

@@ -3,7 +3,9 @@
  * apply.c
  *	  The SQL functions that change what is applied: migrate_push,
  *	  migrate_downgrade, migrate_stamp, migrate_reset and the procedure
- *	  migrate_deploy.  The running itself is core/migration.c's.
+ *	  migrate_deploy; and migrate_plan, the push measured and rolled back.
+ *	  The running itself is core/migration.c's, the measuring
+ *	  core/dryrun.c's.
  *
  *-------------------------------------------------------------------------
  */
@@ -15,11 +17,13 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
+#include "utils/numeric.h"
 #include "utils/timestamp.h"
 
 #include "base/session.h"
 #include "base/util.h"
 #include "catalog/catalog.h"
+#include "core/dryrun.h"
 #include "core/locksafe.h"
 #include "core/migration.h"
 #include "core/script.h"
@@ -33,6 +37,7 @@ PG_FUNCTION_INFO_V1(migrate_stamp);
 PG_FUNCTION_INFO_V1(migrate_reset);
 PG_FUNCTION_INFO_V1(migrate_deploy);
 PG_FUNCTION_INFO_V1(migrate_deploy_downgrade);
+PG_FUNCTION_INFO_V1(migrate_plan);
 
 /* Add one row (revision, message, third column) to the result */
 static void
@@ -100,6 +105,50 @@ Datum
 migrate_push(PG_FUNCTION_ARGS)
 {
 	run_plan(fcinfo, true, migrate_text_arg(fcinfo, 0, "target"));
+	return (Datum) 0;
+}
+
+/*
+ * migrate_plan(target text DEFAULT 'heads')
+ *		RETURNS TABLE (revision text, statement integer, line integer,
+ *					   command text, locks text[], rewritten text[],
+ *					   duration interval, wal_bytes numeric)
+ *		The push to target run statement by statement and measured, then
+ *		rolled back (core/dryrun.c).  The statements of a non-transactional
+ *		revision, which it cannot run, have NULL measures.
+ */
+Datum
+migrate_plan(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *target = migrate_text_arg(fcinfo, 0, "target");
+	ListCell   *lc;
+
+	InitMaterializedSRF(fcinfo, 0);
+	migrate_check_can_change();
+	SPI_connect();
+	foreach(lc, dryrun_plan(target))
+	{
+		DryRunStatement *st = lfirst(lc);
+		Datum		values[8];
+		bool		nulls[8] = {false};
+
+		values[0] = CStringGetTextDatum(st->revision);
+		values[1] = Int32GetDatum(st->statement);
+		values[2] = Int32GetDatum(st->line);
+		values[3] = CStringGetTextDatum(st->command);
+		if (st->measured)
+		{
+			values[4] = migrate_text_array(st->locks);
+			values[5] = migrate_text_array(st->rewritten);
+			values[6] = IntervalPGetDatum(migrate_interval_usec(st->usec));
+			values[7] = NumericGetDatum(int64_to_numeric((int64) st->wal_bytes));
+		}
+		else
+			nulls[4] = nulls[5] = nulls[6] = nulls[7] = true;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	SPI_finish();
 	return (Datum) 0;
 }
 

@@ -5,7 +5,7 @@
 -- that write the DDL log.
 BEGIN;
 CREATE EXTENSION migrate;
-SELECT plan(237);
+SELECT plan(243);
 
 SELECT has_extension('migrate');
 SELECT has_schema('migrate');
@@ -145,6 +145,7 @@ CREATE TEMP TABLE api (n serial, f name, args text[], result text, volatility te
 INSERT INTO api (f, args, result, volatility) VALUES
 	('migrate_add', ARRAY['text', 'text', 'text', 'text', 'text[]', 'boolean', 'text', 'integer', 'text[]'], 'text', 'volatile'),
 	('migrate_push', ARRAY['text'], 'setof record', 'volatile'),
+	('migrate_plan', ARRAY['text'], 'setof record', 'volatile'),
 	('migrate_downgrade', ARRAY['text'], 'setof record', 'volatile'),
 	('migrate_downgrade', ARRAY['integer'], 'setof record', 'volatile'),
 	('migrate_stamp', ARRAY['text'], 'setof record', 'volatile'),
@@ -180,6 +181,7 @@ SELECT is(pg_get_function_arguments(f::regprocedure), a, f || ' takes ' || a)
 	 'message text, up text, down text DEFAULT NULL::text, id text DEFAULT NULL::text, revises text[] DEFAULT NULL::text[], transactional boolean DEFAULT true, lock_timeout text DEFAULT NULL::text, lock_retries integer DEFAULT NULL::integer, allow text[] DEFAULT NULL::text[]'),
 	('migrate_lint(text, boolean)', 'script text, transactional boolean DEFAULT true'),
 	('migrate_push(text)', $$target text DEFAULT 'heads'::text$$),
+	('migrate_plan(text)', $$target text DEFAULT 'heads'::text$$),
 	('migrate_downgrade(text)', $$target text DEFAULT '-1'::text$$),
 	('migrate_stamp(text)', $$target text DEFAULT 'heads'::text$$),
 	('migrate_downgrade(integer)', 'steps integer'),
@@ -213,6 +215,8 @@ SELECT is(pg_get_function_result(f::regprocedure), r, f || ' returns ' || r)
   FROM (VALUES
 	('migrate_push(text)',
 	 'TABLE(revision text, message text, duration interval)'),
+	('migrate_plan(text)',
+	 'TABLE(revision text, statement integer, line integer, command text, locks text[], rewritten text[], duration interval, wal_bytes numeric)'),
 	('migrate_downgrade(text)',
 	 'TABLE(revision text, message text, duration interval)'),
 	('migrate_downgrade(integer)',

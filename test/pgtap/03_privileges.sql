@@ -5,7 +5,7 @@
 -- rights, yet can neither forge nor erase their record, nor the DDL log.
 BEGIN;
 CREATE EXTENSION migrate;
-SELECT plan(57);
+SELECT plan(58);
 SET client_min_messages = warning;
 
 -- what PUBLIC holds
@@ -13,6 +13,7 @@ SELECT function_privs_are(f, a, 'public', p)
   FROM (VALUES
 	('migrate_add', ARRAY['text', 'text', 'text', 'text', 'text[]', 'boolean', 'text', 'integer', 'text[]'], ARRAY[]::text[]),
 	('migrate_push', ARRAY['text'], ARRAY[]::text[]),
+	('migrate_plan', ARRAY['text'], ARRAY[]::text[]),
 	('migrate_downgrade', ARRAY['text'], ARRAY[]::text[]),
 	('migrate_stamp', ARRAY['text'], ARRAY[]::text[]),
 	('migrate_deploy', ARRAY['text'], ARRAY[]::text[]),

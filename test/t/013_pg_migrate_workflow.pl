@@ -1,7 +1,7 @@
 # pg_migrate, the client, through the whole workflow on one node:
 # init -> new -> edit -> push -> status -> history -> show -> downgrade ->
-# check -> push --each -> register -> verify -> script (run with psql in
-# another database) -> stamp -> drift -> reset.  Each step checks the exit
+# check -> plan -> verify -> push --each -> register -> script (run with
+# psql in another database) -> stamp -> drift -> reset.  Each step checks the exit
 # code, the output and what the database holds afterwards.
 use strict;
 use warnings FATAL => 'all';
@@ -122,6 +122,27 @@ pg_migrate_exits($node, [ @app, 'check' ], 14, undef,
 	qr/check: pending: revision 0002_add_e_mail_to_users/, 'check with a pending revision');
 pg_migrate_exits($node, [ @app, 'check', '--allow-pending' ], 0, undef, undef,
 	'check --allow-pending');
+
+# plan measures the pending revision, prints what it is, and changes nothing
+($rc, $out, $err) = pg_migrate($node, @app, 'plan');
+is($rc, 0, 'plan: exit code 0') or diag("stderr:\n$err");
+like($out, qr/^revision\s+statement\s+line\s+command\s+locks\s+rewritten\s+ms\s+wal\n[- ]+\n/m,
+	'plan prints a table');
+like($out,
+	qr/^0002_add_e_mail_to_users\s+1\s+1\s+ALTER TABLE\s+public\.users AccessExclusiveLock\s+[0-9]+\.[0-9]\s+[0-9]+ (?:bytes|kB)$/m,
+	'plan: the statement, the lock it takes, no rewrite, its time and its WAL');
+like($out, qr/^1 statements; measured on this database now, then rolled back: nothing was applied$/m,
+	'plan says where the numbers come from, and that nothing stays');
+is(status_lines($node, 'app'),
+	"0001_create_users:applied\n0002_add_e_mail_to_users:pending", 'plan applied nothing');
+is(column_count($node, 'app', 'users', 'email'), '0', 'plan left no column behind');
+my $plan = decode_json(pg_migrate_exits($node, [ @app, 'plan', '--json' ], 0, undef, undef,
+	'plan --json'));
+is_deeply(
+	[ map { [ $_->{revision}, $_->{statement}, $_->{command}, $_->{locks}, $_->{rewritten} ] } @$plan ],
+	[ [ '0002_add_e_mail_to_users', 1, 'ALTER TABLE', ['public.users AccessExclusiveLock'], [] ] ],
+	'plan --json: every column, the lists as arrays');
+cmp_ok($plan->[0]{wal_bytes}, '>', 0, 'plan --json: the WAL as a number');
 
 # verify proves the pending revision and changes nothing
 pg_migrate_exits($node, [ @app, 'verify' ], 0, qr/^0002_add_e_mail_to_users\s+t/m, undef,

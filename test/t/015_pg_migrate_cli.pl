@@ -33,7 +33,7 @@ sub write_file
 
 # --help, --version
 my @verbs = qw(init new dev register push downgrade stamp status history show drift
-  verify script reset export check);
+  verify plan script reset export check);
 my $help = pg_migrate_exits($node, ['--help'], 0, qr/^Usage:\n  pg_migrate \[OPTION\]\.\.\. VERB/m,
 	undef, '--help');
 like($help, qr/^  \Q$_\E\b/m, "--help lists verb $_") foreach @verbs;
@@ -67,6 +67,9 @@ my @usage = (
 	[ [ 'status', 'extra' ], qr/error: too many arguments for verb "status" \(first extra: "extra"\)/,
 		'an extra argument' ],
 	[ [ 'push', 'a', 'b' ], qr/too many arguments/, 'push with two targets' ],
+	[ [ 'plan', 'a', 'b' ], qr/too many arguments for verb "plan"/, 'plan with two targets' ],
+	[ [ 'plan', '--each' ], qr/error: option --each does not apply to verb "plan"/,
+		'plan --each' ],
 	[ [ 'new', '  ' ], qr/error: the message of a new revision must not be empty/, 'an empty message' ],
 	[ [ 'new', 'y' x 1001 ], qr/error: the message is too long/, 'a message too long to register' ],
 	[ [ '--retry-until', 'soon', 'status' ], qr/error: invalid value "soon" for option --retry-until/,

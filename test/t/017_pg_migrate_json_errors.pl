@@ -75,6 +75,9 @@ like($o->{hint} // '', qr/ALTER EXTENSION migrate UPDATE/, 'an old extension: th
 # 4: the server refused, with its SQLSTATE
 ($o) = json_failure([ @db, '--json', 'verify', 'nope' ], 4, qr/"nope"/, 'an unknown target');
 like($o->{sqlstate} // '', qr/^[0-9A-Z]{5}$/, 'an unknown target: the SQLSTATE');
+($o) = json_failure([ @db, '--json', 'plan', 'nope' ], 4, qr/"nope"/,
+	'plan to an unknown target');
+is($o->{sqlstate}, '42704', 'plan to an unknown target: the SQLSTATE');
 
 # 5: a folder that cannot be used
 json_failure([ '-d', 'postgres', '--dir', "$tmp/nosuchfolder", '--json', 'check' ], 5,

@@ -118,6 +118,20 @@ static const PmVerb pm_verbs[] = {
 		"and rolls everything back.  Exits 6 if a proof fails.\n"
 		"\n"
 		"  --json                 one JSON array of objects\n"},
+	{"plan", verb_plan, 0, 1, OPT_JSON | OPT_FLEET, "plan [TARGET]",
+		"dry run of the push: each statement's locks, rewrites, time and WAL",
+		"Registers the folder, then runs migrate_plan(TARGET) (default: heads):\n"
+		"the pending revisions run as push would run them, and each statement\n"
+		"is measured: the locks it took, the tables and indexes it rewrote, its\n"
+		"time, the WAL it wrote.  Everything is rolled back, the registrations\n"
+		"too.  The numbers are this database's now: rows added before the push\n"
+		"make it slower.  While it runs, the dry run holds the locks the push\n"
+		"would hold: give --lock-timeout (a statement that waits longer fails\n"
+		"the plan, naming who holds the lock), or run it off-peak.  The\n"
+		"statements of a non-transactional revision are listed, not run.  Exits\n"
+		"4 when a statement fails, as push would.\n"
+		"\n"
+		"  --json                 one JSON array of objects, every column\n"},
 	{"script", verb_script, 0, 1, 0, "script [TARGET]",
 		"offline SQL: the registrations and the push, for review or psql",
 		"Prints one psql-runnable script: the registration of every file of the\n"

@@ -166,6 +166,7 @@ extern int	verb_history(void);
 extern int	verb_show(void);
 extern int	verb_drift(void);
 extern int	verb_verify(void);
+extern int	verb_plan(void);
 extern int	verb_script(void);
 extern int	verb_reset(void);
 extern int	verb_export(void);

@@ -403,6 +403,40 @@ verb_verify(void)
 	return failed ? PM_EXIT_FOUND : PM_EXIT_OK;
 }
 
+/*
+ * plan [TARGET]: register, migrate_plan(TARGET), roll back.  The table
+ * shows the locks and rewrites as lists, the time in ms and the WAL in
+ * bytes, kB, MB; a statement the dry run did not run says so.  A line
+ * after it says what the numbers are.
+ */
+int
+verb_plan(void)
+{
+	PmFolder   *folder = read_folder();
+	const char *target = arg_or(0, "heads");
+	PGresult   *res;
+
+	connect_ready();
+	pm_exec("BEGIN");
+	(void) register_folder(folder, NULL);
+	res = pm_query(psprintf("SELECT %s FROM %s($1)",
+							pm_opts.json ? "*" :
+							"revision, statement, line, command, "
+							"CASE WHEN duration IS NULL THEN 'not run: non-transactional'"
+							" ELSE pg_catalog.array_to_string(locks, ', ') END AS locks, "
+							"pg_catalog.array_to_string(rewritten, ', ') AS rewritten, "
+							"pg_catalog.to_char(EXTRACT(epoch FROM duration) OPERATOR(pg_catalog.*) 1000, 'FM9999999990.0') AS ms, "
+							"pg_catalog.pg_size_pretty(wal_bytes) AS wal",
+							pm_fn("migrate_plan")), 1, &target);
+	pm_exec("ROLLBACK");
+	print_rows(res);
+	if (!pm_opts.json)
+		printf("%d statements; measured on this database now, then rolled back: nothing was applied\n",
+			   PQntuples(res));
+	PQclear(res);
+	return PM_EXIT_OK;
+}
+
 /* A dollar-quote tag that does not occur in text */
 static char *
 dollar_tag(const char *text)
