@@ -84,6 +84,31 @@ CLUSTER big.orders USING orders_pkey;
 $$);
 SELECT * FROM findings('VACUUM FULL big.orders; VACUUM big.orders', false);
 
+-- what PostgreSQL does without a rewrite: a domain without checks over
+-- the same type, the finest precision of a timestamp; and what it rewrites:
+-- a serial column added, an interval's fields narrowed
+CREATE DOMAIN big.plainint AS int;
+ALTER TABLE big.orders ADD COLUMN placed_at timestamp, ADD COLUMN span interval month;
+SELECT * FROM findings($$
+ALTER TABLE big.orders ALTER COLUMN total TYPE big.plainint;
+ALTER TABLE big.orders ALTER COLUMN placed_at TYPE timestamp(6);
+ALTER TABLE big.orders ADD COLUMN seq bigserial;
+ALTER TABLE big.orders ALTER COLUMN span TYPE interval year;
+$$);
+ALTER TABLE big.orders DROP COLUMN placed_at, DROP COLUMN span;
+DROP DOMAIN big.plainint;
+-- a composite type's attribute is no table's column
+CREATE TYPE big.pair AS (a int, b int);
+SELECT * FROM findings('ALTER TYPE big.pair ALTER ATTRIBUTE a TYPE bigint');
+DROP TYPE big.pair;
+-- statistics that say empty, taken before the table was filled, are not
+-- believed: the pages are counted
+CREATE TABLE small.stale (id bigint) WITH (autovacuum_enabled = off);
+VACUUM small.stale;
+INSERT INTO small.stale SELECT generate_series(1, 1000);
+SELECT severity, detail FROM migrate_lint('CREATE INDEX ON small.stale (id)');
+DROP TABLE small.stale;
+
 -- long-exclusive-lock
 SELECT * FROM findings($$
 LOCK TABLE big.orders IN ACCESS EXCLUSIVE MODE;
@@ -95,14 +120,23 @@ $$);
 -- in the catalog or validated earlier in the script
 SELECT * FROM findings('ALTER TABLE big.orders ALTER COLUMN customer SET NOT NULL');
 SELECT detail, hint FROM migrate_lint('ALTER TABLE big.orders ALTER COLUMN customer SET NOT NULL');
+SELECT rule FROM findings($$
+ALTER TABLE big.orders ADD CONSTRAINT customer_nn CHECK (customer IS NOT NULL) NOT VALID;
+ALTER TABLE big.orders VALIDATE CONSTRAINT customer_nn;
+ALTER TABLE big.orders ALTER COLUMN customer SET NOT NULL;
+$$, false);
+ALTER TABLE big.orders ADD CONSTRAINT total_nn CHECK (total IS NOT NULL);
+SELECT * FROM findings('ALTER TABLE big.orders ALTER COLUMN total SET NOT NULL');
+ALTER TABLE big.orders DROP CONSTRAINT total_nn;
+-- a column already NOT NULL: SET NOT NULL does nothing
+SELECT * FROM findings('ALTER TABLE big.orders ALTER COLUMN id SET NOT NULL');
+-- in one transaction the VALIDATE runs under the ADD's ACCESS EXCLUSIVE:
+-- only a non-transactional revision (or a later revision) spares the scan
 SELECT * FROM findings($$
 ALTER TABLE big.orders ADD CONSTRAINT customer_nn CHECK (customer IS NOT NULL) NOT VALID;
 ALTER TABLE big.orders VALIDATE CONSTRAINT customer_nn;
 ALTER TABLE big.orders ALTER COLUMN customer SET NOT NULL;
 $$);
-ALTER TABLE big.orders ADD CONSTRAINT total_nn CHECK (total IS NOT NULL);
-SELECT * FROM findings('ALTER TABLE big.orders ALTER COLUMN total SET NOT NULL');
-ALTER TABLE big.orders DROP CONSTRAINT total_nn;
 -- (a check that is not validated proves nothing)
 ALTER TABLE big.orders ADD CONSTRAINT total_nn CHECK (total IS NOT NULL) NOT VALID;
 SELECT * FROM findings('ALTER TABLE big.orders ALTER COLUMN total SET NOT NULL');
@@ -150,6 +184,18 @@ SELECT detail FROM migrate_lint('DROP TABLE big.customers');
 SELECT severity, detail FROM migrate_lint('DROP TABLE small.never_analyzed');
 SELECT severity, detail FROM migrate_lint('DROP TABLE small.filled_not_analyzed');
 
+-- a table the script creates hides only the one it is: not a table of
+-- the same name in another schema, and not one that exists already when
+-- the script says IF NOT EXISTS
+SELECT * FROM findings($$
+CREATE TABLE small.customers (id bigint);
+DROP TABLE big.customers;
+CREATE TABLE IF NOT EXISTS big.orders (id int);
+CREATE INDEX ON big.orders (total);
+$$);
+-- without CASCADE only an empty schema can be dropped: no data lost
+SELECT * FROM findings('DROP SCHEMA small');
+
 -- rename: a table or a column that exists
 SELECT * FROM findings($$
 ALTER TABLE big.orders RENAME COLUMN total TO amount_due;
@@ -193,8 +239,17 @@ SELECT * FROM findings($$
 SET lock_timeout = 0;
 ALTER TABLE big.orders ADD COLUMN memo text;
 $$);
+-- setting migrate.lock_timeout in the script changes nothing for its own
+-- statements: only lock_timeout does
+SELECT * FROM findings($$
+SET migrate.lock_timeout = '1s';
+ALTER TABLE big.orders ADD COLUMN memo text;
+$$);
 SET lock_timeout = '1s';
 SELECT count(*) FROM migrate_lint('ALTER TABLE big.orders ADD COLUMN memo text');
+-- a non-transactional revision's steps run in the background worker,
+-- without the session's timeout
+SELECT rule FROM migrate_lint('ALTER TABLE big.orders ADD COLUMN memo text', false);
 RESET lock_timeout;
 SET migrate.lock_timeout = '500ms';
 SELECT count(*) FROM migrate_lint('ALTER TABLE big.orders ADD COLUMN memo text');
@@ -225,7 +280,7 @@ SELECT count(*) AS refused_left_nothing FROM migrate.revision WHERE id = 'r2';
 SELECT migrate_add('rewrite orders', $$ALTER TABLE big.orders ALTER COLUMN total TYPE bigint;
 DROP TABLE big.customers CASCADE$$, id => 'r2',
 				   allow => ARRAY['table-rewrite: orders is rewritten at night by the batch anyway',
-								  'data-loss:  customers moved to the crm database']);
+								  E'data-loss:  customers moved\n  to the crm database ']);
 SELECT id, lint_allow FROM migrate.revision WHERE id = 'r2';
 SELECT allow FROM migrate_show('r2');
 -- a hazard the allowances do not cover is still refused
@@ -238,6 +293,10 @@ SELECT migrate_add('x', 'SELECT 1', allow => ARRAY['table-rewrite:   ']);
 SELECT migrate_add('x', 'SELECT 1', allow => ARRAY['no-such-rule: because']);
 SELECT migrate_add('x', 'SELECT 1', allow => ARRAY['rename: a', 'rename: b']);
 SELECT migrate_add('x', 'SELECT 1', allow => ARRAY[NULL]);
+-- a non-transactional revision runs without a lock timeout of its own
+SELECT migrate_add('x', 'CREATE INDEX CONCURRENTLY ON big.orders (id)', transactional => false,
+				   lock_timeout => '1s');
+\echo :LAST_ERROR_SQLSTATE
 -- warn: the registration goes through, with a WARNING per hazard
 SET migrate.lint = warn;
 SELECT migrate_add('more', 'ALTER TABLE big.orders ALTER COLUMN note SET NOT NULL', id => 'r3');

@@ -39,11 +39,15 @@
 	object_aclcheck(ProcedureRelationId, (fn), (role), (mode))
 #define compat_namespace_ownercheck(nsp, role) \
 	object_ownercheck(NamespaceRelationId, (nsp), (role))
+#define compat_namespace_usable(nsp) \
+	(object_aclcheck(NamespaceRelationId, (nsp), GetUserId(), ACL_USAGE) == ACLCHECK_OK)
 #else
 #define compat_proc_aclcheck(fn, role, mode) \
 	pg_proc_aclcheck((fn), (role), (mode))
 #define compat_namespace_ownercheck(nsp, role) \
 	pg_namespace_ownercheck((nsp), (role))
+#define compat_namespace_usable(nsp) \
+	(pg_namespace_aclcheck((nsp), GetUserId(), ACL_USAGE) == ACLCHECK_OK)
 #endif
 
 /* This backend's local transaction id: tells one transaction from the next */

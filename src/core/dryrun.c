@@ -493,6 +493,7 @@ run_measured(const char *target, Measure *m)
 	ListCell   *rc;
 	MemoryContext revcxt;
 
+	locksafe_use_revision(-1, -1);
 	catalog_lock();
 	worker_check_idle("migrate_plan()");
 	g = catalog_load_graph();
@@ -518,6 +519,8 @@ run_measured(const char *target, Measure *m)
 		MemoryContext old = MemoryContextSwitchTo(revcxt);
 
 		m->revision = MemoryContextStrdup(m->rowcxt, node->id);
+		/* its own lock settings, as the push runs it */
+		locksafe_use_revision(row->lock_timeout, row->lock_retries);
 		if (node->transactional)
 			migration_observe_script(node->id, node->message,
 									 script_parse(row->up_sql, "up"),

@@ -38,11 +38,13 @@
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
 #include "commands/tablecmds.h"
+#include "miscadmin.h"
 #include "lib/stringinfo.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
@@ -62,6 +64,7 @@
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
+#include "base/compat.h"
 #include "base/util.h"
 #include "core/lint.h"
 #include "core/locksafe.h"
@@ -161,6 +164,7 @@ typedef struct LintState
 	List	   *created;		/* RangeVars the script created so far */
 	List	   *validated;		/* Oids of tables a VALIDATE CONSTRAINT ran on */
 	List	   *locked;			/* Oids of tables ACCESS EXCLUSIVE was taken on */
+	List	   *exclusive;		/* the same, whether a timeout is set or not */
 	bool		transactional;	/* a lock taken is held to the end */
 	bool		timeout;		/* a lock timeout is in effect */
 	MigrateStmt *stmt;
@@ -210,14 +214,79 @@ rows_words(double rows)
 	return psprintf("about %.1f billion rows", rows / 1e9);
 }
 
-static bool
-same_name(RangeVar *a, RangeVar *b)
+/* A relation the script creates: its schema as it will be, and its name */
+typedef struct Created
 {
-	if (strcmp(a->relname, b->relname) != 0)
-		return false;
-	if (a->schemaname && b->schemaname)
-		return strcmp(a->schemaname, b->schemaname) == 0;
-	return true;
+	char	   *schema;			/* "pg_temp" for a temporary one; NULL: none chosen */
+	char	   *relname;
+} Created;
+
+/* The schema an unqualified CREATE puts a relation in: the path's first */
+static char *
+creation_schema(void)
+{
+	List	   *path = fetch_search_path(false);
+
+	return path != NIL ? get_namespace_name(linitial_oid(path)) : NULL;
+}
+
+/*
+ * Remember a relation the script creates.  CREATE ... IF NOT EXISTS of one
+ * that exists creates nothing, and is not remembered.
+ */
+static void
+remember_created(LintState *ls, RangeVar *rv, bool if_not_exists)
+{
+	Created    *c;
+
+	if (rv == NULL)
+		return;
+	if (if_not_exists)
+	{
+		Oid			nsp = rv->schemaname ? get_namespace_oid(rv->schemaname, true) : InvalidOid;
+
+		if (rv->schemaname ? (OidIsValid(nsp) && OidIsValid(get_relname_relid(rv->relname, nsp))) :
+			OidIsValid(RelnameGetRelid(rv->relname)))
+			return;
+	}
+	c = palloc(sizeof(Created));
+	c->relname = rv->relname;
+	c->schema = rv->relpersistence == RELPERSISTENCE_TEMP ? "pg_temp" :
+		rv->schemaname ? rv->schemaname : creation_schema();
+	ls->created = lappend(ls->created, c);
+}
+
+/*
+ * Whether rv names a relation the script created: the same schema when it
+ * is qualified; when not, one the search path finds first (a temporary one,
+ * or one in the path's first schema).
+ */
+static bool
+names_created(LintState *ls, RangeVar *rv)
+{
+	ListCell   *lc;
+	char	   *first = NULL;
+
+	foreach(lc, ls->created)
+	{
+		Created    *c = lfirst(lc);
+
+		if (strcmp(c->relname, rv->relname) != 0 || c->schema == NULL)
+			continue;
+		if (rv->schemaname)
+		{
+			if (strcmp(c->schema, rv->schemaname) == 0)
+				return true;
+			continue;
+		}
+		if (strcmp(c->schema, "pg_temp") == 0)
+			return true;
+		if (first == NULL)
+			first = creation_schema();
+		if (first && strcmp(c->schema, first) == 0)
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -250,14 +319,10 @@ rel_facts(LintState *ls, RangeVar *rv, RelFacts *f)
 {
 	HeapTuple	tup;
 	Form_pg_class c;
-	ListCell   *lc;
 	int64		bytes;
 
-	if (rv == NULL)
+	if (rv == NULL || names_created(ls, rv))
 		return false;
-	foreach(lc, ls->created)
-		if (same_name(lfirst(lc), rv))
-			return false;
 	/* no ACL check, no error: a schema the caller may not use is not found */
 	if (rv->schemaname)
 	{
@@ -292,6 +357,40 @@ rel_facts(LintState *ls, RangeVar *rv, RelFacts *f)
 			psprintf("an unknown number of rows in %u pages (%s; never analyzed)", blocks,
 					 text_to_cstring(DatumGetTextPP(DirectFunctionCall1(pg_size_pretty,
 																		Int64GetDatum((int64) blocks * BLCKSZ)))));
+	}
+	else if (c->reltuples == 0 && c->relpages == 0 &&
+			 actual_blocks(f->oid, c->relkind) > 0)
+	{
+		/* empty when last measured, and filled since: the pages say so */
+		BlockNumber blocks = actual_blocks(f->oid, c->relkind);
+
+		f->empty = false;
+		f->size = psprintf("an unknown number of rows in %u pages (%s; empty when last analyzed)",
+						   blocks,
+						   text_to_cstring(DatumGetTextPP(DirectFunctionCall1(pg_size_pretty,
+																			  Int64GetDatum((int64) blocks * BLCKSZ)))));
+	}
+	else if (c->relkind == RELKIND_PARTITIONED_TABLE)
+	{
+		/* the rows are its partitions' */
+		double		rows = 0;
+		int64		pages = 0;
+		ListCell   *lc;
+
+		foreach(lc, find_all_inheritors(f->oid, NoLock, NULL))
+		{
+			HeapTuple	pt = SearchSysCache1(RELOID, ObjectIdGetDatum(lfirst_oid(lc)));
+
+			if (!HeapTupleIsValid(pt))
+				continue;
+			rows += Max(((Form_pg_class) GETSTRUCT(pt))->reltuples, 0);
+			pages += Max(((Form_pg_class) GETSTRUCT(pt))->relpages, 0);
+			ReleaseSysCache(pt);
+		}
+		f->empty = rows == 0 && pages == 0;
+		f->size = psprintf("%s in its partitions (%s)", rows_words(rows),
+						   text_to_cstring(DatumGetTextPP(DirectFunctionCall1(pg_size_pretty,
+																			  Int64GetDatum(pages * BLCKSZ)))));
 	}
 	else
 	{
@@ -354,6 +453,27 @@ check_timeout(LintState *ls, const RelFacts *f, LOCKMODE mode)
  * ----------------------------------------------------------------
  */
 
+/*
+ * Whether a qualified name's schema may be used by the caller: looking a
+ * name up in one it may not use is an error, and the lint never fails on
+ * what it cannot see.  An unqualified name is looked up in the search
+ * path, which holds only usable schemas.
+ */
+static bool
+usable_qualifier(List *names)
+{
+	char	   *schema;
+	char	   *object;
+	Oid			nsp;
+
+	DeconstructQualifiedName(names, &schema, &object);
+	if (schema == NULL)
+		return true;
+	nsp = get_namespace_oid(schema, true);
+	return OidIsValid(nsp) &&
+		compat_namespace_usable(nsp);
+}
+
 /* Whether a raw expression calls a function that may be volatile */
 static bool
 raw_volatile_walker(Node *node, void *context)
@@ -365,6 +485,8 @@ raw_volatile_walker(Node *node, void *context)
 		FuncCall   *fc = (FuncCall *) node;
 		FuncCandidateList cands;
 
+		if (list_length(fc->funcname) > 3 || !usable_qualifier(fc->funcname))
+			return true;		/* not ours to see: assume the worst */
 		cands = FuncnameGetCandidates(fc->funcname, -1, NIL, false, false,
 									  false, true);
 		if (cands == NULL)
@@ -387,7 +509,8 @@ type_of(TypeName *tn, int32 *typmod)
 	Oid			oid;
 
 	*typmod = -1;
-	if (tn == NULL)
+	if (tn == NULL || tn->names == NIL || list_length(tn->names) > 3 ||
+		!usable_qualifier(tn->names))
 		return InvalidOid;
 	tup = LookupTypeName(NULL, tn, typmod, true);
 	if (tup == NULL)
@@ -419,9 +542,16 @@ is_serial(TypeName *tn, bool *small)
 static bool
 type_change_rewrites(Oid oldtype, int32 oldmod, Oid newtype, int32 newmod)
 {
+	/* a domain is stored as its base type (its checks scan, not rewrite) */
+	newtype = getBaseTypeAndTypmod(newtype, &newmod);
 	if (oldtype == newtype)
 	{
 		if (newmod == oldmod || newmod < 0)
+			return false;
+		/* the finest precision of a time type is the same as none */
+		if (oldmod < 0 && newmod == 6 &&
+			(newtype == TIMESTAMPOID || newtype == TIMESTAMPTZOID ||
+			 newtype == TIMEOID || newtype == TIMETZOID))
 			return false;
 		if (oldmod < 0)
 			return true;
@@ -433,7 +563,6 @@ type_change_rewrites(Oid oldtype, int32 oldmod, Oid newtype, int32 newmod)
 			case TIMESTAMPTZOID:
 			case TIMEOID:
 			case TIMETZOID:
-			case INTERVALOID:
 				return newmod < oldmod;
 			case NUMERICOID:
 				/* typmod: ((precision << 16) | scale) + VARHDRSZ */
@@ -548,7 +677,14 @@ check_add_column(LintState *ls, const RelFacts *f, ColumnDef *col)
 	ListCell   *lc;
 	char	   *why = NULL;
 
+	bool		small;
+
 	check_column_type(ls, f->name, col, false);
+	if (is_serial(col->typeName, &small) ||
+		(col->typeName && list_length(col->typeName->names) == 1 &&
+		 (strcmp(strVal(linitial(col->typeName->names)), "bigserial") == 0 ||
+		  strcmp(strVal(linitial(col->typeName->names)), "serial8") == 0)))
+		why = pstrdup("a serial column's default, nextval(), gives every row a value of its own");
 	foreach(lc, col->constraints)
 	{
 		Constraint *c = lfirst(lc);
@@ -565,13 +701,13 @@ check_add_column(LintState *ls, const RelFacts *f, ColumnDef *col)
 		else if (c->contype == CONSTR_PRIMARY || c->contype == CONSTR_UNIQUE)
 			add_finding(ls, "unique-without-index", f->empty,
 						psprintf("ADD COLUMN %s ... %s builds a unique index on %s under ACCESS EXCLUSIVE",
-								 col->colname, c->contype == CONSTR_PRIMARY ? "PRIMARY KEY" : "UNIQUE", f->name),
+								 quote_identifier(col->colname), c->contype == CONSTR_PRIMARY ? "PRIMARY KEY" : "UNIQUE", f->name),
 						psprintf("%s; reads and writes wait for the whole build.", has_size(f)),
 						pstrdup("Add the column first, build the index with CREATE UNIQUE INDEX CONCURRENTLY in a revision with \"transaction: no\", then ADD CONSTRAINT ... USING INDEX."));
 	}
 	if (why)
 		add_finding(ls, "table-rewrite", f->empty,
-					psprintf("ADD COLUMN %s rewrites %s %s", col->colname, kind_word(f), f->name),
+					psprintf("ADD COLUMN %s rewrites %s %s", quote_identifier(col->colname), kind_word(f), f->name),
 					psprintf("%s; %s, so the table and all its indexes are rewritten under ACCESS EXCLUSIVE, blocking reads and writes.",
 							 has_size(f), why),
 					pstrdup("Add the column without the default (or with a constant one), fill it in batches, then set the default."));
@@ -598,7 +734,7 @@ check_alter_type(LintState *ls, const RelFacts *f, AlterTableCmd *cmd)
 		!type_change_rewrites(oldtype, oldmod, newtype, newmod))
 		return;
 	add_finding(ls, "table-rewrite", f->empty,
-				psprintf("ALTER COLUMN %s TYPE %s rewrites %s %s", cmd->name,
+				psprintf("ALTER COLUMN %s TYPE %s rewrites %s %s", quote_identifier(cmd->name),
 						 format_type_with_typemod(newtype, newmod), kind_word(f), f->name),
 				psprintf("%s; %s to %s is not binary compatible%s, so every row and every index is rewritten under ACCESS EXCLUSIVE, blocking reads and writes.",
 						 has_size(f), format_type_with_typemod(oldtype, oldmod),
@@ -611,8 +747,19 @@ static void
 check_set_not_null(LintState *ls, const RelFacts *f, AlterTableCmd *cmd)
 {
 	AttrNumber	attnum = get_attnum(f->oid, cmd->name);
+	HeapTuple	tup;
+	bool		notnull = false;
 
-	if (attnum == InvalidAttrNumber || has_not_null_check(f->oid, attnum) ||
+	if (attnum == InvalidAttrNumber)
+		return;
+	tup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(f->oid), Int16GetDatum(attnum));
+	if (HeapTupleIsValid(tup))
+	{
+		notnull = ((Form_pg_attribute) GETSTRUCT(tup))->attnotnull;
+		ReleaseSysCache(tup);
+	}
+	/* already NOT NULL: nothing to do; else a proof spares the scan */
+	if (notnull || has_not_null_check(f->oid, attnum) ||
 		list_member_oid(ls->validated, f->oid))
 		return;
 	add_finding(ls, "set-not-null", f->empty,
@@ -620,7 +767,7 @@ check_set_not_null(LintState *ls, const RelFacts *f, AlterTableCmd *cmd)
 						 f->name, quote_identifier(cmd->name)),
 				psprintf("%s; no validated CHECK (%s IS NOT NULL) proves it has no nulls, so every row is read while reads and writes wait.",
 						 has_size(f), quote_identifier(cmd->name)),
-				psprintf("ADD CONSTRAINT ... CHECK (%s IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT (it only takes SHARE UPDATE EXCLUSIVE); SET NOT NULL then skips the scan, and the check can be dropped.",
+				psprintf("ADD CONSTRAINT ... CHECK (%s IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT in a later revision (alone it takes only SHARE UPDATE EXCLUSIVE; after the ADD in one transaction it runs under the ADD's ACCESS EXCLUSIVE); SET NOT NULL then skips the scan, and the check can be dropped.",
 						 quote_identifier(cmd->name)));
 }
 
@@ -646,7 +793,7 @@ check_add_constraint(LintState *ls, const RelFacts *f, AlterTableCmd *cmd)
 								 quote_qualified_identifier(c->pktable->schemaname, c->pktable->relname) :
 								 "the referenced table") :
 						psprintf("%s; adding the check takes ACCESS EXCLUSIVE and reads every row.", has_size(f)),
-						pstrdup("Add it with NOT VALID (a catalog change: new rows are checked at once), then VALIDATE CONSTRAINT in a later statement, which takes only SHARE UPDATE EXCLUSIVE."));
+						pstrdup("Add it with NOT VALID (a catalog change: new rows are checked at once), then VALIDATE CONSTRAINT in a later revision, which takes only SHARE UPDATE EXCLUSIVE (in the same transaction it would run under the ADD's lock)."));
 			return;
 		case CONSTR_PRIMARY:
 		case CONSTR_UNIQUE:
@@ -684,6 +831,10 @@ check_alter_table(LintState *ls, AlterTableStmt *stmt)
 		}
 		return;
 	}
+	/* a composite type, an index, a view, a foreign table: no rows at risk */
+	if (f.relkind != RELKIND_RELATION && f.relkind != RELKIND_PARTITIONED_TABLE &&
+		f.relkind != RELKIND_MATVIEW)
+		return;
 	check_timeout(ls, &f, AlterTableGetLockLevel(stmt->cmds));
 	foreach(lc, stmt->cmds)
 	{
@@ -705,11 +856,13 @@ check_alter_table(LintState *ls, AlterTableStmt *stmt)
 				check_add_constraint(ls, &f, cmd);
 				break;
 			case AT_ValidateConstraint:
-				ls->validated = lappend_oid(ls->validated, f.oid);
+				/* under an ACCESS EXCLUSIVE this transaction holds, no help */
+				if (!list_member_oid(ls->exclusive, f.oid))
+					ls->validated = lappend_oid(ls->validated, f.oid);
 				break;
 			case AT_DropColumn:
 				add_finding(ls, "data-loss", f.empty,
-							psprintf("DROP COLUMN %s deletes its data from %s", cmd->name, f.name),
+							psprintf("DROP COLUMN %s deletes its data from %s", quote_identifier(cmd->name), f.name),
 							psprintf("%s; the column's values are gone once this commits, and a down script can only add the column back empty.",
 									 has_size(&f)),
 							pstrdup("Stop using the column in the application first; copy it elsewhere if it may be needed again."));
@@ -731,6 +884,9 @@ check_alter_table(LintState *ls, AlterTableStmt *stmt)
 				break;
 		}
 	}
+	if (ls->transactional && AlterTableGetLockLevel(stmt->cmds) == AccessExclusiveLock &&
+		!list_member_oid(ls->exclusive, f.oid))
+		ls->exclusive = lappend_oid(ls->exclusive, f.oid);
 }
 
 /* ----------------------------------------------------------------
@@ -763,7 +919,7 @@ check_create_table(LintState *ls, CreateStmt *stmt)
 				key = true;
 		check_column_type(ls, stmt->relation->relname, col, key);
 	}
-	ls->created = lappend(ls->created, stmt->relation);
+	remember_created(ls, stmt->relation, stmt->if_not_exists);
 }
 
 static void
@@ -771,8 +927,9 @@ check_index(LintState *ls, IndexStmt *stmt)
 {
 	RelFacts	f;
 
+	/* ONLY on a partitioned table builds nothing; without, every partition's */
 	if (stmt->concurrent || !rel_facts(ls, stmt->relation, &f) ||
-		f.relkind == RELKIND_PARTITIONED_TABLE)
+		(f.relkind == RELKIND_PARTITIONED_TABLE && !stmt->relation->inh))
 		return;
 	add_finding(ls, "index-not-concurrent", f.empty,
 				psprintf("CREATE %sINDEX on %s blocks writes to it for the whole build",
@@ -822,13 +979,14 @@ check_drop(LintState *ls, DropStmt *stmt)
 			char	   *name = strVal(lfirst(lc));
 			Oid			nsp = get_namespace_oid(name, true);
 
-			if (!OidIsValid(nsp))
+			/* without CASCADE only an empty schema can go: no data lost */
+			if (!OidIsValid(nsp) || stmt->behavior != DROP_CASCADE)
 				continue;
 			add_finding(ls, "data-loss", false,
 						psprintf("DROP SCHEMA %s deletes every table in it", quote_identifier(name)),
 						psprintf("Schema %s exists now; %s its tables and their data are gone once this commits.",
 								 quote_identifier(name),
-								 stmt->behavior == DROP_CASCADE ? "with CASCADE," : "if it is emptied first,"),
+								 "with CASCADE,"),
 						pstrdup("Keep a dump of the schema, or rename it and drop it in a later deploy."));
 			continue;
 		}
@@ -946,8 +1104,7 @@ check_set(LintState *ls, VariableSetStmt *stmt)
 	int			ms;
 
 	if (stmt->name == NULL ||
-		(strcmp(stmt->name, "lock_timeout") != 0 &&
-		 strcmp(stmt->name, "migrate.lock_timeout") != 0))
+		strcmp(stmt->name, "lock_timeout") != 0)
 		return;
 	if (stmt->kind != VAR_SET_VALUE)
 	{
@@ -971,10 +1128,11 @@ check_statement(LintState *ls, Node *node)
 			check_create_table(ls, (CreateStmt *) node);
 			break;
 		case T_CreateTableAsStmt:
-			ls->created = lappend(ls->created, ((CreateTableAsStmt *) node)->into->rel);
+			remember_created(ls, ((CreateTableAsStmt *) node)->into->rel,
+							 ((CreateTableAsStmt *) node)->if_not_exists);
 			break;
 		case T_ViewStmt:
-			ls->created = lappend(ls->created, ((ViewStmt *) node)->view);
+			remember_created(ls, ((ViewStmt *) node)->view, false);
 			break;
 		case T_IndexStmt:
 			check_index(ls, (IndexStmt *) node);
@@ -1055,8 +1213,17 @@ lint_script(const char *sql, bool transactional, int lock_timeout)
 	LintState	ls = {0};
 
 	ls.transactional = transactional;
-	ls.timeout = (lock_timeout >= 0 ? lock_timeout : locksafe_timeout()) > 0 ||
-		LockTimeout > 0;
+	/* outside a run, no revision's own settings are in force */
+	locksafe_use_revision(-1, -1);
+	/*
+	 * The timeout the statements run with: the revision's own, else
+	 * migrate.lock_timeout, else lock_timeout.  The steps of a
+	 * non-transactional revision run in a background worker, with none
+	 * but what the script sets itself.
+	 */
+	ls.timeout = transactional &&
+		((lock_timeout >= 0 ? lock_timeout : locksafe_timeout()) > 0 ||
+		 LockTimeout > 0);
 	for (int i = 0; i < script->nstmts; i++)
 	{
 		MigrateStmt *stmt = &script->stmts[i];
@@ -1109,23 +1276,48 @@ allow_rule(const char *entry)
 	return rule;
 }
 
-/* Checks a revision's allowances: "rule: reason", known rules, once each */
-void
+/*
+ * Checks a revision's allowances ("rule: reason", known rules, once each)
+ * and returns them as the catalog keeps them: "rule: reason" with one
+ * space after the colon and the reason on one line, trimmed, so that a
+ * file written back and read again carries the same ones.
+ */
+List *
 lint_check_allow(List *allow)
 {
 	List	   *seen = NIL;
+	List	   *result = NIL;
 	ListCell   *lc;
 
 	foreach(lc, allow)
 	{
 		char	   *rule = allow_rule(lfirst(lc));
+		const char *reason = strchr(lfirst(lc), ':') + 1;
+		StringInfoData buf;
+		bool		space = true;	/* one space after the colon */
 
 		if (migrate_list_has(seen, rule))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("lint rule \"%s\" is allowed twice", rule)));
 		seen = lappend(seen, rule);
+		initStringInfo(&buf);
+		appendStringInfo(&buf, "%s:", rule);
+		for (; *reason; reason++)
+		{
+			if (isspace((unsigned char) *reason))
+				space = true;
+			else
+			{
+				appendStringInfoChar(&buf, space ? ' ' : *reason);
+				if (space)
+					appendStringInfoChar(&buf, *reason);
+				space = false;
+			}
+		}
+		result = lappend(result, buf.data);
 	}
+	return result;
 }
 
 static bool
@@ -1182,7 +1374,8 @@ lint_registration(const char *id, const char *sql, bool transactional,
 	{
 		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
 			ReThrowError(edata);
-		ereport(WARNING,
+		/* under error, what cannot be judged cannot be let through */
+		ereport(migrate_lint == LINT_ERROR ? ERROR : WARNING,
 				(errcode(ERRCODE_WARNING),
 				 errmsg("revision \"%s\" could not be linted: %s", id, edata->message),
 				 errhint("It is registered unjudged; migrate_lint() on its script shows where judging it failed.")));

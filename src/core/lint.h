@@ -37,7 +37,7 @@ typedef struct LintFinding
 extern void lint_init(void);
 extern List *lint_script(const char *sql, bool transactional,
 						 int lock_timeout);
-extern void lint_check_allow(List *allow);
+extern List *lint_check_allow(List *allow);
 extern void lint_registration(const char *id, const char *sql,
 							  bool transactional, int lock_timeout,
 							  List *allow);

@@ -493,7 +493,7 @@ locksafe_report(void)
 int
 locksafe_backoff_ms(int attempt)
 {
-	int64		delay = Max(migrate_lock_timeout, 100);
+	int64		delay = Max(locksafe_timeout(), 100);
 
 	for (int i = 1; i < attempt && delay < MAX_BACKOFF_MS; i++)
 		delay *= 2;

@@ -524,10 +524,16 @@ registry_add(const char *message, const char *up, const char *down,
 	row.transactional = transactional;
 	if (opts)
 	{
-		lint_check_allow(opts->allow);
+		row.allow = lint_check_allow(opts->allow);
 		row.lock_timeout = opts->lock_timeout;
 		row.lock_retries = opts->lock_retries;
-		row.allow = opts->allow;
+		/* the background worker runs its steps with no lock timeout */
+		if (!transactional && (opts->lock_timeout >= 0 || opts->lock_retries >= 0))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("a non-transactional revision cannot have its own lock_timeout or lock_retries"),
+					 errdetail("Its steps run one at a time in a background worker, which waits for its locks as CREATE INDEX CONCURRENTLY does, and does not retry."),
+					 errhint("Leave them out, or split the statements that need them into a transactional revision.")));
 	}
 	row.up_sql = pstrdup(up);
 	row.down_sql = down ? pstrdup(down) : NULL;
