@@ -17,7 +17,9 @@
  *		not taken again, as in the push.  Left out: a mode weaker than
  *		another one held on the relation (it blocks no one more), and
  *		locks on a relation the statement itself created (no other session
- *		can see it, let alone wait for it);
+ *		can see it, let alone wait for it), and locks on system catalogs
+ *		(every relation initdb made: row locks that block no query, and
+ *		differ between releases);
  *	  - rewrites: for every relation held after the statement, its
  *		pg_class.relfilenode now against the one a snapshot taken just
  *		before the statement sees.  A relation that snapshot does not see
@@ -49,6 +51,7 @@
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "access/transam.h"
 #include "access/xact.h"
 #include "catalog/dependency.h"
 #include "catalog/pg_class.h"
@@ -69,7 +72,6 @@
 
 #include "base/runner.h"
 #include "base/session.h"
-#include "catalog/catalog.h"
 #include "core/dryrun.h"
 #include "core/graph.h"
 #include "core/locksafe.h"
@@ -124,10 +126,16 @@ held_relations(int *n)
 	{
 		LockInstanceData *li = &data->locks[i];
 
+		/*
+		 * System catalogs are left out: the row locks DDL takes on them
+		 * (pg_depend, say, from PostgreSQL 17 on) block no one's queries,
+		 * and vary from release to release
+		 */
 		if (li->pid != MyProcPid || li->holdMask == 0 ||
 			li->locktag.locktag_type != LOCKTAG_RELATION ||
 			(li->locktag.locktag_field1 != MyDatabaseId &&
-			 li->locktag.locktag_field1 != InvalidOid))
+			 li->locktag.locktag_field1 != InvalidOid) ||
+			li->locktag.locktag_field2 < FirstNormalObjectId)
 			continue;
 		held[k].relid = li->locktag.locktag_field2;
 		held[k].modes = li->holdMask;
