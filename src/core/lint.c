@@ -289,6 +289,14 @@ names_created(LintState *ls, RangeVar *rv)
 	return false;
 }
 
+/* bytes as pg_size_pretty() writes them */
+static char *
+pretty_bytes(int64 bytes)
+{
+	return text_to_cstring(DatumGetTextPP(DirectFunctionCall1(pg_size_pretty,
+															  Int64GetDatum(bytes))));
+}
+
 /*
  * The pages of a table that was never analyzed, or InvalidBlockNumber if
  * it cannot be locked at once (a lint never waits) or has no storage.
@@ -319,7 +327,7 @@ rel_facts(LintState *ls, RangeVar *rv, RelFacts *f)
 {
 	HeapTuple	tup;
 	Form_pg_class c;
-	int64		bytes;
+	BlockNumber blocks;
 
 	if (rv == NULL || names_created(ls, rv))
 		return false;
@@ -341,34 +349,27 @@ rel_facts(LintState *ls, RangeVar *rv, RelFacts *f)
 	f->relkind = c->relkind;
 	f->name = quote_qualified_identifier(get_namespace_name(c->relnamespace),
 										 NameStr(c->relname));
-	bytes = (int64) c->relpages * BLCKSZ;
+	/*
+	 * Statistics never taken, or saying empty: the pages say whether it is,
+	 * if it can be locked at once to count them; else assume the worst
+	 */
+	blocks = (c->reltuples < 0 || (c->reltuples == 0 && c->relpages == 0)) ?
+		actual_blocks(f->oid, c->relkind) : InvalidBlockNumber;
 	if (c->reltuples < 0)
 	{
-		/*
-		 * Never analyzed or vacuumed: its pages say whether it is empty,
-		 * if it can be locked at once to count them; else assume the worst
-		 */
-		BlockNumber blocks = actual_blocks(f->oid, c->relkind);
-
 		f->empty = blocks == 0;
 		f->size = blocks == InvalidBlockNumber ?
 			pstrdup("an unknown number of rows (never analyzed)") :
 			blocks == 0 ? pstrdup("no rows (never analyzed, and no pages)") :
 			psprintf("an unknown number of rows in %u pages (%s; never analyzed)", blocks,
-					 text_to_cstring(DatumGetTextPP(DirectFunctionCall1(pg_size_pretty,
-																		Int64GetDatum((int64) blocks * BLCKSZ)))));
+					 pretty_bytes((int64) blocks * BLCKSZ));
 	}
-	else if (c->reltuples == 0 && c->relpages == 0 &&
-			 actual_blocks(f->oid, c->relkind) > 0)
+	else if (blocks != InvalidBlockNumber && blocks > 0)
 	{
-		/* empty when last measured, and filled since: the pages say so */
-		BlockNumber blocks = actual_blocks(f->oid, c->relkind);
-
+		/* empty when last measured, and filled since */
 		f->empty = false;
 		f->size = psprintf("an unknown number of rows in %u pages (%s; empty when last analyzed)",
-						   blocks,
-						   text_to_cstring(DatumGetTextPP(DirectFunctionCall1(pg_size_pretty,
-																			  Int64GetDatum((int64) blocks * BLCKSZ)))));
+						   blocks, pretty_bytes((int64) blocks * BLCKSZ));
 	}
 	else if (c->relkind == RELKIND_PARTITIONED_TABLE)
 	{
@@ -389,15 +390,13 @@ rel_facts(LintState *ls, RangeVar *rv, RelFacts *f)
 		}
 		f->empty = rows == 0 && pages == 0;
 		f->size = psprintf("%s in its partitions (%s)", rows_words(rows),
-						   text_to_cstring(DatumGetTextPP(DirectFunctionCall1(pg_size_pretty,
-																			  Int64GetDatum(pages * BLCKSZ)))));
+						   pretty_bytes(pages * BLCKSZ));
 	}
 	else
 	{
 		f->empty = c->reltuples == 0 && c->relpages == 0;
 		f->size = psprintf("%s (%s)", rows_words(c->reltuples),
-						   text_to_cstring(DatumGetTextPP(DirectFunctionCall1(pg_size_pretty,
-																			  Int64GetDatum(bytes)))));
+						   pretty_bytes((int64) c->relpages * BLCKSZ));
 	}
 	ReleaseSysCache(tup);
 	return true;
@@ -520,16 +519,22 @@ type_of(TypeName *tn, int32 *typmod)
 	return oid;
 }
 
-static bool
-is_serial(TypeName *tn, bool *small)
+/* A serial type's width in bytes (2, 4 or 8), or 0 for any other type */
+static int
+serial_width(TypeName *tn)
 {
-	char	   *last;
+	char	   *name;
 
 	if (tn == NULL || list_length(tn->names) != 1 || tn->arrayBounds != NIL)
-		return false;
-	last = strVal(llast(tn->names));
-	*small = strcmp(last, "smallserial") == 0 || strcmp(last, "serial2") == 0;
-	return *small || strcmp(last, "serial") == 0 || strcmp(last, "serial4") == 0;
+		return 0;
+	name = strVal(linitial(tn->names));
+	if (strcmp(name, "smallserial") == 0 || strcmp(name, "serial2") == 0)
+		return 2;
+	if (strcmp(name, "serial") == 0 || strcmp(name, "serial4") == 0)
+		return 4;
+	if (strcmp(name, "bigserial") == 0 || strcmp(name, "serial8") == 0)
+		return 8;
+	return 0;
 }
 
 /*
@@ -581,7 +586,7 @@ check_column_type(LintState *ls, const char *table, ColumnDef *col, bool key)
 {
 	int32		typmod;
 	Oid			typid;
-	bool		small = false;
+	int			width;
 	bool		identity = false;
 	ListCell   *lc;
 
@@ -594,13 +599,14 @@ check_column_type(LintState *ls, const char *table, ColumnDef *col, bool key)
 		if (c->contype == CONSTR_IDENTITY)
 			identity = true;
 	}
-	if (is_serial(col->typeName, &small))
+	width = serial_width(col->typeName);
+	if (width == 2 || width == 4)
 	{
 		add_finding(ls, "prefer-bigint-key", false,
 					psprintf("column %s.%s is a %s", table, col->colname,
-							 small ? "smallserial" : "serial"),
+							 width == 2 ? "smallserial" : "serial"),
 					psprintf("Its sequence stops at %s; changing it later to bigint rewrites the table and every index on the column.",
-							 small ? "32,767" : "2,147,483,647"),
+							 width == 2 ? "32,767" : "2,147,483,647"),
 					pstrdup("Use bigserial, or bigint GENERATED ALWAYS AS IDENTITY."));
 		return;
 	}
@@ -677,13 +683,8 @@ check_add_column(LintState *ls, const RelFacts *f, ColumnDef *col)
 	ListCell   *lc;
 	char	   *why = NULL;
 
-	bool		small;
-
 	check_column_type(ls, f->name, col, false);
-	if (is_serial(col->typeName, &small) ||
-		(col->typeName && list_length(col->typeName->names) == 1 &&
-		 (strcmp(strVal(linitial(col->typeName->names)), "bigserial") == 0 ||
-		  strcmp(strVal(linitial(col->typeName->names)), "serial8") == 0)))
+	if (serial_width(col->typeName) != 0)
 		why = pstrdup("a serial column's default, nextval(), gives every row a value of its own");
 	foreach(lc, col->constraints)
 	{
