@@ -42,12 +42,14 @@ OBJS = \
 	src/model/types.o \
 	src/model/others.o \
 	src/model/compare.o \
+	src/model/transfer.o \
 	src/diff/diff.o \
 	src/core/snapshot.o \
 	src/core/registry.o \
 	src/core/migration.o \
 	src/core/worker.o \
 	src/core/dryrun.o \
+	src/core/desired.o \
 	src/core/revfile.o \
 	src/sql/register.o \
 	src/sql/apply.o \

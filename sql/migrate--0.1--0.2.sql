@@ -147,13 +147,22 @@ BEGIN
 
 	-- migrate_diff says what the lint finds in the script it generates
 	DROP FUNCTION @extschema@.migrate_diff(text, text);
-	CREATE FUNCTION @extschema@.migrate_diff(desired text, managed text DEFAULT 'public')
+	CREATE FUNCTION @extschema@.migrate_diff(desired text, managed text DEFAULT NULL)
 	RETURNS TABLE (up text, down text, changes integer, review text[],
 				   ok boolean, problems text[], lint text[])
 	AS 'MODULE_PATHNAME', 'migrate_diff'
 	LANGUAGE C VOLATILE PARALLEL UNSAFE;
 	COMMENT ON FUNCTION @extschema@.migrate_diff(text, text)
-	IS 'the up and down DDL from the managed schema to the desired state (a schema name or its SQL), proved in a rolled-back subtransaction, with what migrate_lint() finds in the up script';
+	IS 'the up and down DDL from the managed schemas to the desired state (its SQL, built in a scratch database, or a schema standing for one managed schema), proved in a rolled-back subtransaction, with what migrate_lint() finds in the up script';
+
+	-- the desired state covers every managed schema unless told otherwise
+	CREATE OR REPLACE FUNCTION @extschema@.migrate_dev(message text, desired text,
+											managed text DEFAULT NULL,
+											id text DEFAULT NULL,
+											force boolean DEFAULT false)
+	RETURNS text
+	AS 'MODULE_PATHNAME', 'migrate_dev'
+	LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
 	-- the grants as they were (NULL: the default, as a new function has)
 	FOR fn, acl IN

@@ -23,7 +23,7 @@ my @layers = (
 	[qw(catalog model core/lint)],
 	[qw(diff)],
 	[qw(core/snapshot core/revfile core/registry core/migration)],
-	[qw(core/worker core/dryrun)],
+	[qw(core/worker core/dryrun core/desired)],
 	[
 		qw(sql/register sql/apply sql/offline sql/ddl_log sql/drift sql/info sql/autogen sql/lint)
 	],

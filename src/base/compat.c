@@ -8,6 +8,15 @@
 #include "postgres.h"
 
 #include "access/table.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_database.h"
+#include "mb/pg_wchar.h"
+#include "nodes/makefuncs.h"
+#include "parser/parse_type.h"
+#include "utils/syscache.h"
+#if PG_VERSION_NUM >= 160000
+#include "nodes/miscnodes.h"
+#endif
 #include "nodes/parsenodes.h"
 #include "rewrite/prs2lock.h"
 #include "rewrite/rewriteManip.h"
@@ -87,3 +96,74 @@ compat_view_query(Oid viewoid)
 }
 
 #endif
+
+static void
+add_option(List **options, const char *name, const char *value)
+{
+	if (value != NULL && value[0] != '\0')
+		*options = lappend(*options, makeDefElem(pstrdup(name),
+												 (Node *) makeString(pstrdup(value)),
+												 -1));
+}
+
+static char *
+database_text(HeapTuple tup, AttrNumber attno)
+{
+	bool		isnull;
+	Datum		d = SysCacheGetAttr(DATABASEOID, tup, attno, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+List *
+compat_database_locale_options(Oid dboid)
+{
+	HeapTuple	tup = SearchSysCache1(DATABASEOID, ObjectIdGetDatum(dboid));
+	Form_pg_database db;
+	List	   *options = NIL;
+	char	   *locale;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for database %u", dboid);
+	db = (Form_pg_database) GETSTRUCT(tup);
+	add_option(&options, "template", "template0");
+	add_option(&options, "encoding", pg_encoding_to_char(db->encoding));
+	add_option(&options, "lc_collate", database_text(tup, Anum_pg_database_datcollate));
+	add_option(&options, "lc_ctype", database_text(tup, Anum_pg_database_datctype));
+#if PG_VERSION_NUM >= 170000
+	locale = database_text(tup, Anum_pg_database_datlocale);
+#else
+	locale = database_text(tup, Anum_pg_database_daticulocale);
+#endif
+	if (db->datlocprovider == COLLPROVIDER_ICU)
+	{
+		add_option(&options, "locale_provider", "icu");
+		add_option(&options, "icu_locale", locale);
+	}
+#ifdef COLLPROVIDER_BUILTIN
+	else if (db->datlocprovider == COLLPROVIDER_BUILTIN)
+	{
+		add_option(&options, "locale_provider", "builtin");
+		add_option(&options, "builtin_locale", locale);
+	}
+#endif
+	ReleaseSysCache(tup);
+	return options;
+}
+
+Oid
+compat_type_named(const char *name, int32 *typmod)
+{
+	Oid			typid = InvalidOid;
+
+	*typmod = -1;
+#if PG_VERSION_NUM >= 160000
+	ErrorSaveContext escontext = {T_ErrorSaveContext};
+
+	if (!parseTypeString(name, &typid, typmod, (Node *) &escontext))
+		return InvalidOid;
+#else
+	parseTypeString(name, &typid, typmod, true);
+#endif
+	return typid;
+}

@@ -95,4 +95,13 @@
  */
 extern char *compat_view_query(Oid viewoid);
 
+/*
+ * The options of CREATE DATABASE that give a new database the encoding and
+ * locale of database dboid (DefElem *, for createdb())
+ */
+extern List *compat_database_locale_options(Oid dboid);
+
+/* The type a type name (with modifier) names here, or InvalidOid */
+extern Oid	compat_type_named(const char *name, int32 *typmod);
+
 #endif							/* MIGRATE_COMPAT_H */

@@ -68,6 +68,8 @@ typedef enum Phase
 	DROP_COLUMN,
 	DROP_DEFAULT,
 	DROP_OBJECT,
+	DROP_SCHEMA,
+	CREATE_SCHEMA,
 	SETTINGS,
 	CREATE_OBJECT,
 	ALTER_TYPE,
@@ -1100,7 +1102,7 @@ label_target(const char *label, bool for_grant, char **column)
 		return NULL;
 	k = model_kind(kind);
 	if (k == KIND_SCHEMA)
-		return NULL;
+		return psprintf("SCHEMA %s", identity);
 	if (k == KIND_COLUMN)
 	{
 		split_at(identity, '.', &head, &tail);
@@ -1422,6 +1424,10 @@ added(Diff *d, ModelObject *b)
 
 	switch (k)
 	{
+		case KIND_SCHEMA:
+			add_step(d, CREATE_SCHEMA, 0, label, NULL,
+					 psprintf("CREATE SCHEMA %s;\n", id));
+			break;
 		case KIND_TABLE:
 			create_table(d, b);
 			break;
@@ -1537,6 +1543,11 @@ removed(Diff *d, ModelObject *a)
 
 	switch (k)
 	{
+		case KIND_SCHEMA:
+			/* what the model does not cover in it stops the drop: no CASCADE */
+			add_step(d, DROP_SCHEMA, 0, label, NULL,
+					 psprintf("DROP SCHEMA %s;\n", id));
+			break;
 		case KIND_TABLE:
 			{
 				bool		foreign = a->detail->relkind == RELKIND_FOREIGN_TABLE;
@@ -1771,10 +1782,12 @@ changed(Diff *d, ModelObject *a, ModelObject *b)
  * The diff is of what is inside the schema.
  */
 bool
-diff_frame_object(const char *kind, const char *identity)
+diff_frame_object(SchemaModel *m, const char *kind, const char *identity)
 {
 	ObjKind		k = model_kind(kind);
 
+	if (!m->framed)
+		return false;
 	return k == KIND_SCHEMA ||
 		((k == KIND_COMMENT || k == KIND_PRIVILEGES) &&
 		 strncmp(identity, "schema ", 7) == 0);
@@ -2027,7 +2040,7 @@ diff_script(SchemaModel *from, SchemaModel *to, const char *title)
 			i++;
 			j++;
 		}
-		if (diff_frame_object((c <= 0 ? a : b)->kind, (c <= 0 ? a : b)->identity))
+		if (diff_frame_object(from, (c <= 0 ? a : b)->kind, (c <= 0 ? a : b)->identity))
 			continue;
 		if (c == 0 && is_view_kind(a->kind) && migrate_list_has(d.rebuilt, a->identity))
 			rebuild_view(&d, a, b, strcmp(a->definition, b->definition) != 0);

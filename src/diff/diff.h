@@ -21,6 +21,7 @@ typedef struct DiffScript
 
 extern DiffScript *diff_script(SchemaModel *from, SchemaModel *to,
 							   const char *title);
-extern bool diff_frame_object(const char *kind, const char *identity);
+extern bool diff_frame_object(SchemaModel *m, const char *kind,
+							  const char *identity);
 
 #endif							/* MIGRATE_DIFF_H */

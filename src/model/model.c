@@ -146,18 +146,20 @@ model_init(void)
 							   check_managed_schemas, NULL, NULL);
 }
 
-/* While a model is read for the diff engine: the one schema it covers */
-static const char *diff_schema = NULL;
+/*
+ * While a model is read for the diff engine: whether it is, and the schemas
+ * it covers (NIL: the managed set)
+ */
+static bool diff_reading = false;
+static List *diff_schemas = NIL;
 
 /* The schemas migrate.managed_schemas names, or NIL for "all" */
-static List *
-listed_schemas(void)
+List *
+model_managed_list(void)
 {
 	char	   *raw;
 	List	   *names = NIL;
 
-	if (diff_schema != NULL)
-		return list_make1(pstrdup(diff_schema));
 	if (migrate_managed_schemas == NULL || migrate_managed_schemas[0] == '\0')
 		return NIL;
 	raw = pstrdup(migrate_managed_schemas);
@@ -219,6 +221,15 @@ read_members(SchemaModel *m)
 		systable_endscan(scan);
 	}
 	table_close(deprel, AccessShareLock);
+}
+
+/* The schemas a model covers now, or NIL for "all" */
+static List *
+listed_schemas(void)
+{
+	if (diff_reading && diff_schemas != NIL)
+		return diff_schemas;
+	return model_managed_list();
 }
 
 /* The managed schemas */
@@ -521,7 +532,7 @@ model_acl(Datum acl, ObjectType objtype, Oid owner)
 	text = acl_text(DatumGetAclP(acl), owner_item);
 	if (strcmp(text, acl_text(dflt_acl, owner_item)) == 0)
 		return NULL;
-	if (diff_schema != NULL)
+	if (diff_reading)
 		return diff_acl_text(DatumGetAclP(acl), owner);
 	return text;
 }
@@ -737,7 +748,7 @@ model_detail(SchemaModel *m)
 bool
 model_reading_for_diff(void)
 {
-	return diff_schema != NULL;
+	return diff_reading;
 }
 
 /*
@@ -948,28 +959,41 @@ model_pin_settings(void)
 }
 
 /*
- * Read the model of one schema for the diff engine: with the details it
- * writes DDL from, and with owners left out (every object's owner reads
- * "-", and ACLs keep only what is granted to others), since a diff does not
- * move objects from one owner to another.
+ * Read the model of a set of schemas for the diff engine (schemas NIL: the
+ * managed set): with the details it writes DDL from, and with owners left
+ * out (every object's owner reads "-", and ACLs keep only what is granted
+ * to others), since a diff does not move objects from one owner to another.
+ * "framed": the set is one schema whose own object (its comment, its
+ * privileges) the diff leaves alone; otherwise schemas are objects the
+ * diff creates and drops.
  */
 SchemaModel *
-model_read_schema(const char *nspname)
+model_read_set(List *schemas, bool framed)
 {
 	SchemaModel *volatile m = NULL;
 
-	Assert(diff_schema == NULL);
-	diff_schema = nspname;
+	Assert(!diff_reading);
+	diff_reading = true;
+	diff_schemas = schemas;
 	PG_TRY();
 	{
 		m = read_model(true);
 	}
 	PG_FINALLY();
 	{
-		diff_schema = NULL;
+		diff_reading = false;
+		diff_schemas = NIL;
 	}
 	PG_END_TRY();
+	m->framed = framed;
 	return m;
+}
+
+/* One schema, framed: what migrate_diff reads of a desired schema */
+SchemaModel *
+model_read_schema(const char *nspname)
+{
+	return model_read_set(list_make1(pstrdup(nspname)), true);
 }
 
 static SchemaModel *

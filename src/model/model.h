@@ -98,6 +98,8 @@ typedef struct SchemaModel
 	int			cap;
 	ModelObject *objects;		/* sorted by kind, identity once built */
 	struct ModelReading *rd;	/* while reading the catalogs (model_int.h) */
+	bool		framed;			/* read for a diff of one schema, whose own
+								 * object is the frame the diff leaves alone */
 } SchemaModel;
 
 /* One difference between two models */
@@ -116,7 +118,11 @@ extern void model_init(void);
 extern SchemaModel *model_read_now(void);
 extern SchemaModel *model_read_released(void);
 extern SchemaModel *model_read_empty(void);
+extern List *model_managed_list(void);
+extern SchemaModel *model_read_set(List *schemas, bool framed);
 extern SchemaModel *model_read_schema(const char *nspname);
+extern char *model_transfer_out(SchemaModel *m, Size *len);
+extern SchemaModel *model_transfer_in(const char *data, Size len);
 extern List *model_compare(SchemaModel *expected, SchemaModel *actual);
 extern int	model_settle(SchemaModel *expected, SchemaModel *actual);
 extern char *model_fingerprint(SchemaModel *m);

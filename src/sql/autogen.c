@@ -79,6 +79,7 @@
 #include "utils/fmgroids.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
+#include "utils/varlena.h"
 
 #include "base/util.h"
 #include "base/session.h"
@@ -86,6 +87,7 @@
 #include "base/owner.h"
 #include "base/runner.h"
 #include "core/script.h"
+#include "core/desired.h"
 #include "core/graph.h"
 #include "core/lint.h"
 #include "catalog/catalog.h"
@@ -633,7 +635,7 @@ differences(SchemaModel *expected, SchemaModel *actual, const char *prefix)
 	{
 		ModelChange *c = lfirst(lc);
 
-		if (diff_frame_object(c->kind, c->identity))
+		if (diff_frame_object(expected, c->kind, c->identity))
 			continue;
 		result = lappend(result, psprintf("%s%s %s is %s", prefix, c->kind,
 										  c->identity, c->change));
@@ -642,11 +644,39 @@ differences(SchemaModel *expected, SchemaModel *actual, const char *prefix)
 }
 
 /*
+ * What a diff covers: one schema of this database, framed, whose desired
+ * state is another schema of it; or a set of schemas (NIL: the managed
+ * set), whose desired state is SQL run in a scratch database.
+ */
+typedef struct Target
+{
+	const char *schema;			/* the one schema, or NULL for a set */
+	List	   *schemas;		/* the set: names, or NIL for the managed set */
+	bool		framed;			/* the set is one schema named by the caller */
+	const char *title;			/* "public" or "the managed schemas" */
+} Target;
+
+/* The live model of the target as this transaction now sees it */
+static SchemaModel *
+read_target_now(Target *t)
+{
+	SchemaModel *m;
+
+	if (t->schema != NULL)
+		return read_schema_now(t->schema);
+	CommandCounterIncrement();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	m = model_read_set(t->schemas, t->framed);
+	PopActiveSnapshot();
+	return m;
+}
+
+/*
  * Prove a pair of scripts: up turns live into desired, down turns it back.
  * The problems found go to *up_problems and *down_problems (NIL: proved).
  */
 static void
-prove(const char *managed, SchemaModel *live, SchemaModel *desired,
+prove(Target *t, SchemaModel *live, SchemaModel *desired,
 	  DiffScript *up, DiffScript *down, List **up_problems, List **down_problems)
 {
 	Scratch		s;
@@ -658,10 +688,10 @@ prove(const char *managed, SchemaModel *live, SchemaModel *desired,
 	PG_TRY();
 	{
 		run_sql(up->sql, "up script");
-		*up_problems = differences(desired, read_schema_now(managed), "after up: ");
+		*up_problems = differences(desired, read_target_now(t), "after up: ");
 		step = "down";
 		run_sql(down->sql, "down script");
-		*down_problems = differences(live, read_schema_now(managed), "after down: ");
+		*down_problems = differences(live, read_target_now(t), "after down: ");
 	}
 	PG_CATCH();
 	{
@@ -681,31 +711,106 @@ prove(const char *managed, SchemaModel *live, SchemaModel *desired,
 /* What migrate_diff returns, and migrate_dev works from */
 typedef struct Generated
 {
+	Target		target;
 	DiffScript *up;
 	DiffScript *down;
 	List	   *up_problems;
 	List	   *down_problems;
 } Generated;
 
+/*
+ * The schemas "managed" names (comma-separated identifiers), for a desired
+ * state given as SQL; NULL means the managed set.  Each must be managed
+ * (migrate.managed_schemas, when it lists schemas) and one migrate_diff may
+ * change; it need not exist yet: the desired state may create it.
+ */
+static List *
+target_schemas(const char *managed)
+{
+	List	   *listed = model_managed_list();
+	List	   *names;
+	List	   *result = NIL;
+	ListCell   *lc;
+	char	   *raw;
+
+	if (managed == NULL)
+		return listed;
+	raw = pstrdup(managed);
+	if (!SplitIdentifierString(raw, ',', &names) || names == NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid list of schemas: \"%s\"", managed),
+				 errhint("Name the managed schemas separated by commas, or pass NULL for all of them.")));
+	foreach(lc, names)
+	{
+		char	   *name = lfirst(lc);
+
+		check_schema_usable(name, false);
+		if (listed != NIL && !migrate_list_has(listed, name))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("schema \"%s\" is not managed", name),
+					 errdetail("migrate.managed_schemas is \"%s\".",
+							   GetConfigOption("migrate.managed_schemas", false, false)),
+					 errhint("Add it to migrate.managed_schemas, or leave it out.")));
+		if (!migrate_list_has(result, name))
+			result = lappend(result, pstrdup(name));
+	}
+	return result;
+}
+
 static Generated *
 generate(const char *desired, const char *managed)
 {
 	Generated  *g = palloc0(sizeof(Generated));
+	Target	   *t = &g->target;
 	SchemaModel *live;
 	SchemaModel *want;
+	char	   *title;
 
-	if (!OidIsValid(get_namespace_oid(managed, true)))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_SCHEMA),
-				 errmsg("schema \"%s\" does not exist", managed),
-				 errhint("The managed schema is the one the migration changes, \"public\" by default.")));
-	check_schema_usable(managed, false);
-	live = read_schema_now(managed);
-	want = read_desired(desired, managed, live);
-	g->up = diff_script(live, want, psprintf("%s: live -> desired", managed));
-	g->down = diff_script(want, live, psprintf("%s: desired -> live", managed));
+	if (OidIsValid(get_namespace_oid(desired, true)))
+	{
+		/* a schema of this database stands for one schema, "public" first */
+		t->schema = managed != NULL ? managed : "public";
+		t->title = psprintf("schema \"%s\"", t->schema);
+		if (!OidIsValid(get_namespace_oid(t->schema, true)))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_SCHEMA),
+					 errmsg("schema \"%s\" does not exist", t->schema),
+					 errhint("The managed schema is the one the migration changes, \"public\" by default.")));
+		check_schema_usable(t->schema, false);
+		live = read_schema_now(t->schema);
+		want = read_desired(desired, t->schema, live);
+		title = psprintf("%s: ", t->schema);
+	}
+	else
+	{
+		t->schemas = target_schemas(managed);
+		t->title = t->schemas == NIL ? "the managed schemas" :
+			psprintf("schemas %s", migrate_join(t->schemas, ", ", ""));
+		if (script_parse(desired, "desired state")->nstmts == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the desired state is empty"),
+					 errdetail("An empty desired state would drop every object of %s.",
+							   t->title),
+					 errhint("Pass the SQL that creates the objects, as a schema.sql or a pg_dump --schema-only file holds them.")));
+		/* one schema named: the SQL's default schema, its frame left alone */
+		t->framed = managed != NULL && list_length(t->schemas) == 1;
+		if (t->framed && !OidIsValid(get_namespace_oid(linitial(t->schemas), true)))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_SCHEMA),
+					 errmsg("schema \"%s\" does not exist", (char *) linitial(t->schemas)),
+					 errhint("A desired state for one schema changes a schema that exists; to create schemas, leave managed out and write CREATE SCHEMA in the desired state.")));
+		live = read_target_now(t);
+		want = desired_read_database(desired, t->schemas, t->framed);
+		title = t->schemas == NIL ? "" :
+			psprintf("%s: ", migrate_join(t->schemas, ", ", ""));
+	}
+	g->up = diff_script(live, want, psprintf("%slive -> desired", title));
+	g->down = diff_script(want, live, psprintf("%sdesired -> live", title));
 	if (g->up->changes > 0 || g->down->changes > 0)
-		prove(managed, live, want, g->up, g->down, &g->up_problems, &g->down_problems);
+		prove(t, live, want, g->up, g->down, &g->up_problems, &g->down_problems);
 	return g;
 }
 
@@ -728,7 +833,7 @@ migrate_diff(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *desired = migrate_text_arg(fcinfo, 0, "desired");
-	char	   *managed = migrate_text_arg(fcinfo, 1, "managed");
+	char	   *managed = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
 	Generated  *g;
 	Datum		values[7];
 	bool		nulls[7] = {false, false, false, false, false, false, false};
@@ -777,7 +882,7 @@ migrate_dev(PG_FUNCTION_ARGS)
 {
 	char	   *message = PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0));
 	char	   *desired = migrate_text_arg(fcinfo, 1, "desired");
-	char	   *managed = migrate_text_arg(fcinfo, 2, "managed");
+	char	   *managed = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
 	bool		force = PG_ARGISNULL(4) ? false : PG_GETARG_BOOL(4);
 	char	   *given_id = PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3));
 	RevGraph   *graph;
@@ -808,8 +913,8 @@ migrate_dev(PG_FUNCTION_ARGS)
 	if (g->up->changes == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("no changes detected in schema \"%s\"", managed),
-				 errdetail("The live schema already matches the desired state: no revision was created."),
+				 errmsg("no changes detected in %s", g->target.title),
+				 errdetail("The live database already matches the desired state: no revision was created."),
 				 errhint("Change the desired state first; a data migration can be written by hand with migrate_add().")));
 	if (g->up->review != NIL && !force)
 		ereport(ERROR,

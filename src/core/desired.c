@@ -1,0 +1,625 @@
+/*-------------------------------------------------------------------------
+ *
+ * desired.c
+ *	  The desired state of the whole database: its SQL runs in a scratch
+ *	  database, and the model read there comes back to the backend that
+ *	  diffs it.
+ *
+ * Why a database of its own, not a schema of this one: the desired state of
+ * a whole database creates schemas and extensions, and those are names of
+ * the database, not of a schema.  "CREATE EXTENSION hstore" cannot run
+ * where hstore is installed already (nor at another version, nor in another
+ * schema), "CREATE SCHEMA app" cannot run where app exists, and renaming the
+ * live schemas out of the way takes their extensions' objects along, which
+ * the desired SQL then cannot find.  A pg_dump file restores exactly only
+ * into an empty database.  So the SQL runs in a new database made from
+ * template0, with the encoding and locale of this one, and nothing of the
+ * live database is touched or even renamed while it runs.
+ *
+ * A backend reads only its own database's catalogs, and CREATE DATABASE
+ * cannot run inside a transaction, so two dynamic background workers do it:
+ *
+ *	  the keeper, connected to this database as the caller: creates the
+ *		scratch database (CREATE DATABASE with the caller's rights: the
+ *		caller needs CREATEDB), starts the reader, waits for it, and drops
+ *		the database again, whatever happened, also when the caller's
+ *		backend is gone;
+ *	  the reader, connected to the scratch database as the caller: runs the
+ *		desired SQL statement by statement, reads the model of the managed
+ *		schemas for a diff, and sends it (or the error) back through a
+ *		message queue.
+ *
+ * Both run as the caller's session user with the caller's current role:
+ * nothing here runs with more rights than the caller has, so nothing here
+ * is a privileged path.  The extension's own statements of a dump (CREATE
+ * EXTENSION migrate, its comment) are skipped: the tool is not part of the
+ * state it compares, and needs superuser to install.
+ *
+ * src/core/desired.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_authid.h"
+#include "commands/dbcommands.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "parser/parse_node.h"
+#include "parser/parser.h"
+#include "pgstat.h"
+#include "port/atomics.h"
+#include "postmaster/bgworker.h"
+#include "storage/dsm.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "storage/proc.h"
+#include "storage/shm_mq.h"
+#include "tcop/tcopprot.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+
+#include "base/compat.h"
+#include "base/runner.h"
+#include "core/desired.h"
+#include "core/script.h"
+
+PGDLLEXPORT void migrate_desired_keeper_main(Datum main_arg);
+PGDLLEXPORT void migrate_desired_reader_main(Datum main_arg);
+
+/* Where the work is */
+typedef enum DesiredState
+{
+	DESIRED_STARTING,			/* the keeper creates the database */
+	DESIRED_READING,			/* the reader runs the SQL */
+	DESIRED_FAILED,				/* the keeper failed: see the error fields */
+	DESIRED_DONE				/* the database is dropped */
+} DesiredState;
+
+#define DESIRED_QUEUE_SIZE	(64 * 1024)
+#define DESIRED_ERROR_LEN	2048
+
+/* The shared memory of one reading: this, the SQL, the schemas, the queue */
+typedef struct DesiredShared
+{
+	Oid			live_db;
+	Oid			session_user;
+	Oid			current_user;
+	Oid			scratch_db;		/* set by the keeper */
+	char		dbname[NAMEDATALEN];
+	pg_atomic_uint32 state;
+	pg_atomic_uint32 leader_gone;	/* the caller's backend let go */
+	/* the keeper's error, when state is DESIRED_FAILED */
+	int			sqlerrcode;
+	char		message[DESIRED_ERROR_LEN];
+	char		detail[DESIRED_ERROR_LEN];
+	char		hint[DESIRED_ERROR_LEN];
+	Size		sql_offset;
+	Size		sql_len;
+	Size		schemas_offset; /* names, each ended by a NUL */
+	int			nschemas;
+	bool		framed;			/* one schema, the SQL's default */
+	Size		queue_offset;
+} DesiredShared;
+
+static int	scratch_count = 0;
+
+/* ----------------------------------------------------------------
+ * Both workers
+ * ----------------------------------------------------------------
+ */
+
+static DesiredShared *
+attach(Datum main_arg, dsm_segment **seg)
+{
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+	*seg = dsm_attach(DatumGetUInt32(main_arg));
+	if (*seg == NULL)
+		proc_exit(0);			/* the caller is gone already */
+	return dsm_segment_address(*seg);
+}
+
+/* Take the caller's current role, in a transaction */
+static void
+become_caller(DesiredShared *sh)
+{
+	if (sh->current_user != sh->session_user)
+		SetCurrentRoleId(sh->current_user, superuser_arg(sh->current_user));
+}
+
+static BackgroundWorkerHandle *
+start_worker(dsm_segment *seg, const char *function, const char *name)
+{
+	BackgroundWorker bgw = {0};
+	BackgroundWorkerHandle *handle;
+
+	bgw.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+	bgw.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	bgw.bgw_restart_time = BGW_NEVER_RESTART;
+	strlcpy(bgw.bgw_library_name, "migrate", BGW_MAXLEN);
+	strlcpy(bgw.bgw_function_name, function, BGW_MAXLEN);
+	snprintf(bgw.bgw_name, BGW_MAXLEN, "%s", name);
+	strlcpy(bgw.bgw_type, "migrate desired state", BGW_MAXLEN);
+	bgw.bgw_main_arg = UInt32GetDatum(dsm_segment_handle(seg));
+	bgw.bgw_notify_pid = MyProcPid;
+	if (!RegisterDynamicBackgroundWorker(&bgw, &handle))
+		ereport(ERROR,
+				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+				 errmsg("could not start a background worker to read the desired state"),
+				 errdetail("Every background worker slot is taken (max_worker_processes is %d).",
+						   max_worker_processes),
+				 errhint("Raise max_worker_processes, or try again when other workers have ended.")));
+	return handle;
+}
+
+/* ----------------------------------------------------------------
+ * The keeper: creates the scratch database, and drops it
+ * ----------------------------------------------------------------
+ */
+
+static void
+keeper_fail(DesiredShared *sh, ErrorData *edata)
+{
+	sh->sqlerrcode = edata->sqlerrcode;
+	strlcpy(sh->message, edata->message ? edata->message : "", DESIRED_ERROR_LEN);
+	strlcpy(sh->detail, edata->detail ? edata->detail : "", DESIRED_ERROR_LEN);
+	strlcpy(sh->hint, edata->hint ? edata->hint : "", DESIRED_ERROR_LEN);
+	pg_write_barrier();
+	pg_atomic_write_u32(&sh->state, DESIRED_FAILED);
+}
+
+/* Drop the scratch database by its OID, whatever it is called now */
+static void
+drop_scratch(DesiredShared *sh)
+{
+	PG_TRY();
+	{
+		char	   *name;
+
+		SetCurrentStatementStartTimestamp();
+		StartTransactionCommand();
+		name = get_database_name(sh->scratch_db);
+		if (name != NULL)
+			dropdb(name, true, true);
+		CommitTransactionCommand();
+	}
+	PG_CATCH();
+	{
+		EmitErrorReport();
+		FlushErrorState();
+		AbortCurrentTransaction();
+		ereport(LOG,
+				(errmsg("migrate: could not drop the scratch database \"%s\" of a desired state",
+						sh->dbname),
+				 errhint("Drop it by hand.")));
+	}
+	PG_END_TRY();
+}
+
+void
+migrate_desired_keeper_main(Datum main_arg)
+{
+	dsm_segment *seg;
+	DesiredShared *sh = attach(main_arg, &seg);
+	MemoryContext cxt;
+	BackgroundWorkerHandle *reader = NULL;
+	volatile bool created = false;
+
+	BackgroundWorkerInitializeConnectionByOid(sh->live_db, sh->session_user, 0);
+	cxt = AllocSetContextCreate(TopMemoryContext, "migrate desired state keeper",
+								ALLOCSET_DEFAULT_SIZES);
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		CreatedbStmt *stmt = makeNode(CreatedbStmt);
+
+		SetCurrentStatementStartTimestamp();
+		StartTransactionCommand();
+		become_caller(sh);
+		stmt->dbname = sh->dbname;
+		stmt->options = compat_database_locale_options(sh->live_db);
+		sh->scratch_db = createdb(make_parsestate(NULL), stmt);
+		CommitTransactionCommand();
+		created = true;
+		MemoryContextSwitchTo(cxt);
+		pg_atomic_write_u32(&sh->state, DESIRED_READING);
+		reader = start_worker(seg, "migrate_desired_reader_main",
+							  "migrate desired state reader");
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		AbortCurrentTransaction();
+		keeper_fail(sh, edata);
+	}
+	PG_END_TRY();
+
+	/*
+	 * Wait for the reader, and stop it when the caller is gone: its answer
+	 * is of no use then.
+	 */
+	while (reader != NULL)
+	{
+		pid_t		pid;
+
+		if (GetBackgroundWorkerPid(reader, &pid) == BGWH_STOPPED)
+			break;
+		if (pg_atomic_read_u32(&sh->leader_gone) != 0)
+			TerminateBackgroundWorker(reader);
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 100L, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+	}
+	if (created)
+		drop_scratch(sh);
+	if (pg_atomic_read_u32(&sh->state) != DESIRED_FAILED)
+		pg_atomic_write_u32(&sh->state, DESIRED_DONE);
+	dsm_detach(seg);
+	proc_exit(0);
+}
+
+/* ----------------------------------------------------------------
+ * The reader: runs the SQL in the scratch database, sends the model
+ * ----------------------------------------------------------------
+ */
+
+/* "desired state, statement 2 at line 3" on an error of the SQL */
+static void
+desired_position_callback(void *arg)
+{
+	ScriptRun  *run = arg;
+
+	if (run->stmt)
+		errcontext("%s, statement %d at line %d", run->script->what,
+				   run->stmt->number, run->stmt->line);
+}
+
+/* Whether a statement of a dump installs or comments the migrate extension */
+static bool
+is_migrate_statement(const char *sql)
+{
+	List	   *raw = raw_parser(sql, RAW_PARSE_DEFAULT);
+	Node	   *node;
+
+	if (list_length(raw) != 1)
+		return false;
+	node = linitial_node(RawStmt, raw)->stmt;
+	if (IsA(node, CreateExtensionStmt))
+		return strcmp(((CreateExtensionStmt *) node)->extname, "migrate") == 0;
+	if (IsA(node, CommentStmt) && ((CommentStmt *) node)->objtype == OBJECT_EXTENSION)
+	{
+		Node	   *object = ((CommentStmt *) node)->object;
+
+		return IsA(object, String) && strcmp(strVal(object), "migrate") == 0;
+	}
+	return false;
+}
+
+/* Run the desired SQL, but for the extension's own statements */
+static void
+run_desired(const char *sql)
+{
+	MigrateScript *script = script_parse(sql, "desired state");
+	ScriptRun	run = {0};
+	ErrorContextCallback cb;
+	int			n = 0;
+
+	for (int i = 0; i < script->nstmts; i++)
+	{
+		MigrateStmt *st = &script->stmts[i];
+
+		if (!is_migrate_statement(pnstrdup(script->text + st->offset, st->len)))
+			script->stmts[n++] = *st;
+	}
+	script->nstmts = n;
+	run.script = script;
+	cb.callback = desired_position_callback;
+	cb.arg = &run;
+	cb.previous = error_context_stack;
+	error_context_stack = &cb;
+	runner_run(&run);
+	error_context_stack = cb.previous;
+}
+
+/*
+ * The one schema a desired state stands for: there, and first in
+ * search_path, so that the SQL's unqualified names land in it as they
+ * would in the live schema
+ */
+static void
+frame_schema(const char *name)
+{
+	const char *quoted = quote_identifier(name);
+
+	if (SPI_execute(psprintf("CREATE SCHEMA IF NOT EXISTS %s", quoted),
+					false, 0) != SPI_OK_UTILITY)
+		elog(ERROR, "could not create schema \"%s\"", name);
+	SetConfigOption("search_path",
+					strcmp(name, "public") == 0 ? "public" :
+					psprintf("%s, public", quoted),
+					PGC_USERSET, PGC_S_SESSION);
+}
+
+static void
+put_error_field(StringInfo buf, const char *s)
+{
+	appendStringInfoString(buf, s ? s : "");
+	appendStringInfoChar(buf, '\0');
+}
+
+void
+migrate_desired_reader_main(Datum main_arg)
+{
+	dsm_segment *seg;
+	DesiredShared *sh = attach(main_arg, &seg);
+	shm_mq	   *mq = (shm_mq *) ((char *) sh + sh->queue_offset);
+	shm_mq_handle *mqh;
+	MemoryContext cxt;
+	StringInfoData msg;
+
+	BackgroundWorkerInitializeConnectionByOid(sh->scratch_db, sh->session_user, 0);
+	shm_mq_set_sender(mq, MyProc);
+	mqh = shm_mq_attach(mq, seg, NULL);
+	cxt = AllocSetContextCreate(TopMemoryContext, "migrate desired state reader",
+								ALLOCSET_DEFAULT_SIZES);
+	MemoryContextSwitchTo(cxt);
+	initStringInfo(&msg);
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	PG_TRY();
+	{
+		List	   *schemas = NIL;
+		const char *name = (char *) sh + sh->schemas_offset;
+		SchemaModel *m;
+		char	   *data;
+		Size		len;
+
+		become_caller(sh);
+		SetConfigOption("application_name", "migrate desired state", PGC_USERSET,
+						PGC_S_SESSION);
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "could not connect to SPI");
+		PushActiveSnapshot(GetTransactionSnapshot());
+		if (sh->framed)
+			frame_schema(name);
+		run_desired(pnstrdup((char *) sh + sh->sql_offset, sh->sql_len));
+		PopActiveSnapshot();
+		CommandCounterIncrement();
+		PushActiveSnapshot(GetTransactionSnapshot());
+		for (int i = 0; i < sh->nschemas; i++)
+		{
+			schemas = lappend(schemas, pstrdup(name));
+			name += strlen(name) + 1;
+		}
+		m = model_read_set(schemas, sh->framed);
+		data = model_transfer_out(m, &len);
+		appendStringInfoChar(&msg, 'M');
+		appendBinaryStringInfo(&msg, data, len);
+		PopActiveSnapshot();
+		SPI_finish();
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		resetStringInfo(&msg);
+		appendStringInfo(&msg, "E%d", edata->sqlerrcode);
+		appendStringInfoChar(&msg, '\0');
+		put_error_field(&msg, edata->message);
+		put_error_field(&msg, edata->detail);
+		put_error_field(&msg, edata->hint);
+		put_error_field(&msg, edata->context);
+		put_error_field(&msg, edata->internalquery);
+		appendStringInfo(&msg, "%d", edata->internalpos);
+		appendStringInfoChar(&msg, '\0');
+	}
+	PG_END_TRY();
+	/* nothing of it is kept: the database is dropped next */
+	AbortCurrentTransaction();
+	(void) shm_mq_send(mqh, msg.len, msg.data, false, true);
+	dsm_detach(seg);
+	proc_exit(0);
+}
+
+/* ----------------------------------------------------------------
+ * The caller's side
+ * ----------------------------------------------------------------
+ */
+
+/* The caller's backend lets go (done, or an error): the keeper stops */
+static void
+leader_detach(dsm_segment *seg, Datum arg)
+{
+	DesiredShared *sh = (DesiredShared *) DatumGetPointer(arg);
+
+	pg_atomic_write_u32(&sh->leader_gone, 1);
+}
+
+/* Raise the reader's error, which the message at data holds */
+static void
+raise_reader_error(const char *data, Size len)
+{
+	const char *end = data + len;
+	const char *fields[7];
+	const char *p = data + 1;
+
+	for (int i = 0; i < lengthof(fields); i++)
+	{
+		if (p >= end)
+			ereport(ERROR,
+					(errcode(ERRCODE_INTERNAL_ERROR),
+					 errmsg("the desired state's reader sent a damaged error")));
+		fields[i] = p;
+		p += strnlen(p, end - p) + 1;
+	}
+	ereport(ERROR,
+			(errcode(atoi(fields[0])),
+			 errmsg_internal("%s", fields[1]),
+			 fields[2][0] ? errdetail_internal("%s", fields[2]) : 0,
+			 fields[3][0] ? errhint("%s", fields[3]) : 0,
+			 fields[4][0] ? errcontext("%s", fields[4]) : 0,
+			 fields[5][0] ? internalerrquery(fields[5]) : 0,
+			 fields[5][0] ? internalerrposition(atoi(fields[6])) : 0));
+}
+
+/*
+ * Types of the desired model by their OIDs here: a type the scratch
+ * database created has an OID of its own there.  A type that does not
+ * exist here yet (the migration creates it) gets InvalidOid.
+ */
+static void
+map_types(SchemaModel *m)
+{
+	for (int i = 0; i < m->n; i++)
+	{
+		ModelDetail *d = m->objects[i].detail;
+		int32		typmod;
+
+		if (d == NULL || d->type == NULL || d->typid < FirstNormalObjectId)
+			continue;
+		d->typid = compat_type_named(d->type, &typmod);
+	}
+}
+
+/* Refuse early, with a hint, a caller who cannot create a database */
+static void
+check_createdb(void)
+{
+	HeapTuple	tup;
+	bool		ok;
+
+	if (superuser())
+		return;
+	tup = SearchSysCache1(AUTHOID, ObjectIdGetDatum(GetUserId()));
+	ok = HeapTupleIsValid(tup) && ((Form_pg_authid) GETSTRUCT(tup))->rolcreatedb;
+	if (HeapTupleIsValid(tup))
+		ReleaseSysCache(tup);
+	if (!ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to build the desired state"),
+				 errdetail("The desired state's SQL runs in a scratch database, and role \"%s\" cannot create databases.",
+						   GetUserNameFromId(GetUserId(), false)),
+				 errhint("Grant it CREATEDB, or build the desired state of one schema in another schema of this database and pass that schema's name as the desired state.")));
+}
+
+/*
+ * The model, for a diff, of the schemas "schemas" (NIL: every schema that
+ * is not a system or extension schema) of a new database built by "sql".
+ * "framed": schemas is one schema, which the SQL's unqualified names
+ * mean, and whose own comment and privileges the diff leaves alone.
+ */
+SchemaModel *
+desired_read_database(const char *sql, List *schemas, bool framed)
+{
+	Size		names_len = 0;
+	Size		size;
+	dsm_segment *seg;
+	DesiredShared *sh;
+	shm_mq	   *mq;
+	shm_mq_handle *mqh;
+	BackgroundWorkerHandle *keeper;
+	ListCell   *lc;
+	char	   *p;
+	SchemaModel *m = NULL;
+	Size		nbytes;
+	void	   *data;
+
+	check_createdb();
+	foreach(lc, schemas)
+		names_len += strlen(lfirst(lc)) + 1;
+	size = MAXALIGN(sizeof(DesiredShared)) + MAXALIGN(strlen(sql) + 1) +
+		MAXALIGN(names_len + 1) + DESIRED_QUEUE_SIZE;
+	seg = dsm_create(size, 0);
+	sh = dsm_segment_address(seg);
+	memset(sh, 0, sizeof(DesiredShared));
+	sh->live_db = MyDatabaseId;
+	sh->session_user = GetSessionUserId();
+	sh->current_user = GetUserId();
+	snprintf(sh->dbname, NAMEDATALEN, "migrate_desired_%d_%d", MyProcPid,
+			 ++scratch_count);
+	pg_atomic_init_u32(&sh->state, DESIRED_STARTING);
+	pg_atomic_init_u32(&sh->leader_gone, 0);
+	sh->sql_offset = MAXALIGN(sizeof(DesiredShared));
+	sh->sql_len = strlen(sql);
+	memcpy((char *) sh + sh->sql_offset, sql, sh->sql_len + 1);
+	sh->schemas_offset = sh->sql_offset + MAXALIGN(sh->sql_len + 1);
+	p = (char *) sh + sh->schemas_offset;
+	foreach(lc, schemas)
+	{
+		strcpy(p, lfirst(lc));
+		p += strlen(p) + 1;
+	}
+	sh->nschemas = list_length(schemas);
+	sh->framed = framed;
+	sh->queue_offset = sh->schemas_offset + MAXALIGN(names_len + 1);
+	mq = shm_mq_create((char *) sh + sh->queue_offset, DESIRED_QUEUE_SIZE);
+	shm_mq_set_receiver(mq, MyProc);
+	mqh = shm_mq_attach(mq, seg, NULL);
+	on_dsm_detach(seg, leader_detach, PointerGetDatum(sh));
+
+	keeper = start_worker(seg, "migrate_desired_keeper_main",
+						  "migrate desired state keeper");
+
+	/* the model, the reader's error, or the keeper's */
+	for (;;)
+	{
+		shm_mq_result res = shm_mq_receive(mqh, &nbytes, &data, true);
+		pid_t		pid;
+
+		if (res == SHM_MQ_SUCCESS)
+			break;
+		if (pg_atomic_read_u32(&sh->state) == DESIRED_FAILED)
+		{
+			pg_read_barrier();
+			ereport(ERROR,
+					(errcode(sh->sqlerrcode),
+					 errmsg("could not create a scratch database for the desired state: %s",
+							sh->message),
+					 sh->detail[0] ? errdetail_internal("%s", sh->detail) : 0,
+					 sh->hint[0] ? errhint("%s", sh->hint) : 0));
+		}
+		if (res == SHM_MQ_DETACHED ||
+			GetBackgroundWorkerPid(keeper, &pid) == BGWH_STOPPED)
+		{
+			/* the reader may have answered just before its keeper ended */
+			if (shm_mq_receive(mqh, &nbytes, &data, true) == SHM_MQ_SUCCESS)
+				break;
+			ereport(ERROR,
+					(errcode(ERRCODE_INTERNAL_ERROR),
+					 errmsg("the desired state's background worker stopped without an answer"),
+					 errhint("The server log says why.")));
+		}
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 100L, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+	}
+	if (nbytes < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("the desired state's reader sent an empty answer")));
+	if (((char *) data)[0] == 'E')
+		raise_reader_error(data, nbytes);
+	m = model_transfer_in((char *) data + 1, nbytes - 1);
+	map_types(m);
+
+	/* the scratch database is gone before the diff goes on */
+	dsm_detach(seg);
+	(void) WaitForBackgroundWorkerShutdown(keeper);
+	return m;
+}
