@@ -11,7 +11,9 @@
 --
 SET client_min_messages = warning;
 CREATE EXTENSION migrate;
-CREATE ROLE regress_mallory LOGIN;
+-- CREATEDB: a desired state given as SQL is built in a scratch database,
+-- created with the caller's own rights
+CREATE ROLE regress_mallory LOGIN CREATEDB;
 RESET client_min_messages;
 -- the README's deployer recipe, and room to deploy into public
 GRANT EXECUTE ON FUNCTION migrate_add(text, text, text, text, text[], boolean, text, integer, text[]),
@@ -117,7 +119,8 @@ RESET SESSION AUTHORIZATION;
 -- 2. The same look-alikes where they could work: a desired state for public
 --    that builds views, tables with triggers, functions and an operator
 --    named like the catalog's objects, and calls the extension meanwhile.
---    The diff goes through; none of it runs as the owner.
+--    It runs in a scratch database of the caller's, where nothing of this
+--    database is: the spy is not found, and none of it runs as the owner.
 --
 SET SESSION AUTHORIZATION regress_mallory;
 SELECT up LIKE '%CREATE TABLE public.y%' AS creates_y FROM migrate_diff($d$
@@ -143,10 +146,9 @@ SELECT regress_judge.mallory_got_out();
 
 --
 -- 3. A SECURITY DEFINER function pinned to search_path = public: the
---    desired state's SQL never runs with a public of the caller's, so the
---    function still finds the real helper.  (When the live schema was
---    renamed while that SQL ran, the caller's regress_helper() ran as the
---    superuser.)
+--    desired state's SQL never runs in this database, so it cannot even
+--    call the function.  (When the live schema was renamed while that SQL
+--    ran, the caller's regress_helper() ran as the superuser.)
 --
 SET SESSION AUTHORIZATION regress_mallory;
 SELECT up LIKE '%CREATE TABLE public.y%' AS creates_y FROM migrate_diff($d$
@@ -210,28 +212,35 @@ SELECT regress_judge.mallory_got_out();
 -- 5. A desired state that creates a schema named like the extension's
 --    catalog, or renames it, or reaches past its own schema
 --
+-- without CREATEDB there is no scratch database: refused before anything
+-- runs
+ALTER ROLE regress_mallory NOCREATEDB;
 SET SESSION AUTHORIZATION regress_mallory;
+SELECT * FROM migrate_diff('CREATE TABLE t (i int)');
+\echo :LAST_ERROR_SQLSTATE
+RESET SESSION AUTHORIZATION;
+ALTER ROLE regress_mallory CREATEDB;
+SET SESSION AUTHORIZATION regress_mallory;
+-- the catalog's name in the desired state is refused
 SELECT * FROM migrate_diff('CREATE SCHEMA migrate; CREATE TABLE migrate.revision (id text)');
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM migrate_diff('ALTER SCHEMA migrate RENAME TO elsewhere');
 \echo :LAST_ERROR_SQLSTATE
--- what lands in the live schema is refused: it would be missing from the
--- desired state, and the diff would drop it
-SELECT * FROM migrate_diff($d$
+-- what the SQL builds lands in the scratch database, never here: a table
+-- created through EXECUTE, or after a SET search_path, is one more table of
+-- the desired state, which only the migration would create
+SELECT up LIKE '%CREATE TABLE regress_stage.sneaky%' AS sneaky_desired,
+	   to_regclass('regress_stage.sneaky') IS NULL AS not_here
+FROM migrate_diff($d$
 CREATE TABLE widgets (id int, name text);
 DO $do$ BEGIN EXECUTE 'CREATE TABLE regress_stage.sneaky (i int)'; END $do$;
 $d$, 'regress_stage');
-\echo :LAST_ERROR_SQLSTATE
-SELECT * FROM migrate_diff('SET search_path = regress_stage; CREATE TABLE gadgets (id int)',
-						   'regress_stage');
-\echo :LAST_ERROR_SQLSTATE
--- the same through migrate_dev; and migrate_verify and migrate_plan (the
--- dry run) run a pending revision's scripts as the caller
-SELECT migrate_dev('sneak', $d$
-CREATE TABLE widgets (id int, name text, note text);
-DO $do$ BEGIN EXECUTE 'CREATE TABLE regress_stage.sneaky (i int)'; END $do$;
-$d$, 'regress_stage');
-\echo :LAST_ERROR_SQLSTATE
+SELECT up LIKE '%CREATE TABLE regress_stage.gadgets%' AS gadgets_desired,
+	   to_regclass('regress_stage.gadgets') IS NULL AS not_here
+FROM migrate_diff('SET search_path = regress_stage; CREATE TABLE gadgets (id int)',
+				  'regress_stage');
+-- migrate_verify and migrate_plan (the dry run) run a pending revision's
+-- scripts as the caller
 SELECT migrate_add('look around', $up$
 CREATE VIEW regress_stage.revision AS SELECT 'x'::text id WHERE regress_lair.spy();
 SELECT count(*) FROM migrate_status();

@@ -389,7 +389,7 @@ UPDATE pg_class SET reltuples = 50000, relpages = 400 WHERE oid = 'public.accoun
 SELECT changes, lint FROM migrate_diff($$
 CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL, created timestamp);
 CREATE INDEX ON accounts (email);
-$$);
+$$, managed => 'public');
 -- a revision's settings went with it: the push ran r5 and 0006_wide
 SELECT revision FROM migrate_status() WHERE state = 'applied' ORDER BY revision;
 SELECT attname FROM pg_attribute WHERE attrelid = 'big.orders'::regclass

@@ -538,6 +538,8 @@ desired_read_database(const char *sql, List *schemas, bool framed)
 	SchemaModel *m = NULL;
 	Size		nbytes;
 	void	   *data;
+	uint32		nonce;
+	char	   *answer;
 
 	check_createdb();
 	foreach(lc, schemas)
@@ -550,8 +552,11 @@ desired_read_database(const char *sql, List *schemas, bool framed)
 	sh->live_db = MyDatabaseId;
 	sh->session_user = GetSessionUserId();
 	sh->current_user = GetUserId();
-	snprintf(sh->dbname, NAMEDATALEN, "migrate_desired_%d_%d", MyProcPid,
-			 ++scratch_count);
+	/* a name no one can take first: the process, a count, a random part */
+	if (!pg_strong_random(&nonce, sizeof(nonce)))
+		nonce = (uint32) MyStartTimestamp;
+	snprintf(sh->dbname, NAMEDATALEN, "migrate_desired_%d_%d_%08x", MyProcPid,
+			 ++scratch_count, nonce);
 	pg_atomic_init_u32(&sh->state, DESIRED_STARTING);
 	pg_atomic_init_u32(&sh->leader_gone, 0);
 	sh->sql_offset = MAXALIGN(sizeof(DesiredShared));
@@ -613,13 +618,15 @@ desired_read_database(const char *sql, List *schemas, bool framed)
 		ereport(ERROR,
 				(errcode(ERRCODE_INTERNAL_ERROR),
 				 errmsg("the desired state's reader sent an empty answer")));
-	if (((char *) data)[0] == 'E')
-		raise_reader_error(data, nbytes);
-	m = model_transfer_in((char *) data + 1, nbytes - 1);
-	map_types(m);
+	answer = palloc(nbytes);
+	memcpy(answer, data, nbytes);
 
-	/* the scratch database is gone before the diff goes on */
+	/* the scratch database is gone before anything else is said */
 	dsm_detach(seg);
 	(void) WaitForBackgroundWorkerShutdown(keeper);
+	if (answer[0] == 'E')
+		raise_reader_error(answer, nbytes);
+	m = model_transfer_in(answer + 1, nbytes - 1);
+	map_types(m);
 	return m;
 }

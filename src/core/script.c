@@ -1005,42 +1005,9 @@ script_checksum(const char *up, const char *down, bool transactional)
 }
 
 /* ----------------------------------------------------------------
- * Requalifying names
+ * Names as a script writes them
  * ----------------------------------------------------------------
  */
-
-/* One token of a script, as script_requalify looks at it */
-typedef struct ReqToken
-{
-	int			code;
-	int			start;
-	char	   *str;			/* a string literal's value, or NULL */
-} ReqToken;
-
-typedef struct ReqScan
-{
-	int			n;
-	int			cap;
-	ReqToken   *tokens;
-} ReqScan;
-
-static void
-collect_req_token(int code, core_YYSTYPE *val, int start, void *arg)
-{
-	ReqScan    *s = (ReqScan *) arg;
-	ReqToken   *t;
-
-	if (s->n == s->cap)
-	{
-		s->cap = s->cap ? s->cap * 2 : 256;
-		s->tokens = s->tokens ? repalloc(s->tokens, sizeof(ReqToken) * s->cap) :
-			palloc(sizeof(ReqToken) * s->cap);
-	}
-	t = &s->tokens[s->n++];
-	t->code = code;
-	t->start = start;
-	t->str = code == token_codes[TOK_SCONST] ? pstrdup(val->str) : NULL;
-}
 
 /* The byte length of the identifier that starts at p, quoted or not */
 static int
@@ -1108,92 +1075,4 @@ script_name_at(const char *p)
 	if (name != NULL)
 		return name;
 	return pnstrdup(p, strspn(p, OP_CHARS));
-}
-
-/* The byte length of the plain '...' literal that starts at p */
-static int
-sconst_length(const char *p)
-{
-	const char *q = p + 1;
-
-	for (; *q; q++)
-	{
-		if (*q == '\'' && q[1] == '\'')
-			q++;
-		else if (*q == '\'')
-			return q + 1 - p;
-	}
-	return q - p;
-}
-
-/*
- * The text with every name qualified by schema "from" qualified by "to"
- * instead, but for the names in keep (objects of extensions that stay in
- * "from"): an identifier equal to "from" followed by ".", and a plain
- * string literal 'from.name' cast to regclass or another reg* type (as
- * pg_dump writes nextval('public.t_id_seq'::regclass)).  String bodies and
- * everything else are left as written.  The token codes are learned from
- * the scanner itself, so no parser header is needed.
- *
- * This is text surgery, so its caller must check the result: autogen.c
- * reads what the text built and refuses it if anything landed in, or
- * refers to, schema "from".
- */
-char *
-script_requalify(const char *text, const char *from, const char *to,
-				  List *keep)
-{
-	ReqScan		s = {0};
-	StringInfoData buf;
-	const char *qto = quote_identifier(to);
-	size_t		fromlen = strlen(from);
-	int			done = 0;
-
-	learn_token_codes();
-	script_scan(text, collect_req_token, &s);
-	initStringInfo(&buf);
-	for (int i = 0; i < s.n; i++)
-	{
-		ReqToken   *t = &s.tokens[i];
-		int			len;
-		char	   *name;
-		char	   *value = NULL;
-
-		if (i + 1 < s.n && s.tokens[i + 1].code == '.' &&
-			t->code != token_codes[TOK_SCONST] &&
-			(name = name_token(text + t->start, &len)) != NULL &&
-			strcmp(name, from) == 0)
-		{
-			/* an object of an extension in "from" stays where it is */
-			if (i + 2 < s.n &&
-				migrate_list_has(keep, script_name_at(text + s.tokens[i + 2].start)))
-				continue;
-			value = pstrdup(qto);
-		}
-		else if (t->code == token_codes[TOK_SCONST] && text[t->start] == '\'' &&
-				 i + 2 < s.n && s.tokens[i + 1].code == token_codes[TOK_TYPECAST] &&
-				 (name = name_token(text + s.tokens[i + 2].start, &len)) != NULL &&
-				 strncmp(name, "reg", 3) == 0)
-		{
-			const char *v = t->str;
-			const char *rest = NULL;
-
-			if (strncmp(v, from, fromlen) == 0 && v[fromlen] == '.')
-				rest = v + fromlen;
-			else if (v[0] == '"' && strncmp(v + 1, from, fromlen) == 0 &&
-					 strncmp(v + 1 + fromlen, "\".", 2) == 0)
-				rest = v + fromlen + 2;
-			if (rest == NULL || migrate_list_has(keep, script_name_at(rest + 1)))
-				continue;
-			len = sconst_length(text + t->start);
-			value = quote_literal_cstr(psprintf("%s%s", qto, rest));
-		}
-		else
-			continue;
-		appendBinaryStringInfo(&buf, text + done, t->start - done);
-		appendStringInfoString(&buf, value);
-		done = t->start + len;
-	}
-	appendStringInfoString(&buf, text + done);
-	return buf.data;
 }

@@ -25,7 +25,5 @@ extern void script_check_size(const char *text, const char *what);
 extern char *script_checksum(const char *up, const char *down,
 							 bool transactional);
 extern char *script_name_at(const char *p);
-extern char *script_requalify(const char *text, const char *from,
-							  const char *to, List *keep);
 
 #endif							/* MIGRATE_SCRIPT_H */

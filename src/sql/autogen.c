@@ -209,42 +209,11 @@ rename_schema(const char *from, const char *to)
 	CommandCounterIncrement();
 }
 
-/*
- * Create an empty schema owned by the current user, as the extension's
- * owner (the caller may lack CREATE on the database).  Safe as the owner:
- * a C call with a name this file made up, no SQL text, no event trigger;
- * if a schema of that name exists already, it fails.
- */
-static void
-create_schema(const char *name)
-{
-	CreateSchemaStmt *stmt = makeNode(CreateSchemaStmt);
-	RoleSpec   *role = makeNode(RoleSpec);
-	OwnerSwitch sw;
-
-	role->roletype = ROLESPEC_CSTRING;
-	role->rolename = GetUserNameFromId(GetUserId(), false);
-	role->location = -1;
-	stmt->schemaname = pstrdup(name);
-	stmt->authrole = role;
-	owner_enter(&sw);
-	(void) CreateSchemaCommand(stmt, "CREATE SCHEMA", -1, 0);
-	owner_leave(&sw);
-	CommandCounterIncrement();
-}
-
 /* The name the live schema wears while the desired state takes its own */
 static char *
 aside_name(void)
 {
 	return psprintf("migrate_live_%d", MyProcPid);
-}
-
-/* The name of the schema the desired state's SQL builds into */
-static char *
-building_name(void)
-{
-	return psprintf("migrate_desired_%d", MyProcPid);
 }
 
 /*
@@ -285,7 +254,7 @@ check_schema_usable(const char *name, bool desired)
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("cannot manage schema \"%s\"", name),
 			 errdetail_internal("%s", why),
-			 errhint("Name the schema your migrations change, \"public\" by default.")));
+			 errhint("The managed schemas are the application's own: leave this one out of managed and of the desired state.")));
 }
 
 /*
@@ -463,155 +432,38 @@ check_live_references(SchemaModel *m, const char *aside, const char *managed,
 }
 
 /*
- * Run the desired state's SQL, with the caller's rights, into a new empty
- * schema "building" that the caller owns: first in search_path, then the
- * caller's own path, then the live managed schema (so that types of
- * extensions installed there still resolve).  Names the SQL qualifies with
- * the managed schema's name are requalified with "building" first
- * (script_requalify), so "public.t" means the desired t, as it would in the
- * live schema.  No live schema is renamed while it runs: the caller's SQL
- * must never find a name of the live database pointing at something the
- * caller created (a SECURITY DEFINER function pinned to search_path =
- * public would then run the caller's objects with its owner's rights).
- */
-static void
-build_desired(const char *desired, const char *building, const char *managed)
-{
-	int			level;
-
-	create_schema(building);
-	level = NewGUCNestLevel();
-	(void) set_config_option("search_path",
-							 psprintf("%s, %s, %s", quote_identifier(building),
-									  namespace_search_path,
-									  quote_identifier(managed)),
-							 PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
-	run_sql(script_requalify(desired, managed, building,
-							 extension_names_in(get_namespace_oid(managed, false))),
-			"desired schema");
-	AtEOXact_GUC(true, level);
-}
-
-/*
- * Nothing of the desired state may name the schema its SQL ran in: that
- * name is gone once the diff is applied.  Only text can still hold it
- * (SET search_path FROM CURRENT, a current_schema() in a default turned
- * into a constant, a body that spells it): references by OID read as the
- * managed schema's name once it is renamed.
- */
-static void
-check_building_references(SchemaModel *m, const char *building)
-{
-	for (int i = 0; i < m->n; i++)
-	{
-		ModelObject *o = &m->objects[i];
-		ModelDetail *dt = o->detail;
-
-		if (strstr(o->definition, building) != NULL ||
-			(dt && ((dt->query && strstr(dt->query, building)) ||
-					(dt->dflt && strstr(dt->dflt, building)) ||
-					(dt->generated && strstr(dt->generated, building)))))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-					 errmsg("the desired state refers to the schema it was built in"),
-					 errdetail("%s %s names the schema the desired state's SQL ran in (migrate_desired_ and a process number), which the migration would not create.",
-							   o->kind, o->identity),
-					 errhint("Name schemas explicitly: SET search_path FROM CURRENT and current_schema() capture that schema's name.")));
-	}
-}
-
-/*
- * The desired state's SQL may not change the live schema: what it built
- * there (a name the requalifying did not catch, a SET search_path of its
- * own) would be missing from the desired state, and the diff would drop it.
- */
-static void
-check_live_untouched(SchemaModel *live, const char *managed)
-{
-	List	   *changes = model_compare(live, read_schema_now(managed));
-	ModelChange *c;
-	ListCell   *lc;
-
-	if (changes == NIL)
-		return;
-	/* name a table rather than its first column */
-	c = linitial(changes);
-	foreach(lc, changes)
-	{
-		if (strcmp(((ModelChange *) lfirst(lc))->kind, "column") != 0)
-		{
-			c = lfirst(lc);
-			break;
-		}
-	}
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-			 errmsg("the desired state changes the live schema \"%s\"", managed),
-			 errdetail("%s %s is %s by the desired state's SQL.", c->kind,
-					   c->identity, c->change),
-			 errhint("The desired state is built in a schema of its own, first in search_path: write its names without a schema, or with \"%s.\", and do not set search_path.",
-					 managed)));
-}
-
-/*
- * The model of the desired state of schema "managed", whose model now is
- * "live": "desired" names an existing schema of the caller's, or is SQL
- * that builds it.  Either way, once the desired state is built, the live
- * schema is renamed out of the way and the desired one takes its name, so
- * that its definitions read exactly as the live schema's would; all of it
- * is rolled back.
+ * The model of the desired state of schema "managed", held by schema
+ * "desired" of the caller's: the live schema is renamed out of the way and
+ * the desired one takes its name, so that its definitions read exactly as
+ * the live schema's would; all of it is rolled back.
  */
 static SchemaModel *
-read_desired(const char *desired, const char *managed, SchemaModel *live)
+read_desired(const char *desired, const char *managed)
 {
 	Scratch		s;
 	char	   *aside = aside_name();
-	Oid			desired_nsp = get_namespace_oid(desired, true);
-	bool		is_schema = OidIsValid(desired_nsp);
+	Oid			desired_nsp = get_namespace_oid(desired, false);
 	SchemaModel *volatile m = NULL;
 
-	if (!is_schema && script_parse(desired, "desired schema")->nstmts == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the desired state is empty"),
-				 errdetail("An empty desired state would drop every object of schema \"%s\".",
-						   managed),
-				 errhint("Pass the SQL that creates the schema's objects, or the name of a schema that holds them.")));
-	if (is_schema && strcmp(desired, managed) == 0)
+	if (strcmp(desired, managed) == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the desired schema cannot be the managed schema \"%s\" itself",
 						managed),
 				 errhint("Build the desired state in another schema, or pass its DDL as text.")));
-	if (is_schema)
-	{
-		check_schema_usable(desired, true);
-		if (!compat_namespace_ownercheck(desired_nsp, GetUserId()))
-			aclcheck_error(ACLCHECK_NOT_OWNER, OBJECT_SCHEMA, desired);
-	}
+	check_schema_usable(desired, true);
+	if (!compat_namespace_ownercheck(desired_nsp, GetUserId()))
+		aclcheck_error(ACLCHECK_NOT_OWNER, OBJECT_SCHEMA, desired);
 
 	scratch_begin(&s);
 	PG_TRY();
 	{
-		const char *built = desired;
-
-		if (!is_schema)
-		{
-			built = building_name();
-			build_desired(desired, built, managed);
-			check_live_untouched(live, managed);
-		}
-
-		/* from here on nothing of the caller's runs: renames and reads */
+		/* nothing of the caller's runs from here on: renames and reads */
 		rename_schema(managed, aside);
-		rename_schema(built, managed);
+		rename_schema(desired, managed);
 		m = read_schema_now(managed);
 		check_live_references(m, aside, managed,
-							  is_schema ? psprintf("schema \"%s\"", desired) :
-							  "the desired schema's SQL");
-		if (!is_schema)
-			check_building_references(m, built);
+							  psprintf("schema \"%s\"", desired));
 	}
 	PG_CATCH();
 	{
@@ -759,6 +611,26 @@ target_schemas(const char *managed)
 	return result;
 }
 
+/*
+ * A desired state may not define a schema that is not this database's to
+ * manage here: the extension's catalog, a system schema, another
+ * extension's schema.
+ */
+static void
+check_desired_schemas(SchemaModel *want)
+{
+	for (int i = 0; i < want->n; i++)
+		if (want->objects[i].kindid == KIND_SCHEMA)
+		{
+			char	   *name = pstrdup(want->objects[i].identity);
+			List	   *names;
+
+			/* the identity is a quoted name */
+			if (SplitIdentifierString(name, '.', &names) && list_length(names) == 1)
+				check_schema_usable(linitial(names), false);
+		}
+}
+
 static Generated *
 generate(const char *desired, const char *managed)
 {
@@ -780,7 +652,7 @@ generate(const char *desired, const char *managed)
 					 errhint("The managed schema is the one the migration changes, \"public\" by default.")));
 		check_schema_usable(t->schema, false);
 		live = read_schema_now(t->schema);
-		want = read_desired(desired, t->schema, live);
+		want = read_desired(desired, t->schema);
 		title = psprintf("%s: ", t->schema);
 	}
 	else
@@ -804,6 +676,7 @@ generate(const char *desired, const char *managed)
 					 errhint("A desired state for one schema changes a schema that exists; to create schemas, leave managed out and write CREATE SCHEMA in the desired state.")));
 		live = read_target_now(t);
 		want = desired_read_database(desired, t->schemas, t->framed);
+		check_desired_schemas(want);
 		title = t->schemas == NIL ? "" :
 			psprintf("%s: ", migrate_join(t->schemas, ", ", ""));
 	}
