@@ -263,7 +263,7 @@ like(slurp_file("$devdir/0001_create_user.sql"),
 	'dev writes the revision file');
 is(status_lines($node, 'devdb'), '0001_create_user:applied', 'dev applied it');
 pg_migrate_exits($node, [ @dev, 'dev', 'again', '--desired', $schema ], 4, undef,
-	qr/no changes detected in schema "public" \(SQLSTATE 55000\)/, 'dev with nothing to change');
+	qr/no changes detected in the managed schemas \(SQLSTATE 55000\)/, 'dev with nothing to change');
 ok(!-e "$devdir/0002_again.sql", 'a refused dev writes no file');
 $node->safe_psql('devdb', 'CREATE SCHEMA model; CREATE TABLE model."user" (id integer PRIMARY KEY, name text NOT NULL, email text)');
 pg_migrate_exits($node, [ @dev, 'dev', 'add email', '--desired', 'model' ], 0,

@@ -58,14 +58,17 @@ static const PmVerb pm_verbs[] = {
 	{"dev", verb_dev, 1, 1, OPT_DEV, "dev MESSAGE --desired FILE|SCHEMA",
 		"generate the migration to a desired state, write its file, apply it",
 		"Registers and pushes the folder, then runs migrate_dev(): the up and\n"
-		"down DDL from the managed schema to the desired state, proved in a\n"
+		"down DDL from the managed schemas to the desired state, proved in a\n"
 		"rolled-back subtransaction, registered and applied.  Its file is written\n"
 		"into the folder, numbered after the last one, its id the file's name,\n"
 		"before the transaction commits.  Review the file, and commit it.\n"
 		"\n"
-		"  --desired=FILE|SCHEMA  the desired state: a file of SQL (schema.sql),\n"
-		"                         or the name of a schema that holds it\n"
-		"  --managed=SCHEMA       the schema to migrate (default: public)\n"
+		"  --desired=FILE|SCHEMA  the desired state: a file of SQL (schema.sql, or\n"
+		"                         a pg_dump --schema-only file), built in a\n"
+		"                         scratch database (needs CREATEDB); or the name\n"
+		"                         of a schema that holds one schema's state\n"
+		"  --managed=SCHEMAS      the schemas to migrate, comma-separated (default:\n"
+		"                         every managed schema; for --desired SCHEMA, public)\n"
 		"  --force                keep a migration that needs a review\n"},
 	{"register", verb_register, 0, 0, OPT_FLEET, "register",
 		"register every file of the folder (idempotent)",

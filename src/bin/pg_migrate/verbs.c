@@ -659,7 +659,7 @@ verb_dev(void)
 	path = psprintf("%s/%s", pm_opts.dir, name);
 	params[0] = message;
 	params[1] = desired_state(pm_opts.desired);
-	params[2] = pm_opts.managed ? pm_opts.managed : "public";
+	params[2] = pm_opts.managed;	/* NULL: every managed schema */
 	params[3] = pnstrdup(name, strlen(name) - 4);
 	params[4] = pm_opts.force ? "true" : "false";
 
