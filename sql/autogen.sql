@@ -511,6 +511,56 @@ DROP VIEW tv;
 DROP TABLE t8;
 DROP FUNCTION tv_ins();
 DROP FUNCTION f9(int, int);
+--
+-- The whole database: schemas and extensions created, moved, updated and
+-- dropped.  Each migration is applied with migrate_dev, proved by drift,
+-- and taken back.
+--
+SELECT current_database() AS regress_db \gset
+CREATE DATABASE regress_autogen_whole;
+\c regress_autogen_whole
+SET migrate.lint = off;
+SET client_min_messages = warning;
+CREATE EXTENSION migrate;
+-- (notices say how long each took)
+\set v1 'CREATE EXTENSION hstore VERSION ''1.7''; CREATE SCHEMA app; COMMENT ON SCHEMA app IS ''the app''; GRANT USAGE ON SCHEMA app TO regress_autogen_reader; CREATE TABLE app.item (id int PRIMARY KEY, attrs hstore);'
+SELECT up, down, ok FROM migrate_diff(:'v1');
+SELECT migrate_dev('app and hstore', :'v1', id => 'x1') IS NOT NULL AS applied;
+SELECT count(*) AS drift FROM migrate_drift();
+-- moved to a new schema, another extension, the comment changed, the grant
+-- gone
+\set v2 'CREATE SCHEMA ext; CREATE EXTENSION hstore VERSION ''1.7'' SCHEMA ext; CREATE EXTENSION citext SCHEMA ext; CREATE SCHEMA app; COMMENT ON SCHEMA app IS ''the application''; CREATE TABLE app.item (id int PRIMARY KEY, attrs ext.hstore, name ext.citext);'
+SELECT up, down, ok FROM migrate_diff(:'v2');
+SELECT migrate_dev('extensions in ext', :'v2', id => 'x2', force => true) IS NOT NULL AS applied;
+SELECT count(*) AS drift FROM migrate_drift();
+SELECT extname, extnamespace::regnamespace, extversion FROM pg_extension
+ WHERE extname IN ('hstore', 'citext') ORDER BY 1;
+-- an update has no way back: the proof says the down script fails
+SELECT up, ok, problems FROM migrate_diff(replace(:'v2', 'VERSION ''1.7''', 'VERSION ''1.8'''));
+-- one schema named: extensions are left alone, as the schema's frame is
+SELECT changes FROM migrate_diff('CREATE TABLE item (id int PRIMARY KEY, attrs text, name text)', 'app');
+-- back to where it started, each down proved by drift
+SELECT revision FROM migrate_downgrade('-1');
+SELECT count(*) AS drift FROM migrate_drift();
+SELECT revision FROM migrate_downgrade('-1');
+SELECT count(*) AS drift FROM migrate_drift();
+RESET client_min_messages;
+SELECT count(*) AS left_behind FROM pg_extension WHERE extname IN ('hstore', 'citext');
+SELECT count(*) AS left_behind FROM pg_namespace WHERE nspname IN ('app', 'ext');
+-- a desired state may not create the extension's catalog
+SELECT * FROM migrate_diff('CREATE SCHEMA migrate');
+\echo :LAST_ERROR_SQLSTATE
+-- a managed list outside migrate.managed_schemas is refused, and so is a
+-- list that does not parse
+SET migrate.managed_schemas = 'public';
+SELECT * FROM migrate_diff('CREATE TABLE t (i int)', 'public, app');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM migrate_diff('CREATE TABLE t (i int)', 'public,,app');
+\echo :LAST_ERROR_SQLSTATE
+RESET migrate.managed_schemas;
+\c :regress_db
+SET migrate.lint = off;
+DROP DATABASE regress_autogen_whole;
 -- an empty desired state would drop everything: refused
 SELECT * FROM migrate_diff('-- nothing yet');
 \echo :LAST_ERROR_SQLSTATE

@@ -584,7 +584,8 @@ SELECT length(migrate_adopt('hotfix', down => 'DROP TABLE app.hotfix')) = 12 AS 
 :fingerprint_saved
 
 --
--- 6. Objects of extensions are not drift, wherever they are
+-- 6. An extension installed, moved or updated out of band is drift (its
+--    schema and version); the objects it creates are not, wherever they are
 --
 RESET ROLE;
 CREATE EXTENSION citext;
@@ -596,6 +597,8 @@ CREATE TABLE app.tagged (tag public.citext);
 :drift
 DROP TABLE app.tagged;
 RESET ROLE;
+ALTER EXTENSION pg_trgm SET SCHEMA public;
+SELECT kind, identity, change, actual FROM migrate_drift() WHERE identity = 'pg_trgm';
 DROP EXTENSION pg_trgm;
 DROP EXTENSION citext;
 :drift

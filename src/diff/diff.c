@@ -68,8 +68,9 @@ typedef enum Phase
 	DROP_COLUMN,
 	DROP_DEFAULT,
 	DROP_OBJECT,
-	DROP_SCHEMA,
+	DROP_EXTENSION,
 	CREATE_SCHEMA,
+	CREATE_EXTENSION,
 	SETTINGS,
 	CREATE_OBJECT,
 	ALTER_TYPE,
@@ -84,7 +85,8 @@ typedef enum Phase
 	CREATE_TRIGGER,
 	CREATE_POLICY,
 	SET_COMMENT,
-	SET_PRIVILEGES
+	SET_PRIVILEGES,
+	DROP_SCHEMA					/* last: once everything in it is gone */
 } Phase;
 
 typedef struct Step
@@ -103,6 +105,7 @@ typedef struct Step
 static const char *const kind_sql[] = {
 	[KIND_UNKNOWN] = NULL,
 	[KIND_SCHEMA] = "SCHEMA",
+	[KIND_EXTENSION] = "EXTENSION",
 	[KIND_TABLE] = "TABLE",
 	[KIND_COLUMN] = "COLUMN",
 	[KIND_CONSTRAINT] = "CONSTRAINT",
@@ -345,7 +348,7 @@ table_added(Diff *d, const char *table)
 /* The kinds an object label ("<kind> <identity>") may start with */
 static const char *const label_kinds[] = {
 	"materialized view", "composite type", "table", "view", "sequence",
-	"index", "column", "function", "procedure", "aggregate", "schema",
+	"index", "column", "function", "procedure", "aggregate", "schema", "extension",
 	"enum", "domain", "range", "trigger", "policy", "constraint", NULL
 };
 
@@ -756,6 +759,9 @@ type_change_review(ModelDetail *x, ModelDetail *y)
 {
 	Oid			funcid;
 
+	/* a type the migration creates has no OID here yet */
+	if (!OidIsValid(x->typid) || !OidIsValid(y->typid))
+		return "the new type is created by the migration: check that every value converts";
 	if (x->typid == y->typid &&
 		(y->typmod == -1 || (x->typmod != -1 && y->typmod >= x->typmod &&
 							 x->typid != NUMERICOID)))
@@ -780,6 +786,8 @@ needs_using(ModelDetail *x, ModelDetail *y)
 
 	if (x->typid == y->typid)
 		return false;
+	if (!OidIsValid(x->typid) || !OidIsValid(y->typid))
+		return true;
 	return find_coercion_pathway(y->typid, x->typid, COERCION_ASSIGNMENT,
 								 &funcid) == COERCION_PATH_NONE;
 }
@@ -1428,6 +1436,11 @@ added(Diff *d, ModelObject *b)
 			add_step(d, CREATE_SCHEMA, 0, label, NULL,
 					 psprintf("CREATE SCHEMA %s;\n", id));
 			break;
+		case KIND_EXTENSION:
+			/* "SCHEMA s VERSION 'v'": its schema created before it */
+			add_step(d, CREATE_EXTENSION, b->detail->relid, label, NULL,
+					 psprintf("CREATE EXTENSION %s WITH %s;\n", id, b->definition));
+			break;
 		case KIND_TABLE:
 			create_table(d, b);
 			break;
@@ -1547,6 +1560,12 @@ removed(Diff *d, ModelObject *a)
 			/* what the model does not cover in it stops the drop: no CASCADE */
 			add_step(d, DROP_SCHEMA, 0, label, NULL,
 					 psprintf("DROP SCHEMA %s;\n", id));
+			break;
+		case KIND_EXTENSION:
+			/* what uses its types and functions went before */
+			add_step(d, DROP_EXTENSION, -(int64) a->detail->relid, label,
+					 "dropping an extension drops its objects, and the data of its tables",
+					 psprintf("DROP EXTENSION %s;\n", id));
 			break;
 		case KIND_TABLE:
 			{
@@ -1679,6 +1698,38 @@ routine_head(const char *def)
 	return p ? pnstrdup(def, p - def) : pstrdup(def);
 }
 
+/*
+ * An extension moved to another schema, or at another version: "SCHEMA s
+ * VERSION 'v'" on both sides.  Both go where extensions are created, after
+ * new schemas and before what may use the new version.  PostgreSQL refuses
+ * a relocation of an extension that is not relocatable, and an update with
+ * no path (most extensions have none to an older version): the proof says
+ * so.
+ */
+static void
+alter_extension(Diff *d, ModelObject *a, ModelObject *b, const char *label)
+{
+	const char *av = strstr(a->definition, " VERSION ");
+	const char *bv = strstr(b->definition, " VERSION ");
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	if (av == NULL || bv == NULL)
+		return;
+	if (av - a->definition != bv - b->definition ||
+		strncmp(a->definition, b->definition, av - a->definition) != 0)
+		appendStringInfo(&buf, "ALTER EXTENSION %s SET %.*s;\n", a->identity,
+						 (int) (bv - b->definition), b->definition);
+	if (strcmp(av, bv) != 0)
+		appendStringInfo(&buf, "ALTER EXTENSION %s UPDATE TO %s;\n", a->identity,
+						 bv + strlen(" VERSION "));
+	if (buf.len > 0)
+		add_step(d, CREATE_EXTENSION, b->detail->relid, label,
+				 strcmp(av, bv) != 0 ?
+				 "an extension's update runs its own scripts, and may have no way back" : NULL,
+				 buf.data);
+}
+
 static void
 changed(Diff *d, ModelObject *a, ModelObject *b)
 {
@@ -1689,6 +1740,9 @@ changed(Diff *d, ModelObject *a, ModelObject *b)
 
 	switch (k)
 	{
+		case KIND_EXTENSION:
+			alter_extension(d, a, b, label);
+			break;
 		case KIND_TABLE:
 			alter_table(d, a, b);
 			break;

@@ -150,11 +150,36 @@ without_self_grants(const char *acl)
 }
 
 /*
+ * The kinds 0.1's library did not read: a saved model of 0.1 has none of
+ * them, which says nothing about the database (a label, for the comments
+ * and privileges on them: "extension hstore").
+ */
+static const char *const kinds_new_in_0_2[] = {"extension", NULL};
+
+static bool
+new_in_0_2(ModelObject *o)
+{
+	for (int k = 0; kinds_new_in_0_2[k]; k++)
+	{
+		size_t		len = strlen(kinds_new_in_0_2[k]);
+
+		if (strcmp(o->kind, kinds_new_in_0_2[k]) == 0 ||
+			((o->kindid == KIND_COMMENT || o->kindid == KIND_PRIVILEGES) &&
+			 strncmp(o->identity, kinds_new_in_0_2[k], len) == 0 &&
+			 o->identity[len] == ' '))
+			return true;
+	}
+	return false;
+}
+
+/*
  * Settle an expected model that 0.1's library saved: where an object's
  * definition differs from the live one only in how that library wrote it
  * (a view's query deparsed the 15 way, the owner's default item kept in a
- * grant list), take the live definition.  Any other difference, real drift,
- * is left alone.  Returns how many objects were settled.
+ * grant list), take the live definition; the objects of kinds 0.1 did not
+ * read (extensions) are taken as they are live, when the saved model has
+ * none of them.  Any other difference, real drift, is left alone.  Returns
+ * how many objects were settled.
  */
 int
 model_settle(SchemaModel *expected, SchemaModel *actual)
@@ -162,6 +187,25 @@ model_settle(SchemaModel *expected, SchemaModel *actual)
 	int			settled = 0;
 	int			i = 0;
 	int			j = 0;
+	bool		has_new = false;
+
+	for (int k = 0; k < expected->n && !has_new; k++)
+		has_new = new_in_0_2(&expected->objects[k]);
+	if (!has_new)
+	{
+		int			n = expected->n;
+
+		for (int k = 0; k < actual->n; k++)
+			if (new_in_0_2(&actual->objects[k]))
+			{
+				model_add(expected, actual->objects[k].kind,
+						  actual->objects[k].identity,
+						  actual->objects[k].definition);
+				settled++;
+			}
+		if (expected->n > n)
+			model_sort(expected);
+	}
 
 	while (i < expected->n && j < actual->n)
 	{

@@ -151,6 +151,7 @@ model_init(void)
  * it covers (NIL: the managed set)
  */
 static bool diff_reading = false;
+static bool diff_framed = false;
 static List *diff_schemas = NIL;
 
 /* The schemas migrate.managed_schemas names, or NIL for "all" */
@@ -675,6 +676,7 @@ model_string(StringInfo buf)
 static const char *const kind_names[] = {
 	[KIND_UNKNOWN] = "",
 	[KIND_SCHEMA] = "schema",
+	[KIND_EXTENSION] = "extension",
 	[KIND_TABLE] = "table",
 	[KIND_COLUMN] = "column",
 	[KIND_CONSTRAINT] = "constraint",
@@ -751,6 +753,13 @@ model_reading_for_diff(void)
 	return diff_reading;
 }
 
+/* Whether the model read for a diff is of one schema, framed */
+bool
+model_reading_framed(void)
+{
+	return diff_reading && diff_framed;
+}
+
 /*
  * An object while the model is sorted: 16 bytes of its identity, from
  * where the identities of its kind start to differ, as two integers that
@@ -817,7 +826,7 @@ sort_key(SortItem *item, const char *s)
  * fixed-size integer keys taken after the prefix its identities share, and
  * the objects are then gathered in that order.
  */
-static void
+void
 model_sort(SchemaModel *m)
 {
 	const char *kinds[64];
@@ -974,6 +983,7 @@ model_read_set(List *schemas, bool framed)
 
 	Assert(!diff_reading);
 	diff_reading = true;
+	diff_framed = framed;
 	diff_schemas = schemas;
 	PG_TRY();
 	{
@@ -982,6 +992,7 @@ model_read_set(List *schemas, bool framed)
 	PG_FINALLY();
 	{
 		diff_reading = false;
+		diff_framed = false;
 		diff_schemas = NIL;
 	}
 	PG_END_TRY();

@@ -70,6 +70,8 @@ typedef struct ModelReading
 extern SchemaModel *model_read(void);
 extern HTAB *model_hash(const char *name, Size keysize, Size entrysize);
 extern bool model_reading_for_diff(void);
+extern bool model_reading_framed(void);
+extern void model_sort(SchemaModel *m);
 extern ModelDetail *model_detail(SchemaModel *m);
 extern void model_add(SchemaModel *m, const char *kind, char *identity,
 					  char *definition);

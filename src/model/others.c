@@ -56,6 +56,8 @@
 #include "catalog/pg_depend.h"
 #include "catalog/pg_description.h"
 #include "catalog/pg_enum.h"
+#include "catalog/pg_extension.h"
+#include "catalog/dependency.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_opclass.h"
 #include "catalog/pg_policy.h"
@@ -278,6 +280,35 @@ schema_row(OthersState *st, Relation rel, HeapTuple tup)
 			  ns->nspowner, rd_tuple_acl(tup, rel, Anum_pg_namespace_nspacl, OBJECT_SCHEMA, ns->nspowner));
 }
 
+/*
+ * A pg_extension row: an extension installed in a managed schema, or in a
+ * schema it created itself, but for migrate (the tool is not part of the
+ * state it compares).  The definition says the schema, then the version:
+ * "SCHEMA public VERSION '1.8'".  A diff of one schema (framed) leaves
+ * extensions alone, as it leaves the schema itself.
+ */
+static void
+extension_row(OthersState *st, Relation rel, HeapTuple tup)
+{
+	Form_pg_extension ext = (Form_pg_extension) GETSTRUCT(tup);
+	bool		isnull;
+	Datum		version;
+
+	if (strcmp(NameStr(ext->extname), "migrate") == 0 || model_reading_framed())
+		return;
+	if (!model_is_managed(st->m, ext->extnamespace) &&
+		getExtensionOfObject(NamespaceRelationId, ext->extnamespace) != ext->oid)
+		return;
+	version = heap_getattr(tup, Anum_pg_extension_extversion,
+						   RelationGetDescr(rel), &isnull);
+	rd_add_owned(st, ExtensionRelationId, ext->oid, "extension",
+				 pstrdup(quote_identifier(NameStr(ext->extname))),
+				 psprintf("SCHEMA %s VERSION %s",
+						  quote_identifier(get_namespace_name(ext->extnamespace)),
+						  isnull ? "''" : quote_literal_cstr(TextDatumGetCString(version))),
+				 ext->extowner, NULL);
+}
+
 /* A pg_trigger row: kept if it is a user's trigger on a managed relation */
 static void
 trigger_row(OthersState *st, Relation rel, HeapTuple tup)
@@ -469,6 +500,9 @@ comment_row(OthersState *st, Relation rel, HeapTuple tup)
 	Form_pg_description d = (Form_pg_description) GETSTRUCT(tup);
 	const char *label = NULL;
 
+	/* an extension's comment is its control file's, not the database's */
+	if (d->classoid == ExtensionRelationId)
+		return;
 	if (d->classoid == RelationRelationId)
 		label = relation_label(st, d->objoid, d->objsubid);
 	else if (d->objsubid == 0)
@@ -502,6 +536,7 @@ model_read_others(SchemaModel *m)
 							   sizeof(Oid));
 
 	rd_scan_catalog(&st, NamespaceRelationId, schema_row);
+	rd_scan_catalog(&st, ExtensionRelationId, extension_row);
 	rd_read_types(&st);			/* first: it notes the types' own functions */
 	rd_scan_catalog(&st, ProcedureRelationId, rd_routine_row);
 	read_triggers(&st);
