@@ -547,6 +547,22 @@ SELECT count(*) AS drift FROM migrate_drift();
 RESET client_min_messages;
 SELECT count(*) AS left_behind FROM pg_extension WHERE extname IN ('hstore', 'citext');
 SELECT count(*) AS left_behind FROM pg_namespace WHERE nspname IN ('app', 'ext');
+-- a collation, an event trigger and two publications, changed, and back
+-- (on top of v2, pushed again)
+SET client_min_messages = error;
+SELECT count(*) AS pushed FROM migrate_push();
+\set v3 :v2 ' CREATE COLLATION ci (provider = icu, locale = ''und-u-ks-level2'', deterministic = false); CREATE TABLE t (a text COLLATE ci, b int, c int); CREATE FUNCTION et() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN END$$; CREATE EVENT TRIGGER et ON ddl_command_end WHEN TAG IN (''CREATE TABLE'') EXECUTE FUNCTION et(); ALTER EVENT TRIGGER et DISABLE; CREATE PUBLICATION pub FOR TABLE t (b, c) WHERE (b > 0); CREATE PUBLICATION puball FOR ALL TABLES WITH (publish = insert); COMMENT ON PUBLICATION pub IS ''changes of t'';'
+SELECT up, down, ok FROM migrate_diff(:'v3');
+SELECT migrate_dev('collation, event trigger, publications', :'v3', id => 'x3') IS NOT NULL AS applied;
+SELECT count(*) AS drift FROM migrate_drift();
+SELECT up, ok FROM migrate_diff(replace(replace(:'v3', 'ALTER EVENT TRIGGER et DISABLE;', ''), 'FOR TABLE t (b, c) WHERE (b > 0)', 'FOR TABLE t'));
+SELECT revision FROM migrate_downgrade('-1');
+SELECT count(*) AS drift FROM migrate_drift();
+SELECT count(*) AS downgraded FROM migrate_downgrade('base');
+SELECT (SELECT count(*) FROM pg_collation WHERE collname = 'ci') +
+	   (SELECT count(*) FROM pg_event_trigger WHERE evtname = 'et') +
+	   (SELECT count(*) FROM pg_publication) AS left_behind;
+RESET client_min_messages;
 -- a desired state may not create the extension's catalog
 SELECT * FROM migrate_diff('CREATE SCHEMA migrate');
 \echo :LAST_ERROR_SQLSTATE

@@ -602,6 +602,19 @@ SELECT kind, identity, change, actual FROM migrate_drift() WHERE identity = 'pg_
 DROP EXTENSION pg_trgm;
 DROP EXTENSION citext;
 :drift
+-- so are a collation, an event trigger and a publication
+SET client_min_messages = error;
+CREATE COLLATION app.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE FUNCTION app.et() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN END$$;
+CREATE EVENT TRIGGER regress_et ON ddl_command_end EXECUTE FUNCTION app.et();
+CREATE PUBLICATION regress_pub FOR TABLES IN SCHEMA app;
+RESET client_min_messages;
+SELECT kind, identity, change, actual FROM migrate_drift() ORDER BY kind, identity;
+DROP PUBLICATION regress_pub;
+DROP EVENT TRIGGER regress_et;
+DROP FUNCTION app.et();
+DROP COLLATION app.ci;
+:drift
 
 --
 -- 7. Storage options, display settings, revoked grants, the log's names

@@ -167,3 +167,65 @@ compat_type_named(const char *name, int32 *typmod)
 #endif
 	return typid;
 }
+
+static char *
+collation_text(HeapTuple tup, AttrNumber attno)
+{
+	bool		isnull;
+	Datum		d = SysCacheGetAttr(COLLOID, tup, attno, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+char *
+compat_collation_options(HeapTuple tup)
+{
+	Form_pg_collation c = (Form_pg_collation) GETSTRUCT(tup);
+	StringInfoData buf;
+	char	   *collate = collation_text(tup, Anum_pg_collation_collcollate);
+	char	   *ctype = collation_text(tup, Anum_pg_collation_collctype);
+	char	   *locale;
+
+#if PG_VERSION_NUM >= 170000
+	locale = collation_text(tup, Anum_pg_collation_colllocale);
+#else
+	locale = collation_text(tup, Anum_pg_collation_colliculocale);
+#endif
+	initStringInfo(&buf);
+	switch (c->collprovider)
+	{
+		case COLLPROVIDER_ICU:
+			appendStringInfoString(&buf, "provider = icu");
+			break;
+#ifdef COLLPROVIDER_BUILTIN
+		case COLLPROVIDER_BUILTIN:
+			appendStringInfoString(&buf, "provider = builtin");
+			break;
+#endif
+		default:
+			appendStringInfoString(&buf, "provider = libc");
+			break;
+	}
+	if (locale != NULL)
+		appendStringInfo(&buf, ", locale = %s", quote_literal_cstr(locale));
+	else if (collate != NULL && ctype != NULL && strcmp(collate, ctype) == 0)
+		appendStringInfo(&buf, ", locale = %s", quote_literal_cstr(collate));
+	else
+	{
+		if (collate != NULL)
+			appendStringInfo(&buf, ", lc_collate = %s", quote_literal_cstr(collate));
+		if (ctype != NULL)
+			appendStringInfo(&buf, ", lc_ctype = %s", quote_literal_cstr(ctype));
+	}
+#if PG_VERSION_NUM >= 160000
+	{
+		char	   *rules = collation_text(tup, Anum_pg_collation_collicurules);
+
+		if (rules != NULL)
+			appendStringInfo(&buf, ", rules = %s", quote_literal_cstr(rules));
+	}
+#endif
+	if (!c->collisdeterministic)
+		appendStringInfoString(&buf, ", deterministic = false");
+	return buf.data;
+}

@@ -101,6 +101,12 @@ extern char *compat_view_query(Oid viewoid);
  */
 extern List *compat_database_locale_options(Oid dboid);
 
+/*
+ * A pg_collation row's options as CREATE COLLATION takes them:
+ * "provider = icu, locale = 'und-u-ks-level2', deterministic = false"
+ */
+extern char *compat_collation_options(HeapTuple tup);
+
 /* The type a type name (with modifier) names here, or InvalidOid */
 extern Oid	compat_type_named(const char *name, int32 *typmod);
 

@@ -122,6 +122,9 @@ static const char *const kind_sql[] = {
 	[KIND_RANGE] = "TYPE",
 	[KIND_TRIGGER] = "TRIGGER",
 	[KIND_POLICY] = "POLICY",
+	[KIND_COLLATION] = "COLLATION",
+	[KIND_EVENT_TRIGGER] = "EVENT TRIGGER",
+	[KIND_PUBLICATION] = "PUBLICATION",
 	[KIND_COMMENT] = NULL,
 	[KIND_PRIVILEGES] = NULL,
 };
@@ -349,7 +352,8 @@ table_added(Diff *d, const char *table)
 static const char *const label_kinds[] = {
 	"materialized view", "composite type", "table", "view", "sequence",
 	"index", "column", "function", "procedure", "aggregate", "schema", "extension",
-	"enum", "domain", "range", "trigger", "policy", "constraint", NULL
+	"enum", "domain", "range", "trigger", "policy", "constraint",
+	"collation", "event trigger", "publication", NULL
 };
 
 /* Split a comment's or privileges' label into the model kind and identity */
@@ -1533,6 +1537,28 @@ added(Diff *d, ModelObject *b)
 						 psprintf("CREATE POLICY %s ON %s %s;\n", tail, head, b->definition));
 			}
 			break;
+		case KIND_COLLATION:
+			add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL,
+					 psprintf("CREATE COLLATION %s %s;\n", id, b->definition));
+			break;
+		case KIND_EVENT_TRIGGER:
+			{
+				/* "ON ... EXECUTE FUNCTION f() ENABLE|DISABLE|ENABLE ..." */
+				const char *state = strstr(b->definition, "() ");
+				char	   *create = state ? pnstrdup(b->definition, state + 2 - b->definition) :
+					pstrdup(b->definition);
+
+				add_step(d, CREATE_TRIGGER, b->detail->relid, label, NULL,
+						 state == NULL || strcmp(state + 3, "ENABLE") == 0 ?
+						 psprintf("CREATE EVENT TRIGGER %s %s;\n", id, create) :
+						 psprintf("CREATE EVENT TRIGGER %s %s;\nALTER EVENT TRIGGER %s %s;\n",
+								  id, create, id, state + 3));
+			}
+			break;
+		case KIND_PUBLICATION:
+			add_step(d, CREATE_TRIGGER, b->detail->relid, label, NULL,
+					 psprintf("CREATE PUBLICATION %s %s;\n", id, b->definition));
+			break;
 		case KIND_COMMENT:
 			set_comment(d, id, b, false);
 			break;
@@ -1560,6 +1586,16 @@ removed(Diff *d, ModelObject *a)
 			/* what the model does not cover in it stops the drop: no CASCADE */
 			add_step(d, DROP_SCHEMA, 0, label, NULL,
 					 psprintf("DROP SCHEMA %s;\n", id));
+			break;
+		case KIND_COLLATION:
+			add_step(d, DROP_OBJECT, -(int64) a->detail->relid, label, NULL,
+					 psprintf("DROP COLLATION %s;\n", id));
+			break;
+		case KIND_EVENT_TRIGGER:
+		case KIND_PUBLICATION:
+			/* before the functions and tables they name */
+			add_step(d, DROP_TRIGGER, -(int64) a->detail->relid, label, NULL,
+					 psprintf("DROP %s %s;\n", kind_sql[k], id));
 			break;
 		case KIND_EXTENSION:
 			/* what uses its types and functions went before */
@@ -1730,6 +1766,80 @@ alter_extension(Diff *d, ModelObject *a, ModelObject *b, const char *label)
 				 buf.data);
 }
 
+/*
+ * Drop an object and create it again, with its comment: for the kinds that
+ * cannot be altered in place.
+ */
+static void
+recreate(Diff *d, ModelObject *a, ModelObject *b)
+{
+	char	   *target = psprintf("%s %s", b->kind, b->identity);
+	ModelObject *comment = find(d->to, "comment", target);
+
+	removed(d, a);
+	added(d, b);
+	if (comment != NULL && find(d->from, "comment", target) != NULL)
+		set_comment(d, target, comment, false);
+}
+
+/* "ON ... EXECUTE FUNCTION f() STATE": the part before the state */
+static size_t
+event_trigger_head(const char *definition)
+{
+	const char *state = strstr(definition, "() ");
+
+	return state ? state + 2 - definition : strlen(definition);
+}
+
+/* An event trigger whose state alone changed is altered; else created again */
+static void
+alter_event_trigger(Diff *d, ModelObject *a, ModelObject *b, const char *label)
+{
+	size_t		head = event_trigger_head(b->definition);
+
+	if (head != event_trigger_head(a->definition) ||
+		strncmp(a->definition, b->definition, head) != 0 ||
+		b->definition[head] != ' ')
+	{
+		recreate(d, a, b);
+		return;
+	}
+	add_step(d, CREATE_TRIGGER, b->detail->relid, label, NULL,
+			 psprintf("ALTER EVENT TRIGGER %s %s;\n", b->identity,
+					  b->definition + head + 1));
+}
+
+/*
+ * A publication: "FOR <objects> WITH (<options>)".  Its objects and
+ * options are set in place; one that is or becomes FOR ALL TABLES, or that
+ * loses every table, is created again.
+ */
+static void
+alter_publication(Diff *d, ModelObject *a, ModelObject *b, const char *label)
+{
+	const char *aw = strstr(a->definition, "WITH (");
+	const char *bw = strstr(b->definition, "WITH (");
+	StringInfoData buf;
+
+	if (aw == NULL || bw == NULL ||
+		strncmp(a->definition, "FOR ALL TABLES", 14) == 0 ||
+		strncmp(b->definition, "FOR ALL TABLES", 14) == 0 ||
+		strncmp(b->definition, "FOR ", 4) != 0)
+	{
+		recreate(d, a, b);
+		return;
+	}
+	initStringInfo(&buf);
+	if (aw - a->definition != bw - b->definition ||
+		strncmp(a->definition, b->definition, bw - b->definition) != 0)
+		appendStringInfo(&buf, "ALTER PUBLICATION %s SET %.*s;\n", b->identity,
+						 (int) (bw - b->definition - 5), b->definition + 4);
+	if (strcmp(aw, bw) != 0)
+		appendStringInfo(&buf, "ALTER PUBLICATION %s SET %s;\n", b->identity,
+						 bw + 5);
+	add_step(d, CREATE_TRIGGER, b->detail->relid, label, NULL, buf.data);
+}
+
 static void
 changed(Diff *d, ModelObject *a, ModelObject *b)
 {
@@ -1742,6 +1852,15 @@ changed(Diff *d, ModelObject *a, ModelObject *b)
 	{
 		case KIND_EXTENSION:
 			alter_extension(d, a, b, label);
+			break;
+		case KIND_EVENT_TRIGGER:
+			alter_event_trigger(d, a, b, label);
+			break;
+		case KIND_PUBLICATION:
+			alter_publication(d, a, b, label);
+			break;
+		case KIND_COLLATION:
+			recreate(d, a, b);
 			break;
 		case KIND_TABLE:
 			alter_table(d, a, b);

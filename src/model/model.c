@@ -693,6 +693,9 @@ static const char *const kind_names[] = {
 	[KIND_RANGE] = "range",
 	[KIND_TRIGGER] = "trigger",
 	[KIND_POLICY] = "policy",
+	[KIND_COLLATION] = "collation",
+	[KIND_EVENT_TRIGGER] = "event trigger",
+	[KIND_PUBLICATION] = "publication",
 	[KIND_COMMENT] = "comment",
 	[KIND_PRIVILEGES] = "privileges",
 };

@@ -56,6 +56,10 @@
 #include "catalog/pg_depend.h"
 #include "catalog/pg_description.h"
 #include "catalog/pg_enum.h"
+#include "catalog/pg_event_trigger.h"
+#include "catalog/pg_publication.h"
+#include "catalog/pg_publication_namespace.h"
+#include "catalog/pg_publication_rel.h"
 #include "catalog/pg_extension.h"
 #include "catalog/dependency.h"
 #include "catalog/pg_namespace.h"
@@ -77,6 +81,7 @@
 #include "utils/regproc.h"
 #include "utils/syscache.h"
 
+#include "base/compat.h"
 #include "model/model_int.h"
 #include "model/readers.h"
 
@@ -309,6 +314,177 @@ extension_row(OthersState *st, Relation rel, HeapTuple tup)
 				 ext->extowner, NULL);
 }
 
+/* list_sort() of strings */
+static int
+cmp_list_cstring(const ListCell *a, const ListCell *b)
+{
+	return strcmp(lfirst(a), lfirst(b));
+}
+
+/* A pg_collation row: a collation of a managed schema */
+static void
+collation_row(OthersState *st, Relation rel, HeapTuple tup)
+{
+	Form_pg_collation c = (Form_pg_collation) GETSTRUCT(tup);
+	HeapTuple	ctup;
+
+	if (!model_is_managed(st->m, c->collnamespace) ||
+		model_is_member(st->m, CollationRelationId, c->oid))
+		return;
+	ctup = SearchSysCache1(COLLOID, ObjectIdGetDatum(c->oid));
+	if (!HeapTupleIsValid(ctup))
+		return;
+	rd_add_owned(st, CollationRelationId, c->oid, "collation",
+				 model_qualified(c->collnamespace, NameStr(c->collname)),
+				 psprintf("(%s)", compat_collation_options(ctup)),
+				 c->collowner, NULL);
+	ReleaseSysCache(ctup);
+}
+
+/*
+ * A pg_event_trigger row: the database's own event triggers (not an
+ * extension's, so not migrate's), but for a diff of one schema.  "ON event
+ * [WHEN TAG IN (...)] EXECUTE FUNCTION f() ENABLE|DISABLE|REPLICA|ALWAYS".
+ */
+static void
+event_trigger_row(OthersState *st, Relation rel, HeapTuple tup)
+{
+	Form_pg_event_trigger e = (Form_pg_event_trigger) GETSTRUCT(tup);
+	StringInfoData def;
+	bool		isnull;
+	Datum		tags;
+
+	if (model_reading_framed() ||
+		model_is_member(st->m, EventTriggerRelationId, e->oid))
+		return;
+	initStringInfo(&def);
+	appendStringInfo(&def, "ON %s", quote_identifier(NameStr(e->evtevent)));
+	tags = heap_getattr(tup, Anum_pg_event_trigger_evttags, RelationGetDescr(rel), &isnull);
+	if (!isnull)
+	{
+		Datum	   *items;
+		int			n;
+
+		deconstruct_array(DatumGetArrayTypeP(tags), TEXTOID, -1, false,
+						  TYPALIGN_INT, &items, NULL, &n);
+		appendStringInfoString(&def, " WHEN TAG IN (");
+		for (int i = 0; i < n; i++)
+			appendStringInfo(&def, "%s%s", i > 0 ? ", " : "",
+							 quote_literal_cstr(TextDatumGetCString(items[i])));
+		appendStringInfoChar(&def, ')');
+	}
+	appendStringInfo(&def, " EXECUTE FUNCTION %s() %s",
+					 model_qualified(get_func_namespace(e->evtfoid),
+									 get_func_name(e->evtfoid)),
+					 e->evtenabled == TRIGGER_DISABLED ? "DISABLE" :
+					 e->evtenabled == TRIGGER_FIRES_ON_REPLICA ? "ENABLE REPLICA" :
+					 e->evtenabled == TRIGGER_FIRES_ALWAYS ? "ENABLE ALWAYS" : "ENABLE");
+	rd_add_owned(st, EventTriggerRelationId, e->oid, "event trigger",
+				 pstrdup(quote_identifier(NameStr(e->evtname))), def.data,
+				 e->evtowner, NULL);
+}
+
+/*
+ * A pg_publication row, but for a diff of one schema: "FOR ALL TABLES", or
+ * "FOR TABLE a (x, y) WHERE (...), TABLES IN SCHEMA s", then "WITH (...)"
+ * as CREATE PUBLICATION takes it.  Tables and schemas sorted by name.
+ */
+static void
+publication_row(OthersState *st, Relation rel, HeapTuple tup)
+{
+	Form_pg_publication p = (Form_pg_publication) GETSTRUCT(tup);
+	StringInfoData def;
+	List	   *items = NIL;
+	List	   *publish = NIL;
+	Relation	prel;
+	SysScanDesc scan;
+	HeapTuple	t;
+	ListCell   *lc;
+
+	if (model_reading_framed())
+		return;
+	prel = table_open(PublicationRelRelationId, AccessShareLock);
+	scan = systable_beginscan(prel, InvalidOid, false, NULL, 0, NULL);
+	while (HeapTupleIsValid(t = systable_getnext(scan)))
+	{
+		Form_pg_publication_rel pr = (Form_pg_publication_rel) GETSTRUCT(t);
+		StringInfoData item;
+		bool		isnull;
+		Datum		d;
+
+		if (pr->prpubid != p->oid)
+			continue;
+		initStringInfo(&item);
+		appendStringInfoString(&item, model_qualified(get_rel_namespace(pr->prrelid),
+													  get_rel_name(pr->prrelid)));
+		d = heap_getattr(t, Anum_pg_publication_rel_prattrs, RelationGetDescr(prel), &isnull);
+		if (!isnull)
+		{
+			int2vector *attrs = (int2vector *) DatumGetPointer(d);
+
+			appendStringInfoString(&item, " (");
+			for (int i = 0; i < attrs->dim1; i++)
+				appendStringInfo(&item, "%s%s", i > 0 ? ", " : "",
+								 quote_identifier(get_attname(pr->prrelid, attrs->values[i], false)));
+			appendStringInfoChar(&item, ')');
+		}
+		d = heap_getattr(t, Anum_pg_publication_rel_prqual, RelationGetDescr(prel), &isnull);
+		if (!isnull)
+			appendStringInfo(&item, " WHERE (%s)",
+							 TextDatumGetCString(DirectFunctionCall2(pg_get_expr, d,
+																	 ObjectIdGetDatum(pr->prrelid))));
+		items = lappend(items, item.data);
+	}
+	systable_endscan(scan);
+	table_close(prel, AccessShareLock);
+	list_sort(items, cmp_list_cstring);
+	initStringInfo(&def);
+	if (p->puballtables)
+		appendStringInfoString(&def, "FOR ALL TABLES");
+	else
+	{
+		List	   *schemas = NIL;
+
+		prel = table_open(PublicationNamespaceRelationId, AccessShareLock);
+		scan = systable_beginscan(prel, InvalidOid, false, NULL, 0, NULL);
+		while (HeapTupleIsValid(t = systable_getnext(scan)))
+		{
+			Form_pg_publication_namespace pn = (Form_pg_publication_namespace) GETSTRUCT(t);
+
+			if (pn->pnpubid == p->oid)
+				schemas = lappend(schemas,
+								  psprintf("TABLES IN SCHEMA %s",
+										   quote_identifier(get_namespace_name(pn->pnnspid))));
+		}
+		systable_endscan(scan);
+		table_close(prel, AccessShareLock);
+		list_sort(schemas, cmp_list_cstring);
+		foreach(lc, items)
+			appendStringInfo(&def, "%s%s", def.len == 0 ? "FOR TABLE " : ", ",
+							 (char *) lfirst(lc));
+		foreach(lc, schemas)
+			appendStringInfo(&def, "%s%s", def.len == 0 ? "FOR " : ", ",
+							 (char *) lfirst(lc));
+	}
+	if (p->pubinsert)
+		publish = lappend(publish, "insert");
+	if (p->pubupdate)
+		publish = lappend(publish, "update");
+	if (p->pubdelete)
+		publish = lappend(publish, "delete");
+	if (p->pubtruncate)
+		publish = lappend(publish, "truncate");
+	appendStringInfo(&def, "%sWITH (publish = '", def.len > 0 ? " " : "");
+	foreach(lc, publish)
+		appendStringInfo(&def, "%s%s", foreach_current_index(lc) > 0 ? ", " : "",
+						 (char *) lfirst(lc));
+	appendStringInfo(&def, "', publish_via_partition_root = %s)",
+					 p->pubviaroot ? "true" : "false");
+	rd_add_owned(st, PublicationRelationId, p->oid, "publication",
+				 pstrdup(quote_identifier(NameStr(p->pubname))), def.data,
+				 p->pubowner, NULL);
+}
+
 /* A pg_trigger row: kept if it is a user's trigger on a managed relation */
 static void
 trigger_row(OthersState *st, Relation rel, HeapTuple tup)
@@ -537,6 +713,9 @@ model_read_others(SchemaModel *m)
 
 	rd_scan_catalog(&st, NamespaceRelationId, schema_row);
 	rd_scan_catalog(&st, ExtensionRelationId, extension_row);
+	rd_scan_catalog(&st, CollationRelationId, collation_row);
+	rd_scan_catalog(&st, EventTriggerRelationId, event_trigger_row);
+	rd_scan_catalog(&st, PublicationRelationId, publication_row);
 	rd_read_types(&st);			/* first: it notes the types' own functions */
 	rd_scan_catalog(&st, ProcedureRelationId, rd_routine_row);
 	read_triggers(&st);
