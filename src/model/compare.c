@@ -154,7 +154,9 @@ without_self_grants(const char *acl)
  * them, which says nothing about the database (a label, for the comments
  * and privileges on them: "extension hstore").
  */
-static const char *const kinds_new_in_0_2[] = {"extension", NULL};
+static const char *const kinds_new_in_0_2[] = {
+	"extension", "collation", "event trigger", "publication", NULL
+};
 
 static bool
 new_in_0_2(ModelObject *o)
@@ -177,7 +179,8 @@ new_in_0_2(ModelObject *o)
  * definition differs from the live one only in how that library wrote it
  * (a view's query deparsed the 15 way, the owner's default item kept in a
  * grant list), take the live definition; the objects of kinds 0.1 did not
- * read (extensions) are taken as they are live, when the saved model has
+ * read (extensions, collations, event triggers, publications) are taken as
+ * they are live, when the saved model has
  * none of them.  Any other difference, real drift, is left alone.  Returns
  * how many objects were settled.
  */
