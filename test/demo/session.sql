@@ -99,6 +99,25 @@ SELECT changes, review, ok FROM migrate_diff(:'desired', 'shop');
 SELECT migrate_dev('add sku and price', :'desired', managed => 'shop', id => '008_sku') IS NOT NULL AS registered;
 SELECT changes FROM migrate_diff(:'desired', 'shop');
 SELECT revision, message, state FROM migrate_status() WHERE revision IN ('007_product', '008_sku');
+\echo '--- the whole database at once: its own pg_dump is a desired state with nothing to change;'
+\echo '--- the same dump with a schema and an extension more is the next migration'
+\set dump `pg_dump --schema-only demo`
+\set desired :dump 'CREATE SCHEMA reports; CREATE EXTENSION pg_trgm SCHEMA reports; CREATE INDEX product_name_trgm ON shop.product USING gin (name reports.gin_trgm_ops);'
+\echo '(the dump is long: the queries below are shown with :dump and :desired in place of its text)'
+\set ECHO_SAVED :ECHO
+\set ECHO none
+\echo 'SELECT changes, ok FROM migrate_diff(:''dump'');'
+SELECT changes, ok FROM migrate_diff(:'dump');
+\echo 'SELECT up FROM migrate_diff(:''desired'');  -- :desired is :dump, then CREATE SCHEMA reports; CREATE EXTENSION pg_trgm SCHEMA reports; CREATE INDEX product_name_trgm ...'
+\pset format unaligned
+\pset tuples_only on
+SELECT up FROM migrate_diff(:'desired');
+\pset format aligned
+\pset tuples_only off
+\echo 'SELECT migrate_dev(''reports schema, trigram search'', :''desired'', id => ''009_reports'') IS NOT NULL AS registered;'
+SELECT migrate_dev('reports schema, trigram search', :'desired', id => '009_reports') IS NOT NULL AS registered;
+\set ECHO :ECHO_SAVED
+SELECT kind, identity, change FROM migrate_drift();
 
 \echo
 \echo '=== 12. Lint: the hazards of a change, judged against this database'
