@@ -3,7 +3,7 @@
 -- migrate_diff(): the README's pgTAP example, run for real.
 BEGIN;
 CREATE EXTENSION migrate;
-SELECT plan(8);
+SELECT plan(10);
 SET client_min_messages = warning;
 
 -- the project's revision files, as the README's example registers them
@@ -39,17 +39,33 @@ SELECT results_eq(
 SELECT throws_ok($$SELECT * FROM migrate_verify('nope')$$, '42704', NULL,
 				 'an unknown target is an error');
 
--- the migrations build exactly the schema the project describes
+-- the migrations build exactly the schema the project describes (schema
+-- public: the test database has pgTAP installed besides)
 SELECT lives_ok($$SELECT migrate_push()$$, 'the revisions apply');
 SELECT is((SELECT changes FROM migrate_diff($$
 	CREATE TABLE account (id integer PRIMARY KEY, name varchar(50) NOT NULL, email text);
 	CREATE UNIQUE INDEX account_email ON account (email);
 	CREATE TABLE audit (at timestamptz DEFAULT now());
 	CREATE SEQUENCE audit_seq;
-$$)), 0, 'the applied revisions match the desired schema');
+$$, 'public')), 0, 'the applied revisions match the desired schema');
 SELECT is((SELECT changes FROM migrate_diff($$
 	CREATE TABLE account (id integer PRIMARY KEY, name varchar(50) NOT NULL);
-$$)), 4, 'a desired schema that differs is reported');
+$$, 'public')), 4, 'a desired schema that differs is reported');
+-- the whole database: pgTAP is part of it, and a desired state without it
+-- would drop it
+SELECT is((SELECT changes FROM migrate_diff($$
+	CREATE EXTENSION pgtap;
+	CREATE TABLE account (id integer PRIMARY KEY, name varchar(50) NOT NULL, email text);
+	CREATE UNIQUE INDEX account_email ON account (email);
+	CREATE TABLE audit (at timestamptz DEFAULT now());
+	CREATE SEQUENCE audit_seq;
+$$)), 0, 'the whole database matches a desired state that installs pgTAP');
+SELECT ok((SELECT up LIKE '%DROP EXTENSION pgtap;%' FROM migrate_diff($$
+	CREATE TABLE account (id integer PRIMARY KEY, name varchar(50) NOT NULL, email text);
+	CREATE UNIQUE INDEX account_email ON account (email);
+	CREATE TABLE audit (at timestamptz DEFAULT now());
+	CREATE SEQUENCE audit_seq;
+$$)), 'a desired state of the whole database without pgTAP drops it');
 
 SELECT * FROM finish();
 ROLLBACK;
