@@ -265,6 +265,23 @@ is(status_lines($node, 'devdb'), '0001_create_user:applied', 'dev applied it');
 pg_migrate_exits($node, [ @dev, 'dev', 'again', '--desired', $schema ], 4, undef,
 	qr/no changes detected in the managed schemas \(SQLSTATE 55000\)/, 'dev with nothing to change');
 ok(!-e "$devdir/0002_again.sql", 'a refused dev writes no file');
+# diff: the same comparison, printed, nothing applied; exit 6 when it differs
+pg_migrate_exits($node, [ @dev, 'diff', '--desired', $schema ], 0,
+	qr/\A-- live -> desired\n\z/, undef, 'diff: the database matches schema.sql');
+my $wider = PostgreSQL::Test::Utils::tempdir . "/wider.sql";
+open my $wfh, '>', $wider or die;
+print $wfh "CREATE TABLE \"user\" (id integer PRIMARY KEY, name text NOT NULL, note text);\n";
+close $wfh;
+pg_migrate_exits($node, [ @dev, 'diff', '--desired', $wider ], 6,
+	qr/^ALTER TABLE public\."user" ADD COLUMN note text;$/m, undef,
+	'diff: a column more in the desired state');
+pg_migrate_exits($node, [ @dev, 'diff', '--desired', $wider, '--json' ], 6,
+	qr/"changes":\s*1/, undef, 'diff --json');
+is(status_lines($node, 'devdb'), '0001_create_user:applied', 'diff applied nothing');
+pg_migrate_exits($node, [ @dev, 'diff' ], 1, undef, qr/diff needs the desired state/,
+	'diff without --desired');
+pg_migrate_exits($node, [ @dev, 'diff', '--desired', $wider, '--force' ], 1, undef,
+	qr/option --force does not apply to verb "diff"/, 'diff --force');
 $node->safe_psql('devdb', 'CREATE SCHEMA model; CREATE TABLE model."user" (id integer PRIMARY KEY, name text NOT NULL, email text)');
 pg_migrate_exits($node, [ @dev, 'dev', 'add email', '--desired', 'model' ], 0,
 	qr/0002_add_email\.sql$/m, undef, 'dev --desired SCHEMA');

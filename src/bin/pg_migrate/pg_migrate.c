@@ -32,6 +32,7 @@ PmOptions	pm_opts;
 #define OPT_PENDING		0x08
 #define OPT_FLEET		0x10	/* runs on several targets */
 #define OPT_DEV			0x20	/* --desired, --managed, --force */
+#define OPT_DIFF		0x40	/* --desired, --managed */
 
 typedef struct PmVerb
 {
@@ -70,6 +71,22 @@ static const PmVerb pm_verbs[] = {
 		"  --managed=SCHEMAS      the schemas to migrate, comma-separated (default:\n"
 		"                         every managed schema; for --desired SCHEMA, public)\n"
 		"  --force                keep a migration that needs a review\n"},
+	{"diff", verb_diff, 0, 0, OPT_DIFF | OPT_JSON, "diff --desired FILE|SCHEMA",
+		"show the migration to a desired state, proved, without applying it",
+		"Runs migrate_diff(): the up and down DDL from the managed schemas to\n"
+		"the desired state, proved in a rolled-back subtransaction.  Prints the\n"
+		"up script, then what needs a review, what the proof found and what the\n"
+		"lint finds in it (--json: the whole row).  Changes nothing, registers\n"
+		"nothing.  Exit 0 when the database already matches the desired state,\n"
+		"6 when it does not (or the proof fails): a CI step that schema.sql and\n"
+		"the migrations agree.\n"
+		"\n"
+		"  --desired=FILE|SCHEMA  the desired state: a file of SQL (schema.sql, or\n"
+		"                         a pg_dump --schema-only file), built in a\n"
+		"                         scratch database (needs CREATEDB); or the name\n"
+		"                         of a schema that holds one schema's state\n"
+		"  --managed=SCHEMAS      the schemas to compare, comma-separated (default:\n"
+		"                         every managed schema; for --desired SCHEMA, public)\n"},
 	{"register", verb_register, 0, 0, OPT_FLEET, "register",
 		"register every file of the folder (idempotent)",
 		"Hands every .sql file of the folder, in name order, to\n"
@@ -639,8 +656,8 @@ main(int argc, char **argv)
 	check_verb_option(verb, pm_opts.each, OPT_EACH, "--each");
 	check_verb_option(verb, pm_opts.yes, OPT_YES, "--yes");
 	check_verb_option(verb, pm_opts.allow_pending, OPT_PENDING, "--allow-pending");
-	check_verb_option(verb, pm_opts.desired != NULL, OPT_DEV, "--desired");
-	check_verb_option(verb, pm_opts.managed != NULL, OPT_DEV, "--managed");
+	check_verb_option(verb, pm_opts.desired != NULL, OPT_DEV | OPT_DIFF, "--desired");
+	check_verb_option(verb, pm_opts.managed != NULL, OPT_DEV | OPT_DIFF, "--managed");
 	check_verb_option(verb, pm_opts.force, OPT_DEV, "--force");
 
 	if (ntargets > 1 || targets_file)

@@ -171,6 +171,7 @@ extern int	verb_script(void);
 extern int	verb_reset(void);
 extern int	verb_export(void);
 extern int	verb_dev(void);
+extern int	verb_diff(void);
 
 /* fleet.c */
 extern int	fleet_run(const char *const *conninfos, int n, int (*run) (void));

@@ -629,6 +629,61 @@ desired_state(const char *arg)
 }
 
 /*
+ * diff --desired FILE|SCHEMA: migrate_diff() of the desired state, printed;
+ * nothing is registered or applied.  Exit 0 when nothing differs, 6 when
+ * something does or the proof fails.
+ */
+int
+verb_diff(void)
+{
+	const char *params[2];
+	PGresult   *res;
+	int			changes;
+	bool		ok;
+
+	if (pm_opts.desired == NULL)
+	{
+		pm_log_error("diff needs the desired state: --desired FILE or --desired SCHEMA");
+		return PM_EXIT_USAGE;
+	}
+	params[0] = desired_state(pm_opts.desired);
+	params[1] = pm_opts.managed;	/* NULL: every managed schema */
+	connect_ready();
+	res = pm_query(psprintf(pm_opts.json ?
+							"SELECT up, down, changes, review, ok, problems, lint FROM %s($1, $2)" :
+							"SELECT up, down, changes, pg_catalog.array_to_string(review, E'\\n'), ok, "
+							"pg_catalog.array_to_string(problems, E'\\n'), "
+							"pg_catalog.array_to_string(lint, E'\\n') FROM %s($1, $2)",
+							pm_fn("migrate_diff")), 2, params);
+	changes = atoi(PQgetvalue(res, 0, 2));
+	ok = strcmp(PQgetvalue(res, 0, 4), "t") == 0;
+	if (pm_opts.json)
+		print_rows(res);
+	else
+	{
+		const char *lists[] = {"review", "problems", "lint"};
+		const int	columns[] = {3, 5, 6};
+
+		printf("%s", PQgetvalue(res, 0, 0));
+		for (int i = 0; i < lengthof(columns); i++)
+		{
+			char	   *v = pg_strdup(PQgetvalue(res, 0, columns[i]));
+			char	   *line;
+
+			for (line = strtok(v, "\n"); line != NULL; line = strtok(NULL, "\n"))
+				printf("-- %s: %s\n", lists[i], line);
+			pg_free(v);
+		}
+	}
+	PQclear(res);
+	if (!ok)
+		pm_log_error("the generated migration fails its proof: see problems");
+	if (changes > 0 || !ok)
+		return PM_EXIT_FOUND;
+	return PM_EXIT_OK;
+}
+
+/*
  * dev MESSAGE --desired FILE|SCHEMA: register and push the folder, then
  * migrate_dev(): the migration from the live schema to the desired state,
  * generated, proved, registered and applied; its file is written into
