@@ -200,7 +200,7 @@ static const char *pm_exit_codes =
 "      not UTF-8, not a regular file, refused by the extension at\n"
 "      registration, or two files holding one revision (nothing is\n"
 "      registered)\n"
-"  6   drift, verify: something was found\n"
+"  6   drift, verify, diff: something was found\n"
 "  7   fleet: targets were skipped after a failure, or the targets'\n"
 "      fingerprints differ after every target succeeded; else a fleet\n"
 "      exits with the code of its first target, in the order given, that\n"
