@@ -125,6 +125,7 @@ static const char *const kind_sql[] = {
 	[KIND_COLLATION] = "COLLATION",
 	[KIND_EVENT_TRIGGER] = "EVENT TRIGGER",
 	[KIND_PUBLICATION] = "PUBLICATION",
+	[KIND_STATISTICS] = "STATISTICS",
 	[KIND_COMMENT] = NULL,
 	[KIND_PRIVILEGES] = NULL,
 };
@@ -353,7 +354,7 @@ static const char *const label_kinds[] = {
 	"materialized view", "composite type", "table", "view", "sequence",
 	"index", "column", "function", "procedure", "aggregate", "schema", "extension",
 	"enum", "domain", "range", "trigger", "policy", "constraint",
-	"collation", "event trigger", "publication", NULL
+	"collation", "event trigger", "publication", "statistics", NULL
 };
 
 /* Split a comment's or privileges' label into the model kind and identity */
@@ -1559,6 +1560,10 @@ added(Diff *d, ModelObject *b)
 			add_step(d, CREATE_TRIGGER, b->detail->relid, label, NULL,
 					 psprintf("CREATE PUBLICATION %s %s;\n", id, b->definition));
 			break;
+		case KIND_STATISTICS:
+			add_step(d, CREATE_INDEX, b->detail->relid, label, NULL,
+					 psprintf("%s;\n", b->definition));
+			break;
 		case KIND_COMMENT:
 			set_comment(d, id, b, false);
 			break;
@@ -1590,6 +1595,14 @@ removed(Diff *d, ModelObject *a)
 		case KIND_COLLATION:
 			add_step(d, DROP_OBJECT, -(int64) a->detail->relid, label, NULL,
 					 psprintf("DROP COLLATION %s;\n", id));
+			break;
+		case KIND_STATISTICS:
+			/* it goes with its table, or before the columns it names */
+			if (a->detail != NULL && strstr(a->definition, " FROM ") != NULL &&
+				table_removed(d, strrchr(a->definition, ' ') + 1))
+				return;
+			add_step(d, DROP_INDEX, -(int64) a->detail->relid, label, NULL,
+					 psprintf("DROP STATISTICS %s;\n", id));
 			break;
 		case KIND_EVENT_TRIGGER:
 		case KIND_PUBLICATION:
@@ -1860,6 +1873,7 @@ changed(Diff *d, ModelObject *a, ModelObject *b)
 			alter_publication(d, a, b, label);
 			break;
 		case KIND_COLLATION:
+		case KIND_STATISTICS:
 			recreate(d, a, b);
 			break;
 		case KIND_TABLE:

@@ -155,7 +155,7 @@ without_self_grants(const char *acl)
  * and privileges on them: "extension hstore").
  */
 static const char *const kinds_new_in_0_2[] = {
-	"extension", "collation", "event trigger", "publication", NULL
+	"extension", "collation", "event trigger", "publication", "statistics", NULL
 };
 
 static bool

@@ -696,6 +696,7 @@ static const char *const kind_names[] = {
 	[KIND_COLLATION] = "collation",
 	[KIND_EVENT_TRIGGER] = "event trigger",
 	[KIND_PUBLICATION] = "publication",
+	[KIND_STATISTICS] = "statistics",
 	[KIND_COMMENT] = "comment",
 	[KIND_PRIVILEGES] = "privileges",
 };

@@ -60,6 +60,7 @@
 #include "catalog/pg_publication.h"
 #include "catalog/pg_publication_namespace.h"
 #include "catalog/pg_publication_rel.h"
+#include "catalog/pg_statistic_ext.h"
 #include "catalog/pg_extension.h"
 #include "catalog/dependency.h"
 #include "catalog/pg_namespace.h"
@@ -319,6 +320,24 @@ static int
 cmp_list_cstring(const ListCell *a, const ListCell *b)
 {
 	return strcmp(lfirst(a), lfirst(b));
+}
+
+/*
+ * A pg_statistic_ext row: extended statistics on a managed table, as
+ * pg_get_statisticsobjdef() writes them (CREATE STATISTICS ... FROM ...)
+ */
+static void
+statistics_row(OthersState *st, Relation rel, HeapTuple tup)
+{
+	Form_pg_statistic_ext s = (Form_pg_statistic_ext) GETSTRUCT(tup);
+
+	if (!model_is_managed(st->m, s->stxnamespace) ||
+		model_relation(st->m, s->stxrelid) == NULL)
+		return;
+	rd_add_owned(st, StatisticExtRelationId, s->oid, "statistics",
+				 model_qualified(s->stxnamespace, NameStr(s->stxname)),
+				 rd_ruleutils_text(pg_get_statisticsobjdef, s->oid),
+				 s->stxowner, NULL);
 }
 
 /* A pg_collation row: a collation of a managed schema */
@@ -716,6 +735,7 @@ model_read_others(SchemaModel *m)
 	rd_scan_catalog(&st, CollationRelationId, collation_row);
 	rd_scan_catalog(&st, EventTriggerRelationId, event_trigger_row);
 	rd_scan_catalog(&st, PublicationRelationId, publication_row);
+	rd_scan_catalog(&st, StatisticExtRelationId, statistics_row);
 	rd_read_types(&st);			/* first: it notes the types' own functions */
 	rd_scan_catalog(&st, ProcedureRelationId, rd_routine_row);
 	read_triggers(&st);

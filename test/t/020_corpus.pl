@@ -10,7 +10,9 @@
 #   migrate   in a fresh database with CREATE EXTENSION migrate, a is
 #             registered (migrate_add) and pushed, and migrate_drift() must be
 #             empty; then migrate_diff(desired => b): an error, or ok false,
-#             makes the pair "refused".  Otherwise its up and down scripts are
+#             makes the pair "refused" (a proof that fails only on the down
+#             script does not: the pair goes on, and its round trip fails).
+#             Otherwise its up and down scripts are
 #             registered and pushed (a review list is advice, not a refusal),
 #             drift must be empty again, and the dump must equal b's, entry by
 #             entry ("exact"); migrate_downgrade() must then give a's dump
@@ -761,12 +763,22 @@ sub migrate_pair
 		return;
 	}
 	my $diff = decode_json($out);
-	if (!$diff->{ok})
+	# A proof that fails on the up script is a refusal; one that fails only
+	# on the down script is not (migrate_dev applies such a migration with a
+	# WARNING: an enum value cannot be removed): the pair is pushed, and its
+	# round trip fails.
+	my @problems = @{ $diff->{problems} // [] };
+	my @up_problems = grep { !/^(?:after down: |the down script fails)/ } @problems;
+	if (@up_problems)
 	{
-		my @problems = @{ $diff->{problems} // [] };
 		$r->{refused} = 'the proof fails: ' . join('; ', @problems);
 		push @{ $r->{causes} }, map { 'refused: ' . generalize($_) } @problems;
 		return;
+	}
+	if (@problems)
+	{
+		push @{ $r->{notes} }, 'the proof of the down script fails: ' . join('; ', @problems);
+		push @{ $r->{causes} }, map { 'down proof: ' . generalize($_) } @problems;
 	}
 	push @{ $r->{notes} }, scalar(@{ $diff->{review} }) . ' review notes'
 	  if @{ $diff->{review} // [] };
