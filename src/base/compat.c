@@ -7,7 +7,9 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "access/table.h"
+#include "catalog/pg_attribute.h"
 #include "nodes/parsenodes.h"
 #include "rewrite/prs2lock.h"
 #include "rewrite/rewriteManip.h"
@@ -87,3 +89,17 @@ compat_view_query(Oid viewoid)
 }
 
 #endif
+
+/* 17 made attstattarget a nullable int2 at the end of the row */
+int
+compat_attstattarget(HeapTuple tup, TupleDesc desc)
+{
+#if PG_VERSION_NUM >= 170000
+	bool		isnull;
+	Datum		d = heap_getattr(tup, Anum_pg_attribute_attstattarget, desc, &isnull);
+
+	return isnull ? -1 : (int) DatumGetInt16(d);
+#else
+	return ((Form_pg_attribute) GETSTRUCT(tup))->attstattarget;
+#endif
+}

@@ -680,6 +680,7 @@ static const char *const kind_names[] = {
 	[KIND_RANGE] = "range",
 	[KIND_TRIGGER] = "trigger",
 	[KIND_POLICY] = "policy",
+	[KIND_RULE] = "rule",
 	[KIND_COMMENT] = "comment",
 	[KIND_PRIVILEGES] = "privileges",
 };

@@ -38,6 +38,7 @@ typedef enum ObjKind
 	KIND_RANGE,
 	KIND_TRIGGER,
 	KIND_POLICY,
+	KIND_RULE,
 	KIND_COMMENT,
 	KIND_PRIVILEGES
 } ObjKind;
@@ -77,6 +78,7 @@ typedef struct ModelDetail
 	char	   *seqparams;		/* sequence: "AS integer START WITH 1 ..." */
 	char	   *owned_by;		/* sequence: "public.t.c" */
 	bool		seq_identity;	/* sequence of an identity column */
+	char	   *cluster;		/* table: the index CLUSTER ON names, quoted */
 	/* columns */
 	char	   *table;			/* qualified name of its table */
 	char	   *column;			/* its quoted name */
@@ -89,7 +91,9 @@ typedef struct ModelDetail
 	char	   *dflt;			/* default expression, or NULL */
 	char	   *generated;		/* generation expression, or NULL */
 	char		identity;		/* attidentity */
-	bool		inherited;		/* from a parent (not attislocal) */
+	bool		inherited;		/* from a parent only (not attislocal) */
+	int			inhcount;		/* how many parents give it (attinhcount) */
+	int			stattarget;		/* SET STATISTICS, or -1 */
 } ModelDetail;
 
 typedef struct SchemaModel
