@@ -121,7 +121,11 @@ extern SchemaModel *model_read_now(void);
 extern SchemaModel *model_read_released(void);
 extern SchemaModel *model_read_empty(void);
 extern SchemaModel *model_read_schema(const char *nspname);
+extern ModelObject *model_find(SchemaModel *m, const char *kind,
+							   const char *identity);
 extern List *model_compare(SchemaModel *expected, SchemaModel *actual);
+extern List *model_fold_inherited(List *changes, SchemaModel *expected,
+								  SchemaModel *actual);
 extern int	model_settle(SchemaModel *expected, SchemaModel *actual);
 extern char *model_fingerprint(SchemaModel *m);
 extern char *model_serialize(SchemaModel *m);
