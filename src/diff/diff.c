@@ -1463,7 +1463,7 @@ add_inherited_column(Diff *d, ModelObject *o, ModelObject *parent)
 		appendStringInfo(&buf, "ALTER TABLE ONLY %s ALTER COLUMN %s SET STATISTICS %d;\n",
 						 o->detail->table, o->detail->column, o->detail->stattarget);
 	if (buf.len > 0)
-		add_step(d, ALTER_COLUMN, 1, psprintf("column %s: added with its parent's", o->identity),
+		add_step(d, ALTER_COLUMN, 1, psprintf("column %s: its own settings", o->identity),
 				 NULL, buf.data);
 }
 
