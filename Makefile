@@ -78,7 +78,7 @@ RELEASE_SCRIPTS = $(RELEASES:%=build/releases/$(EXTENSION)--%.sql)
 EXTRA_CLEAN = build/releases
 
 # pg_regress suites: sql/<topic>.sql, expected/<topic>.out
-REGRESS = register targets push push_rows downgrade stamp info security attack deploy merge reset offline files bad_input ddl_log guard adopt drift autogen versions nontransactional lint plan
+REGRESS = register targets push push_rows downgrade stamp info security attack deploy merge reset offline files bad_input ddl_log guard adopt drift autogen coverage versions nontransactional lint plan
 # isolation suites: test/specs/<name>.spec, test/expected/<name>.out
 ISOLATION = concurrent_push guard_concurrent concurrent_index lock_retry
 ISOLATION_OPTS = --inputdir=test

@@ -7,6 +7,7 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_database.h"
@@ -17,6 +18,7 @@
 #if PG_VERSION_NUM >= 160000
 #include "nodes/miscnodes.h"
 #endif
+#include "catalog/pg_attribute.h"
 #include "nodes/parsenodes.h"
 #include "rewrite/prs2lock.h"
 #include "rewrite/rewriteManip.h"
@@ -228,4 +230,18 @@ compat_collation_options(HeapTuple tup)
 	if (!c->collisdeterministic)
 		appendStringInfoString(&buf, ", deterministic = false");
 	return buf.data;
+}
+
+/* 17 made attstattarget a nullable int2 at the end of the row */
+int
+compat_attstattarget(HeapTuple tup, TupleDesc desc)
+{
+#if PG_VERSION_NUM >= 170000
+	bool		isnull;
+	Datum		d = heap_getattr(tup, Anum_pg_attribute_attstattarget, desc, &isnull);
+
+	return isnull ? -1 : (int) DatumGetInt16(d);
+#else
+	return ((Form_pg_attribute) GETSTRUCT(tup))->attstattarget;
+#endif
 }

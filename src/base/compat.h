@@ -11,6 +11,8 @@
  *   16  parser/gram.h is no longer installed: core/script.c learns the
  *       scanner's token numbers at run time instead (no guard needed).
  *   17  PGPROC's local transaction id moved into PGPROC.vxid.
+ *   17  pg_attribute.attstattarget became a nullable int2 (NULL for the
+ *       default) at the end of the row, where it was an int4 (-1).
  *   18  PortalRun() lost its run_once argument.
  *   18  NOT NULL constraints are pg_constraint rows (contype 'n'); the
  *       model reads NOT NULL from pg_attribute.attnotnull on every version
@@ -23,6 +25,8 @@
 #ifndef MIGRATE_COMPAT_H
 #define MIGRATE_COMPAT_H
 
+#include "access/htup.h"
+#include "access/tupdesc.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_proc.h"
@@ -56,6 +60,12 @@
 #else
 #define compat_my_lxid() (MyProc->lxid)
 #endif
+
+/*
+ * A pg_attribute row's statistics target (ALTER COLUMN SET STATISTICS), or
+ * -1 for the default (base/compat.c).
+ */
+extern int	compat_attstattarget(HeapTuple tup, TupleDesc desc);
 
 /* The backend slot of a virtual transaction id (17 renamed it) */
 #if PG_VERSION_NUM >= 170000

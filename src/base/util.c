@@ -34,6 +34,27 @@ migrate_list_has(List *items, const char *s)
 }
 
 /*
+ * The position of the last byte c of s that is outside double quotes, or
+ * -1: qualified names and the model's identities join quoted names with
+ * '.' and ' '.
+ */
+int
+migrate_last_unquoted(const char *s, char c)
+{
+	bool		quoted = false;
+	int			last = -1;
+
+	for (int i = 0; s[i]; i++)
+	{
+		if (s[i] == '"')
+			quoted = !quoted;
+		else if (s[i] == c && !quoted)
+			last = i;
+	}
+	return last;
+}
+
+/*
  * The strings of a list joined for a message: each after prefix, separated
  * by sep ("a, b"; "- a\n- b").
  */

@@ -18,6 +18,7 @@
 #include "utils/elog.h"
 
 extern bool migrate_list_has(List *items, const char *s);
+extern int	migrate_last_unquoted(const char *s, char c);
 extern char *migrate_join(List *items, const char *sep, const char *prefix);
 extern char *migrate_text_arg(FunctionCallInfo fcinfo, int argno,
 							  const char *name);

@@ -6,20 +6,26 @@
  * Input: two models of the same schema read by model_read_schema(), each
  * object with the details the DDL is written from (columns, tables,
  * sequences, views) or a definition that is DDL already (indexes,
- * constraints, routines, triggers, policies, types).  Output: one script,
- * in the order dependencies need:
+ * constraints, routines, triggers, rules, policies, types).  Output: one
+ * script, in the order dependencies need:
  *
- *	  1. drops, dependents first: policies, triggers, views, foreign keys,
- *		 other constraints, indexes, columns, the defaults and identities
- *		 that name sequences, then tables, sequences, routines and types
- *		 together, newest first;
- *	  2. creates, dependencies first: types, sequences, routines and tables
- *		 together, oldest first (tables with their columns, keys and checks;
- *		 routines with check_function_bodies off, as pg_dump does, so that a
- *		 SQL body may name a table created after it); then the changes to
- *		 types, tables and columns, keys and checks, indexes, foreign keys,
- *		 sequence ownership, views (oldest first), triggers, policies,
- *		 comments and privileges.
+ *	  1. drops, dependents first: policies, triggers and rules, views,
+ *		 foreign keys, inheritance (NO INHERIT), other constraints, indexes,
+ *		 columns (a sequence they own let go of first), the defaults and
+ *		 identities that name sequences, then tables, routines and types
+ *		 together, newest first, and sequences last (a dropped table's
+ *		 default may take values from one);
+ *	  2. creates, dependencies first: sequences (pg_dump makes them after
+ *		 the tables whose defaults use them), then types, routines and
+ *		 tables together, oldest first (tables with their columns, keys and
+ *		 checks; routines with check_function_bodies off, as pg_dump does,
+ *		 so that a SQL body may name a table created after it); then the
+ *		 changes to types, tables and columns, inheritance (INHERIT, once a
+ *		 child has its parent's columns), keys and checks, indexes, CLUSTER
+ *		 ON, foreign keys, sequence options and ownership, views (oldest
+ *		 first), triggers, rules, policies, and last comments and privileges,
+ *		 which are set again on whatever the script dropped and created
+ *		 again.
  *
  * "Oldest first" is the order of the objects' OIDs in the model they come
  * from, which is the order they were created in: an object can only be
@@ -34,8 +40,9 @@
  * "-- REVIEW:" comment that says why, and listed in DiffScript.review: a
  * dropped table or column (its data goes), a type change that may need a
  * USING clause, a NOT NULL column added without a default, an enum value
- * removed or moved, a changed generation expression, partitioning or
- * inheritance, and changed composite or range types.
+ * removed or moved, a changed generation expression, partitioning, changed
+ * composite or range types, and a sequence whose new end may make it give
+ * out values again.
  *
  * Owners are not compared (model_read_schema() leaves them out): a
  * generated migration does not hand objects from one role to another.  The
@@ -60,29 +67,35 @@
 typedef enum Phase
 {
 	DROP_POLICY,
-	DROP_TRIGGER,
+	DROP_TRIGGER,				/* and rules */
 	DROP_VIEW,
 	DROP_FOREIGN_KEY,
+	NO_INHERIT,
 	DROP_CONSTRAINT,
 	DROP_INDEX,
+	RELEASE_SEQUENCE,
 	DROP_COLUMN,
 	DROP_DEFAULT,
 	DROP_OBJECT,
+	DROP_SEQUENCE,
 	DROP_EXTENSION,
 	CREATE_SCHEMA,
 	CREATE_EXTENSION,
-	SETTINGS,
+	CREATE_SEQUENCE,
 	CREATE_OBJECT,
 	ALTER_TYPE,
 	ALTER_TABLE,
 	ALTER_COLUMN,
+	INHERIT,
 	ADD_CONSTRAINT,
 	CREATE_INDEX,
+	CLUSTER_ON,
 	ADD_FOREIGN_KEY,
 	SEQUENCE_OWNER,
 	CREATE_VIEW,
 	CREATE_VIEW_INDEX,
 	CREATE_TRIGGER,
+	CREATE_RULE,
 	CREATE_POLICY,
 	SET_COMMENT,
 	SET_PRIVILEGES,
@@ -126,6 +139,7 @@ static const char *const kind_sql[] = {
 	[KIND_EVENT_TRIGGER] = "EVENT TRIGGER",
 	[KIND_PUBLICATION] = "PUBLICATION",
 	[KIND_STATISTICS] = "STATISTICS",
+	[KIND_RULE] = "RULE",
 	[KIND_COMMENT] = NULL,
 	[KIND_PRIVILEGES] = NULL,
 };
@@ -143,12 +157,19 @@ typedef struct Diff
 	SchemaModel *from;
 	SchemaModel *to;
 	List	   *rebuilt;		/* char *: views dropped and created again */
+	List	   *rerules;		/* char *: rules dropped and created again */
+	List	   *recreated;		/* char *: labels of objects dropped and
+								 * created again, whose comments and
+								 * privileges are set again */
 	List	   *new_labels;		/* NewLabel *: enum values added */
 	List	   *steps;
 	List	   *review;
 	int			changes;
-	bool		routines;		/* some routine is created: SETTINGS */
+	bool		routines;		/* some routine is created: bodies unchecked */
 } Diff;
+
+static void added(Diff *d, ModelObject *b);
+static void removed(Diff *d, ModelObject *a);
 
 /*
  * Append "-- <prefix><text>" as comment lines: every line break of text
@@ -231,28 +252,6 @@ cmp_key(const char *kind, const char *identity, const ModelObject *o)
 	return c ? c : strcmp(identity, o->identity);
 }
 
-/* An object of a model (sorted by kind, then identity), or NULL */
-static ModelObject *
-find(SchemaModel *m, const char *kind, const char *identity)
-{
-	int			lo = 0;
-	int			hi = m->n - 1;
-
-	while (lo <= hi)
-	{
-		int			mid = (lo + hi) / 2;
-		int			c = cmp_key(kind, identity, &m->objects[mid]);
-
-		if (c == 0)
-			return &m->objects[mid];
-		if (c < 0)
-			hi = mid - 1;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
-}
-
 /*
  * The first object of a kind whose identity is at least "from": objects of
  * one table ("t.col", "t con") sort together after it, so a walk from here
@@ -276,31 +275,11 @@ lower_bound(SchemaModel *m, const char *kind, const char *from)
 	return lo;
 }
 
-/*
- * The position of the last byte c of s that is outside double quotes, or
- * -1: identities join quoted names with '.' and ' '.
- */
-static int
-last_unquoted(const char *s, char c)
-{
-	bool		quoted = false;
-	int			last = -1;
-
-	for (int i = 0; s[i]; i++)
-	{
-		if (s[i] == '"')
-			quoted = !quoted;
-		else if (s[i] == c && !quoted)
-			last = i;
-	}
-	return last;
-}
-
 /* "a.b c" -> "a.b" and "c" (trigger, policy, constraint identities) */
 static void
 split_at(const char *identity, char c, char **head, char **tail)
 {
-	int			at = last_unquoted(identity, c);
+	int			at = migrate_last_unquoted(identity, c);
 
 	if (at < 0)
 	{
@@ -316,8 +295,8 @@ split_at(const char *identity, char c, char **head, char **tail)
 static bool
 table_removed(Diff *d, const char *table)
 {
-	return find(d->from, "table", table) != NULL &&
-		find(d->to, "table", table) == NULL;
+	return model_find(d->from, "table", table) != NULL &&
+		model_find(d->to, "table", table) == NULL;
 }
 
 /*
@@ -339,21 +318,21 @@ trigger_function_removed(Diff *d, const char *definition)
 	if (paren == NULL)
 		return false;
 	fn = psprintf("%.*s()", (int) (paren - p), p);
-	return find(d->from, "function", fn) != NULL && find(d->to, "function", fn) == NULL;
+	return model_find(d->from, "function", fn) != NULL && model_find(d->to, "function", fn) == NULL;
 }
 
 static bool
 table_added(Diff *d, const char *table)
 {
-	return find(d->to, "table", table) != NULL &&
-		find(d->from, "table", table) == NULL;
+	return model_find(d->to, "table", table) != NULL &&
+		model_find(d->from, "table", table) == NULL;
 }
 
 /* The kinds an object label ("<kind> <identity>") may start with */
 static const char *const label_kinds[] = {
 	"materialized view", "composite type", "table", "view", "sequence",
 	"index", "column", "function", "procedure", "aggregate", "schema", "extension",
-	"enum", "domain", "range", "trigger", "policy", "constraint",
+	"enum", "domain", "range", "trigger", "policy", "rule", "constraint",
 	"collation", "event trigger", "publication", "statistics", NULL
 };
 
@@ -375,31 +354,113 @@ split_label(const char *label, const char **kind, const char **identity)
 	return false;
 }
 
+/*
+ * The constraint whose index an index label names, or NULL: a key or an
+ * exclusion constraint's index has the constraint's name, in the table's
+ * schema, and only the constraint is in the model.
+ */
+static ModelObject *
+index_constraint(SchemaModel *m, const char *index)
+{
+	char	   *schema;
+	char	   *name;
+	char	   *prefix;
+	size_t		len;
+
+	split_at(index, '.', &schema, &name);
+	prefix = psprintf("%s.", schema);
+	len = strlen(prefix);
+	for (int i = lower_bound(m, "constraint", prefix); i < m->n; i++)
+	{
+		ModelObject *o = &m->objects[i];
+		char	   *table;
+		char	   *con;
+
+		if (o->kindid != KIND_CONSTRAINT || strncmp(o->identity, prefix, len) != 0)
+			break;
+		split_at(o->identity, ' ', &table, &con);
+		if (strcmp(con, name) == 0 && strncmp(o->definition, "CHECK", 5) != 0 &&
+			strncmp(o->definition, "FOREIGN KEY", 11) != 0)
+			return o;
+	}
+	return NULL;
+}
+
 /* Whether the object a label names exists in a model */
 static bool
 label_exists(SchemaModel *m, const char *label)
 {
 	const char *kind;
 	const char *identity;
+	char	   *owner;
+	char	   *name;
 
 	ObjKind		k;
 
 	if (!split_label(label, &kind, &identity))
 		return false;
 	k = model_kind(kind);
-	if (k == KIND_COLUMN || k == KIND_INDEX)
-		return find(m, kind, identity) != NULL;
-	if (k == KIND_CONSTRAINT)
+	switch (k)
 	{
-		char	   *owner;
-		char	   *name;
-
-		/* a domain's constraints are part of the domain */
-		split_at(identity, ' ', &owner, &name);
-		return find(m, "constraint", identity) != NULL ||
-			find(m, "domain", owner) != NULL;
+		case KIND_COLUMN:
+			/* a column of a table, or of a view or a composite type */
+			split_at(identity, '.', &owner, &name);
+			return model_find(m, kind, identity) != NULL ||
+				model_find(m, "view", owner) != NULL ||
+				model_find(m, "materialized view", owner) != NULL ||
+				model_find(m, "composite type", owner) != NULL;
+		case KIND_INDEX:
+			return model_find(m, kind, identity) != NULL ||
+				index_constraint(m, identity) != NULL;
+		case KIND_CONSTRAINT:
+			/* a domain's constraints are part of the domain */
+			split_at(identity, ' ', &owner, &name);
+			return model_find(m, "constraint", identity) != NULL ||
+				model_find(m, "domain", owner) != NULL;
+		default:
+			return model_find(m, kind, identity) != NULL;
 	}
-	return find(m, kind, identity) != NULL;
+}
+
+/* Remember that the script drops an object and creates it again */
+static void
+recreated(Diff *d, const char *kind, const char *identity)
+{
+	d->recreated = lappend(d->recreated, psprintf("%s %s", kind, identity));
+}
+
+/*
+ * Whether the object a comment or privileges label names is dropped and
+ * created again: the object itself, or the view, composite type or domain
+ * it is part of.  Its comment and privileges are then set from scratch.
+ */
+static bool
+on_recreated(Diff *d, const char *label)
+{
+	const char *kind;
+	const char *identity;
+	char	   *owner;
+	char	   *name;
+
+	if (d->recreated == NIL)
+		return false;
+	if (migrate_list_has(d->recreated, label))
+		return true;
+	if (!split_label(label, &kind, &identity))
+		return false;
+	switch (model_kind(kind))
+	{
+		case KIND_COLUMN:
+			split_at(identity, '.', &owner, &name);
+			return migrate_list_has(d->recreated, psprintf("view %s", owner)) ||
+				migrate_list_has(d->recreated, psprintf("materialized view %s", owner)) ||
+				migrate_list_has(d->recreated, psprintf("composite type %s", owner));
+		case KIND_CONSTRAINT:
+			split_at(identity, ' ', &owner, &name);
+			return migrate_list_has(d->recreated, psprintf("domain %s", owner));
+		default:
+			return false;
+	}
 }
 
 /* The definition without its last line ("owner ...") if it has one */
@@ -472,15 +533,302 @@ identity_clause(Diff *d, ModelObject *c)
 	return options;
 }
 
-/* A column's definition, with its identity sequence's options */
+/*
+ * A column's definition as DDL writes it: without its statistics target,
+ * which takes a statement of its own, and with its identity sequence's
+ * options.
+ */
 static char *
 column_def(Diff *d, ModelObject *c)
 {
 	const char *options;
+	char	   *def = c->definition;
 
+	if (c->detail->stattarget >= 0)
+		def = strip_suffix(def, psprintf(" statistics %d", c->detail->stattarget));
 	if (!c->detail->identity || (options = identity_clause(d, c)) == NULL)
-		return c->definition;
-	return psprintf("%s (%s)", c->definition, options);
+		return def;
+	return psprintf("%s (%s)", def, options);
+}
+
+/* ----------------------------------------------------------------
+ * Sequences
+ * ----------------------------------------------------------------
+ */
+
+/* A sequence's options, read back from what the model wrote */
+typedef struct SeqOptions
+{
+	char	   *type;			/* smallint, integer or bigint */
+	int64		start;
+	int64		increment;
+	int64		min;
+	int64		max;
+} SeqOptions;
+
+/* The number after key in a sequence's options */
+static int64
+seq_number(const char *params, const char *key)
+{
+	const char *p = strstr(params, key);
+
+	return p ? strtoi64(p + strlen(key), NULL, 10) : 0;
+}
+
+/* "AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE ..." */
+static void
+seq_options(const char *params, SeqOptions *o)
+{
+	const char *type = strncmp(params, "AS ", 3) == 0 ? params + 3 : params;
+
+	o->type = pnstrdup(type, strcspn(type, " "));
+	o->start = seq_number(params, " START WITH ");
+	o->increment = seq_number(params, " INCREMENT BY ");
+	o->min = seq_number(params, " MINVALUE ");
+	o->max = seq_number(params, " MAXVALUE ");
+}
+
+/* How wide a sequence type is: smallint 0, integer 1, bigint 2 */
+static int
+seq_type_rank(const char *type)
+{
+	return strcmp(type, "smallint") == 0 ? 0 : strcmp(type, "integer") == 0 ? 1 : 2;
+}
+
+/*
+ * ALTER SEQUENCE from one set of options to another, in an order that
+ * always applies.  ALTER SEQUENCE checks the sequence's current value
+ * against the new bounds, and the current value is not in the model (it
+ * differs from one database to the next): when the bounds narrow, a
+ * sequence outside the new ones is first moved to the new START WITH by
+ * setval(), which checks the bounds of the moment, so those are first
+ * widened to hold both ranges if START WITH lies outside the old ones.
+ * Below a raised start (MINVALUE counting up, MAXVALUE counting down), the
+ * sequence has given out no value of the new range; past a lowered end it
+ * has, and may give them out again: *review says so.  An identity's
+ * sequence takes its type from its column, so AS is left out.
+ */
+static char *
+sequence_options_sql(const char *id, const char *from, const char *to,
+					 bool identity, const char **review)
+{
+	SeqOptions	x;
+	SeqOptions	y;
+	StringInfoData buf;
+
+	seq_options(from, &x);
+	seq_options(to, &y);
+	initStringInfo(&buf);
+	*review = NULL;
+	if (y.min > x.min || y.max < x.max)
+	{
+		if (y.start < x.min || y.start > x.max)
+		{
+			bool		wider = seq_type_rank(y.type) > seq_type_rank(x.type) && !identity;
+
+			appendStringInfo(&buf, "ALTER SEQUENCE %s%s%s MINVALUE " INT64_FORMAT
+							 " MAXVALUE " INT64_FORMAT ";\n", id,
+							 wider ? " AS " : "", wider ? y.type : "",
+							 Min(x.min, y.min), Max(x.max, y.max));
+		}
+		appendStringInfo(&buf, "SELECT pg_catalog.setval(%s, " INT64_FORMAT
+						 ", false) FROM %s WHERE ", quote_literal_cstr(id), y.start, id);
+		if (y.min > x.min)
+			appendStringInfo(&buf, "last_value < " INT64_FORMAT "%s", y.min,
+							 y.max < x.max ? " OR " : "");
+		if (y.max < x.max)
+			appendStringInfo(&buf, "last_value > " INT64_FORMAT, y.max);
+		appendStringInfoString(&buf, ";\n");
+		if (y.increment > 0 ? y.max < x.max : y.min > x.min)
+			*review = psprintf("a sequence already past its new %s restarts at START WITH, and may give out values it gave before",
+							   y.increment > 0 ? "MAXVALUE" : "MINVALUE");
+	}
+	appendStringInfo(&buf, "ALTER SEQUENCE %s %s;\n", id,
+					 identity ? identity_options(to) : to);
+	return buf.data;
+}
+
+/* A name as SQL writes it ("x" or "X Y"), unquoted */
+static char *
+unquoted(const char *name)
+{
+	StringInfoData buf;
+
+	if (name[0] != '"')
+		return pstrdup(name);
+	initStringInfo(&buf);
+	for (const char *p = name + 1; *p; p++)
+	{
+		if (*p == '"' && p[1] == '"')
+			p++;
+		else if (*p == '"')
+			break;
+		appendStringInfoChar(&buf, *p);
+	}
+	return buf.data;
+}
+
+/*
+ * The sequence of a column the script adds to an existing table, when the
+ * two are what ADD COLUMN ... serial makes: the column's type, NOT NULL, a
+ * default taking values from a new sequence named table_column_seq with the
+ * type's whole range, owned by the column.  The column is then added as
+ * serial, which also gives the sequence its table's owner (OWNED BY needs
+ * it).  NULL otherwise.
+ */
+static ModelObject *
+serial_sequence(Diff *d, ModelObject *c)
+{
+	ModelDetail *x = c->detail;
+	char	   *schema;
+	char	   *table;
+	char	   *name;
+	ModelObject *seq;
+	const char *max;
+
+	if (!x->notnull || x->dflt == NULL || x->identity || x->collation ||
+		(x->typid != INT2OID && x->typid != INT4OID && x->typid != INT8OID) ||
+		table_added(d, x->table) || model_find(d->from, "column", c->identity) != NULL)
+		return NULL;
+	split_at(x->table, '.', &schema, &table);
+	name = psprintf("%s.%s", schema,
+					quote_identifier(psprintf("%s_%s_seq", unquoted(table),
+											  unquoted(x->column))));
+	seq = model_find(d->to, "sequence", name);
+	max = x->typid == INT2OID ? "32767" : x->typid == INT4OID ? "2147483647" :
+		"9223372036854775807";
+	if (seq == NULL || model_find(d->from, "sequence", name) != NULL ||
+		!streq(seq->detail->owned_by, c->identity) ||
+		strcmp(x->dflt, psprintf("nextval(%s::regclass)", quote_literal_cstr(name))) != 0 ||
+		strcmp(seq->detail->seqparams,
+			   psprintf("AS %s START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE %s CACHE 1 NO CYCLE",
+						x->type, max)) != 0)
+		return NULL;
+	return seq;
+}
+
+static void
+add_sequence(Diff *d, ModelObject *b)
+{
+	const char *id = b->identity;
+	ModelObject *column;
+	char	   *table;
+	char	   *name;
+	StringInfoData buf;
+
+	if (b->detail->seq_identity)
+		return;					/* comes with its column */
+	column = b->detail->owned_by ? model_find(d->to, "column", b->detail->owned_by) : NULL;
+	if (column != NULL && serial_sequence(d, column) == b)
+		return;					/* comes with its serial column */
+	/* first: a table's default may take values from it (pg_dump makes it later) */
+	add_step(d, CREATE_SEQUENCE, b->detail->relid, psprintf("sequence %s: added", id),
+			 NULL, psprintf("CREATE SEQUENCE %s %s;\n", id, b->detail->seqparams));
+	if (b->detail->owned_by == NULL)
+		return;
+	/*
+	 * OWNED BY wants the sequence and the table to have the same owner: a
+	 * table the script does not create may have another than the role that
+	 * runs it, and the sequence takes it.
+	 */
+	initStringInfo(&buf);
+	split_at(b->detail->owned_by, '.', &table, &name);
+	if (!table_added(d, table))
+		appendStringInfo(&buf, "DO $owner$BEGIN EXECUTE pg_catalog.format('ALTER SEQUENCE %%s OWNER TO %%I', %s, (SELECT pg_catalog.pg_get_userbyid(relowner) FROM pg_catalog.pg_class WHERE oid = %s::pg_catalog.regclass)); END$owner$;\n",
+						 quote_literal_cstr(id), quote_literal_cstr(table));
+	appendStringInfo(&buf, "ALTER SEQUENCE %s OWNED BY %s;\n", id, b->detail->owned_by);
+	add_step(d, SEQUENCE_OWNER, 0, psprintf("sequence %s: owned by %s", id, b->detail->owned_by),
+			 NULL, buf.data);
+}
+
+/* Last: a dropped table's default may take values from it */
+static void
+drop_sequence(Diff *d, ModelObject *a, const char *label)
+{
+	add_step(d, DROP_SEQUENCE, -(int64) a->detail->relid, label, NULL,
+			 psprintf("DROP SEQUENCE %s;\n", a->identity));
+}
+
+static void
+remove_sequence(Diff *d, ModelObject *a)
+{
+	char	   *table;
+	char	   *column;
+
+	if (a->detail->seq_identity)
+		return;					/* goes with its column's identity */
+	/* an owned sequence goes with its column */
+	if (a->detail->owned_by)
+	{
+		split_at(a->detail->owned_by, '.', &table, &column);
+		if (table_removed(d, table) ||
+			model_find(d->to, "column", a->detail->owned_by) == NULL)
+			return;
+	}
+	drop_sequence(d, a, psprintf("sequence %s: removed", a->identity));
+}
+
+static void
+alter_sequence(Diff *d, ModelObject *a, ModelObject *b)
+{
+	ModelDetail *x = a->detail;
+	ModelDetail *y = b->detail;
+	const char *id = b->identity;
+	char	   *label = psprintf("sequence %s: changed", id);
+	const char *review = NULL;
+	StringInfoData buf;
+
+	if (x->seq_identity != y->seq_identity)
+	{
+		/* serial to identity or back: one sequence goes, another comes */
+		if (!x->seq_identity)
+			drop_sequence(d, a, label);
+		else
+			add_sequence(d, b);
+		recreated(d, "sequence", id);
+		return;
+	}
+	if (y->seq_identity)
+	{
+		SeqOptions	xo;
+		SeqOptions	yo;
+
+		/*
+		 * An identity's sequence takes its type from its column: when the
+		 * column narrows, the new bounds go first, or ALTER COLUMN TYPE
+		 * would find the old ones out of the new type's range.
+		 */
+		seq_options(x->seqparams, &xo);
+		seq_options(y->seqparams, &yo);
+		if (strcmp(x->seqparams, y->seqparams) != 0)
+		{
+			char	   *sql = sequence_options_sql(id, x->seqparams, y->seqparams,
+												   true, &review);
+
+			add_step(d, seq_type_rank(yo.type) < seq_type_rank(xo.type) ?
+					 ALTER_TABLE : SEQUENCE_OWNER, 0, label, review, sql);
+		}
+		return;
+	}
+	initStringInfo(&buf);
+	if (strcmp(x->seqparams, y->seqparams) != 0)
+		appendStringInfoString(&buf, sequence_options_sql(id, x->seqparams, y->seqparams,
+														  false, &review));
+	if (!streq(x->owned_by, y->owned_by))
+	{
+		/* a column that goes would take its sequence with it: let go first */
+		bool		released = x->owned_by != NULL &&
+			model_find(d->to, "column", x->owned_by) == NULL;
+
+		if (released)
+			add_step(d, RELEASE_SEQUENCE, 0, psprintf("sequence %s: owned by none", id),
+					 NULL, psprintf("ALTER SEQUENCE %s OWNED BY NONE;\n", id));
+		if (y->owned_by || !released)
+			appendStringInfo(&buf, "ALTER SEQUENCE %s OWNED BY %s;\n", id,
+							 y->owned_by ? y->owned_by : "NONE");
+	}
+	if (buf.len > 0)
+		add_step(d, SEQUENCE_OWNER, 0, label, review, buf.data);
 }
 
 /* "{a=1,b=2}" -> "a=1, b=2" */
@@ -605,6 +953,83 @@ range_ddl(const char *def)
 	return buf.data;
 }
 
+/* "a, b": a table's parents, qualified, as a list */
+static List *
+parent_list(const char *parents)
+{
+	List	   *result = NIL;
+	bool		quoted = false;
+	const char *start = parents;
+
+	if (parents == NULL)
+		return NIL;
+	for (const char *p = parents;; p++)
+	{
+		if (*p == '"')
+			quoted = !quoted;
+		else if (*p == '\0' || (*p == ',' && !quoted))
+		{
+			result = lappend(result, pnstrdup(start, p - start));
+			if (*p == '\0')
+				break;
+			start = p + 1;
+			while (*start == ' ')
+				start++;
+			p = start - 1;
+		}
+	}
+	return result;
+}
+
+/* The parents a table has in a model */
+static List *
+table_parents(SchemaModel *m, const char *table)
+{
+	ModelObject *t = model_find(m, "table", table);
+
+	return t && t->detail ? parent_list(t->detail->parents) : NIL;
+}
+
+/*
+ * The parents a table keeps through the script: it has them before and
+ * after, and never lets go of them in between.
+ */
+static List *
+kept_parents(Diff *d, const char *table)
+{
+	List	   *after = table_parents(d->to, table);
+	List	   *result = NIL;
+	ListCell   *lc;
+
+	foreach(lc, table_parents(d->from, table))
+		if (migrate_list_has(after, lfirst(lc)))
+		result = lappend(result, lfirst(lc));
+	return result;
+}
+
+/* The column of a table a parent has in a model, or NULL */
+static ModelObject *
+parent_column(SchemaModel *m, const char *parent, const char *column)
+{
+	return model_find(m, "column", psprintf("%s.%s", parent, column));
+}
+
+/*
+ * The first of parents that has the column in model m, and in model also
+ * too when that is not NULL, or NULL.
+ */
+static char *
+column_parent(List *parents, SchemaModel *m, SchemaModel *also, const char *column)
+{
+	ListCell   *lc;
+
+	foreach(lc, parents)
+		if (parent_column(m, lfirst(lc), column) != NULL &&
+			(also == NULL || parent_column(also, lfirst(lc), column) != NULL))
+		return lfirst(lc);
+	return NULL;
+}
+
 /*
  * Where a new table goes among the objects created: its OID, but after its
  * parents (a partition attached later was created before its parent).
@@ -628,7 +1053,7 @@ creation_order(Diff *d, ModelObject *o)
 		split_at(parents, ',', &head, &tail);
 		while (*tail == ' ')
 			tail++;
-		p = find(d->to, "table", tail);
+		p = model_find(d->to, "table", tail);
 		if (p && p != o && p->detail->relid >= order)
 			order = creation_order(d, p) + 1;
 		if (*head == '\0')
@@ -636,6 +1061,36 @@ creation_order(Diff *d, ModelObject *o)
 		parents = head;
 	}
 	return order;
+}
+
+/* ALTER COLUMN SET STATISTICS for a column that has a target, or "" */
+static char *
+statistics_sql(ModelDetail *c, bool only)
+{
+	if (c->stattarget < 0)
+		return "";
+	return psprintf("ALTER TABLE %s%s ALTER COLUMN %s SET STATISTICS %d;\n",
+					only ? "ONLY " : "", c->table, c->column, c->stattarget);
+}
+
+/*
+ * What a partition or an inheritance child has of its own on a column it
+ * takes from its parent (a default, NOT NULL): CREATE TABLE copies the
+ * parent's, and ALTER TABLE ONLY sets the child's.
+ */
+static void
+own_column_settings(StringInfo buf, ModelObject *c, ModelObject *parent)
+{
+	ModelDetail *x = c->detail;
+	const char *pdflt = parent ? parent->detail->dflt : NULL;
+	bool		pnotnull = parent ? parent->detail->notnull : false;
+	const char *alter = psprintf("ALTER TABLE ONLY %s ALTER COLUMN %s", x->table, x->column);
+
+	if (!streq(x->dflt, pdflt))
+		appendStringInfo(buf, x->dflt ? "%s SET DEFAULT %s;\n" : "%s DROP DEFAULT;\n",
+						 alter, x->dflt);
+	if (x->notnull && !pnotnull)
+		appendStringInfo(buf, "%s SET NOT NULL;\n", alter);
 }
 
 static void
@@ -710,6 +1165,161 @@ create_table(Diff *d, ModelObject *o)
 		appendStringInfo(&buf, "ALTER TABLE %s FORCE ROW LEVEL SECURITY;\n", o->identity);
 	add_step(d, CREATE_OBJECT, creation_order(d, o), psprintf("table %s: added", o->identity),
 			 NULL, buf.data);
+
+	/*
+	 * What its columns have of their own, once its parents' columns are
+	 * altered (which alters a child's too): what it takes from its parents
+	 * differently, statistics targets (which CREATE TABLE does not copy)
+	 */
+	resetStringInfo(&buf);
+	foreach(lc, columns)
+	{
+		ModelObject *c = lfirst(lc);
+
+		if (c->detail->inherited)
+		{
+			char	   *parent = column_parent(parent_list(t->parents), d->to, NULL,
+											   c->detail->column);
+
+			own_column_settings(&buf, c, parent ?
+								parent_column(d->to, parent, c->detail->column) : NULL);
+		}
+		appendStringInfoString(&buf, statistics_sql(c->detail, true));
+	}
+	if (buf.len > 0)
+		add_step(d, ALTER_COLUMN, 1, psprintf("table %s: its columns' own settings", o->identity),
+				 NULL, buf.data);
+	if (t->cluster)
+		add_step(d, CLUSTER_ON, 0, psprintf("table %s: clustered on %s", o->identity, t->cluster),
+				 NULL, psprintf("ALTER TABLE %s CLUSTER ON %s;\n", o->identity, t->cluster));
+}
+
+
+/*
+ * The CHECK constraints a table passes on to its children, its parents'
+ * included, in model m: all of them, or (standing) those that stand when
+ * the children's INHERIT runs, after the script's drops and before its
+ * adds.
+ */
+static List *
+inherited_checks(Diff *d, SchemaModel *m, const char *table, bool standing)
+{
+	List	   *result = NIL;
+	size_t		len = strlen(table);
+	ListCell   *lc;
+
+	for (int i = lower_bound(m, "constraint", psprintf("%s ", table)); i < m->n; i++)
+	{
+		ModelObject *c = &m->objects[i];
+		ModelObject *old;
+
+		if (c->kindid != KIND_CONSTRAINT || strncmp(c->identity, table, len) != 0 ||
+			c->identity[len] != ' ')
+			break;
+		if (migrate_last_unquoted(c->identity, ' ') != len ||
+			strncmp(c->definition, "CHECK", 5) != 0 ||
+			strstr(c->definition, " NO INHERIT") != NULL)
+			continue;
+		old = standing ? model_find(d->from, "constraint", c->identity) : NULL;
+		if (!standing ||
+			(old != NULL && strcmp(old->definition, c->definition) == 0) ||
+			(old == NULL && table_added(d, table) && inline_in_create(c)))
+			result = lappend(result, c);
+	}
+	foreach(lc, table_parents(m, table))
+		result = list_concat(result, inherited_checks(d, m, lfirst(lc), standing));
+	return result;
+}
+
+/* The name of a constraint, from its identity ("table name") */
+static char *
+constraint_name(ModelObject *c)
+{
+	char	   *table;
+	char	   *name;
+
+	split_at(c->identity, ' ', &table, &name);
+	return name;
+}
+
+/* Whether one of checks has the name */
+static bool
+has_check(List *checks, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, checks)
+		if (strcmp(constraint_name(lfirst(lc)), name) == 0)
+		return true;
+	return false;
+}
+
+/*
+ * A table that inherits from other parents than before (not a partition):
+ * ALTER TABLE ... NO INHERIT, before the drops, then the CHECK constraints
+ * that stay behind dropped; ALTER TABLE ... INHERIT after the columns are
+ * added (a child must have every column of its parent), the parent's CHECK
+ * constraints (and every one it inherits) added first.  What the child has
+ * through a parent it keeps stays.  The columns a child keeps or takes are
+ * the columns' own changes.
+ */
+static void
+change_parents(Diff *d, ModelObject *a, ModelObject *b)
+{
+	List	   *before = parent_list(a->detail->parents);
+	List	   *after = parent_list(b->detail->parents);
+	List	   *kept_from = NIL;
+	List	   *kept_to = NIL;
+	const char *name = b->identity;
+	ListCell   *lc;
+	ListCell   *lk;
+
+	foreach(lc, after)
+	{
+		if (!migrate_list_has(before, lfirst(lc)))
+			continue;
+		kept_from = list_concat(kept_from, inherited_checks(d, d->from, lfirst(lc), false));
+		kept_to = list_concat(kept_to, inherited_checks(d, d->to, lfirst(lc), true));
+	}
+	foreach(lc, before)
+	{
+		char	   *parent = lfirst(lc);
+		StringInfoData buf;
+
+		if (migrate_list_has(after, parent))
+			continue;
+		initStringInfo(&buf);
+		appendStringInfo(&buf, "ALTER TABLE %s NO INHERIT %s;\n", name, parent);
+		foreach(lk, inherited_checks(d, d->from, parent, false))
+		{
+			char	   *check = constraint_name(lfirst(lk));
+
+			if (!has_check(kept_from, check))
+				appendStringInfo(&buf, "ALTER TABLE %s DROP CONSTRAINT %s;\n", name, check);
+		}
+		add_step(d, NO_INHERIT, 0, psprintf("table %s: no longer inherits from %s", name, parent),
+				 NULL, buf.data);
+	}
+	foreach(lc, after)
+	{
+		char	   *parent = lfirst(lc);
+		StringInfoData buf;
+
+		if (migrate_list_has(before, parent))
+			continue;
+		initStringInfo(&buf);
+		foreach(lk, inherited_checks(d, d->to, parent, true))
+		{
+			ModelObject *c = lfirst(lk);
+
+			if (!has_check(kept_to, constraint_name(c)))
+				appendStringInfo(&buf, "ALTER TABLE %s ADD CONSTRAINT %s %s;\n", name,
+								 constraint_name(c), c->definition);
+		}
+		appendStringInfo(&buf, "ALTER TABLE %s INHERIT %s;\n", name, parent);
+		add_step(d, INHERIT, 0, psprintf("table %s: inherits from %s", name, parent),
+				 NULL, buf.data);
+	}
 }
 
 static void
@@ -724,12 +1334,19 @@ alter_table(Diff *d, ModelObject *a, ModelObject *b)
 	initStringInfo(&buf);
 	if (x->relkind != y->relkind || !streq(x->server, y->server) ||
 		!streq(x->partkey, y->partkey) || !streq(x->partbound, y->partbound) ||
-		!streq(x->parents, y->parents))
+		(!streq(x->parents, y->parents) && (x->partbound || y->partbound)))
 	{
-		review = "its kind, server, partitioning or inheritance changed: that takes a new table and moving the rows, by hand";
+		review = "its kind, server or partitioning changed: that takes a new table and moving the rows, by hand";
 		append_comment(&buf, "was: ", a->definition);
 		append_comment(&buf, "now: ", b->definition);
 	}
+	else if (!streq(x->parents, y->parents))
+		change_parents(d, a, b);
+	if (!streq(x->cluster, y->cluster))
+		add_step(d, CLUSTER_ON, 0, psprintf("table %s: clustered on %s", name,
+											y->cluster ? y->cluster : "nothing"), NULL,
+				 y->cluster ? psprintf("ALTER TABLE %s CLUSTER ON %s;\n", name, y->cluster) :
+				 psprintf("ALTER TABLE %s SET WITHOUT CLUSTER;\n", name));
 	if (x->persistence != y->persistence)
 		appendStringInfo(&buf, "ALTER TABLE %s SET %s;\n", name,
 						 y->persistence == RELPERSISTENCE_UNLOGGED ? "UNLOGGED" : "LOGGED");
@@ -776,6 +1393,9 @@ type_change_review(ModelDetail *x, ModelDetail *y)
 		if (x->typid != y->typid && IsBinaryCoercible(x->typid, y->typid) &&
 			y->typmod == -1)
 			return NULL;
+		if (find_coercion_pathway(y->typid, x->typid, COERCION_EXPLICIT,
+								  &funcid) == COERCION_PATH_NONE)
+			return "no cast from the old type to the new one: the USING clause converts through another type; check that every value converts as it should";
 		if (find_coercion_pathway(y->typid, x->typid, COERCION_ASSIGNMENT,
 								  &funcid) == COERCION_PATH_NONE)
 			return "no assignment cast from the old type to the new one: the USING clause casts explicitly; check that every value converts";
@@ -783,19 +1403,50 @@ type_change_review(ModelDetail *x, ModelDetail *y)
 	return "the type change rewrites the table, and existing values may not convert: check them or add a USING clause";
 }
 
-/* Whether ALTER COLUMN TYPE needs an explicit cast: no assignment cast */
-static bool
-needs_using(ModelDetail *x, ModelDetail *y)
+/*
+ * The USING expression ALTER COLUMN TYPE needs, or NULL when an assignment
+ * cast converts the values: an explicit cast when there is one; else (for
+ * boolean to numeric, say) two, through a built-in type both sides cast to
+ * and from by a function, *via; text at the last, whose input function then
+ * judges each value.  Types of the desired state other than built-in ones
+ * are gone when this runs: those get an explicit cast.
+ */
+static char *
+using_expression(ModelDetail *x, ModelDetail *y, const char **via)
 {
+	static const Oid between[] = {INT4OID, INT8OID, NUMERICOID, FLOAT8OID};
 	Oid			funcid;
 
-	if (x->typid == y->typid)
-		return false;
+	*via = NULL;
+	/* a type the migration creates has no OID here yet: cast explicitly */
 	if (!OidIsValid(x->typid) || !OidIsValid(y->typid))
-		return true;
-	return find_coercion_pathway(y->typid, x->typid, COERCION_ASSIGNMENT,
-								 &funcid) == COERCION_PATH_NONE;
+		return psprintf("%s::%s", y->column, y->type);
+	if (x->typid == y->typid ||
+		find_coercion_pathway(y->typid, x->typid, COERCION_ASSIGNMENT,
+							  &funcid) != COERCION_PATH_NONE)
+		return NULL;
+	if (x->typid >= FirstNormalObjectId || y->typid >= FirstNormalObjectId ||
+		find_coercion_pathway(y->typid, x->typid, COERCION_EXPLICIT,
+							  &funcid) != COERCION_PATH_NONE)
+		return psprintf("%s::%s", y->column, y->type);
+	*via = "text";
+	for (int i = 0; i < lengthof(between); i++)
+	{
+		CoercionPathType in = find_coercion_pathway(between[i], x->typid,
+													COERCION_EXPLICIT, &funcid);
+		CoercionPathType out = find_coercion_pathway(y->typid, between[i],
+													 COERCION_EXPLICIT, &funcid);
+
+		if (in != COERCION_PATH_NONE && in != COERCION_PATH_COERCEVIAIO &&
+			out != COERCION_PATH_NONE && out != COERCION_PATH_COERCEVIAIO)
+		{
+			*via = format_type_be(between[i]);
+			break;
+		}
+	}
+	return psprintf("%s::%s::%s", y->column, *via, y->type);
 }
+
 
 static void
 add_column(Diff *d, ModelObject *o)
@@ -806,18 +1457,89 @@ add_column(Diff *d, ModelObject *o)
 	if (c->notnull && c->dflt == NULL && c->identity == '\0' && c->generated == NULL)
 		review = "a NOT NULL column without a default cannot be added to a table that has rows";
 	add_step(d, ALTER_COLUMN, 0, psprintf("column %s: added", o->identity), review,
-			 psprintf("ALTER TABLE %s ADD COLUMN %s %s;\n", c->table, c->column,
-					  column_def(d, o)));
+			 psprintf("ALTER TABLE %s ADD COLUMN %s %s;\n%s", c->table, c->column,
+					  serial_sequence(d, o) == NULL ? column_def(d, o) :
+					  c->typid == INT2OID ? "smallserial" :
+					  c->typid == INT4OID ? "serial" : "bigserial",
+					  statistics_sql(c, false)));
 }
 
+/*
+ * A column a parent's ADD COLUMN gives a table: what the child has of its
+ * own on it, set after (order 1).
+ */
+static void
+add_inherited_column(Diff *d, ModelObject *o, ModelObject *parent)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	own_column_settings(&buf, o, parent);
+	if (o->detail->stattarget != parent->detail->stattarget)
+		appendStringInfo(&buf, "ALTER TABLE ONLY %s ALTER COLUMN %s SET STATISTICS %d;\n",
+						 o->detail->table, o->detail->column, o->detail->stattarget);
+	if (buf.len > 0)
+		add_step(d, ALTER_COLUMN, 1, psprintf("column %s: its own settings", o->identity),
+				 NULL, buf.data);
+}
+
+/*
+ * A column dropped; after (order 1) the drops of its parents' columns, when
+ * it has parents: a column a child had of its own too stays when the
+ * parent's goes.
+ */
 static void
 drop_column(Diff *d, ModelObject *o)
 {
 	ModelDetail *c = o->detail;
 
-	add_step(d, DROP_COLUMN, 0, psprintf("column %s: removed", o->identity),
+	add_step(d, DROP_COLUMN, c->inhcount > 0 ? 1 : 0, psprintf("column %s: removed", o->identity),
 			 "dropping a column loses its data",
 			 psprintf("ALTER TABLE %s DROP COLUMN %s;\n", c->table, c->column));
+}
+
+/*
+ * A column a table takes from a parent before and after: its type follows
+ * the parent's, and so do its default, NOT NULL and statistics target,
+ * which the parent's ALTER COLUMN sets on the children too.  Where the
+ * child's own differ from what that leaves, ALTER TABLE ONLY sets them,
+ * after the parent's (order 1).
+ */
+static void
+alter_inherited_column(Diff *d, ModelObject *a, ModelObject *b)
+{
+	ModelDetail *x = a->detail;
+	ModelDetail *y = b->detail;
+	char	   *parent = column_parent(kept_parents(d, y->table), d->from, d->to,
+									   y->column);
+	ModelDetail *px = parent ? parent_column(d->from, parent, y->column)->detail : NULL;
+	ModelDetail *py = parent ? parent_column(d->to, parent, y->column)->detail : NULL;
+	const char *dflt = x->dflt;
+	bool		notnull = x->notnull;
+	int			stattarget = x->stattarget;
+	const char *alter = psprintf("ALTER TABLE ONLY %s ALTER COLUMN %s", y->table, y->column);
+	StringInfoData buf;
+
+	/* what the parent's statements leave */
+	if (px && (!streq(px->dflt, py->dflt) || !streq(px->type, py->type) ||
+			   !streq(px->collation, py->collation)))
+		dflt = py->dflt;
+	if (px && px->notnull != py->notnull)
+		notnull = py->notnull;
+	if (px && px->stattarget != py->stattarget)
+		stattarget = py->stattarget;
+
+	initStringInfo(&buf);
+	if (!streq(dflt, y->dflt))
+		appendStringInfo(&buf, y->dflt ? "%s SET DEFAULT %s;\n" : "%s DROP DEFAULT;\n",
+						 alter, y->dflt);
+	if (notnull != y->notnull)
+		appendStringInfo(&buf, "%s %s NOT NULL;\n", alter, y->notnull ? "SET" : "DROP");
+	if (stattarget != y->stattarget)
+		appendStringInfo(&buf, "%s SET STATISTICS %d;\n", alter, y->stattarget);
+	if (buf.len > 0)
+		add_step(d, ALTER_COLUMN, 1, psprintf("column %s: changed", b->identity),
+				 NULL, buf.data);
 }
 
 static void
@@ -830,19 +1552,25 @@ alter_column(Diff *d, ModelObject *a, ModelObject *b)
 	const char *alter = psprintf("ALTER TABLE %s ALTER COLUMN %s", y->table, y->column);
 	bool		retype = !streq(x->type, y->type) || !streq(x->collation, y->collation);
 	bool		redefault = !streq(x->dflt, y->dflt);
+	const char *using;
+	const char *via;
 
-	if (x->inherited && y->inherited)
-		return;					/* its parent's column says it */
+	if (x->inhcount > 0 && y->inhcount > 0)
+	{
+		alter_inherited_column(d, a, b);
+		return;
+	}
 	initStringInfo(&buf);
 	if (!streq(x->generated, y->generated))
 	{
 		/* a generation expression cannot be altered: drop and add */
 		review = "a generated column's expression cannot change in place: the column is dropped and added again, and its data recomputed";
 		appendStringInfo(&buf, "ALTER TABLE %s DROP COLUMN %s;\n", y->table, y->column);
-		appendStringInfo(&buf, "ALTER TABLE %s ADD COLUMN %s %s;\n", y->table,
-						 y->column, b->definition);
+		appendStringInfo(&buf, "ALTER TABLE %s ADD COLUMN %s %s;\n%s", y->table,
+						 y->column, column_def(d, b), statistics_sql(y, false));
 		add_step(d, ALTER_COLUMN, 0, psprintf("column %s: changed", b->identity),
 				 review, buf.data);
+		recreated(d, "column", b->identity);
 		return;
 	}
 	/*
@@ -870,8 +1598,8 @@ alter_column(Diff *d, ModelObject *a, ModelObject *b)
 		appendStringInfo(&buf, "%s TYPE %s", alter, y->type);
 		if (y->collation)
 			appendStringInfo(&buf, " COLLATE %s", y->collation);
-		if (needs_using(x, y))
-			appendStringInfo(&buf, " USING %s::%s", y->column, y->type);
+		if ((using = using_expression(x, y, &via)) != NULL)
+			appendStringInfo(&buf, " USING %s", using);
 		appendStringInfoString(&buf, ";\n");
 	}
 	if (y->dflt && (redefault || retype))
@@ -882,6 +1610,8 @@ alter_column(Diff *d, ModelObject *a, ModelObject *b)
 		if (y->notnull && review == NULL)
 			review = "SET NOT NULL fails if a row holds NULL in the column: fill those rows first";
 	}
+	if (x->stattarget != y->stattarget)
+		appendStringInfo(&buf, "%s SET STATISTICS %d;\n", alter, y->stattarget);
 	if (!x->identity && y->identity)
 	{
 		const char *options = identity_clause(d, b);
@@ -1126,7 +1856,7 @@ label_target(const char *label, bool for_grant, char **column)
 		}
 		return psprintf("COLUMN %s", identity);
 	}
-	if (k == KIND_TRIGGER || k == KIND_POLICY ||
+	if (k == KIND_TRIGGER || k == KIND_POLICY || k == KIND_RULE ||
 		k == KIND_CONSTRAINT)
 	{
 		split_at(identity, ' ', &head, &tail);
@@ -1142,29 +1872,30 @@ label_target(const char *label, bool for_grant, char **column)
 	return kind_sql[k] ? psprintf("%s %s", kind_sql[k], identity) : NULL;
 }
 
+/*
+ * COMMENT ON the object a label names: b's text, or NULL when b is.  How
+ * says what happened to the comment, for the step's label.
+ */
 static void
-set_comment(Diff *d, const char *label, ModelObject *b, bool changed)
+set_comment(Diff *d, const char *label, ModelObject *b, const char *how)
 {
 	char	   *column;
 	char	   *target = label_target(label, false, &column);
-	const char *domain;
+	const char *kind;
 	const char *identity;
+	char	   *head;
+	char	   *tail;
 
 	if (target == NULL)
 		return;
 	/* "CONSTRAINT c ON x": on a domain, COMMENT needs the word DOMAIN */
-	if (split_label(label, &domain, &identity) && strcmp(domain, "constraint") == 0 &&
-		find(b ? d->to : d->from, "constraint", identity) == NULL)
+	if (split_label(label, &kind, &identity) && strcmp(kind, "constraint") == 0)
 	{
-		char	   *head;
-		char	   *tail;
-
 		split_at(identity, ' ', &head, &tail);
-		target = psprintf("CONSTRAINT %s ON DOMAIN %s", tail, head);
+		if (model_find(b ? d->to : d->from, "domain", head) != NULL)
+			target = psprintf("CONSTRAINT %s ON DOMAIN %s", tail, head);
 	}
-	add_step(d, SET_COMMENT, 0,
-			 psprintf("comment on %s: %s", label, b ? (changed ? "changed" : "added") : "removed"),
-			 NULL,
+	add_step(d, SET_COMMENT, 0, psprintf("comment on %s: %s", label, how), NULL,
 			 psprintf("COMMENT ON %s IS %s;\n", target,
 					  b ? quote_literal_cstr(b->definition) : "NULL"));
 }
@@ -1199,7 +1930,7 @@ parse_grants(const char *acl)
 		if (p == start)
 			break;
 		item = pnstrdup(start, p - start);
-		eq = last_unquoted(item, '=');
+		eq = migrate_last_unquoted(item, '=');
 		if (eq >= 0)
 		{
 			Grant	   *g = palloc(sizeof(Grant));
@@ -1328,8 +2059,13 @@ grantee_changes(StringInfo buf, const char *target, const char *column,
 	}
 }
 
+/*
+ * The GRANTs and REVOKEs from a's privileges to b's, each the default when
+ * NULL.  How says what happened to them, for the step's label.
+ */
 static void
-set_privileges(Diff *d, const char *label, ModelObject *a, ModelObject *b)
+set_privileges(Diff *d, const char *label, ModelObject *a, ModelObject *b,
+			   const char *how)
 {
 	char	   *column;
 	char	   *target = label_target(label, true, &column);
@@ -1359,7 +2095,7 @@ set_privileges(Diff *d, const char *label, ModelObject *a, ModelObject *b)
 	}
 	if (buf.len == 0)
 		return;
-	add_step(d, SET_PRIVILEGES, 0, psprintf("privileges on %s: changed", label), NULL,
+	add_step(d, SET_PRIVILEGES, 0, psprintf("privileges on %s: %s", label, how), NULL,
 			 buf.data);
 }
 
@@ -1402,7 +2138,7 @@ index_relation(const char *def)
 static Phase
 index_phase(Diff *d, ModelObject *index)
 {
-	if (find(d->to, "materialized view", index_relation(index->definition)) != NULL)
+	if (model_find(d->to, "materialized view", index_relation(index->definition)) != NULL)
 		return CREATE_VIEW_INDEX;
 	return CREATE_INDEX;
 }
@@ -1413,6 +2149,174 @@ view_word(const char *kind)
 	ObjKind		k = model_kind(kind);
 
 	return kind_sql[k];
+}
+
+/* ----------------------------------------------------------------
+ * Triggers, rules and policies: changed in place where PostgreSQL can
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * A trigger's or rule's definition without how it fires ("ENABLED",
+ * "DISABLED", "REPLICA" or "ALWAYS", its last word), which goes to *state.
+ */
+static char *
+firing_split(const char *definition, const char **state)
+{
+	char	   *ddl = pstrdup(definition);
+	char	   *space = strrchr(ddl, ' ');
+
+	*state = "ENABLED";
+	if (space != NULL)
+	{
+		*space = '\0';
+		*state = space + 1;
+	}
+	return ddl;
+}
+
+/* ALTER TABLE ... ENABLE or DISABLE a trigger or rule, as state says */
+static char *
+firing_sql(const char *relation, const char *what, const char *name,
+		   const char *state)
+{
+	return psprintf("ALTER TABLE %s %s %s %s;\n", relation,
+					strcmp(state, "DISABLED") == 0 ? "DISABLE" :
+					strcmp(state, "REPLICA") == 0 ? "ENABLE REPLICA" :
+					strcmp(state, "ALWAYS") == 0 ? "ENABLE ALWAYS" : "ENABLE",
+					what, name);
+}
+
+/*
+ * CREATE [OR REPLACE] TRIGGER or RULE (what) from its definition, then
+ * how it fires when that is not was: CREATE makes it ENABLED, and so does
+ * CREATE OR REPLACE TRIGGER, while CREATE OR REPLACE RULE keeps it.
+ */
+static char *
+firing_object_sql(ModelObject *o, const char *what, bool replace, const char *was)
+{
+	const char *state;
+	char	   *ddl = firing_split(o->definition, &state);
+	size_t		len;
+	char	   *head;
+	char	   *tail;
+
+	split_at(o->identity, ' ', &head, &tail);
+	if (replace)
+		ddl = psprintf("CREATE OR REPLACE %s", ddl + strlen("CREATE "));
+	len = strlen(ddl);
+	/* a rule's definition ends with its ";", a trigger's does not */
+	return psprintf("%s%s\n%s", ddl, len > 0 && ddl[len - 1] == ';' ? "" : ";",
+					strcmp(state, was) == 0 ? "" : firing_sql(head, what, tail, state));
+}
+
+/*
+ * A changed trigger or rule: how it fires, with ALTER TABLE; the rest
+ * with CREATE OR REPLACE, which keeps its comment.  A constraint trigger
+ * cannot be replaced, nor a trigger whose function the script drops (before
+ * the new one is created): those are dropped and created again.
+ */
+static void
+alter_firing(Diff *d, ModelObject *a, ModelObject *b)
+{
+	bool		rule = b->kindid == KIND_RULE;
+	const char *what = rule ? "RULE" : "TRIGGER";
+	Phase		phase = rule ? CREATE_RULE : CREATE_TRIGGER;
+	const char *oldstate;
+	const char *newstate;
+	char	   *old = firing_split(a->definition, &oldstate);
+	char	   *new = firing_split(b->definition, &newstate);
+	char	   *label = psprintf("%s %s: changed", b->kind, b->identity);
+	char	   *head;
+	char	   *tail;
+
+	split_at(b->identity, ' ', &head, &tail);
+	if (strcmp(old, new) == 0)
+		add_step(d, phase, 0, label, NULL, firing_sql(head, what, tail, newstate));
+	else if (rule ||
+			 (strncmp(old, "CREATE TRIGGER ", 15) == 0 &&
+			  strncmp(new, "CREATE TRIGGER ", 15) == 0 &&
+			  !trigger_function_removed(d, a->definition)))
+		add_step(d, phase, 0, label, NULL,
+				 firing_object_sql(b, what, true, rule ? oldstate : "ENABLED"));
+	else
+	{
+		removed(d, a);
+		added(d, b);
+		recreated(d, b->kind, b->identity);
+	}
+}
+
+/*
+ * A rule that reads a relation the script drops or changes the type of a
+ * column of, or a view that is rebuilt: dropped first, created again last.
+ */
+static void
+rebuild_rule(Diff *d, ModelObject *a, ModelObject *b)
+{
+	removed(d, a);
+	added(d, b);
+	recreated(d, "rule", b->identity);
+}
+
+/* A policy's definition: "AS x FOR y TO roles[ USING (e)][ WITH CHECK (e)]" */
+typedef struct PolicyParts
+{
+	char	   *head;			/* "AS x FOR y" */
+	char	   *roles;
+	char	   *using;			/* "(e)", or NULL */
+	char	   *check;			/* "(e)", or NULL */
+} PolicyParts;
+
+static void
+policy_parts(const char *def, PolicyParts *p)
+{
+	const char *to = strstr(def, " TO ");
+	const char *using = strstr(def, " USING (");
+	const char *check = strstr(def, " WITH CHECK (");
+	const char *end = def + strlen(def);
+
+	p->head = to ? pnstrdup(def, to - def) : pstrdup(def);
+	p->roles = to ? pnstrdup(to + 4, (using ? using : check ? check : end) - (to + 4)) : "";
+	p->using = using ? pnstrdup(using + 7, (check ? check : end) - (using + 7)) : NULL;
+	p->check = check ? pstrdup(check + 12) : NULL;
+}
+
+/*
+ * A changed policy: ALTER POLICY for its roles and expressions; one that
+ * changes its command or kind, or loses an expression, is dropped and
+ * created again.
+ */
+static void
+alter_policy(Diff *d, ModelObject *a, ModelObject *b)
+{
+	PolicyParts x;
+	PolicyParts y;
+	StringInfoData buf;
+	char	   *head;
+	char	   *tail;
+
+	policy_parts(a->definition, &x);
+	policy_parts(b->definition, &y);
+	if (strcmp(x.head, y.head) != 0 || (x.using && !y.using) || (x.check && !y.check))
+	{
+		removed(d, a);
+		added(d, b);
+		recreated(d, "policy", b->identity);
+		return;
+	}
+	split_at(b->identity, ' ', &head, &tail);
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "ALTER POLICY %s ON %s", tail, head);
+	if (strcmp(x.roles, y.roles) != 0)
+		appendStringInfo(&buf, " TO %s", y.roles);
+	if (!streq(x.using, y.using))
+		appendStringInfo(&buf, " USING %s", y.using);
+	if (!streq(x.check, y.check))
+		appendStringInfo(&buf, " WITH CHECK %s", y.check);
+	appendStringInfoString(&buf, ";\n");
+	add_step(d, CREATE_POLICY, 0, psprintf("policy %s: changed", b->identity), NULL,
+			 buf.data);
 }
 
 /* CREATE [MATERIALIZED] VIEW for a view of the target model */
@@ -1451,9 +2355,22 @@ added(Diff *d, ModelObject *b)
 			break;
 		case KIND_COLUMN:
 			{
-				if (b->detail->inherited || table_added(d, b->detail->table))
+				/*
+				 * A column a parent it keeps adds comes with the parent's
+				 * ADD COLUMN; one of a new parent's must be there before
+				 * INHERIT.
+				 */
+				char	   *parent;
+
+				if (table_added(d, b->detail->table))
 					return;
-				add_column(d, b);
+				parent = b->detail->inhcount == 0 ? NULL :
+					column_parent(kept_parents(d, b->detail->table), d->to, NULL,
+								  b->detail->column);
+				if (parent != NULL)
+					add_inherited_column(d, b, parent_column(d->to, parent, b->detail->column));
+				else
+					add_column(d, b);
 			}
 			break;
 		case KIND_CONSTRAINT:
@@ -1471,15 +2388,7 @@ added(Diff *d, ModelObject *b)
 					 psprintf("%s;\n", strip_suffix(b->definition, " (invalid)")));
 			break;
 		case KIND_SEQUENCE:
-			{
-				if (b->detail->seq_identity)
-					return;				/* comes with its column */
-				add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL,
-						 psprintf("CREATE SEQUENCE %s %s;\n", id, b->detail->seqparams));
-				if (b->detail->owned_by)
-					add_step(d, SEQUENCE_OWNER, 0, psprintf("sequence %s: owned by %s", id, b->detail->owned_by),
-							 NULL, psprintf("ALTER SEQUENCE %s OWNED BY %s;\n", id, b->detail->owned_by));
-			}
+			add_sequence(d, b);
 			break;
 		case KIND_VIEW:
 		case KIND_MATVIEW:
@@ -1517,19 +2426,12 @@ added(Diff *d, ModelObject *b)
 					 psprintf("CREATE TYPE %s AS %s;\n", id, b->definition));
 			break;
 		case KIND_TRIGGER:
-			{
-				char	   *def = pstrdup(b->definition);
-				char	   *state = strrchr(def, ' ');
-
-				split_at(id, ' ', &head, &tail);
-				*state++ = '\0';
-				add_step(d, CREATE_TRIGGER, 0, label, NULL,
-						 strcmp(state, "ENABLED") == 0 ? psprintf("%s;\n", def) :
-						 psprintf("%s;\nALTER TABLE %s %s TRIGGER %s;\n", def, head,
-								  strcmp(state, "DISABLED") == 0 ? "DISABLE" :
-								  strcmp(state, "REPLICA") == 0 ? "ENABLE REPLICA" : "ENABLE ALWAYS",
-								  tail));
-			}
+			add_step(d, CREATE_TRIGGER, 0, label, NULL,
+					 firing_object_sql(b, "TRIGGER", false, "ENABLED"));
+			break;
+		case KIND_RULE:
+			add_step(d, CREATE_RULE, 0, label, NULL,
+					 firing_object_sql(b, "RULE", false, "ENABLED"));
 			break;
 		case KIND_POLICY:
 			{
@@ -1565,10 +2467,10 @@ added(Diff *d, ModelObject *b)
 					 psprintf("%s;\n", b->definition));
 			break;
 		case KIND_COMMENT:
-			set_comment(d, id, b, false);
+			set_comment(d, id, b, "added");
 			break;
 		case KIND_PRIVILEGES:
-			set_privileges(d, id, NULL, b);
+			set_privileges(d, id, NULL, b, "changed");
 			break;
 		default:
 			break;
@@ -1632,7 +2534,15 @@ removed(Diff *d, ModelObject *a)
 			break;
 		case KIND_COLUMN:
 			{
-				if (a->detail->inherited || table_removed(d, a->detail->table))
+				/*
+				 * A column only a parent it keeps gave it goes with the
+				 * parent's; one it had of a parent it lets go of, or of its
+				 * own too, is dropped after NO INHERIT or the parent's drop.
+				 */
+				if (table_removed(d, a->detail->table) ||
+					(a->detail->inherited &&
+					 column_parent(kept_parents(d, a->detail->table), d->from, NULL,
+								   a->detail->column) != NULL))
 					return;
 				drop_column(d, a);
 			}
@@ -1653,30 +2563,14 @@ removed(Diff *d, ModelObject *a)
 				char	   *rel = index_relation(a->definition);
 
 				if (table_removed(d, rel) ||
-					(find(d->from, "materialized view", rel) != NULL &&
-					 find(d->to, "materialized view", rel) == NULL))
+					(model_find(d->from, "materialized view", rel) != NULL &&
+					 model_find(d->to, "materialized view", rel) == NULL))
 					return;
 				add_step(d, DROP_INDEX, 0, label, NULL, psprintf("DROP INDEX %s;\n", id));
 			}
 			break;
 		case KIND_SEQUENCE:
-			{
-				char	   *table;
-				char	   *column;
-
-				if (a->detail->seq_identity)
-					return;
-				/* an owned sequence goes with its column */
-				if (a->detail->owned_by)
-				{
-					split_at(a->detail->owned_by, '.', &table, &column);
-					if (table_removed(d, table) ||
-						find(d->to, "column", a->detail->owned_by) == NULL)
-						return;
-				}
-				add_step(d, DROP_OBJECT, -(int64) a->detail->relid, label, NULL,
-						 psprintf("DROP SEQUENCE %s;\n", id));
-			}
+			remove_sequence(d, a);
 			break;
 		case KIND_VIEW:
 		case KIND_MATVIEW:
@@ -1716,23 +2610,75 @@ removed(Diff *d, ModelObject *a)
 								  tail, head));
 			}
 			break;
+		case KIND_RULE:
+			{
+				split_at(id, ' ', &head, &tail);
+				/* it goes with its table or view */
+				if (table_removed(d, head) ||
+					(model_find(d->from, "view", head) != NULL && model_find(d->to, "view", head) == NULL))
+					return;
+				add_step(d, DROP_TRIGGER, 0, label, NULL,
+						 psprintf("DROP RULE %s ON %s;\n", tail, head));
+			}
+			break;
 		case KIND_COMMENT:
 			{
 				if (!label_exists(d->to, id))
 					return;				/* went with its object */
-				set_comment(d, id, NULL, false);
+				set_comment(d, id, NULL, "removed");
 			}
 			break;
 		case KIND_PRIVILEGES:
 			{
 				if (!label_exists(d->to, id))
 					return;
-				set_privileges(d, id, a, NULL);
+				set_privileges(d, id, a, NULL, "changed");
 			}
 			break;
 		default:
 			break;
 	}
+}
+
+/*
+ * An index or a key dropped and added again: its comment is set again (a
+ * key's index has the key's name, in its table's schema), and so is the
+ * CLUSTER ON of its table.
+ */
+static void
+recreated_index(Diff *d, ModelObject *a, ModelObject *b)
+{
+	char	   *table;
+	char	   *name;
+	char	   *schema;
+	char	   *rel;
+	char	   *index;
+	ModelObject *t;
+	ModelObject *old;
+
+	recreated(d, b->kind, b->identity);
+	if (b->kindid == KIND_CONSTRAINT)
+	{
+		if (strncmp(b->definition, "CHECK", 5) == 0 || !inline_constraint(b))
+			return;
+		split_at(b->identity, ' ', &table, &name);
+		split_at(table, '.', &schema, &rel);
+		index = psprintf("%s.%s", schema, name);
+		recreated(d, "index", index);
+	}
+	else
+	{
+		table = index_relation(b->definition);
+		index = b->identity;
+	}
+	split_at(index, '.', &schema, &name);
+	t = model_find(d->to, "table", table);
+	old = model_find(d->from, "table", table);
+	/* (when the table changes the index it is clustered on, it says so) */
+	if (t != NULL && old != NULL && streq(t->detail->cluster, name) &&
+		streq(old->detail->cluster, name))
+		add_step(d, CLUSTER_ON, 0, psprintf("table %s: clustered on %s again", table, name),
+				 NULL, psprintf("ALTER TABLE %s CLUSTER ON %s;\n", table, name));
 }
 
 /*
@@ -1780,19 +2726,15 @@ alter_extension(Diff *d, ModelObject *a, ModelObject *b, const char *label)
 }
 
 /*
- * Drop an object and create it again, with its comment: for the kinds that
- * cannot be altered in place.
+ * Drop an object and create it again, for the kinds that cannot be altered
+ * in place; its comment and grants are set again (annotate_recreated).
  */
 static void
 recreate(Diff *d, ModelObject *a, ModelObject *b)
 {
-	char	   *target = psprintf("%s %s", b->kind, b->identity);
-	ModelObject *comment = find(d->to, "comment", target);
-
 	removed(d, a);
 	added(d, b);
-	if (comment != NULL && find(d->from, "comment", target) != NULL)
-		set_comment(d, target, comment, false);
+	recreated(d, b->kind, b->identity);
 }
 
 /* "ON ... EXECUTE FUNCTION f() STATE": the part before the state */
@@ -1883,37 +2825,7 @@ changed(Diff *d, ModelObject *a, ModelObject *b)
 			alter_column(d, a, b);
 			break;
 		case KIND_SEQUENCE:
-			{
-				StringInfoData buf;
-
-				if (a->detail->seq_identity != b->detail->seq_identity)
-				{
-					/* serial to identity or back: one sequence goes, another comes */
-					if (!a->detail->seq_identity)
-						add_step(d, DROP_OBJECT, -(int64) a->detail->relid, label, NULL,
-								 psprintf("DROP SEQUENCE %s;\n", id));
-					else
-						added(d, b);
-					return;
-				}
-				initStringInfo(&buf);
-				if (b->detail->seq_identity)
-				{
-					/* an identity's sequence takes ALTER SEQUENCE, not its type */
-					if (strcmp(a->detail->seqparams, b->detail->seqparams) != 0)
-						add_step(d, SEQUENCE_OWNER, 0, label, NULL,
-								 psprintf("ALTER SEQUENCE %s %s;\n", id,
-										  identity_options(b->detail->seqparams)));
-					return;
-				}
-				if (strcmp(a->detail->seqparams, b->detail->seqparams) != 0)
-					appendStringInfo(&buf, "ALTER SEQUENCE %s %s;\n", id, b->detail->seqparams);
-				if (!streq(a->detail->owned_by, b->detail->owned_by))
-					appendStringInfo(&buf, "ALTER SEQUENCE %s OWNED BY %s;\n", id,
-									 b->detail->owned_by ? b->detail->owned_by : "NONE");
-				if (buf.len > 0)
-					add_step(d, SEQUENCE_OWNER, 0, label, NULL, buf.data);
-			}
+			alter_sequence(d, a, b);
 			break;
 		case KIND_FUNCTION:
 		case KIND_PROCEDURE:
@@ -1927,10 +2839,13 @@ changed(Diff *d, ModelObject *a, ModelObject *b)
 											 routine_head(b->definition)) == 0;
 
 				if (!replace)
+				{
 					add_step(d, DROP_OBJECT, -(int64) a->detail->relid,
 							 psprintf("%s %s: dropped to be created again", kind, id),
 							 "its parameters or result changed: it is dropped and created again, which fails while views or other objects use it",
 							 psprintf("DROP %s %s;\n", kind_sql[k], id));
+					recreated(d, kind, id);
+				}
 				d->routines = true;
 				add_step(d, CREATE_OBJECT, b->detail->relid, label, NULL, psprintf("%s;\n", b->definition));
 			}
@@ -1948,18 +2863,34 @@ changed(Diff *d, ModelObject *a, ModelObject *b)
 						 "the type is dropped and created again, which fails while anything uses it; ALTER TYPE can add, drop or alter attributes in place",
 						 psprintf("DROP TYPE %s;\nCREATE TYPE %s AS %s;\n", id, id,
 								  range_ddl(b->definition)));
+				recreated(d, kind, id);
 			}
 			break;
+		case KIND_TRIGGER:
+		case KIND_RULE:
+			alter_firing(d, a, b);
+			break;
+		case KIND_POLICY:
+			alter_policy(d, a, b);
+			break;
+		case KIND_INDEX:
+		case KIND_CONSTRAINT:
+			/* dropped and added: its comment and CLUSTER ON go with it */
+			removed(d, a);
+			added(d, b);
+			recreated_index(d, a, b);
+			break;
 		case KIND_COMMENT:
-			set_comment(d, id, b, true);
+			set_comment(d, id, b, "changed");
 			break;
 		case KIND_PRIVILEGES:
-			set_privileges(d, id, a, b);
+			set_privileges(d, id, a, b, "changed");
 			break;
 		default:
 			/* the rest: drop the old one, create the new one */
 			removed(d, a);
 			added(d, b);
+			recreated(d, kind, id);
 			break;
 	}
 }
@@ -2024,14 +2955,14 @@ find_rebuilt(Diff *d)
 		ModelObject *b;
 
 		if (a->kindid == KIND_COLUMN && a->detail &&
-			(b = find(d->to, "column", a->identity)) != NULL &&
+			(b = model_find(d->to, "column", a->identity)) != NULL &&
 			(!streq(a->detail->type, b->detail->type) ||
 			 !streq(a->detail->collation, b->detail->collation) ||
 			 !streq(a->detail->generated, b->detail->generated)))
 			moved = lappend(moved, a->detail->table);
 		else if (is_view_kind(a->kind))
 		{
-			b = find(d->to, a->kind, a->identity);
+			b = model_find(d->to, a->kind, a->identity);
 			if (b == NULL)
 				moved = lappend(moved, a->identity);
 			else if (strcmp(a->definition, b->definition) != 0)
@@ -2050,7 +2981,7 @@ find_rebuilt(Diff *d)
 			ListCell   *lc;
 
 			if (!is_view_kind(a->kind) || migrate_list_has(d->rebuilt, a->identity) ||
-				find(d->to, a->kind, a->identity) == NULL)
+				model_find(d->to, a->kind, a->identity) == NULL)
 				continue;
 			foreach(lc, moved)
 			{
@@ -2064,31 +2995,59 @@ find_rebuilt(Diff *d)
 			}
 		}
 	}
-}
-
-/* Whether a comment's or privileges' object is a rebuilt view */
-static bool
-on_rebuilt(Diff *d, const char *label)
-{
-	const char *kind;
-	const char *identity;
-
-	if (!split_label(label, &kind, &identity))
-		return false;
-	if (model_kind(kind) == KIND_COLUMN)
+	/* rules hold on to what they read as views do */
+	for (int i = lower_bound(d->from, "rule", ""); i < d->from->n; i++)
 	{
-		char	   *view;
-		char	   *column;
+		ModelObject *a = &d->from->objects[i];
+		char	   *relation;
+		char	   *name;
+		ListCell   *lc;
 
-		split_at(identity, '.', &view, &column);
-		return migrate_list_has(d->rebuilt, view);
+		if (a->kindid != KIND_RULE)
+			break;
+		split_at(a->identity, ' ', &relation, &name);
+		if (model_find(d->to, "rule", a->identity) == NULL ||
+			migrate_list_has(d->rebuilt, relation))
+			continue;			/* dropped anyway, or with its view */
+		foreach(lc, moved)
+		{
+			if (mentions(a->definition, lfirst(lc)))
+			{
+				d->rerules = lappend(d->rerules, a->identity);
+				break;
+			}
+		}
 	}
-	return is_view_kind(kind) && migrate_list_has(d->rebuilt, identity);
 }
 
 /*
- * Drop a view and create it again, with what went with it: its comment,
- * privileges and (for a materialized view) indexes.
+ * The objects of a relation in a model, by the prefix their identities
+ * share ("t " for triggers and rules): what goes with a rebuilt view.
+ */
+static void
+add_same(Diff *d, const char *kind, const char *relation)
+{
+	char	   *prefix = psprintf("%s ", relation);
+	size_t		len = strlen(prefix);
+
+	for (int i = lower_bound(d->to, kind, prefix); i < d->to->n; i++)
+	{
+		ModelObject *o = &d->to->objects[i];
+		ModelObject *old;
+
+		if (strcmp(o->kind, kind) != 0 || strncmp(o->identity, prefix, len) != 0)
+			break;
+		/* a changed one is created by its own change */
+		old = model_find(d->from, kind, o->identity);
+		if (old != NULL && strcmp(old->definition, o->definition) == 0)
+			added(d, o);
+	}
+}
+
+/*
+ * Drop a view and create it again, with what went with it: its (INSTEAD
+ * OF) triggers, rules and (for a materialized view) indexes; its comments
+ * and privileges, and its columns', are set again with the others.
  */
 static void
 rebuild_view(Diff *d, ModelObject *a, ModelObject *b, bool changed)
@@ -2101,51 +3060,21 @@ rebuild_view(Diff *d, ModelObject *a, ModelObject *b, bool changed)
 			 NULL, psprintf("DROP %s %s;\n", view_word(b->kind), b->identity));
 	add_step(d, CREATE_VIEW, b->detail->relid, psprintf("%s: created again", label), NULL,
 			 create_view(b));
-	if ((o = find(d->to, "comment", label)) != NULL)
-		set_comment(d, label, o, false);
-	if ((o = find(d->to, "privileges", label)) != NULL)
-		set_privileges(d, label, NULL, o);
-	/* its columns' comments and privileges, and its (INSTEAD OF) triggers */
-	for (int k = 0; k < 2; k++)
-	{
-		const char *what = k == 0 ? "comment" : "privileges";
-		char	   *prefix = psprintf("column %s.", b->identity);
-
-		for (int i = lower_bound(d->to, what, prefix); i < d->to->n; i++)
-		{
-			o = &d->to->objects[i];
-			if (strcmp(o->kind, what) != 0 ||
-				strncmp(o->identity, prefix, strlen(prefix)) != 0)
-				break;
-			if (k == 0)
-				set_comment(d, o->identity, o, false);
-			else
-				set_privileges(d, o->identity, NULL, o);
-		}
-	}
-	{
-		char	   *prefix = psprintf("%s ", b->identity);
-
-		for (int i = lower_bound(d->to, "trigger", prefix); i < d->to->n; i++)
-		{
-			o = &d->to->objects[i];
-			if (o->kindid != KIND_TRIGGER ||
-				strncmp(o->identity, prefix, strlen(prefix)) != 0)
-				break;
-			if (find(d->from, "trigger", o->identity) != NULL &&
-				strcmp(find(d->from, "trigger", o->identity)->definition, o->definition) == 0)
-				added(d, o);
-		}
-	}
+	recreated(d, b->kind, b->identity);
+	add_same(d, "trigger", b->identity);
+	add_same(d, "rule", b->identity);
 	for (int i = 0; b->kindid == KIND_MATVIEW && i < d->to->n; i++)
 	{
 		o = &d->to->objects[i];
 		if (o->kindid == KIND_INDEX &&
 			strcmp(index_relation(o->definition), b->identity) == 0 &&
-			find(d->from, "index", o->identity) != NULL &&
-			strcmp(find(d->from, "index", o->identity)->definition, o->definition) == 0)
+			model_find(d->from, "index", o->identity) != NULL &&
+			strcmp(model_find(d->from, "index", o->identity)->definition, o->definition) == 0)
+		{
 			add_step(d, CREATE_VIEW_INDEX, 0, psprintf("index %s: created again", o->identity),
 					 NULL, psprintf("%s;\n", strip_suffix(o->definition, " (invalid)")));
+			recreated(d, "index", o->identity);
+		}
 	}
 }
 
@@ -2187,30 +3116,48 @@ check_new_labels(Diff *d)
 	}
 }
 
-/*
- * The script that turns model "from" into model "to" (both from
- * model_read_schema() of the same schema name).
- */
-DiffScript *
-diff_script(SchemaModel *from, SchemaModel *to, const char *title)
+/* Whether an object of a model is a comment or privileges */
+static bool
+is_annotation(const ModelObject *o)
 {
-	Diff		d;
-	DiffScript *result = palloc0(sizeof(DiffScript));
-	StringInfoData buf;
-	ListCell   *lc;
+	return o->kindid == KIND_COMMENT || o->kindid == KIND_PRIVILEGES;
+}
+
+/*
+ * A comment or privileges of an object that is dropped and created again:
+ * set from nothing (the new object has no comment, and the default
+ * privileges).  Counted with the object's own change.
+ */
+static void
+annotate_recreated(Diff *d, ModelObject *b)
+{
+	if (b == NULL)
+		return;					/* went with the old object */
+	if (b->kindid == KIND_COMMENT)
+		set_comment(d, b->identity, b, "set again");
+	else
+		set_privileges(d, b->identity, NULL, b, "set again");
+}
+
+/*
+ * One pass over both models, in step: the objects that are not comments
+ * or privileges, or (annotations) only those.
+ */
+static void
+diff_pass(Diff *d, bool annotations)
+{
+	SchemaModel *from = d->from;
+	SchemaModel *to = d->to;
 	int			i = 0;
 	int			j = 0;
 
-	memset(&d, 0, sizeof(d));
-	d.from = from;
-	d.to = to;
-	find_rebuilt(&d);
 	while (i < from->n || j < to->n)
 	{
 		ModelObject *a = i < from->n ? &from->objects[i] : NULL;
 		ModelObject *b = j < to->n ? &to->objects[j] : NULL;
+		ModelObject *o;
 		int			c;
-		int			before = list_length(d.steps);
+		int			before = list_length(d->steps);
 
 		if (a == NULL)
 			c = 1;
@@ -2227,24 +3174,49 @@ diff_script(SchemaModel *from, SchemaModel *to, const char *title)
 			i++;
 			j++;
 		}
-		if (diff_frame_object(from, (c <= 0 ? a : b)->kind, (c <= 0 ? a : b)->identity))
+		o = c <= 0 ? a : b;
+		if (is_annotation(o) != annotations || diff_frame_object(from, o->kind, o->identity))
 			continue;
-		if (c == 0 && is_view_kind(a->kind) && migrate_list_has(d.rebuilt, a->identity))
-			rebuild_view(&d, a, b, strcmp(a->definition, b->definition) != 0);
-		else if ((strcmp((c <= 0 ? a : b)->kind, "comment") == 0 ||
-				  strcmp((c <= 0 ? a : b)->kind, "privileges") == 0) &&
-				 on_rebuilt(&d, (c <= 0 ? a : b)->identity))
-			;					/* rebuild_view() sets them */
+		if (annotations && on_recreated(d, o->identity))
+		{
+			annotate_recreated(d, c >= 0 ? b : NULL);
+			continue;
+		}
+		if (c == 0 && is_view_kind(a->kind) && migrate_list_has(d->rebuilt, a->identity))
+			rebuild_view(d, a, b, strcmp(a->definition, b->definition) != 0);
+		else if (c == 0 && a->kindid == KIND_RULE && migrate_list_has(d->rerules, a->identity))
+			rebuild_rule(d, a, b);
 		else if (c < 0)
-			removed(&d, a);
+			removed(d, a);
 		else if (c > 0)
-			added(&d, b);
+			added(d, b);
 		else if (strcmp(a->definition, b->definition) != 0)
-			changed(&d, a, b);
+			changed(d, a, b);
 		/* an object that needs no statement of its own is no change */
-		if (list_length(d.steps) > before)
-			d.changes++;
+		if (list_length(d->steps) > before)
+			d->changes++;
 	}
+}
+
+/*
+ * The script that turns model "from" into model "to" (both from
+ * model_read_schema() of the same schema name).
+ */
+DiffScript *
+diff_script(SchemaModel *from, SchemaModel *to, const char *title)
+{
+	Diff		d;
+	DiffScript *result = palloc0(sizeof(DiffScript));
+	StringInfoData buf;
+	ListCell   *lc;
+
+	memset(&d, 0, sizeof(d));
+	d.from = from;
+	d.to = to;
+	find_rebuilt(&d);
+	/* comments and privileges last: they know what is created again */
+	diff_pass(&d, false);
+	diff_pass(&d, true);
 
 	check_new_labels(&d);
 	list_sort(d.steps, cmp_step);

@@ -18,6 +18,7 @@
 #include "utils/snapmgr.h"
 
 #include "base/compat.h"
+#include "base/util.h"
 #include "model/model_int.h"
 
 /*
@@ -96,6 +97,126 @@ model_compare(SchemaModel *expected, SchemaModel *actual)
 			d->actual = a->definition;
 		}
 		result = lappend(result, d);
+	}
+	return result;
+}
+
+/* An object of a model (sorted by kind, then identity), or NULL */
+ModelObject *
+model_find(SchemaModel *m, const char *kind, const char *identity)
+{
+	int			lo = 0;
+	int			hi = m->n - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = (lo + hi) / 2;
+		int			c = strcmp(kind, m->objects[mid].kind);
+
+		if (c == 0)
+			c = strcmp(identity, m->objects[mid].identity);
+		if (c == 0)
+			return &m->objects[mid];
+		if (c < 0)
+			hi = mid - 1;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/* The parents a table definition names ("... inherits (a, b) ..."), or NIL */
+static List *
+definition_parents(const char *definition)
+{
+	const char *p = strstr(definition, " inherits (");
+	List	   *result = NIL;
+	bool		quoted = false;
+	const char *start;
+
+	if (p == NULL)
+		return NIL;
+	start = p += strlen(" inherits (");
+	for (; *p; p++)
+	{
+		if (*p == '"')
+			quoted = !quoted;
+		else if (!quoted && (*p == ',' || *p == ')'))
+		{
+			result = lappend(result, pnstrdup(start, p - start));
+			if (*p == ')')
+				break;
+			start = p + 2;
+		}
+	}
+	return result;
+}
+
+static int
+cmp_change_identity(const void *a, const void *b)
+{
+	return strcmp((*(ModelChange *const *) a)->identity,
+				  (*(ModelChange *const *) b)->identity);
+}
+
+/*
+ * Leave out of a list of changes (model_compare's) those of a column of a
+ * partition or an inheritance child that only repeat the same change of
+ * the parent's column: one ALTER TABLE on a partitioned table changes every
+ * partition, and is one difference.  A child's column that changed in its
+ * own way still counts.
+ */
+List *
+model_fold_inherited(List *changes, SchemaModel *expected, SchemaModel *actual)
+{
+	ModelChange **columns = palloc(sizeof(ModelChange *) * Max(list_length(changes), 1));
+	int			n = 0;
+	List	   *result = NIL;
+	ListCell   *lc;
+
+	foreach(lc, changes)
+	{
+		ModelChange *c = lfirst(lc);
+
+		if (strcmp(c->kind, "column") == 0)
+			columns[n++] = c;
+	}
+	if (n == 0)
+		return changes;
+	/* model_compare lists them in identity order already; be sure */
+	qsort(columns, n, sizeof(ModelChange *), cmp_change_identity);
+	foreach(lc, changes)
+	{
+		ModelChange *c = lfirst(lc);
+		int			dot;
+		char	   *table;
+		ModelObject *t;
+		ListCell   *lp;
+		bool		repeated = false;
+
+		if (strcmp(c->kind, "column") != 0 ||
+			(dot = migrate_last_unquoted(c->identity, '.')) < 0)
+		{
+			result = lappend(result, c);
+			continue;
+		}
+		table = pnstrdup(c->identity, dot);
+		t = model_find(c->actual ? actual : expected, "table", table);
+		foreach(lp, t ? definition_parents(t->definition) : NIL)
+		{
+			ModelChange key;
+			ModelChange *keyp = &key;
+			ModelChange **hit;
+
+			key.identity = psprintf("%s%s", (char *) lfirst(lp), c->identity + dot);
+			hit = bsearch(&keyp, columns, n, sizeof(ModelChange *), cmp_change_identity);
+			if (hit != NULL && strcmp((*hit)->change, c->change) == 0 &&
+				(c->expected == NULL || strcmp(c->expected, (*hit)->expected) == 0) &&
+				(c->actual == NULL || strcmp(c->actual, (*hit)->actual) == 0))
+				repeated = true;
+		}
+		if (!repeated)
+			result = lappend(result, c);
 	}
 	return result;
 }

@@ -697,6 +697,7 @@ static const char *const kind_names[] = {
 	[KIND_EVENT_TRIGGER] = "event trigger",
 	[KIND_PUBLICATION] = "publication",
 	[KIND_STATISTICS] = "statistics",
+	[KIND_RULE] = "rule",
 	[KIND_COMMENT] = "comment",
 	[KIND_PRIVILEGES] = "privileges",
 };

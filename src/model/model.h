@@ -43,6 +43,7 @@ typedef enum ObjKind
 	KIND_EVENT_TRIGGER,
 	KIND_PUBLICATION,
 	KIND_STATISTICS,
+	KIND_RULE,
 	KIND_COMMENT,
 	KIND_PRIVILEGES
 } ObjKind;
@@ -82,6 +83,7 @@ typedef struct ModelDetail
 	char	   *seqparams;		/* sequence: "AS integer START WITH 1 ..." */
 	char	   *owned_by;		/* sequence: "public.t.c" */
 	bool		seq_identity;	/* sequence of an identity column */
+	char	   *cluster;		/* table: the index CLUSTER ON names, quoted */
 	/* columns */
 	char	   *table;			/* qualified name of its table */
 	char	   *column;			/* its quoted name */
@@ -94,7 +96,9 @@ typedef struct ModelDetail
 	char	   *dflt;			/* default expression, or NULL */
 	char	   *generated;		/* generation expression, or NULL */
 	char		identity;		/* attidentity */
-	bool		inherited;		/* from a parent (not attislocal) */
+	bool		inherited;		/* from a parent only (not attislocal) */
+	int			inhcount;		/* how many parents give it (attinhcount) */
+	int			stattarget;		/* SET STATISTICS, or -1 */
 } ModelDetail;
 
 typedef struct SchemaModel
@@ -128,7 +132,11 @@ extern SchemaModel *model_read_set(List *schemas, bool framed);
 extern SchemaModel *model_read_schema(const char *nspname);
 extern char *model_transfer_out(SchemaModel *m, Size *len);
 extern SchemaModel *model_transfer_in(const char *data, Size len);
+extern ModelObject *model_find(SchemaModel *m, const char *kind,
+							   const char *identity);
 extern List *model_compare(SchemaModel *expected, SchemaModel *actual);
+extern List *model_fold_inherited(List *changes, SchemaModel *expected,
+								  SchemaModel *actual);
 extern int	model_settle(SchemaModel *expected, SchemaModel *actual);
 extern char *model_fingerprint(SchemaModel *m);
 extern char *model_serialize(SchemaModel *m);

@@ -45,6 +45,7 @@ typedef struct RelInfo
 	char	  **defaults;		/* [attnum - 1]: deparsed default or generation
 								 * expression of a table's column, or NULL */
 	char	   *relkey;			/* the column names, for model_deparse */
+	int			object;			/* a table's model object, once added */
 	struct ModelDetail *detail; /* read for a diff: facts for its DDL */
 } RelInfo;
 

@@ -14,6 +14,7 @@
  *	  enum, domain, composite type, range		app.t
  *	  trigger			app.tab trg
  *	  policy			app.tab pol
+ *	  rule				app.tab r		(CREATE RULE; not a view's _RETURN)
  *	  privileges		"<kind> <identity>" of a schema, routine or type
  *	  comment			"<kind> <identity>" of the commented object, with
  *						"column app.tab.col", "index app.ix" and
@@ -31,7 +32,7 @@
  * and comments on objects outside the model.
  *
  * The catalogs that grow with the schema (pg_namespace, pg_proc, pg_type,
- * pg_constraint, pg_trigger, pg_policy, pg_description) are read with one
+ * pg_constraint, pg_trigger, pg_policy, pg_rewrite, pg_description) are read with one
  * heap scan each.  pg_type and pg_description hold rows for every table, so
  * each row is judged with hash look-ups; the syscache and index scans serve
  * only the few rows kept.
@@ -68,11 +69,14 @@
 #include "catalog/pg_policy.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_range.h"
+#include "catalog/pg_rewrite.h"
 #include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
 #include "commands/trigger.h"
 #include "lib/stringinfo.h"
+#include "rewrite/rewriteDefine.h"
+#include "rewrite/rewriteSupport.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -116,6 +120,13 @@ static const CharWord trigger_enabled[] = {
 	{TRIGGER_DISABLED, "DISABLED"},
 	{TRIGGER_FIRES_ON_REPLICA, "REPLICA"},
 	{TRIGGER_FIRES_ALWAYS, "ALWAYS"},
+	{'\0', "ENABLED"}
+};
+
+static const CharWord rule_enabled[] = {
+	{RULE_DISABLED, "DISABLED"},
+	{RULE_FIRES_ON_REPLICA, "REPLICA"},
+	{RULE_FIRES_ALWAYS, "ALWAYS"},
 	{'\0', "ENABLED"}
 };
 
@@ -622,6 +633,59 @@ policy_row(OthersState *st, Relation rel, HeapTuple tup)
 	model_add(st->m, "policy", identity, model_string(&def));
 }
 
+/* A rule the pg_rewrite scan kept, deparsed once the scan is over */
+typedef struct RuleItem
+{
+	Oid			oid;
+	char		enabled;
+	char	   *identity;
+} RuleItem;
+
+/*
+ * A pg_rewrite row: kept if it is a rule of a managed relation that
+ * CREATE RULE made (a view's _RETURN rule is the view's query).
+ */
+static void
+rule_row(OthersState *st, Relation rel, HeapTuple tup)
+{
+	Form_pg_rewrite r = (Form_pg_rewrite) GETSTRUCT(tup);
+	RelInfo    *ri;
+	RuleItem   *item;
+
+	if (strcmp(NameStr(r->rulename), ViewSelectRuleName) == 0)
+		return;
+	ri = model_relation(st->m, r->ev_class);
+	if (ri == NULL)
+		return;
+	item = palloc(sizeof(RuleItem));
+	item->oid = r->oid;
+	item->enabled = r->ev_enabled;
+	item->identity = psprintf("%s %s", ri->qualname,
+							  quote_identifier(NameStr(r->rulename)));
+	rd_remember(st, RewriteRelationId, r->oid, "rule", item->identity);
+	st->rules = lappend(st->rules, item);
+}
+
+/*
+ * The rules of managed relations, as pg_get_ruledef() writes them (after
+ * the scan: it reads pg_rewrite itself), followed by how they fire.
+ */
+static void
+read_rules(OthersState *st)
+{
+	ListCell   *lc;
+
+	rd_scan_catalog(st, RewriteRelationId, rule_row);
+	foreach(lc, st->rules)
+	{
+		RuleItem   *r = lfirst(lc);
+
+		model_add(st->m, "rule", r->identity,
+				  psprintf("%s %s", rd_ruleutils_text(pg_get_ruledef, r->oid),
+						   rd_char_word(rule_enabled, r->enabled)));
+	}
+}
+
 /*
  * The label of a commented pg_class object: a managed relation, one of its
  * columns, a column of a composite type, or an index of a managed table.
@@ -740,5 +804,6 @@ model_read_others(SchemaModel *m)
 	rd_scan_catalog(&st, ProcedureRelationId, rd_routine_row);
 	read_triggers(&st);
 	rd_scan_catalog(&st, PolicyRelationId, policy_row);
+	read_rules(&st);
 	rd_scan_catalog(&st, DescriptionRelationId, comment_row);	/* last */
 }

@@ -88,6 +88,7 @@ typedef struct OthersState
 	HTAB	   *typefuncs;		/* OIDs of functions a type made for itself */
 	List	   *types;			/* TypeItem *, as the pg_type scan kept them */
 	HTAB	   *triggers;		/* TriggerItem, by OID */
+	List	   *rules;			/* RuleItem *, as the pg_rewrite scan kept them */
 } OthersState;
 
 

@@ -87,6 +87,9 @@ model_transfer_out(SchemaModel *m, Size *len)
 		put_str(&buf, d->generated);
 		put_int(&buf, d->identity);
 		put_int(&buf, d->inherited);
+		put_str(&buf, d->cluster);
+		put_int(&buf, d->inhcount);
+		put_int(&buf, d->stattarget);
 	}
 	*len = buf.len;
 	return buf.data;
@@ -187,6 +190,9 @@ model_transfer_in(const char *data, Size len)
 		d->generated = get_str(&r);
 		d->identity = (char) get_int(&r);
 		d->inherited = get_int(&r) != 0;
+		d->cluster = get_str(&r);
+		d->inhcount = get_int(&r);
+		d->stattarget = get_int(&r);
 	}
 	if (r.p != r.end)
 		damaged();

@@ -54,7 +54,7 @@ current_drift(void)
 	saved = catalog_load_snapshot();
 	expected = saved ? model_deserialize_in_place(VARDATA(saved), VARSIZE(saved) - VARHDRSZ) :
 		model_read_empty();
-	return model_compare(expected, actual);
+	return model_fold_inherited(model_compare(expected, actual), expected, actual);
 }
 
 /*
@@ -73,7 +73,7 @@ log_identities(Drift *d)
 		"materialized view ", "composite type ", "table ", "view ", "sequence ",
 		"column ", "constraint ", "index ", "function ", "procedure ",
 		"aggregate ", "enum ", "domain ", "range ", "schema ", "trigger ",
-		"policy ", NULL
+		"policy ", "rule ", NULL
 	};
 
 	if (strcmp(d->kind, "comment") == 0 || strcmp(d->kind, "privileges") == 0)
@@ -90,7 +90,8 @@ log_identities(Drift *d)
 		return list_make1(pstrdup(id));
 	}
 	if ((strcmp(d->kind, "constraint") == 0 || strcmp(d->kind, "trigger") == 0 ||
-		 strcmp(d->kind, "policy") == 0) && (sp = strchr(id, ' ')) != NULL)
+		 strcmp(d->kind, "policy") == 0 || strcmp(d->kind, "rule") == 0) &&
+		(sp = strchr(id, ' ')) != NULL)
 	{
 		char	   *table = pnstrdup(id, sp - id);
 
