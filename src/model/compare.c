@@ -276,7 +276,8 @@ without_self_grants(const char *acl)
  * and privileges on them: "extension hstore").
  */
 static const char *const kinds_new_in_0_2[] = {
-	"extension", "collation", "event trigger", "publication", "statistics", NULL
+	"extension", "collation", "event trigger", "publication", "statistics",
+	"rule", NULL
 };
 
 static bool
