@@ -76,6 +76,7 @@ typedef enum Phase
 	RELEASE_SEQUENCE,
 	DROP_COLUMN,
 	DROP_DEFAULT,
+	RETYPE_COLUMN,				/* off a type the script drops */
 	DROP_OBJECT,
 	DROP_SEQUENCE,
 	DROP_EXTENSION,
@@ -158,6 +159,8 @@ typedef struct Diff
 	SchemaModel *to;
 	List	   *rebuilt;		/* char *: views dropped and created again */
 	List	   *rerules;		/* char *: rules dropped and created again */
+	List	   *readded_keys;	/* char *: foreign keys dropped and added
+								 * again around a key they reference */
 	List	   *recreated;		/* char *: labels of objects dropped and
 								 * created again, whose comments and
 								 * privileges are set again */
@@ -1332,7 +1335,26 @@ alter_table(Diff *d, ModelObject *a, ModelObject *b)
 	const char *name = a->identity;
 
 	initStringInfo(&buf);
-	if (x->relkind != y->relkind || !streq(x->server, y->server) ||
+	if (x->relkind == y->relkind && streq(x->server, y->server) &&
+		streq(x->partkey, y->partkey) &&
+		(!streq(x->partbound, y->partbound) || !streq(x->parents, y->parents)) &&
+		(x->partbound != NULL || x->parents == NULL) &&
+		(y->partbound != NULL || y->parents == NULL))
+	{
+		/*
+		 * A partition detached, attached, or given new bounds: detached
+		 * before the drops, attached once its columns are its parent's.
+		 */
+		if (x->partbound != NULL)
+			add_step(d, NO_INHERIT, 0, psprintf("table %s: detached from %s", name, x->parents),
+					 NULL, psprintf("ALTER TABLE %s DETACH PARTITION %s;\n", x->parents, name));
+		if (y->partbound != NULL)
+			add_step(d, INHERIT, 0, psprintf("table %s: attached to %s", name, y->parents),
+					 "ATTACH PARTITION scans the partition to check that its rows fit its bounds, and the default partition for rows that now belong to it: a row that does not fit stops it",
+					 psprintf("ALTER TABLE %s ATTACH PARTITION %s %s;\n", y->parents, name,
+							  y->partbound));
+	}
+	else if (x->relkind != y->relkind || !streq(x->server, y->server) ||
 		!streq(x->partkey, y->partkey) || !streq(x->partbound, y->partbound) ||
 		(!streq(x->parents, y->parents) && (x->partbound || y->partbound)))
 	{
@@ -1484,16 +1506,18 @@ add_inherited_column(Diff *d, ModelObject *o, ModelObject *parent)
 }
 
 /*
- * A column dropped; after (order 1) the drops of its parents' columns, when
- * it has parents: a column a child had of its own too stays when the
- * parent's goes.
+ * A column dropped, the newest first; after the drops of its parents'
+ * columns, when it has parents: a column a child had of its own too stays
+ * when the parent's goes.
  */
 static void
 drop_column(Diff *d, ModelObject *o)
 {
 	ModelDetail *c = o->detail;
 
-	add_step(d, DROP_COLUMN, c->inhcount > 0 ? 1 : 0, psprintf("column %s: removed", o->identity),
+	/* newest first within a table: a generated column before what it reads */
+	add_step(d, DROP_COLUMN, (c->inhcount > 0 ? 100000 : 0) - c->attnum,
+			 psprintf("column %s: removed", o->identity),
 			 "dropping a column loses its data",
 			 psprintf("ALTER TABLE %s DROP COLUMN %s;\n", c->table, c->column));
 }
@@ -1540,6 +1564,66 @@ alter_inherited_column(Diff *d, ModelObject *a, ModelObject *b)
 	if (buf.len > 0)
 		add_step(d, ALTER_COLUMN, 1, psprintf("column %s: changed", b->identity),
 				 NULL, buf.data);
+}
+
+/* A column's type without its modifier and array marks: "public.mood" */
+static char *
+type_base(const char *type)
+{
+	size_t		len = strlen(type);
+
+	while (len >= 2 && strncmp(type + len - 2, "[]", 2) == 0)
+		len -= 2;
+	if (len > 0 && type[len - 1] == ')')
+	{
+		const char *open = memchr(type, '(', len);
+
+		if (open != NULL)
+			len = open - type;
+	}
+	return pnstrdup(type, len);
+}
+
+/* Whether a model has a type of its own (enum, domain, ...) by that name */
+static bool
+model_has_type(SchemaModel *m, const char *name)
+{
+	static const char *const kinds[] = {"enum", "domain", "composite type", "range"};
+
+	for (int i = 0; i < lengthof(kinds); i++)
+		if (model_find(m, kinds[i], name) != NULL)
+			return true;
+	return false;
+}
+
+/* Whether one model has an extension the other has not */
+static bool
+extension_only_in(SchemaModel *m, SchemaModel *other)
+{
+	for (int i = 0; i < m->n; i++)
+		if (m->objects[i].kindid == KIND_EXTENSION &&
+			model_find(other, "extension", m->objects[i].identity) == NULL)
+			return true;
+	return false;
+}
+
+/*
+ * Whether a column's type (or collation) is one the script drops (from's,
+ * not to's), or may be: a type of no model kind, not built in, while the
+ * script drops an extension
+ */
+static bool
+type_dropped(ModelDetail *c, SchemaModel *from, SchemaModel *to)
+{
+	char	   *base = type_base(c->type);
+
+	if (c->collation != NULL && model_find(from, "collation", c->collation) != NULL &&
+		model_find(to, "collation", c->collation) == NULL)
+		return true;
+	if (model_has_type(from, base))
+		return !model_has_type(to, base);
+	return (c->typid >= FirstNormalObjectId || !OidIsValid(c->typid)) &&
+		extension_only_in(from, to);
 }
 
 static void
@@ -1594,13 +1678,29 @@ alter_column(Diff *d, ModelObject *a, ModelObject *b)
 						 y->identity == ATTRIBUTE_IDENTITY_ALWAYS ? "ALWAYS" : "BY DEFAULT");
 	if (retype)
 	{
+		StringInfoData type;
+
+		initStringInfo(&type);
 		review = type_change_review(x, y);
-		appendStringInfo(&buf, "%s TYPE %s", alter, y->type);
+		appendStringInfo(&type, "%s TYPE %s", alter, y->type);
 		if (y->collation)
-			appendStringInfo(&buf, " COLLATE %s", y->collation);
+			appendStringInfo(&type, " COLLATE %s", y->collation);
 		if ((using = using_expression(x, y, &via)) != NULL)
-			appendStringInfo(&buf, " USING %s", using);
-		appendStringInfoString(&buf, ";\n");
+			appendStringInfo(&type, " USING %s", using);
+		appendStringInfoString(&type, ";\n");
+
+		/*
+		 * Off a type (or collation) the script drops, onto one that is
+		 * there already: before the drop, which the column would stop.
+		 */
+		if (type_dropped(x, d->from, d->to) && !type_dropped(y, d->to, d->from))
+		{
+			add_step(d, RETYPE_COLUMN, 0, psprintf("column %s: changed", b->identity),
+					 review, type.data);
+			review = NULL;
+		}
+		else
+			appendStringInfoString(&buf, type.data);
 	}
 	if (y->dflt && (redefault || retype))
 		appendStringInfo(&buf, "%s SET DEFAULT %s;\n", alter, y->dflt);
@@ -2095,8 +2195,31 @@ set_privileges(Diff *d, const char *label, ModelObject *a, ModelObject *b,
 	}
 	if (buf.len == 0)
 		return;
-	add_step(d, SET_PRIVILEGES, 0, psprintf("privileges on %s: %s", label, how), NULL,
-			 buf.data);
+
+	/*
+	 * A column's grants after its table's: revoking a privilege on a table
+	 * revokes it on every column too, so the columns' grants of the desired
+	 * state are given again after a table's REVOKE.
+	 */
+	add_step(d, SET_PRIVILEGES, column != NULL ? 1 : 0,
+			 psprintf("privileges on %s: %s", label, how), NULL, buf.data);
+	if (column == NULL && a != NULL && strstr(buf.data, "REVOKE ") != NULL &&
+		strncmp(target, "TABLE ", 6) == 0)
+	{
+		char	   *prefix = psprintf("column %s.", target + 6);
+
+		for (int i = 0; i < d->to->n; i++)
+		{
+			ModelObject *o = &d->to->objects[i];
+
+			if (o->kindid == KIND_PRIVILEGES &&
+				strncmp(o->identity, prefix, strlen(prefix)) == 0 &&
+				model_find(d->from, "privileges", o->identity) != NULL &&
+				strcmp(model_find(d->from, "privileges", o->identity)->definition,
+					   o->definition) == 0)
+				set_privileges(d, o->identity, NULL, o, "granted again after its table's REVOKE");
+		}
+	}
 }
 
 /* ----------------------------------------------------------------
@@ -2477,6 +2600,44 @@ added(Diff *d, ModelObject *b)
 	}
 }
 
+/*
+ * A primary key or unique constraint of table "table" is dropped: the
+ * foreign keys that reference the table and stay as they are depend on it,
+ * so they are dropped before it and added again after the keys are back.
+ * (One that is dropped or changed anyway already is.)
+ */
+static void
+readd_referencing_keys(Diff *d, const char *table)
+{
+	char	   *needle = psprintf(" REFERENCES %s(", table);
+
+	for (int i = 0; i < d->from->n; i++)
+	{
+		ModelObject *fk = &d->from->objects[i];
+		ModelObject *kept;
+		char	   *head;
+		char	   *tail;
+
+		if (fk->kindid != KIND_CONSTRAINT ||
+			strncmp(fk->definition, "FOREIGN KEY", 11) != 0 ||
+			strstr(fk->definition, needle) == NULL ||
+			migrate_list_has(d->readded_keys, fk->identity))
+			continue;
+		kept = model_find(d->to, "constraint", fk->identity);
+		if (kept == NULL || strcmp(kept->definition, fk->definition) != 0)
+			continue;
+		d->readded_keys = lappend(d->readded_keys, fk->identity);
+		split_at(fk->identity, ' ', &head, &tail);
+		add_step(d, DROP_FOREIGN_KEY, 0,
+				 psprintf("constraint %s: dropped while the key it references changes", fk->identity),
+				 NULL, psprintf("ALTER TABLE %s DROP CONSTRAINT %s;\n", head, tail));
+		add_step(d, ADD_FOREIGN_KEY, 0,
+				 psprintf("constraint %s: added again", fk->identity), NULL,
+				 psprintf("ALTER TABLE %s ADD CONSTRAINT %s %s;\n", head, tail, kept->definition));
+		recreated(d, "constraint", fk->identity);
+	}
+}
+
 static void
 removed(Diff *d, ModelObject *a)
 {
@@ -2555,6 +2716,9 @@ removed(Diff *d, ModelObject *a)
 					return;
 				add_step(d, inline_constraint(a) ? DROP_CONSTRAINT : DROP_FOREIGN_KEY, 0, label,
 						 NULL, psprintf("ALTER TABLE %s DROP CONSTRAINT %s;\n", head, tail));
+				if (strncmp(a->definition, "PRIMARY KEY", 11) == 0 ||
+					strncmp(a->definition, "UNIQUE", 6) == 0)
+					readd_referencing_keys(d, head);
 			}
 			break;
 		case KIND_INDEX:

@@ -433,7 +433,7 @@ sub drift_candidates
 	{
 		push @c, [ lc($type), exact($q) ];
 	}
-	elsif ($type =~ /^PUBLICATION TABLES? /)
+	elsif ($type =~ /^PUBLICATION TABLES?(?: IN SCHEMA)?$/)
 	{
 		my ($pub) = $name =~ /^(\S+)/;
 		push @c, [ 'publication', exact($pub) ], [ $any, exact($pub) . ' .*' ];
