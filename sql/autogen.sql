@@ -139,8 +139,8 @@ ALTER DOMAIN model.posint ADD CONSTRAINT posint_small CHECK (VALUE < 200);
 ALTER DOMAIN model.posint SET DEFAULT 18;
 SELECT up FROM migrate_diff('model');
 SELECT * FROM roundtrip('t13');
--- enum values are added in place; the down script cannot remove them, and
--- the proof says so: migrate_dev() applies it with a warning
+-- enum values are added in place; the down script cannot remove them in
+-- place, so it creates the type again and converts its columns (review)
 ALTER TYPE model.mood ADD VALUE 'meh' BEFORE 'ok';
 ALTER TYPE model.mood ADD VALUE 'happy';
 SELECT up, ok, problems, review FROM migrate_diff('model');
@@ -232,8 +232,8 @@ DROP TABLE model."My Table" CASCADE;
 DROP TYPE model."Mood Type";
 SELECT * FROM roundtrip('t23');
 
--- a table dropped: flagged; an enum value removed: flagged, and the proof
--- says what the generated script cannot do
+-- a table dropped: flagged; an enum value removed: the type created again,
+-- its columns converted through text, flagged
 DROP TABLE model.users CASCADE;
 SELECT changes, ok, review, problems FROM migrate_diff('model');
 DROP TYPE model.mood;

@@ -1596,21 +1596,9 @@ model_has_type(SchemaModel *m, const char *name)
 	return false;
 }
 
-/* Whether one model has an extension the other has not */
-static bool
-extension_only_in(SchemaModel *m, SchemaModel *other)
-{
-	for (int i = 0; i < m->n; i++)
-		if (m->objects[i].kindid == KIND_EXTENSION &&
-			model_find(other, "extension", m->objects[i].identity) == NULL)
-			return true;
-	return false;
-}
-
 /*
  * Whether a column's type (or collation) is one the script drops (from's,
- * not to's), or may be: a type of no model kind, not built in, while the
- * script drops an extension
+ * not to's): a type of the model, or of an extension the script drops
  */
 static bool
 type_dropped(ModelDetail *c, SchemaModel *from, SchemaModel *to)
@@ -1622,8 +1610,8 @@ type_dropped(ModelDetail *c, SchemaModel *from, SchemaModel *to)
 		return true;
 	if (model_has_type(from, base))
 		return !model_has_type(to, base);
-	return (c->typid >= FirstNormalObjectId || !OidIsValid(c->typid)) &&
-		extension_only_in(from, to);
+	return c->typext != NULL && model_find(from, "extension", c->typext) != NULL &&
+		model_find(to, "extension", c->typext) == NULL;
 }
 
 static void
@@ -1774,6 +1762,73 @@ same_strings(List *a, List *b)
 	return true;
 }
 
+/*
+ * A type or collation that cannot change in place (an enum that loses or
+ * reorders values, a domain on another base type, a collation with other
+ * settings): the old one is renamed aside, the new one created under its
+ * name, every column that keeps it converted (through text, or given the
+ * new collation; its default dropped first and set again), and the old one
+ * dropped.  A value that does not convert stops the conversion; a view, a
+ * function or a domain that uses the old one stops the drop: the proof
+ * says so.  "create" is the statement that creates the new one.
+ */
+static void
+rebuild_in_place(Diff *d, ModelObject *a, ModelObject *b, const char *create,
+				 const char *review)
+{
+	StringInfoData buf;
+	char	   *head;
+	char	   *tail;
+	char	   *aside_name;
+	bool		collation = b->kindid == KIND_COLLATION;
+	const char *word = collation ? "COLLATION" : b->kindid == KIND_DOMAIN ? "DOMAIN" : "TYPE";
+
+	split_at(b->identity, '.', &head, &tail);
+	aside_name = pstrdup(quote_identifier(psprintf("%s_migrate_old", unquoted(tail))));
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "ALTER %s %s RENAME TO %s;\n", word, b->identity, aside_name);
+	appendStringInfoString(&buf, create);
+	for (int i = 0; i < d->to->n; i++)
+	{
+		ModelObject *col = &d->to->objects[i];
+		ModelObject *was;
+		ModelDetail *c = col->detail;
+		const char *alter;
+
+		if (col->kindid != KIND_COLUMN || c == NULL || c->inherited ||
+			(was = model_find(d->from, "column", col->identity)) == NULL)
+			continue;
+		if (collation ? !(streq(c->collation, b->identity) &&
+						  streq(was->detail->collation, a->identity)) :
+			!(strcmp(type_base(c->type), b->identity) == 0 &&
+			  strcmp(type_base(was->detail->type), a->identity) == 0))
+			continue;
+		alter = psprintf("ALTER TABLE %s ALTER COLUMN %s", c->table, c->column);
+		if (was->detail->dflt)
+			appendStringInfo(&buf, "%s DROP DEFAULT;\n", alter);
+		if (collation)
+			appendStringInfo(&buf, "%s TYPE %s COLLATE %s;\n", alter, c->type, c->collation);
+		else
+			appendStringInfo(&buf, "%s TYPE %s USING %s::text%s::%s;\n", alter, c->type,
+							 c->column, strstr(c->type, "[]") ? "[]" : "", c->type);
+		if (c->dflt)
+			appendStringInfo(&buf, "%s SET DEFAULT %s;\n", alter, c->dflt);
+	}
+	appendStringInfo(&buf, "DROP %s %s.%s;\n", word, head, aside_name);
+	add_step(d, collation ? CREATE_OBJECT : ALTER_TYPE, collation ? b->detail->relid : 0,
+			 psprintf("%s %s: created again", b->kind, b->identity), review, buf.data);
+	recreated(d, b->kind, b->identity);
+}
+
+/* An enum that loses or reorders values, which ALTER TYPE cannot do */
+static void
+rebuild_enum(Diff *d, ModelObject *a, ModelObject *b)
+{
+	rebuild_in_place(d, a, b,
+					 psprintf("CREATE TYPE %s AS %s;\n", b->identity, b->definition),
+					 "PostgreSQL cannot remove or reorder enum values: the type is created again and its columns converted through text, which fails on a row holding a removed value, and while a view, function or domain uses the type");
+}
+
 static void
 alter_enum(Diff *d, ModelObject *a, ModelObject *b)
 {
@@ -1792,11 +1847,7 @@ alter_enum(Diff *d, ModelObject *a, ModelObject *b)
 	initStringInfo(&buf);
 	if (!same_strings(kept, old))
 	{
-		append_comment(&buf, "was: ", a->definition);
-		append_comment(&buf, "now: ", b->definition);
-		add_step(d, ALTER_TYPE, 0, psprintf("enum %s: changed", b->identity),
-				 "PostgreSQL cannot remove or reorder enum values: create a new type and convert the columns by hand",
-				 buf.data);
+		rebuild_enum(d, a, b);
 		return;
 	}
 	/* each new label after the one before it, or before the first */
@@ -1889,11 +1940,9 @@ alter_domain(Diff *d, ModelObject *a, ModelObject *b)
 	initStringInfo(&buf);
 	if (strcmp(oldtype, newtype) != 0)
 	{
-		appendStringInfo(&buf, "DROP DOMAIN %s;\nCREATE DOMAIN %s AS %s;\n",
-						 b->identity, b->identity, b->definition);
-		add_step(d, CREATE_OBJECT, b->detail->relid, psprintf("domain %s: changed", b->identity),
-				 "a domain's base type cannot change in place: it is dropped and created again, which fails while columns use it",
-				 buf.data);
+		rebuild_in_place(d, a, b,
+						 psprintf("CREATE DOMAIN %s AS %s;\n", b->identity, b->definition),
+						 "a domain's base type cannot change in place: it is created again and its columns converted through text, which fails on a value the new domain refuses, and while a view or function uses the domain");
 		return;
 	}
 	if (!streq(olddf, newdf))
@@ -2979,6 +3028,10 @@ changed(Diff *d, ModelObject *a, ModelObject *b)
 			alter_publication(d, a, b, label);
 			break;
 		case KIND_COLLATION:
+			rebuild_in_place(d, a, b,
+							 psprintf("CREATE COLLATION %s %s;\n", id, b->definition),
+							 "a collation cannot change in place: it is created again and its columns given it again, which rebuilds their indexes");
+			break;
 		case KIND_STATISTICS:
 			recreate(d, a, b);
 			break;

@@ -90,6 +90,7 @@ typedef struct ModelDetail
 	int			attnum;
 	char	   *type;			/* with modifier */
 	Oid			typid;
+	char	   *typext;			/* the extension the type belongs to, or NULL */
 	int32		typmod;
 	char	   *collation;		/* qualified, or NULL for the type's own */
 	bool		notnull;

@@ -41,6 +41,7 @@
 #include "catalog/pg_sequence.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
+#include "commands/extension.h"
 #include "foreign/foreign.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
@@ -89,6 +90,8 @@ typedef struct TypeEntry
 	TypeKey		key;
 	char	   *text;
 	Oid			collation;		/* the type's own */
+	char	   *extension;		/* for a diff: the extension the type (or
+								 * its element type) belongs to, or NULL */
 } TypeEntry;
 
 typedef struct OidText
@@ -151,6 +154,16 @@ type_entry(RelState *st, Oid typid, int32 typmod)
 		/* search_path is pg_catalog: everything else comes out qualified */
 		e->text = format_type_extended(typid, typmod, FORMAT_TYPE_TYPEMOD_GIVEN);
 		e->collation = get_typcollation(typid);
+		e->extension = NULL;
+		if (st->m->rd->for_diff && typid >= FirstNormalObjectId)
+		{
+			Oid			elem = get_element_type(typid);
+			Oid			ext = getExtensionOfObject(TypeRelationId,
+												   OidIsValid(elem) ? elem : typid);
+
+			if (OidIsValid(ext))
+				e->extension = pstrdup(quote_identifier(get_extension_name(ext)));
+		}
 	}
 	st->recent_types[slot] = e;
 	return e;
@@ -767,6 +780,7 @@ add_columns(RelState *st)
 			d->column = pstrdup(column_name(ri, col->attnum));
 			d->attnum = col->attnum;
 			d->type = pstrdup(type->text);
+			d->typext = type->extension;
 			d->typid = col->typid;
 			d->typmod = col->typmod;
 			if (OidIsValid(col->collation) && col->collation != type->collation)

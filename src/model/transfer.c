@@ -90,6 +90,7 @@ model_transfer_out(SchemaModel *m, Size *len)
 		put_str(&buf, d->cluster);
 		put_int(&buf, d->inhcount);
 		put_int(&buf, d->stattarget);
+		put_str(&buf, d->typext);
 	}
 	*len = buf.len;
 	return buf.data;
@@ -193,6 +194,7 @@ model_transfer_in(const char *data, Size len)
 		d->cluster = get_str(&r);
 		d->inhcount = get_int(&r);
 		d->stattarget = get_int(&r);
+		d->typext = get_str(&r);
 	}
 	if (r.p != r.end)
 		damaged();
