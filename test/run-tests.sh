@@ -222,7 +222,7 @@ run_pgtap() {
 # TMPDIR points inside the run's own temporary directory, so the socket
 # directories a test leaves behind when it is interrupted go away with it.
 run_tap() {
-	local files user total p f failed_files name out skipped gitdir
+	local files user total p f failed_files name out skipped gitdir corpus
 	banner "TAP: test/t/*.pl"
 	shopt -s nullglob
 	files=(test/t/*.pl)
@@ -281,6 +281,11 @@ run_tap() {
 		results+=("TAP: $p files passed, $f failed, $skipped skipped")
 	else
 		results+=("TAP: $p files passed, $f failed")
+	fi
+	# the schema-pair corpus' scores (test/t/020_corpus.pl)
+	corpus=$(grep -o 'corpus: [0-9]* pairs: .*' "$out" | tail -n 1 || true)
+	if [[ -n $corpus ]]; then
+		results+=("  $corpus")
 	fi
 	for name in "${failed_files[@]}"; do
 		show_file "tmp_check/log/regress_log_$(basename "$name" .pl)"
