@@ -108,13 +108,20 @@ add_option(List **options, const char *name, const char *value)
 												 -1));
 }
 
+/* A text column of a syscache tuple, or NULL */
+static char *
+cached_text(int cacheid, HeapTuple tup, AttrNumber attno)
+{
+	bool		isnull;
+	Datum		d = SysCacheGetAttr(cacheid, tup, attno, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
 static char *
 database_text(HeapTuple tup, AttrNumber attno)
 {
-	bool		isnull;
-	Datum		d = SysCacheGetAttr(DATABASEOID, tup, attno, &isnull);
-
-	return isnull ? NULL : TextDatumGetCString(d);
+	return cached_text(DATABASEOID, tup, attno);
 }
 
 List *
@@ -173,10 +180,7 @@ compat_type_named(const char *name, int32 *typmod)
 static char *
 collation_text(HeapTuple tup, AttrNumber attno)
 {
-	bool		isnull;
-	Datum		d = SysCacheGetAttr(COLLOID, tup, attno, &isnull);
-
-	return isnull ? NULL : TextDatumGetCString(d);
+	return cached_text(COLLOID, tup, attno);
 }
 
 char *

@@ -53,6 +53,31 @@ runner_run(ScriptRun *run)
 	run->sql = NULL;
 }
 
+/* "desired state, statement 2 at line 3" on an error of the statement */
+static void
+placed_context_callback(void *arg)
+{
+	ScriptRun  *run = arg;
+
+	if (run->stmt)
+		errcontext("%s, statement %d at line %d", run->script->what,
+				   run->stmt->number, run->stmt->line);
+}
+
+/* runner_run(), an error saying which statement of the script raised it */
+void
+runner_run_placed(ScriptRun *run)
+{
+	ErrorContextCallback cb;
+
+	cb.callback = placed_context_callback;
+	cb.arg = run;
+	cb.previous = error_context_stack;
+	error_context_stack = &cb;
+	runner_run(run);
+	error_context_stack = cb.previous;
+}
+
 /*
  * The line of the script on which an error raised by the running statement
  * falls: the statement's first line, moved down to the error's position

@@ -53,6 +53,7 @@ typedef struct ScriptRun
 } ScriptRun;
 
 extern void runner_run(ScriptRun *run);
+extern void runner_run_placed(ScriptRun *run);
 extern int	runner_error_line(const ScriptRun *run, const ErrorData *edata);
 
 #endif							/* MIGRATE_RUNNER_H */

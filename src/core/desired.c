@@ -273,17 +273,6 @@ migrate_desired_keeper_main(Datum main_arg)
  * ----------------------------------------------------------------
  */
 
-/* "desired state, statement 2 at line 3" on an error of the SQL */
-static void
-desired_position_callback(void *arg)
-{
-	ScriptRun  *run = arg;
-
-	if (run->stmt)
-		errcontext("%s, statement %d at line %d", run->script->what,
-				   run->stmt->number, run->stmt->line);
-}
-
 /* Whether a statement of a dump installs or comments the migrate extension */
 static bool
 is_migrate_statement(const char *sql)
@@ -311,7 +300,6 @@ run_desired(const char *sql)
 {
 	MigrateScript *script = script_parse(sql, "desired state");
 	ScriptRun	run = {0};
-	ErrorContextCallback cb;
 	int			n = 0;
 
 	for (int i = 0; i < script->nstmts; i++)
@@ -323,12 +311,7 @@ run_desired(const char *sql)
 	}
 	script->nstmts = n;
 	run.script = script;
-	cb.callback = desired_position_callback;
-	cb.arg = &run;
-	cb.previous = error_context_stack;
-	error_context_stack = &cb;
-	runner_run(&run);
-	error_context_stack = cb.previous;
+	runner_run_placed(&run);
 }
 
 /*

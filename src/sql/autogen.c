@@ -102,31 +102,14 @@ PG_FUNCTION_INFO_V1(migrate_diff);
 PG_FUNCTION_INFO_V1(migrate_dev);
 PG_FUNCTION_INFO_V1(migrate_verify);
 
-/* "desired schema, statement 2 at line 3" on an error of SQL run here */
-static void
-sql_position_callback(void *arg)
-{
-	ScriptRun  *run = arg;
-
-	if (run->stmt)
-		errcontext("%s, statement %d at line %d", run->script->what,
-				   run->stmt->number, run->stmt->line);
-}
-
 /* Run SQL text statement by statement, as the current user */
 static void
 run_sql(const char *text, const char *what)
 {
 	ScriptRun	run = {0};
-	ErrorContextCallback cb;
 
 	run.script = script_parse(text, what);
-	cb.callback = sql_position_callback;
-	cb.arg = &run;
-	cb.previous = error_context_stack;
-	error_context_stack = &cb;
-	runner_run(&run);
-	error_context_stack = cb.previous;
+	runner_run_placed(&run);
 }
 
 /* The model of one schema as this transaction now sees it */

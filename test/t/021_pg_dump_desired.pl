@@ -31,13 +31,7 @@ $node->safe_psql('postgres', q{
 sub dump_of
 {
 	my ($db, $name) = @_;
-	my $file = "$tmp/$name.sql";
-
-	$node->command_ok([ 'pg_dump', '--schema-only', '-d', $db, '-f', $file ],
-		"pg_dump --schema-only of $db");
-	my $dump = slurp_file($file);
-	$dump =~ s/^\\(?:un)?restrict .*\n//mg;
-	return $dump;
+	return schema_dump($node, $db, "$tmp/$name.sql", with_migrate => 1);
 }
 
 sub quoted

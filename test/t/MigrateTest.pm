@@ -228,17 +228,16 @@ sub end_session
 	return $session->{stderr};
 }
 
-# pg_dump --schema-only of $db without the migrate catalog, and without the
-# \restrict / \unrestrict lines (random keys) that pg_dump 15.14+ writes
+# pg_dump --schema-only of $db without the migrate catalog (with_migrate => 1:
+# with it), and without the \restrict / \unrestrict lines (random keys) that
+# pg_dump 15.14+ writes
 sub schema_dump
 {
-	my ($node, $db, $file) = @_;
+	my ($node, $db, $file, %opts) = @_;
+	my @exclude = $opts{with_migrate} ? () : ('--exclude-schema=migrate');
 
 	$node->command_ok(
-		[
-			'pg_dump', '--schema-only', '--exclude-schema=migrate',
-			'-d', $db, '-f', $file
-		],
+		[ 'pg_dump', '--schema-only', @exclude, '-d', $db, '-f', $file ],
 		"pg_dump --schema-only of $db");
 	my $dump = slurp_file($file);
 	$dump =~ s/^\\(?:un)?restrict .*\n//mg;
