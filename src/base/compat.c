@@ -164,11 +164,12 @@ Oid
 compat_type_named(const char *name, int32 *typmod)
 {
 	Oid			typid = InvalidOid;
+#if PG_VERSION_NUM >= 160000
+	ErrorSaveContext escontext = {T_ErrorSaveContext};
+#endif
 
 	*typmod = -1;
 #if PG_VERSION_NUM >= 160000
-	ErrorSaveContext escontext = {T_ErrorSaveContext};
-
 	if (!parseTypeString(name, &typid, typmod, (Node *) &escontext))
 		return InvalidOid;
 #else
