@@ -320,7 +320,7 @@ for major in "${versions[@]}"; do
 		echo "--- PostgreSQL $major: what failed (whole log: $cache/$suite.run.log) ---"
 		grep -nE '^(not ok|test .*FAILED|#   Failed test|migrate: .* failed)|error:|Error [0-9]' "$cache/$suite.run.log" | head -n 40 || true
 		# the diffs and TAP logs run-tests.sh printed for what failed
-		sed -n '/^----- .* -----$/,/^----- end of .* -----$/p' "$cache/$suite.run.log" | head -n 300
+		sed -n '/^----- .* -----$/,/^----- end of .* -----$/p' "$cache/$suite.run.log" | head -n 300 || true
 		sed -n '/^=== summary ===/,$p' "$cache/$suite.run.log"
 	fi
 done

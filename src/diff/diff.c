@@ -2152,6 +2152,8 @@ privilege_word(char c)
 			return "CONNECT";
 		case 'T':
 			return "TEMPORARY";
+		case 'm':
+			return "MAINTAIN";	/* PostgreSQL 17 and later */
 		default:
 			return NULL;
 	}
