@@ -529,7 +529,7 @@ SELECT migrate_dev('app and hstore', :'v1', id => 'x1') IS NOT NULL AS applied;
 SELECT count(*) AS drift FROM migrate_drift();
 -- moved to a new schema, another extension, the comment changed, the grant
 -- gone
-\set v2 'CREATE SCHEMA ext; CREATE EXTENSION hstore VERSION ''1.7'' SCHEMA ext; CREATE EXTENSION citext SCHEMA ext; CREATE SCHEMA app; COMMENT ON SCHEMA app IS ''the application''; CREATE TABLE app.item (id int PRIMARY KEY, attrs ext.hstore, name ext.citext);'
+\set v2 'CREATE SCHEMA ext; CREATE EXTENSION hstore VERSION ''1.7'' SCHEMA ext; CREATE EXTENSION citext VERSION ''1.6'' SCHEMA ext; CREATE SCHEMA app; COMMENT ON SCHEMA app IS ''the application''; CREATE TABLE app.item (id int PRIMARY KEY, attrs ext.hstore, name ext.citext);'
 SELECT up, down, ok FROM migrate_diff(:'v2');
 SELECT migrate_dev('extensions in ext', :'v2', id => 'x2', force => true) IS NOT NULL AS applied;
 SELECT count(*) AS drift FROM migrate_drift();

@@ -588,7 +588,7 @@ SELECT length(migrate_adopt('hotfix', down => 'DROP TABLE app.hotfix')) = 12 AS 
 --    schema and version); the objects it creates are not, wherever they are
 --
 RESET ROLE;
-CREATE EXTENSION citext;
+CREATE EXTENSION citext VERSION '1.6';
 CREATE EXTENSION pg_trgm SCHEMA app;
 :drift
 -- a column of an extension's type is the table's, and drift
