@@ -31,7 +31,11 @@
  *
  * Both run as the caller's session user with the caller's current role:
  * nothing here runs with more rights than the caller has, so nothing here
- * is a privileged path.  The extension's own statements of a dump (CREATE
+ * is a privileged path.  Where the caller could not go back to its session
+ * user (inside a SECURITY DEFINER function), the SQL cannot either (no SET
+ * ROLE, no RESET ROLE); a security-restricted operation (an index
+ * expression that autovacuum evaluates, a REFRESH MATERIALIZED VIEW) is
+ * refused outright.  The extension's own statements of a dump (CREATE
  * EXTENSION migrate, its comment) are skipped: the tool is not part of the
  * state it compares, and needs superuser to install.
  *
@@ -89,6 +93,7 @@ typedef struct DesiredShared
 	Oid			live_db;
 	Oid			session_user;
 	Oid			current_user;
+	bool		local_userid_change;	/* the caller cannot SET ROLE */
 	Oid			scratch_db;		/* set by the keeper */
 	char		dbname[NAMEDATALEN];
 	pg_atomic_uint32 state;
@@ -124,11 +129,20 @@ attach(Datum main_arg, dsm_segment **seg)
 	return dsm_segment_address(*seg);
 }
 
-/* Take the caller's current role, in a transaction */
+/*
+ * Take the caller's current role, in a transaction.  A caller inside a
+ * SECURITY DEFINER function cannot SET ROLE or RESET ROLE back to its
+ * session user, and neither can the desired SQL then: the session user may
+ * be a superuser who called another role's function.
+ */
 static void
 become_caller(DesiredShared *sh)
 {
-	if (sh->current_user != sh->session_user)
+	if (sh->current_user == sh->session_user)
+		return;
+	if (sh->local_userid_change)
+		SetUserIdAndSecContext(sh->current_user, SECURITY_LOCAL_USERID_CHANGE);
+	else
 		SetCurrentRoleId(sh->current_user, superuser_arg(sh->current_user));
 }
 
@@ -541,6 +555,10 @@ desired_read_database(const char *sql, List *schemas, bool framed)
 	uint32		nonce;
 	char	   *answer;
 
+	if (InSecurityRestrictedOperation())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("cannot build a desired state within security-restricted operation")));
 	check_createdb();
 	foreach(lc, schemas)
 		names_len += strlen(lfirst(lc)) + 1;
@@ -552,6 +570,7 @@ desired_read_database(const char *sql, List *schemas, bool framed)
 	sh->live_db = MyDatabaseId;
 	sh->session_user = GetSessionUserId();
 	sh->current_user = GetUserId();
+	sh->local_userid_change = InLocalUserIdChange();
 	/* a name no one can take first: the process, a count, a random part */
 	if (!pg_strong_random(&nonce, sizeof(nonce)))
 		nonce = (uint32) MyStartTimestamp;
