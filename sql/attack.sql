@@ -355,6 +355,12 @@ SELECT count(*) FROM migrate_diff('RESET ROLE; ' || :'whoami');
 RESET ROLE;
 REFRESH MATERIALIZED VIEW regress_lair.mv;
 SELECT regress_judge.mallory_got_out();
+-- no one else can connect to the scratch database while the SQL runs, to
+-- read what it builds or to keep it from being dropped
+SELECT count(*) FROM migrate_diff($d$DO $do$BEGIN
+	RAISE EXCEPTION 'the scratch database takes connections: %',
+		(SELECT datallowconn FROM pg_database WHERE datname = current_database());
+END $do$$d$);
 
 --
 -- Clean up

@@ -29,6 +29,11 @@
  *		schemas for a diff, and sends it (or the error) back through a
  *		message queue.
  *
+ * The scratch database takes no connections (ALLOW_CONNECTIONS false): the
+ * reader alone bypasses that.  Otherwise any role could connect while the
+ * SQL runs, read what it builds, and keep the database from being dropped
+ * (a forced drop cannot end another role's session).
+ *
  * Both run as the caller's session user with the caller's current role:
  * nothing here runs with more rights than the caller has, so nothing here
  * is a privileged path.  Where the caller could not go back to its session
@@ -50,6 +55,7 @@
 #include "commands/dbcommands.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
 #include "parser/parse_node.h"
 #include "parser/parser.h"
@@ -237,6 +243,10 @@ migrate_desired_keeper_main(Datum main_arg)
 		become_caller(sh);
 		stmt->dbname = sh->dbname;
 		stmt->options = compat_database_locale_options(sh->live_db);
+		/* no one but the reader: see the comment above */
+		stmt->options = lappend(stmt->options,
+								makeDefElem("allow_connections",
+											(Node *) makeInteger(0), -1));
 		sh->scratch_db = createdb(make_parsestate(NULL), stmt);
 		CommitTransactionCommand();
 		created = true;
@@ -381,7 +391,8 @@ migrate_desired_reader_main(Datum main_arg)
 	MemoryContext cxt;
 	StringInfoData msg;
 
-	BackgroundWorkerInitializeConnectionByOid(sh->scratch_db, sh->session_user, 0);
+	BackgroundWorkerInitializeConnectionByOid(sh->scratch_db, sh->session_user,
+											  BGWORKER_BYPASS_ALLOWCONN);
 	shm_mq_set_sender(mq, MyProc);
 	mqh = shm_mq_attach(mq, seg, NULL);
 	cxt = AllocSetContextCreate(TopMemoryContext, "migrate desired state reader",
