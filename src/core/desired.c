@@ -119,6 +119,9 @@ typedef struct DesiredShared
 
 static int	scratch_count = 0;
 
+/* The keeper was asked to end (SIGTERM): it stops the reader, drops, ends */
+static volatile sig_atomic_t keeper_stop = false;
+
 /* ----------------------------------------------------------------
  * Both workers
  * ----------------------------------------------------------------
@@ -127,7 +130,6 @@ static int	scratch_count = 0;
 static DesiredShared *
 attach(Datum main_arg, dsm_segment **seg)
 {
-	pqsignal(SIGTERM, die);
 	BackgroundWorkerUnblockSignals();
 	*seg = dsm_attach(DatumGetUInt32(main_arg));
 	if (*seg == NULL)
@@ -193,6 +195,20 @@ keeper_fail(DesiredShared *sh, ErrorData *edata)
 	pg_atomic_write_u32(&sh->state, DESIRED_FAILED);
 }
 
+/*
+ * SIGTERM of the keeper (pg_terminate_backend, a fast shutdown): not die(),
+ * which would leave the database behind, but a flag its loop acts on
+ */
+static void
+keeper_sigterm(SIGNAL_ARGS)
+{
+	int			save_errno = errno;
+
+	keeper_stop = true;
+	SetLatch(MyLatch);
+	errno = save_errno;
+}
+
 /* Drop the scratch database by its OID, whatever it is called now */
 static void
 drop_scratch(DesiredShared *sh)
@@ -225,10 +241,13 @@ void
 migrate_desired_keeper_main(Datum main_arg)
 {
 	dsm_segment *seg;
-	DesiredShared *sh = attach(main_arg, &seg);
+	DesiredShared *sh;
 	MemoryContext cxt;
-	BackgroundWorkerHandle *reader = NULL;
+	BackgroundWorkerHandle *volatile reader = NULL;
 	volatile bool created = false;
+
+	pqsignal(SIGTERM, keeper_sigterm);
+	sh = attach(main_arg, &seg);
 
 	BackgroundWorkerInitializeConnectionByOid(sh->live_db, sh->session_user, 0);
 	cxt = AllocSetContextCreate(TopMemoryContext, "migrate desired state keeper",
@@ -251,6 +270,10 @@ migrate_desired_keeper_main(Datum main_arg)
 		CommitTransactionCommand();
 		created = true;
 		MemoryContextSwitchTo(cxt);
+		if (keeper_stop)
+			ereport(ERROR,
+					(errcode(ERRCODE_ADMIN_SHUTDOWN),
+					 errmsg("terminating the desired state's background worker due to administrator command")));
 		pg_atomic_write_u32(&sh->state, DESIRED_READING);
 		reader = start_worker(seg, "migrate_desired_reader_main",
 							  "migrate desired state reader");
@@ -268,8 +291,8 @@ migrate_desired_keeper_main(Datum main_arg)
 	PG_END_TRY();
 
 	/*
-	 * Wait for the reader, and stop it when the caller is gone: its answer
-	 * is of no use then.
+	 * Wait for the reader, and stop it when the caller is gone (its answer
+	 * is of no use then) or the keeper is asked to end.
 	 */
 	while (reader != NULL)
 	{
@@ -277,7 +300,7 @@ migrate_desired_keeper_main(Datum main_arg)
 
 		if (GetBackgroundWorkerPid(reader, &pid) == BGWH_STOPPED)
 			break;
-		if (pg_atomic_read_u32(&sh->leader_gone) != 0)
+		if (pg_atomic_read_u32(&sh->leader_gone) != 0 || keeper_stop)
 			TerminateBackgroundWorker(reader);
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
 						 100L, PG_WAIT_EXTENSION);
@@ -385,11 +408,15 @@ void
 migrate_desired_reader_main(Datum main_arg)
 {
 	dsm_segment *seg;
-	DesiredShared *sh = attach(main_arg, &seg);
-	shm_mq	   *mq = (shm_mq *) ((char *) sh + sh->queue_offset);
+	DesiredShared *sh;
+	shm_mq	   *mq;
 	shm_mq_handle *mqh;
 	MemoryContext cxt;
 	StringInfoData msg;
+
+	pqsignal(SIGTERM, die);
+	sh = attach(main_arg, &seg);
+	mq = (shm_mq *) ((char *) sh + sh->queue_offset);
 
 	BackgroundWorkerInitializeConnectionByOid(sh->scratch_db, sh->session_user,
 											  BGWORKER_BYPASS_ALLOWCONN);
