@@ -330,6 +330,39 @@ SELECT revision, state FROM migrate_status() WHERE revision IN ('e1', 'e2');
 SELECT revision, action FROM migrate_history() WHERE revision IN ('e1', 'e2') ORDER BY seq;
 
 --
+-- 10. The desired state's workers run the SQL with the caller's rights, not
+--     its session user's: a superuser who calls regress_mallory's SECURITY
+--     DEFINER function, or whose REFRESH (or autovacuum's ANALYZE) runs
+--     regress_mallory's code, lends no superuser to the scratch database
+--
+SET SESSION AUTHORIZATION regress_mallory;
+CREATE FUNCTION regress_lair.lure(sql text) RETURNS bigint
+LANGUAGE sql SECURITY DEFINER AS $$ SELECT changes FROM public.migrate_diff(sql) $$;
+CREATE FUNCTION regress_lair.lure_volatile() RETURNS bigint
+LANGUAGE sql AS $$ SELECT changes FROM public.migrate_diff('CREATE TABLE t (i int)') $$;
+CREATE MATERIALIZED VIEW regress_lair.mv AS SELECT regress_lair.lure_volatile() WITH NO DATA;
+RESET SESSION AUTHORIZATION;
+-- the SQL says whether it runs as a superuser: in the definer's function it
+-- runs as regress_mallory, and cannot go back to the superuser
+\set whoami 'DO $do$BEGIN RAISE EXCEPTION ''superuser: %'', (SELECT rolsuper FROM pg_roles WHERE rolname = current_user); END $do$'
+SELECT regress_lair.lure(:'whoami');
+SELECT regress_lair.lure('RESET ROLE; ' || :'whoami');
+SELECT regress_lair.lure('SET ROLE NONE; ' || :'whoami');
+SELECT regress_lair.lure('SET SESSION AUTHORIZATION DEFAULT; ' || :'whoami');
+-- (the caller's own SET ROLE is the caller's: the SQL may take it back)
+SET ROLE regress_mallory;
+SELECT count(*) FROM migrate_diff('RESET ROLE; ' || :'whoami');
+RESET ROLE;
+REFRESH MATERIALIZED VIEW regress_lair.mv;
+SELECT regress_judge.mallory_got_out();
+-- no one else can connect to the scratch database while the SQL runs, to
+-- read what it builds or to keep it from being dropped
+SELECT count(*) FROM migrate_diff($d$DO $do$BEGIN
+	RAISE EXCEPTION 'the scratch database takes connections: %',
+		(SELECT datallowconn FROM pg_database WHERE datname = current_database());
+END $do$$d$);
+
+--
 -- Clean up
 --
 SET client_min_messages = warning;

@@ -29,9 +29,18 @@
  *		schemas for a diff, and sends it (or the error) back through a
  *		message queue.
  *
+ * The scratch database takes no connections (ALLOW_CONNECTIONS false): the
+ * reader alone bypasses that.  Otherwise any role could connect while the
+ * SQL runs, read what it builds, and keep the database from being dropped
+ * (a forced drop cannot end another role's session).
+ *
  * Both run as the caller's session user with the caller's current role:
  * nothing here runs with more rights than the caller has, so nothing here
- * is a privileged path.  The extension's own statements of a dump (CREATE
+ * is a privileged path.  Where the caller could not go back to its session
+ * user (inside a SECURITY DEFINER function), the SQL cannot either (no SET
+ * ROLE, no RESET ROLE); a security-restricted operation (an index
+ * expression that autovacuum evaluates, a REFRESH MATERIALIZED VIEW) is
+ * refused outright.  The extension's own statements of a dump (CREATE
  * EXTENSION migrate, its comment) are skipped: the tool is not part of the
  * state it compares, and needs superuser to install.
  *
@@ -46,6 +55,7 @@
 #include "commands/dbcommands.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
 #include "parser/parse_node.h"
 #include "parser/parser.h"
@@ -89,6 +99,7 @@ typedef struct DesiredShared
 	Oid			live_db;
 	Oid			session_user;
 	Oid			current_user;
+	bool		local_userid_change;	/* the caller cannot SET ROLE */
 	Oid			scratch_db;		/* set by the keeper */
 	char		dbname[NAMEDATALEN];
 	pg_atomic_uint32 state;
@@ -108,6 +119,9 @@ typedef struct DesiredShared
 
 static int	scratch_count = 0;
 
+/* The keeper was asked to end (SIGTERM): it stops the reader, drops, ends */
+static volatile sig_atomic_t keeper_stop = false;
+
 /* ----------------------------------------------------------------
  * Both workers
  * ----------------------------------------------------------------
@@ -116,7 +130,6 @@ static int	scratch_count = 0;
 static DesiredShared *
 attach(Datum main_arg, dsm_segment **seg)
 {
-	pqsignal(SIGTERM, die);
 	BackgroundWorkerUnblockSignals();
 	*seg = dsm_attach(DatumGetUInt32(main_arg));
 	if (*seg == NULL)
@@ -124,11 +137,20 @@ attach(Datum main_arg, dsm_segment **seg)
 	return dsm_segment_address(*seg);
 }
 
-/* Take the caller's current role, in a transaction */
+/*
+ * Take the caller's current role, in a transaction.  A caller inside a
+ * SECURITY DEFINER function cannot SET ROLE or RESET ROLE back to its
+ * session user, and neither can the desired SQL then: the session user may
+ * be a superuser who called another role's function.
+ */
 static void
 become_caller(DesiredShared *sh)
 {
-	if (sh->current_user != sh->session_user)
+	if (sh->current_user == sh->session_user)
+		return;
+	if (sh->local_userid_change)
+		SetUserIdAndSecContext(sh->current_user, SECURITY_LOCAL_USERID_CHANGE);
+	else
 		SetCurrentRoleId(sh->current_user, superuser_arg(sh->current_user));
 }
 
@@ -173,6 +195,20 @@ keeper_fail(DesiredShared *sh, ErrorData *edata)
 	pg_atomic_write_u32(&sh->state, DESIRED_FAILED);
 }
 
+/*
+ * SIGTERM of the keeper (pg_terminate_backend, a fast shutdown): not die(),
+ * which would leave the database behind, but a flag its loop acts on
+ */
+static void
+keeper_sigterm(SIGNAL_ARGS)
+{
+	int			save_errno = errno;
+
+	keeper_stop = true;
+	SetLatch(MyLatch);
+	errno = save_errno;
+}
+
 /* Drop the scratch database by its OID, whatever it is called now */
 static void
 drop_scratch(DesiredShared *sh)
@@ -205,10 +241,13 @@ void
 migrate_desired_keeper_main(Datum main_arg)
 {
 	dsm_segment *seg;
-	DesiredShared *sh = attach(main_arg, &seg);
+	DesiredShared *sh;
 	MemoryContext cxt;
-	BackgroundWorkerHandle *reader = NULL;
+	BackgroundWorkerHandle *volatile reader = NULL;
 	volatile bool created = false;
+
+	pqsignal(SIGTERM, keeper_sigterm);
+	sh = attach(main_arg, &seg);
 
 	BackgroundWorkerInitializeConnectionByOid(sh->live_db, sh->session_user, 0);
 	cxt = AllocSetContextCreate(TopMemoryContext, "migrate desired state keeper",
@@ -223,10 +262,18 @@ migrate_desired_keeper_main(Datum main_arg)
 		become_caller(sh);
 		stmt->dbname = sh->dbname;
 		stmt->options = compat_database_locale_options(sh->live_db);
+		/* no one but the reader: see the comment above */
+		stmt->options = lappend(stmt->options,
+								makeDefElem("allow_connections",
+											(Node *) makeInteger(0), -1));
 		sh->scratch_db = createdb(make_parsestate(NULL), stmt);
 		CommitTransactionCommand();
 		created = true;
 		MemoryContextSwitchTo(cxt);
+		if (keeper_stop)
+			ereport(ERROR,
+					(errcode(ERRCODE_ADMIN_SHUTDOWN),
+					 errmsg("terminating the desired state's background worker due to administrator command")));
 		pg_atomic_write_u32(&sh->state, DESIRED_READING);
 		reader = start_worker(seg, "migrate_desired_reader_main",
 							  "migrate desired state reader");
@@ -244,8 +291,8 @@ migrate_desired_keeper_main(Datum main_arg)
 	PG_END_TRY();
 
 	/*
-	 * Wait for the reader, and stop it when the caller is gone: its answer
-	 * is of no use then.
+	 * Wait for the reader, and stop it when the caller is gone (its answer
+	 * is of no use then) or the keeper is asked to end.
 	 */
 	while (reader != NULL)
 	{
@@ -253,7 +300,7 @@ migrate_desired_keeper_main(Datum main_arg)
 
 		if (GetBackgroundWorkerPid(reader, &pid) == BGWH_STOPPED)
 			break;
-		if (pg_atomic_read_u32(&sh->leader_gone) != 0)
+		if (pg_atomic_read_u32(&sh->leader_gone) != 0 || keeper_stop)
 			TerminateBackgroundWorker(reader);
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
 						 100L, PG_WAIT_EXTENSION);
@@ -344,13 +391,18 @@ void
 migrate_desired_reader_main(Datum main_arg)
 {
 	dsm_segment *seg;
-	DesiredShared *sh = attach(main_arg, &seg);
-	shm_mq	   *mq = (shm_mq *) ((char *) sh + sh->queue_offset);
+	DesiredShared *sh;
+	shm_mq	   *mq;
 	shm_mq_handle *mqh;
 	MemoryContext cxt;
 	StringInfoData msg;
 
-	BackgroundWorkerInitializeConnectionByOid(sh->scratch_db, sh->session_user, 0);
+	pqsignal(SIGTERM, die);
+	sh = attach(main_arg, &seg);
+	mq = (shm_mq *) ((char *) sh + sh->queue_offset);
+
+	BackgroundWorkerInitializeConnectionByOid(sh->scratch_db, sh->session_user,
+											  BGWORKER_BYPASS_ALLOWCONN);
 	shm_mq_set_sender(mq, MyProc);
 	mqh = shm_mq_attach(mq, seg, NULL);
 	cxt = AllocSetContextCreate(TopMemoryContext, "migrate desired state reader",
@@ -524,6 +576,10 @@ desired_read_database(const char *sql, List *schemas, bool framed)
 	uint32		nonce;
 	char	   *answer;
 
+	if (InSecurityRestrictedOperation())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("cannot build a desired state within security-restricted operation")));
 	check_createdb();
 	foreach(lc, schemas)
 		names_len += strlen(lfirst(lc)) + 1;
@@ -535,6 +591,7 @@ desired_read_database(const char *sql, List *schemas, bool framed)
 	sh->live_db = MyDatabaseId;
 	sh->session_user = GetSessionUserId();
 	sh->current_user = GetUserId();
+	sh->local_userid_change = InLocalUserIdChange();
 	/* a name no one can take first: the process, a count, a random part */
 	if (!pg_strong_random(&nonce, sizeof(nonce)))
 		nonce = (uint32) MyStartTimestamp;
