@@ -341,12 +341,16 @@ is_migrate_statement(const char *sql)
 	return false;
 }
 
-/* Run the desired SQL, but for the extension's own statements */
-static void
-run_desired(const char *sql)
+static void frame_schema(const char *name);
+
+/*
+ * The desired SQL's statements, but for the extension's own (in the current
+ * memory context)
+ */
+static MigrateScript *
+desired_statements(const char *sql)
 {
 	MigrateScript *script = script_parse(sql, "desired state");
-	ScriptRun	run = {0};
 	int			n = 0;
 
 	for (int i = 0; i < script->nstmts; i++)
@@ -357,8 +361,83 @@ run_desired(const char *sql)
 			script->stmts[n++] = *st;
 	}
 	script->nstmts = n;
-	run.script = script;
-	runner_run_placed(&run);
+	return script;
+}
+
+/* The reader's role: taken once, or per transaction for a definer caller */
+static bool reader_role_taken = false;
+static Oid	reader_saved_user;
+static int	reader_saved_context;
+
+/*
+ * Start a transaction of the reader's, as the caller, with SPI.  The
+ * caller's role is taken once for the session (a SET ROLE the SQL makes
+ * then holds for its next statements, as in psql); a SECURITY DEFINER
+ * caller's is taken in each transaction, with SET ROLE locked, and given
+ * back before it ends (no transaction starts with a security context).
+ */
+static void
+reader_begin(DesiredShared *sh)
+{
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	if (sh->local_userid_change)
+	{
+		GetUserIdAndSecContext(&reader_saved_user, &reader_saved_context);
+		become_caller(sh);
+	}
+	else if (!reader_role_taken)
+	{
+		become_caller(sh);
+		reader_role_taken = true;
+	}
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "could not connect to SPI");
+	PushActiveSnapshot(GetTransactionSnapshot());
+}
+
+static void
+reader_commit(DesiredShared *sh)
+{
+	PopActiveSnapshot();
+	SPI_finish();
+	if (sh->local_userid_change)
+		SetUserIdAndSecContext(reader_saved_user, reader_saved_context);
+	CommitTransactionCommand();
+}
+
+/*
+ * Run the desired SQL, each statement in a transaction of its own, as psql
+ * runs a dump: a desired state of 10,000 tables would take more locks than
+ * one transaction may hold.  The scratch database is dropped anyway, so
+ * nothing needs the statements to commit together, nor durably
+ * (synchronous_commit is off).
+ */
+static void
+run_desired(DesiredShared *sh, MigrateScript *script, const char *frame)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+
+	SetConfigOption("synchronous_commit", "off", PGC_USERSET, PGC_S_SESSION);
+	if (frame != NULL)
+	{
+		reader_begin(sh);
+		frame_schema(frame);
+		reader_commit(sh);
+	}
+	for (int i = 0; i < script->nstmts; i++)
+	{
+		MigrateScript one = *script;
+		ScriptRun	run = {0};
+
+		one.stmts = &script->stmts[i];
+		one.nstmts = 1;
+		run.script = &one;
+		reader_begin(sh);
+		runner_run_placed(&run);
+		reader_commit(sh);
+		MemoryContextSwitchTo(cxt);
+	}
 }
 
 /*
@@ -410,8 +489,8 @@ migrate_desired_reader_main(Datum main_arg)
 	MemoryContextSwitchTo(cxt);
 	initStringInfo(&msg);
 
-	SetCurrentStatementStartTimestamp();
-	StartTransactionCommand();
+	SetConfigOption("application_name", "migrate desired state", PGC_USERSET,
+					PGC_S_SESSION);
 	PG_TRY();
 	{
 		List	   *schemas = NIL;
@@ -419,19 +498,12 @@ migrate_desired_reader_main(Datum main_arg)
 		SchemaModel *m;
 		char	   *data;
 		Size		len;
+		MigrateScript *script;
 
-		become_caller(sh);
-		SetConfigOption("application_name", "migrate desired state", PGC_USERSET,
-						PGC_S_SESSION);
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "could not connect to SPI");
-		PushActiveSnapshot(GetTransactionSnapshot());
-		if (sh->framed)
-			frame_schema(name);
-		run_desired(pnstrdup((char *) sh + sh->sql_offset, sh->sql_len));
-		PopActiveSnapshot();
-		CommandCounterIncrement();
-		PushActiveSnapshot(GetTransactionSnapshot());
+		/* parsed outside any transaction's memory: it outlives them */
+		script = desired_statements(pnstrdup((char *) sh + sh->sql_offset, sh->sql_len));
+		run_desired(sh, script, sh->framed ? name : NULL);
+		reader_begin(sh);
 		for (int i = 0; i < sh->nschemas; i++)
 		{
 			schemas = lappend(schemas, pstrdup(name));
