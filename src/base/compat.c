@@ -118,12 +118,6 @@ cached_text(int cacheid, HeapTuple tup, AttrNumber attno)
 	return isnull ? NULL : TextDatumGetCString(d);
 }
 
-static char *
-database_text(HeapTuple tup, AttrNumber attno)
-{
-	return cached_text(DATABASEOID, tup, attno);
-}
-
 List *
 compat_database_locale_options(Oid dboid)
 {
@@ -137,12 +131,12 @@ compat_database_locale_options(Oid dboid)
 	db = (Form_pg_database) GETSTRUCT(tup);
 	add_option(&options, "template", "template0");
 	add_option(&options, "encoding", pg_encoding_to_char(db->encoding));
-	add_option(&options, "lc_collate", database_text(tup, Anum_pg_database_datcollate));
-	add_option(&options, "lc_ctype", database_text(tup, Anum_pg_database_datctype));
+	add_option(&options, "lc_collate", cached_text(DATABASEOID, tup, Anum_pg_database_datcollate));
+	add_option(&options, "lc_ctype", cached_text(DATABASEOID, tup, Anum_pg_database_datctype));
 #if PG_VERSION_NUM >= 170000
-	locale = database_text(tup, Anum_pg_database_datlocale);
+	locale = cached_text(DATABASEOID, tup, Anum_pg_database_datlocale);
 #else
-	locale = database_text(tup, Anum_pg_database_daticulocale);
+	locale = cached_text(DATABASEOID, tup, Anum_pg_database_daticulocale);
 #endif
 	if (db->datlocprovider == COLLPROVIDER_ICU)
 	{
@@ -178,25 +172,19 @@ compat_type_named(const char *name, int32 *typmod)
 	return typid;
 }
 
-static char *
-collation_text(HeapTuple tup, AttrNumber attno)
-{
-	return cached_text(COLLOID, tup, attno);
-}
-
 char *
 compat_collation_options(HeapTuple tup)
 {
 	Form_pg_collation c = (Form_pg_collation) GETSTRUCT(tup);
 	StringInfoData buf;
-	char	   *collate = collation_text(tup, Anum_pg_collation_collcollate);
-	char	   *ctype = collation_text(tup, Anum_pg_collation_collctype);
+	char	   *collate = cached_text(COLLOID, tup, Anum_pg_collation_collcollate);
+	char	   *ctype = cached_text(COLLOID, tup, Anum_pg_collation_collctype);
 	char	   *locale;
 
 #if PG_VERSION_NUM >= 170000
-	locale = collation_text(tup, Anum_pg_collation_colllocale);
+	locale = cached_text(COLLOID, tup, Anum_pg_collation_colllocale);
 #else
-	locale = collation_text(tup, Anum_pg_collation_colliculocale);
+	locale = cached_text(COLLOID, tup, Anum_pg_collation_colliculocale);
 #endif
 	initStringInfo(&buf);
 	switch (c->collprovider)
@@ -226,7 +214,7 @@ compat_collation_options(HeapTuple tup)
 	}
 #if PG_VERSION_NUM >= 160000
 	{
-		char	   *rules = collation_text(tup, Anum_pg_collation_collicurules);
+		char	   *rules = cached_text(COLLOID, tup, Anum_pg_collation_collicurules);
 
 		if (rules != NULL)
 			appendStringInfo(&buf, ", rules = %s", quote_literal_cstr(rules));

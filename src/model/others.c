@@ -428,13 +428,16 @@ publication_row(OthersState *st, Relation rel, HeapTuple tup)
 	List	   *publish = NIL;
 	Relation	prel;
 	SysScanDesc scan;
+	ScanKeyData key;
 	HeapTuple	t;
 	ListCell   *lc;
 
 	if (model_reading_framed())
 		return;
+	ScanKeyInit(&key, Anum_pg_publication_rel_prpubid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(p->oid));
 	prel = table_open(PublicationRelRelationId, AccessShareLock);
-	scan = systable_beginscan(prel, InvalidOid, false, NULL, 0, NULL);
+	scan = systable_beginscan(prel, PublicationRelPrpubidIndexId, true, NULL, 1, &key);
 	while (HeapTupleIsValid(t = systable_getnext(scan)))
 	{
 		Form_pg_publication_rel pr = (Form_pg_publication_rel) GETSTRUCT(t);
@@ -442,8 +445,6 @@ publication_row(OthersState *st, Relation rel, HeapTuple tup)
 		bool		isnull;
 		Datum		d;
 
-		if (pr->prpubid != p->oid)
-			continue;
 		initStringInfo(&item);
 		appendStringInfoString(&item, model_qualified(get_rel_namespace(pr->prrelid),
 													  get_rel_name(pr->prrelid)));

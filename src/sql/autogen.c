@@ -604,14 +604,7 @@ check_desired_schemas(SchemaModel *want)
 {
 	for (int i = 0; i < want->n; i++)
 		if (want->objects[i].kindid == KIND_SCHEMA)
-		{
-			char	   *name = pstrdup(want->objects[i].identity);
-			List	   *names;
-
-			/* the identity is a quoted name */
-			if (SplitIdentifierString(name, '.', &names) && list_length(names) == 1)
-				check_schema_usable(linitial(names), false);
-		}
+			check_schema_usable(name_at(want->objects[i].identity), false);
 }
 
 static Generated *
