@@ -84,13 +84,13 @@ typedef struct NameEntry
 	char	   *name;
 } NameEntry;
 
-/* A deparsed expression, with its key, in one allocation */
+/* A deparsed expression, with its key (model_deparse) */
 typedef struct ExprItem
 {
 	struct ExprItem *next;		/* with the same hash */
-	char	   *value;			/* after the key */
+	char	   *key;
 	int			keylen;
-	char		key[FLEXIBLE_ARRAY_MEMBER];
+	char	   *value;
 } ExprItem;
 
 /* deparsed expressions: the hash of the key, then the items that have it */
@@ -361,6 +361,30 @@ model_index_relations(SchemaModel *m)
 }
 
 /*
+ * Strings in a model reading are many and small: they are cut from 64 kB
+ * blocks, end to end, instead of being palloc'd one by one, which saves each
+ * one's chunk header and rounding up.  Two arenas: the model's own strings
+ * (identities and definitions), in the context the model lives in, and what
+ * only the reading needs (names of relations and columns, relation keys,
+ * definitions kept for later), in the reading's context, which is dropped
+ * when the reading ends (read_model).
+ */
+typedef struct StringArena
+{
+	MemoryContext cxt;			/* NULL but while a model is read */
+	char	   *block;			/* the current block */
+	char	   *next;
+	char	   *end;
+} StringArena;
+
+static StringArena arena;
+static StringArena reading_arena;
+
+#define ARENA_BLOCK_SIZE (64 * 1024 - 64)	/* with the allocator's header */
+
+static char *arena_alloc(StringArena *a, Size len);
+
+/*
  * model_qualified's memory of the last schema, quoted: relations come in
  * its order.
  */
@@ -374,8 +398,8 @@ static bool last_quote_all = false;
  * quote_qualified_identifier() would return each one in a 1 kB buffer, and
  * a model holds one per relation and index.
  */
-char *
-model_qualified(Oid nspid, const char *name)
+static char *
+qualified(StringArena *into, Oid nspid, const char *name)
 {
 	const char *quoted;
 	size_t		nsplen;
@@ -399,7 +423,7 @@ model_qualified(Oid nspid, const char *name)
 	quoted = quote_identifier(name);
 	nsplen = strlen(last_quoted);
 	len = strlen(quoted);
-	result = model_alloc_string(nsplen + 1 + len);
+	result = arena_alloc(into, nsplen + 1 + len);
 	if (nsplen > 0)
 	{
 		memcpy(result, last_quoted, nsplen);
@@ -407,6 +431,20 @@ model_qualified(Oid nspid, const char *name)
 	}
 	memcpy(result + nsplen, quoted, len + 1);
 	return result;
+}
+
+/* A qualified name for the model: an identity */
+char *
+model_qualified(Oid nspid, const char *name)
+{
+	return qualified(&arena, nspid, name);
+}
+
+/* A qualified name the reading needs, not the model: a relation's name */
+char *
+model_reading_qualified(Oid nspid, const char *name)
+{
+	return qualified(&reading_arena, nspid, name);
 }
 
 const char *
@@ -606,53 +644,61 @@ model_deparse(SchemaModel *m, const char *nodestring, Oid relid,
 													 CStringGetTextDatum(nodestring),
 													 ObjectIdGetDatum(relid)));
 	MemoryContextSwitchTo(oldcxt);
+
+	/*
+	 * The item in the reading's arena, end to end: a schema of 100,000
+	 * tables has a default of its own in each (a constant), whose key is
+	 * a quarter of a kilobyte; palloc would round each up to a half.
+	 */
 	len = strlen(result);
-	item = palloc(offsetof(ExprItem, key) + key.len + 1 + len + 1);
+	item = model_reading_room(sizeof(ExprItem));
+	item->key = arena_alloc(&reading_arena, key.len);
 	memcpy(item->key, key.data, key.len + 1);
-	item->value = item->key + key.len + 1;
-	memcpy(item->key + key.len + 1, result, len + 1);
 	item->keylen = key.len;
+	item->value = arena_alloc(&reading_arena, len);
+	memcpy(item->value, result, len + 1);
 	item->next = e->items;
 	e->items = item;
 	MemoryContextReset(m->rd->scratch);
 	return item->value;
 }
 
-/*
- * The model's strings (identities, definitions, names) are many, small, and
- * live as long as the model: while a model is read they are cut from 64 kB
- * blocks, end to end, instead of being palloc'd one by one.  That saves each
- * one's chunk header and rounding up, and keeps the strings of an object next
- * to each other in memory, where the sort and the comparison read them.
- */
-typedef struct StringArena
-{
-	MemoryContext cxt;			/* NULL but while a model is read */
-	char	   *next;
-	char	   *end;
-} StringArena;
-
-static StringArena arena;
-
-#define ARENA_BLOCK_SIZE (64 * 1024 - 64)	/* with the allocator's header */
-
 /* Room for a string of len bytes and its terminator */
-char *
-model_alloc_string(Size len)
+static char *
+arena_alloc(StringArena *a, Size len)
 {
 	char	   *result;
 
-	if (arena.cxt == NULL)
+	if (a->cxt == NULL)
 		return palloc(len + 1);
-	if ((Size) (arena.end - arena.next) <= len)
+	if ((Size) (a->end - a->next) <= len)
 	{
 		Size		size = Max(ARENA_BLOCK_SIZE, len + 1);
 
-		arena.next = MemoryContextAlloc(arena.cxt, size);
-		arena.end = arena.next + size;
+		a->block = a->next = MemoryContextAlloc(a->cxt, size);
+		a->end = a->next + size;
 	}
-	result = arena.next;
-	arena.next += len + 1;
+	result = a->next;
+	a->next += len + 1;
+	return result;
+}
+
+/* Room for a string of the model's */
+char *
+model_alloc_string(Size len)
+{
+	return arena_alloc(&arena, len);
+}
+
+/* A StringInfo's text in a string of an arena, the buffer given back */
+static char *
+arena_string(StringArena *a, StringInfo buf)
+{
+	char	   *result = arena_alloc(a, buf->len);
+
+	memcpy(result, buf->data, buf->len + 1);
+	pfree(buf->data);
+	buf->data = NULL;
 	return result;
 }
 
@@ -663,12 +709,65 @@ model_alloc_string(Size len)
 char *
 model_string(StringInfo buf)
 {
-	char	   *result = model_alloc_string(buf->len);
+	return arena_string(&arena, buf);
+}
 
-	memcpy(result, buf->data, buf->len + 1);
+/* The same, for what the reading needs and the model does not keep */
+char *
+model_reading_string(StringInfo buf)
+{
+	return arena_string(&reading_arena, buf);
+}
 
-	pfree(buf->data);
-	buf->data = NULL;
+/*
+ * Zeroed, aligned room the reading needs, from its arena: the arrays of
+ * column names and defaults of each relation, without a chunk header and
+ * rounding up each.
+ */
+void *
+model_reading_room(Size size)
+{
+	char	   *result;
+
+	reading_arena.next = (char *) TYPEALIGN(MAXIMUM_ALIGNOF, reading_arena.next);
+	if (reading_arena.next > reading_arena.end)
+		reading_arena.next = reading_arena.end;
+	/* arena_alloc gives size + 1 bytes; blocks start aligned */
+	result = arena_alloc(&reading_arena, size);
+	Assert(result == (char *) MAXALIGN(result));
+	memset(result, 0, size);
+	return result;
+}
+
+/* A copy of a name the reading needs */
+char *
+model_reading_name(const char *name)
+{
+	size_t		len = strlen(name);
+	char	   *result = arena_alloc(&reading_arena, len);
+
+	memcpy(result, name, len + 1);
+	return result;
+}
+
+/*
+ * A string as the model keeps it: in the model's arena.  What was just cut
+ * from it (model_string, model_qualified) is kept as it is; anything else
+ * (a psprintf, a deparse, a name of the reading's) is copied, so that the
+ * reading's context can go when it ends.
+ */
+static char *
+model_keep(char *s)
+{
+	size_t		len;
+	char	   *result;
+
+	if (arena.block != NULL &&
+		(uintptr_t) s >= (uintptr_t) arena.block && (uintptr_t) s < (uintptr_t) arena.next)
+		return s;
+	len = strlen(s);
+	result = model_alloc_string(len);
+	memcpy(result, s, len + 1);
 	return result;
 }
 
@@ -722,19 +821,81 @@ model_kind(const char *name)
 	return KIND_UNKNOWN;
 }
 
+/*
+ * While a model is read its objects go in chunks of READ_CHUNK, which never
+ * move: a million objects are not copied each time an array doubles, nor
+ * held twice while it does.  read_model() sorts them into one array
+ * (sort_objects, which cuts a contiguous array in chunks the same way).
+ */
+#define READ_CHUNK_BITS 13
+#define READ_CHUNK (1 << READ_CHUNK_BITS)
+#define CHUNKED(chunks, i) \
+	(&(chunks)[(i) >> READ_CHUNK_BITS][(i) & (READ_CHUNK - 1)])
+
+static ModelObject *
+reading_slot(SchemaModel *m)
+{
+	ModelReading *rd = m->rd;
+
+	if (m->n % READ_CHUNK == 0)
+	{
+		if (rd->nchunks == rd->maxchunks)
+		{
+			rd->maxchunks = Max(16, rd->maxchunks * 2);
+			rd->chunks = rd->chunks ?
+				repalloc(rd->chunks, sizeof(ModelObject *) * rd->maxchunks) :
+				MemoryContextAlloc(arena.cxt, sizeof(ModelObject *) * rd->maxchunks);
+		}
+		rd->chunks[rd->nchunks++] = MemoryContextAlloc(arena.cxt,
+													   sizeof(ModelObject) * READ_CHUNK);
+	}
+	return CHUNKED(rd->chunks, m->n);
+}
+
+/* Object i of a model, also while it is read */
+ModelObject *
+model_object(SchemaModel *m, int i)
+{
+	Assert(i >= 0 && i < m->n);
+	if (m->rd != NULL)
+		return CHUNKED(m->rd->chunks, i);
+	return &m->objects[i];
+}
+
+/* Change the definition of object i of a model being read */
+void
+model_set_definition(SchemaModel *m, int i, char *definition)
+{
+	model_object(m, i)->definition = model_keep(definition);
+}
+
 void
 model_add(SchemaModel *m, const char *kind, char *identity, char *definition)
 {
-	if (m->n == m->cap)
+	ModelObject *o;
+	ObjKind		kindid = model_kind(kind);
+
+	if (m->rd != NULL)
 	{
-		m->cap *= 2;
-		m->objects = repalloc_huge(m->objects, sizeof(ModelObject) * m->cap);
+		o = reading_slot(m);
+		identity = model_keep(identity);
+		definition = definition ? model_keep(definition) : "";
 	}
-	m->objects[m->n].kind = kind;
-	m->objects[m->n].kindid = model_kind(kind);
-	m->objects[m->n].identity = identity;
-	m->objects[m->n].definition = definition ? definition : "";
-	m->objects[m->n].detail = NULL;
+	else
+	{
+		if (m->n == m->cap)
+		{
+			m->cap *= 2;
+			m->objects = repalloc_huge(m->objects, sizeof(ModelObject) * m->cap);
+		}
+		o = &m->objects[m->n];
+	}
+	/* a kind's name lives as long as the module: the model may outlive kind */
+	o->kind = kindid != KIND_UNKNOWN ? kind_names[kindid] : kind;
+	o->kindid = kindid;
+	o->identity = identity;
+	o->definition = definition ? definition : "";
+	o->detail = NULL;
 	m->n++;
 }
 
@@ -745,11 +906,14 @@ model_add(SchemaModel *m, const char *kind, char *identity, char *definition)
 ModelDetail *
 model_detail(SchemaModel *m)
 {
+	ModelObject *o;
+
 	if (!m->rd->for_diff || m->n == 0)
 		return NULL;
-	if (m->objects[m->n - 1].detail == NULL)
-		m->objects[m->n - 1].detail = palloc0(sizeof(ModelDetail));
-	return m->objects[m->n - 1].detail;
+	o = model_object(m, m->n - 1);
+	if (o->detail == NULL)
+		o->detail = palloc0(sizeof(ModelDetail));
+	return o->detail;
 }
 
 bool
@@ -781,7 +945,7 @@ typedef struct SortItem
 /* What the comparison needs for a tie: the objects, the kind's prefix */
 typedef struct SortArg
 {
-	ModelObject *objects;
+	ModelObject **chunks;
 	size_t		prefix;
 } SortArg;
 
@@ -795,8 +959,8 @@ cmp_sort_item(const SortItem *a, const SortItem *b, SortArg *arg)
 	/* equal keys: both identities ended within them, or neither did */
 	if ((a->k2 & 0xFF) == 0)
 		return 0;
-	return strcmp(arg->objects[a->index].identity + arg->prefix + 16,
-				  arg->objects[b->index].identity + arg->prefix + 16);
+	return strcmp(CHUNKED(arg->chunks, a->index)->identity + arg->prefix + 16,
+				  CHUNKED(arg->chunks, b->index)->identity + arg->prefix + 16);
 }
 
 #define ST_SORT sort_items
@@ -829,10 +993,12 @@ sort_key(SortItem *item, const char *s)
  * bucket, so that the sort compares identities only.  Identities of a kind
  * share a long prefix (the schema, the table): each bucket is sorted by
  * fixed-size integer keys taken after the prefix its identities share, and
- * the objects are then gathered in that order.
+ * the objects are then copied in that order into a new array (read at
+ * random, written in order).  The objects are in chunks (a reading's, then
+ * given back: own_chunks) or in m->objects, cut in chunks by the caller.
  */
-void
-model_sort(SchemaModel *m)
+static void
+sort_objects(SchemaModel *m, ModelObject **chunks, int nchunks, bool own_chunks)
 {
 	const char *kinds[64];
 	int			nkinds = 0;
@@ -844,19 +1010,19 @@ model_sort(SchemaModel *m)
 
 	for (int i = 0; i < m->n; i++)
 	{
+		ModelObject *o = CHUNKED(chunks, i);
 		int			k;
 
 		for (k = 0; k < nkinds; k++)
-			if (kinds[k] == m->objects[i].kind ||
-				strcmp(kinds[k], m->objects[i].kind) == 0)
+			if (kinds[k] == o->kind || strcmp(kinds[k], o->kind) == 0)
 				break;
 		if (k == nkinds)
 		{
 			if (nkinds == lengthof(kinds))
 				elog(ERROR, "too many kinds of objects in the schema model");
-			kinds[nkinds++] = m->objects[i].kind;
+			kinds[nkinds++] = o->kind;
 		}
-		m->objects[i].rank = k;
+		o->rank = k;
 	}
 	/* rank k becomes the position of kind k in strcmp order */
 	for (int k = 0; k < nkinds; k++)
@@ -869,8 +1035,10 @@ model_sort(SchemaModel *m)
 	memset(start, 0, sizeof(start));
 	for (int i = 0; i < m->n; i++)
 	{
-		m->objects[i].rank = order[m->objects[i].rank];
-		start[m->objects[i].rank + 1]++;
+		ModelObject *o = CHUNKED(chunks, i);
+
+		o->rank = order[o->rank];
+		start[o->rank + 1]++;
 	}
 	for (int k = 0; k < nkinds; k++)
 	{
@@ -881,7 +1049,7 @@ model_sort(SchemaModel *m)
 	/* the buckets, in kind order */
 	items = palloc_extended(sizeof(SortItem) * Max(m->n, 1), MCXT_ALLOC_HUGE);
 	for (int i = 0; i < m->n; i++)
-		items[fill[m->objects[i].rank]++].index = i;
+		items[fill[CHUNKED(chunks, i)->rank]++].index = i;
 
 	for (int k = 0; k < nkinds; k++)
 	{
@@ -892,12 +1060,12 @@ model_sort(SchemaModel *m)
 
 		if (n == 0)
 			continue;
-		first = m->objects[bucket[0].index].identity;
-		arg.objects = m->objects;
+		first = CHUNKED(chunks, bucket[0].index)->identity;
+		arg.chunks = chunks;
 		arg.prefix = strlen(first);
 		for (int i = 1; i < n && arg.prefix > 0; i++)
 		{
-			const char *s = m->objects[bucket[i].index].identity;
+			const char *s = CHUNKED(chunks, bucket[i].index)->identity;
 			size_t		j = 0;
 
 			while (j < arg.prefix && s[j] == first[j])
@@ -905,17 +1073,38 @@ model_sort(SchemaModel *m)
 			arg.prefix = j;
 		}
 		for (int i = 0; i < n; i++)
-			sort_key(&bucket[i], m->objects[bucket[i].index].identity + arg.prefix);
+			sort_key(&bucket[i], CHUNKED(chunks, bucket[i].index)->identity + arg.prefix);
 		sort_items(bucket, n, &arg);
 	}
 
-	sorted = palloc_extended(sizeof(ModelObject) * Max(m->n, 1), MCXT_ALLOC_HUGE);
+	sorted = MemoryContextAllocExtended(GetMemoryChunkContext(m),
+										sizeof(ModelObject) * Max(m->n, 1),
+										MCXT_ALLOC_HUGE);
 	for (int i = 0; i < m->n; i++)
-		sorted[i] = m->objects[items[i].index];
+		sorted[i] = *CHUNKED(chunks, items[i].index);
+	pfree(items);
+	if (own_chunks)
+	{
+		for (int c = 0; c < nchunks; c++)
+			pfree(chunks[c]);
+		if (chunks)
+			pfree(chunks);
+	}
 	pfree(m->objects);
 	m->objects = sorted;
 	m->cap = Max(m->n, 1);
-	pfree(items);
+}
+
+void
+model_sort(SchemaModel *m)
+{
+	int			nchunks = (m->n + READ_CHUNK - 1) / READ_CHUNK;
+	ModelObject **chunks = palloc(sizeof(ModelObject *) * Max(nchunks, 1));
+
+	for (int c = 0; c < nchunks; c++)
+		chunks[c] = m->objects + c * READ_CHUNK;
+	sort_objects(m, chunks, nchunks, false);
+	pfree(chunks);
 }
 
 static SchemaModel *read_model(bool for_diff);
@@ -1015,10 +1204,25 @@ model_read_schema(const char *nspname)
 static SchemaModel *
 read_model(bool for_diff)
 {
+	MemoryContext modelcxt = CurrentMemoryContext;
+	MemoryContext reading;
 	SchemaModel *m = model_new();
+	ModelObject **chunks;
+	int			nchunks;
 	HASHCTL		ctl;
 	int			nestlevel;
 
+	/*
+	 * What only the reading needs (the relations, their names, the
+	 * deparsed expressions, the readers' garbage) goes in a context of its
+	 * own, dropped before the sort: the model keeps its strings in its
+	 * arena, copied there by model_add, and its objects in chunks of its
+	 * own until the sort.  A model read for a diff keeps the
+	 * reading's context, where its details point.
+	 */
+	reading = AllocSetContextCreate(modelcxt, "migrate model reading",
+									ALLOCSET_DEFAULT_SIZES);
+	MemoryContextSwitchTo(reading);
 	m->rd = palloc0(sizeof(ModelReading));
 
 	/* migrate_diff renames schemas between two reads in one transaction */
@@ -1026,7 +1230,7 @@ read_model(bool for_diff)
 
 	ctl.keysize = sizeof(uint32);
 	ctl.entrysize = sizeof(ExprEntry);
-	ctl.hcxt = CurrentMemoryContext;
+	ctl.hcxt = reading;
 	m->rd->exprs = hash_create("migrate expressions", 1024, &ctl,
 						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	m->rd->names = model_hash("migrate role names", sizeof(Oid), sizeof(NameEntry));
@@ -1034,8 +1238,10 @@ read_model(bool for_diff)
 
 	nestlevel = model_pin_settings();
 
-	arena.cxt = CurrentMemoryContext;
-	arena.next = arena.end = NULL;
+	arena.cxt = modelcxt;
+	arena.block = arena.next = arena.end = NULL;
+	reading_arena.cxt = reading;
+	reading_arena.block = reading_arena.next = reading_arena.end = NULL;
 	PG_TRY();
 	{
 		read_members(m);
@@ -1046,11 +1252,21 @@ read_model(bool for_diff)
 	PG_FINALLY();
 	{
 		arena.cxt = NULL;
+		arena.block = NULL;
+		reading_arena.cxt = NULL;
+		reading_arena.block = NULL;
+		MemoryContextSwitchTo(modelcxt);
 	}
 	PG_END_TRY();
 
 	AtEOXact_GUC(true, nestlevel);
 
-	model_sort(m);
+	/* the chunks and their array are the model's: they outlive the reading */
+	chunks = m->rd->chunks;
+	nchunks = m->rd->nchunks;
+	m->rd = NULL;
+	if (!for_diff)
+		MemoryContextDelete(reading);
+	sort_objects(m, chunks, nchunks, true);
 	return m;
 }

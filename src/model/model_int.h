@@ -66,6 +66,9 @@ typedef struct ModelReading
 	MemoryContext scratch;		/* reset after each deparse */
 	bool		for_diff;		/* keep details, leave owners out */
 	OidIndex	relindex;		/* of rels[], once they are all known */
+	struct ModelObject **chunks;	/* the objects read so far (model_add) */
+	int			nchunks;
+	int			maxchunks;
 } ModelReading;
 
 extern SchemaModel *model_read(void);
@@ -83,6 +86,12 @@ extern char *model_deparse(SchemaModel *m, const char *nodestring,
 extern char *model_qualified(Oid nspid, const char *name);
 extern char *model_alloc_string(Size len);
 extern char *model_string(StringInfo buf);
+extern char *model_reading_string(StringInfo buf);
+extern char *model_reading_name(const char *name);
+extern void *model_reading_room(Size size);
+extern char *model_reading_qualified(Oid nspid, const char *name);
+extern ModelObject *model_object(SchemaModel *m, int i);
+extern void model_set_definition(SchemaModel *m, int i, char *definition);
 extern RelInfo *model_relation(SchemaModel *m, Oid relid);
 extern RelInfo *model_new_relation(SchemaModel *m, Oid relid);
 extern void model_build_oid_index(OidIndex *index, Oid *oids, int n);

@@ -258,17 +258,6 @@ array_room(void *array, int n, int *max, Size size)
 	return repalloc_huge(array, size * *max);
 }
 
-/* A copy of a name, as long as the model lives */
-static char *
-copy_name(const char *name)
-{
-	size_t		len = strlen(name);
-	char	   *result = model_alloc_string(len);
-
-	memcpy(result, name, len + 1);
-	return result;
-}
-
 /*
  * A text datum of a catalog row as a C string in buf, which the next call
  * overwrites: the node strings of checks and defaults are read only to be
@@ -479,7 +468,7 @@ read_classes(RelState *st)
 			ir->indexrelid = c->oid;
 			ir->constraint = false;
 			ir->conobject = -1;
-			ir->name = copy_name(NameStr(c->relname));
+			ir->name = model_reading_name(NameStr(c->relname));
 			ir->relam = c->relam;
 			ir->plain = !OidIsValid(c->reltablespace) &&
 				heap_attisnull(tup, Anum_pg_class_reloptions, NULL);
@@ -497,9 +486,9 @@ read_classes(RelState *st)
 		ri = model_new_relation(m, c->oid);
 		ri->nspid = c->relnamespace;
 		ri->relkind = c->relkind;
-		ri->qualname = model_qualified(c->relnamespace, NameStr(c->relname));
+		ri->qualname = model_reading_qualified(c->relnamespace, NameStr(c->relname));
 		ri->natts = c->relnatts;
-		ri->attnames = palloc0(sizeof(char *) * Max(c->relnatts, 1));
+		ri->attnames = model_reading_room(sizeof(char *) * Max(c->relnatts, 1));
 		ri->defaults = NULL;
 		ri->relkey = "";
 		ri->detail = NULL;
@@ -540,13 +529,13 @@ read_classes(RelState *st)
 		if (c->relkind == RELKIND_VIEW || c->relkind == RELKIND_MATVIEW)
 		{
 			st->views = lappend(st->views, ri);
-			st->views = lappend(st->views, model_string(&def));
+			st->views = lappend(st->views, model_reading_string(&def));
 			continue;
 		}
 		if (c->relkind == RELKIND_SEQUENCE)
 		{
 			/* read_sequences adds the rest; relkey holds the owner part */
-			ri->relkey = model_string(&def);
+			ri->relkey = model_reading_string(&def);
 			continue;
 		}
 
@@ -581,7 +570,7 @@ read_classes(RelState *st)
 			}
 		}
 		st->tables = lappend(st->tables, ri);
-		st->tables = lappend(st->tables, model_string(&def));
+		st->tables = lappend(st->tables, model_reading_string(&def));
 	}
 	table_endscan(scan);
 	table_close(rel, AccessShareLock);
@@ -618,7 +607,7 @@ read_attrdefs(RelState *st)
 		if (isnull)
 			continue;
 		if (ri->defaults == NULL)
-			ri->defaults = palloc0(sizeof(char *) * ri->natts);
+			ri->defaults = model_reading_room(sizeof(char *) * ri->natts);
 		expr = text_in_buffer(&nodestring, bin);
 		key.relid = ad->adrelid;
 		key.attnum = ad->adnum;
@@ -654,7 +643,7 @@ read_attributes(RelState *st)
 		ri = model_relation(st->m, a->attrelid);
 		if (ri == NULL || a->attnum > ri->natts || ri->relkind == RELKIND_SEQUENCE)
 			continue;
-		ri->attnames[a->attnum - 1] = copy_name(NameStr(a->attname));
+		ri->attnames[a->attnum - 1] = model_reading_name(NameStr(a->attname));
 		if (ri->relkind != RELKIND_RELATION && ri->relkind != RELKIND_PARTITIONED_TABLE &&
 			ri->relkind != RELKIND_FOREIGN_TABLE)
 		{
@@ -734,7 +723,7 @@ make_relkeys(SchemaModel *m)
 				appendStringInfoString(&buf, ri->attnames[i]);
 			appendStringInfoChar(&buf, ',');
 		}
-		ri->relkey = model_string(&buf);
+		ri->relkey = model_reading_string(&buf);
 	}
 }
 
@@ -821,7 +810,7 @@ add_tables(RelState *st)
 				  join_names(relkind_word(ri->relkind), " ", def));
 		if (ri->detail)
 		{
-			st->m->objects[st->m->n - 1].detail = ri->detail;
+			model_object(st->m, st->m->n - 1)->detail = ri->detail;
 			ri->detail->parents = inh ? inh->text : NULL;
 		}
 	}
@@ -1119,10 +1108,11 @@ plain_index_def(RelState *st, Form_pg_index ix, HeapTuple tup, Relation rel,
 static void
 set_cluster(RelState *st, RelInfo *table, IndexRel *ir)
 {
-	ModelObject *o = &st->m->objects[table->object];
 	char	   *name = pstrdup(quote_identifier(ir->name));
 
-	o->definition = psprintf("%s cluster on %s", o->definition, name);
+	model_set_definition(st->m, table->object,
+						 psprintf("%s cluster on %s",
+								  model_object(st->m, table->object)->definition, name));
 	if (table->detail)
 		table->detail->cluster = name;
 }
@@ -1162,8 +1152,8 @@ read_indexes(RelState *st)
 			 */
 			if (ir->conobject >= 0 &&
 				(ix->indnatts > ix->indnkeyatts || ix->indnullsnotdistinct || !ir->plain))
-				st->m->objects[ir->conobject].definition =
-					key_definition(ir->conoid, ix->indexrelid);
+				model_set_definition(st->m, ir->conobject,
+									 key_definition(ir->conoid, ix->indexrelid));
 			continue;
 		}
 		/* for a diff: CREATE INDEX on the parent makes the partitions' */
@@ -1276,7 +1266,7 @@ read_sequences(RelState *st)
 		model_add(st->m, "sequence", ri->qualname, model_string(&def));
 		if (ri->detail)
 		{
-			st->m->objects[st->m->n - 1].detail = ri->detail;
+			model_object(st->m, st->m->n - 1)->detail = ri->detail;
 			ri->detail->seqparams =
 				psprintf("AS %s START WITH " INT64_FORMAT " INCREMENT BY " INT64_FORMAT
 						 " MINVALUE " INT64_FORMAT " MAXVALUE " INT64_FORMAT
@@ -1311,7 +1301,7 @@ add_views(RelState *st)
 				  ri->qualname, psprintf("%s as %s", def, query));
 		if (ri->detail)
 		{
-			st->m->objects[st->m->n - 1].detail = ri->detail;
+			model_object(st->m, st->m->n - 1)->detail = ri->detail;
 			ri->detail->query = query;
 		}
 	}
@@ -1337,6 +1327,10 @@ model_read_relations(SchemaModel *m)
 	read_attrdefs(&st);
 	add_tables(&st);
 	add_columns(&st);
+	/* the biggest thing the reading holds, a row per column, is done with */
+	if (st.columns)
+		pfree(st.columns);
+	st.columns = NULL;
 	read_constraints(&st);
 	read_indexes(&st);
 	read_sequences(&st);
