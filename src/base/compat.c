@@ -7,6 +7,10 @@
  */
 #include "postgres.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/pg_collation.h"
@@ -236,5 +240,13 @@ compat_attstattarget(HeapTuple tup, TupleDesc desc)
 	return isnull ? -1 : (int) DatumGetInt16(d);
 #else
 	return ((Form_pg_attribute) GETSTRUCT(tup))->attstattarget;
+#endif
+}
+
+void
+compat_return_free_memory(void)
+{
+#ifdef __GLIBC__
+	(void) malloc_trim(0);
 #endif
 }

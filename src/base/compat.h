@@ -120,4 +120,12 @@ extern char *compat_collation_options(HeapTuple tup);
 /* The type a type name (with modifier) names here, or InvalidOid */
 extern Oid	compat_type_named(const char *name, int32 *typmod);
 
+/*
+ * Give the memory malloc holds free back to the operating system, where the
+ * C library can (glibc's malloc_trim): after a large context is dropped,
+ * its blocks stay in the process, resident, and count in its size until
+ * something reuses them.
+ */
+extern void compat_return_free_memory(void);
+
 #endif							/* MIGRATE_COMPAT_H */
