@@ -28,7 +28,8 @@
 # Inputs: MIGRATE_PG_MAJOR (the PostgreSQL major version to test: 15, the
 # default, 17 or 18), PG_CONFIG (defaults to
 # /usr/lib/postgresql/$MIGRATE_PG_MAJOR/bin/pg_config when it exists, else
-# pg_config), CLUSTER_SAVE_LOG (optional path).
+# pg_config), CLUSTER_SAVE_LOG (optional path), CLUSTER_SETTINGS (optional
+# lines for postgresql.conf, after the ones set here).
 
 MIGRATE_PG_MAJOR=${MIGRATE_PG_MAJOR:-15}
 export MIGRATE_PG_MAJOR
@@ -153,6 +154,9 @@ cluster_start() {
 		timezone = 'UTC'
 		log_timezone = 'UTC'
 	CONF
+	if [[ -n ${CLUSTER_SETTINGS:-} ]]; then
+		printf '%s\n' "$CLUSTER_SETTINGS" >>"$CLUSTER_PGDATA/postgresql.conf"
+	fi
 
 	if ! cluster__as_owner "$bindir/pg_ctl" --pgdata="$CLUSTER_PGDATA" \
 		--log="$CLUSTER_LOG" --wait --timeout=60 --silent start; then
