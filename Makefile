@@ -7,6 +7,7 @@
 #                           errors, install, run every suite on a throwaway cluster
 #   make demo               the same set-up, then a real migration session in psql
 #   make bench              the same set-up, then every benchmark in test/bench
+#                           (BENCH_LARGE=1: drift at 100,000 tables too)
 #   make test-all           make test inside a cached Debian root for each of
 #                           PostgreSQL 15, 17 and 18 (test/matrix.sh; as root)
 #   make installcheck       pg_regress, isolation and TAP against a server you run
