@@ -34,6 +34,7 @@ OBJS = \
 	src/core/lint.o \
 	src/catalog/queries.o \
 	src/catalog/writes.o \
+	src/catalog/direct.o \
 	src/catalog/steps.o \
 	src/model/model.o \
 	src/model/oidindex.o \
@@ -79,7 +80,7 @@ RELEASE_SCRIPTS = $(RELEASES:%=build/releases/$(EXTENSION)--%.sql)
 EXTRA_CLEAN = build/releases
 
 # pg_regress suites: sql/<topic>.sql, expected/<topic>.out
-REGRESS = register targets push push_rows downgrade stamp info security attack deploy merge reset offline files bad_input ddl_log guard adopt drift autogen coverage versions nontransactional lint plan
+REGRESS = register targets push push_rows downgrade stamp info security attack deploy merge reset offline files bad_input ddl_log guard catalog_writes adopt drift autogen coverage versions nontransactional lint plan
 # isolation suites: test/specs/<name>.spec, test/expected/<name>.out
 ISOLATION = concurrent_push guard_concurrent concurrent_index lock_retry
 ISOLATION_OPTS = --inputdir=test
@@ -89,6 +90,14 @@ TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
 
 PG_CONFIG ?= pg_config
+# A syscache on pg_extension.oid, which later minor releases of 15, 16 and
+# 17 added and 18 has: with it the extension's facts outlive the transaction
+# (src/base/owner.c).  No PG_VERSION_NUM tells a minor release, so the
+# server's headers are asked.
+INCLUDEDIR_SERVER := $(shell $(PG_CONFIG) --includedir-server)
+ifneq ($(shell grep -s -l -w EXTENSIONOID $(INCLUDEDIR_SERVER)/utils/syscache.h $(INCLUDEDIR_SERVER)/catalog/syscache_ids.h),)
+PG_CPPFLAGS += -DMIGRATE_HAVE_EXTENSIONOID
+endif
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 

@@ -363,6 +363,62 @@ SELECT count(*) FROM migrate_diff($d$DO $do$BEGIN
 END $do$$d$);
 
 --
+-- 11. Rows the catalog stores as the owner without SQL (catalog/direct.c):
+--     the DDL log of out-of-band DDL, in autocommit and in a transaction,
+--     and a push's applied and history rows.  Look-alikes of those tables
+--     in pg_temp and in a schema of the caller's, first in search_path,
+--     each with a trigger that calls the spy, receive nothing: the rows go
+--     to the extension's own tables, found by OID.
+--
+SET SESSION AUTHORIZATION regress_mallory;
+CREATE FUNCTION regress_lair.row_spy() RETURNS trigger LANGUAGE plpgsql
+  AS $f$ BEGIN PERFORM regress_lair.spy(); RETURN NEW; END $f$;
+CREATE TABLE regress_lair.ddl_log (seq bigint, statement text, id text);
+CREATE TABLE regress_lair.history (LIKE regress_lair.ddl_log);
+CREATE TABLE regress_lair.applied (LIKE regress_lair.ddl_log);
+CREATE TEMP TABLE ddl_log (LIKE regress_lair.ddl_log);
+CREATE TEMP TABLE history (LIKE regress_lair.ddl_log);
+CREATE TEMP TABLE applied (LIKE regress_lair.ddl_log);
+DO $$
+DECLARE
+	t text;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['ddl_log', 'history', 'applied'] LOOP
+		EXECUTE format('CREATE TRIGGER row_spy BEFORE INSERT ON regress_lair.%I'
+					   ' FOR EACH ROW EXECUTE FUNCTION regress_lair.row_spy()', t);
+		EXECUTE format('CREATE TRIGGER row_spy BEFORE INSERT ON pg_temp.%I'
+					   ' FOR EACH ROW EXECUTE FUNCTION regress_lair.row_spy()', t);
+	END LOOP;
+END $$;
+SET search_path = pg_temp, regress_lair, pg_catalog, public;
+CREATE TABLE regress_stage.direct_a (i int);
+BEGIN;
+CREATE TABLE regress_stage.direct_b (i int);
+CREATE VIEW regress_stage.direct_c AS SELECT 1 AS one;
+COMMIT;
+SELECT public.migrate_add('direct rows', 'CREATE TABLE regress_stage.direct_d (i int)',
+						  'DROP TABLE regress_stage.direct_d', id => 'd1',
+						  revises => (SELECT pg_catalog.array_agg(revision)
+									  FROM public.migrate_heads()));
+SET client_min_messages = warning;
+SELECT revision FROM public.migrate_push('d1');
+RESET client_min_messages;
+SELECT (SELECT pg_catalog.count(*) FROM pg_temp.ddl_log) +
+	   (SELECT pg_catalog.count(*) FROM pg_temp.history) +
+	   (SELECT pg_catalog.count(*) FROM pg_temp.applied) +
+	   (SELECT pg_catalog.count(*) FROM regress_lair.ddl_log) +
+	   (SELECT pg_catalog.count(*) FROM regress_lair.history) +
+	   (SELECT pg_catalog.count(*) FROM regress_lair.applied) AS look_alike_rows;
+RESET search_path;
+DROP TABLE pg_temp.ddl_log, pg_temp.history, pg_temp.applied;
+RESET SESSION AUTHORIZATION;
+SELECT object_identity, run_by, revision, statement FROM migrate_ddl_log()
+WHERE object_identity LIKE 'regress_stage.direct%' ORDER BY seq;
+SELECT revision, action, run_by FROM migrate_history() WHERE revision = 'd1';
+SELECT revision, state FROM migrate_status() WHERE revision = 'd1';
+SELECT regress_judge.mallory_got_out();
+
+--
 -- Clean up
 --
 SET client_min_messages = warning;

@@ -29,7 +29,8 @@
 # default, 17 or 18), PG_CONFIG (defaults to
 # /usr/lib/postgresql/$MIGRATE_PG_MAJOR/bin/pg_config when it exists, else
 # pg_config), CLUSTER_SAVE_LOG (optional path), CLUSTER_SETTINGS (optional
-# lines for postgresql.conf, after the ones set here).
+# lines for postgresql.conf, after the ones set here), CLUSTER_BASE (optional
+# directory to make the cluster's directory in, instead of /tmp or $TMPDIR).
 
 MIGRATE_PG_MAJOR=${MIGRATE_PG_MAJOR:-15}
 export MIGRATE_PG_MAJOR
@@ -107,7 +108,9 @@ cluster_start() {
 
 	CLUSTER_OS_USER=$(cluster_os_user) || return 1
 	# root: the server user must be able to reach the directory, so use /tmp
-	if ((EUID == 0)); then base=/tmp; else base=${TMPDIR:-/tmp}; fi
+	if [[ -n ${CLUSTER_BASE:-} ]]; then
+		base=$CLUSTER_BASE
+	elif ((EUID == 0)); then base=/tmp; else base=${TMPDIR:-/tmp}; fi
 	CLUSTER_DIR=$(mktemp -d "$base/migrate-pg.XXXXXX") || return 1
 	CLUSTER_PGDATA=$CLUSTER_DIR/data
 	CLUSTER_LOG=$CLUSTER_DIR/server.log

@@ -15,8 +15,10 @@
 #include "access/table.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_database.h"
+#include "executor/executor.h"
 #include "mb/pg_wchar.h"
 #include "nodes/makefuncs.h"
+#include "parser/parse_relation.h"
 #include "parser/parse_type.h"
 #include "utils/syscache.h"
 #if PG_VERSION_NUM >= 160000
@@ -248,5 +250,23 @@ compat_return_free_memory(void)
 {
 #ifdef __GLIBC__
 	(void) malloc_trim(0);
+#endif
+}
+
+void
+compat_init_range_table(EState *estate, RangeTblEntry *rte)
+{
+#if PG_VERSION_NUM >= 160000
+	List	   *perminfos = NIL;
+
+	addRTEPermissionInfo(&perminfos, rte);
+#endif
+#if PG_VERSION_NUM >= 180000
+	ExecInitRangeTable(estate, list_make1(rte), perminfos,
+					   bms_make_singleton(1));
+#elif PG_VERSION_NUM >= 160000
+	ExecInitRangeTable(estate, list_make1(rte), perminfos);
+#else
+	ExecInitRangeTable(estate, list_make1(rte));
 #endif
 }

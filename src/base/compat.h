@@ -8,12 +8,17 @@
  *
  *   16  pg_proc_aclcheck() and pg_namespace_ownercheck() became
  *       object_aclcheck() and object_ownercheck() with a catalog argument.
+ *   16  ExecInitRangeTable() takes the permission entries of the range
+ *       table (RTEPermissionInfo); 18 the set of unpruned relations too.
  *   16  parser/gram.h is no longer installed: core/script.c learns the
  *       scanner's token numbers at run time instead (no guard needed).
  *   17  PGPROC's local transaction id moved into PGPROC.vxid.
  *   17  pg_attribute.attstattarget became a nullable int2 (NULL for the
  *       default) at the end of the row, where it was an int4 (-1).
  *   18  PortalRun() lost its run_once argument.
+ *   18  a syscache on pg_extension.oid (EXTENSIONOID), which later minor
+ *       releases of 15 to 17 have too: the Makefile finds it in the
+ *       server's headers, as no PG_VERSION_NUM tells a minor release.
  *   18  NOT NULL constraints are pg_constraint rows (contype 'n'); the
  *       model reads NOT NULL from pg_attribute.attnotnull on every version
  *       and skips those rows (see model/relations.c).
@@ -127,5 +132,25 @@ extern Oid	compat_type_named(const char *name, int32 *typmod);
  * something reuses them.
  */
 extern void compat_return_free_memory(void);
+
+/*
+ * The syscache on pg_extension.oid, whose invalidations say that an
+ * extension changed, or -1 where the server has none
+ */
+#ifdef MIGRATE_HAVE_EXTENSIONOID
+#define COMPAT_EXTENSION_CACHE EXTENSIONOID
+#else
+#define COMPAT_EXTENSION_CACHE (-1)
+#endif
+
+/*
+ * Give an executor state made by hand (not from a plan) a range table of
+ * one relation, rte, as the executor's checks and error messages expect
+ * (catalog/direct.c)
+ */
+struct EState;
+struct RangeTblEntry;
+extern void compat_init_range_table(struct EState *estate,
+									struct RangeTblEntry *rte);
 
 #endif							/* MIGRATE_COMPAT_H */

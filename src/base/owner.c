@@ -27,25 +27,73 @@
 #include "utils/acl.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
 
 #include "base/compat.h"
 #include "base/owner.h"
 
 /*
  * The extension as this transaction found it: its OID, its owner, and its
- * catalog schema, looked up once per transaction from pg_extension and
- * pg_depend -- by OID, never by a name a caller could create or rename.
+ * catalog schema, looked up from pg_extension and pg_depend -- by OID, never
+ * by a name a caller could create or rename -- once per transaction, or
+ * where the server has a syscache on pg_extension, once until an extension
+ * or a schema changes (still_holds).
  */
 typedef struct ExtensionFacts
 {
-	LocalTransactionId lxid;	/* InvalidLocalTransactionId: not looked up */
+	LocalTransactionId lxid;	/* looked up in; InvalidLocalTransactionId:
+								 * not looked up, or forgotten */
 	Oid			extoid;
 	Oid			owner;
 	Oid			catalog_nsp;	/* the schema the extension created */
 } ExtensionFacts;
 
 static ExtensionFacts ext = {InvalidLocalTransactionId};
+
+/*
+ * The catalog schema outlives the transaction: finding it scans every
+ * member of the extension in pg_depend, which in autocommit (each DDL
+ * statement logged in a transaction of its own) cost more than the rest of
+ * the look-up.  It is kept for the extension of OID schema_ext, and
+ * forgotten when any schema changes (a syscache invalidation of
+ * pg_namespace: a schema created, renamed, dropped or given another owner,
+ * here or in another session; dropping the extension drops its schema).
+ * The extension is still looked up by name every transaction (and after a
+ * schema changed), so a new extension of the same name is never taken for
+ * the old one.
+ */
+static Oid	schema_ext = InvalidOid;
+static Oid	schema_nsp = InvalidOid;
+static uint64 schema_invalidations = 0;
+static bool schema_callback_registered = false;
+
+static LocalTransactionId ext_checked_lxid = InvalidLocalTransactionId;
+
+/*
+ * Whether what was looked up in transaction lxid (InvalidLocalTransactionId:
+ * nothing, or forgotten since) still holds: in that transaction, and where
+ * the server invalidates its syscache on pg_extension (compat.h), in any
+ * later one too until forget_catalog_schema runs, as an extension created,
+ * dropped or given another owner anywhere invalidates that cache.
+ */
+static bool
+still_holds(LocalTransactionId lxid)
+{
+	return lxid != InvalidLocalTransactionId &&
+		(COMPAT_EXTENSION_CACHE >= 0 || lxid == compat_my_lxid());
+}
+
+static void
+forget_catalog_schema(Datum arg, int cacheid, uint32 hashvalue)
+{
+	schema_ext = InvalidOid;
+	schema_invalidations++;
+	/* and the extension itself: see lookup_extension */
+	ext.lxid = InvalidLocalTransactionId;
+	ext_checked_lxid = InvalidLocalTransactionId;
+}
 
 /*
  * The member of extension extoid of catalog classid that pick accepts (or
@@ -80,38 +128,98 @@ find_member(Oid extoid, Oid classid, bool (*pick) (Oid objid, const void *arg),
 	return result;
 }
 
-static const ExtensionFacts *
-extension_facts(void)
+/*
+ * Whether the extension is installed: looked up by name once per
+ * transaction (or once until an extension changes, see still_holds), and
+ * again after any schema changed (a CREATE or DROP EXTENSION creates or
+ * drops the catalog schema), into ext.extoid and ext.owner (InvalidOid: not
+ * installed).
+ */
+static bool
+lookup_extension(void)
 {
 	Relation	rel;
 	ScanKeyData key;
 	SysScanDesc scan;
 	HeapTuple	tuple;
-	Form_pg_extension form;
 
-	if (ext.lxid == compat_my_lxid())
-		return &ext;
+	if (!schema_callback_registered)
+	{
+		CacheRegisterSyscacheCallback(NAMESPACEOID, forget_catalog_schema,
+									  (Datum) 0);
+		if (COMPAT_EXTENSION_CACHE >= 0)
+			CacheRegisterSyscacheCallback(COMPAT_EXTENSION_CACHE,
+										  forget_catalog_schema, (Datum) 0);
+		schema_callback_registered = true;
+	}
+	if (still_holds(ext_checked_lxid))
+		return OidIsValid(ext.extoid);
 
 	rel = table_open(ExtensionRelationId, AccessShareLock);
 	ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber,
 				F_NAMEEQ, CStringGetDatum("migrate"));
 	scan = systable_beginscan(rel, ExtensionNameIndexId, true, NULL, 1, &key);
 	tuple = systable_getnext(scan);
-	if (!HeapTupleIsValid(tuple))
+	ext.extoid = InvalidOid;
+	ext.owner = InvalidOid;
+	if (HeapTupleIsValid(tuple))
+	{
+		Form_pg_extension form = (Form_pg_extension) GETSTRUCT(tuple);
+
+		ext.extoid = form->oid;
+		ext.owner = form->extowner;
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	ext_checked_lxid = compat_my_lxid();
+	return OidIsValid(ext.extoid);
+}
+
+static const ExtensionFacts *
+extension_facts(void)
+{
+	if (still_holds(ext.lxid))
+		return &ext;
+
+	if (!lookup_extension())
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("extension \"migrate\" is not installed in this database"),
 				 errhint("Run CREATE EXTENSION migrate.")));
-	form = (Form_pg_extension) GETSTRUCT(tuple);
-	ext.extoid = form->oid;
-	ext.owner = form->extowner;
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
-	ext.catalog_nsp = find_member(ext.extoid, NamespaceRelationId, NULL, NULL);
-	if (!OidIsValid(ext.catalog_nsp))
-		elog(ERROR, "extension \"migrate\" has no catalog schema");
+	if (schema_ext != ext.extoid)
+	{
+		uint64		seen = schema_invalidations;
+
+		schema_ext = InvalidOid;
+		schema_nsp = find_member(ext.extoid, NamespaceRelationId, NULL, NULL);
+		if (!OidIsValid(schema_nsp))
+			elog(ERROR, "extension \"migrate\" has no catalog schema");
+		/* kept only if no schema changed while it was looked up */
+		if (seen == schema_invalidations)
+			schema_ext = ext.extoid;
+	}
+	ext.catalog_nsp = schema_nsp;
 	ext.lxid = compat_my_lxid();
 	return &ext;
+}
+
+/*
+ * Whether the extension is installed now: for the event triggers, which
+ * stand aside while it is being dropped.  Once per transaction, not per
+ * DDL statement, as a dropped extension drops its schema, which makes it
+ * looked up again.
+ */
+bool
+ext_installed(void)
+{
+	return lookup_extension();
+}
+
+/* The OID of the extension, as this transaction finds it */
+Oid
+ext_oid(void)
+{
+	return extension_facts()->extoid;
 }
 
 /*

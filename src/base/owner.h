@@ -22,6 +22,8 @@ typedef struct OwnerSwitch
 extern void owner_enter(OwnerSwitch *sw);
 extern void owner_leave(OwnerSwitch *sw);
 
+extern bool ext_installed(void);
+extern Oid	ext_oid(void);
 extern Oid	ext_catalog_schema(void);
 extern void ext_check_may_call(const char *fname);
 

@@ -40,6 +40,7 @@ typedef struct RevisionRow
 
 extern void catalog_lock(void);
 extern RevGraph *catalog_load_graph(void);
+extern bool catalog_revision_exists(const char *id);
 extern RevisionRow *catalog_get_revision(const char *id);
 extern void catalog_insert_revision(RevisionRow *row);
 extern void catalog_update_revision(RevisionRow *row);

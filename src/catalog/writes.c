@@ -2,8 +2,9 @@
  *
  * writes.c
  *	  The catalog's write buffer: rows of migrate.applied, migrate.history
- *	  and migrate.ddl_log kept in memory and written with one INSERT per
- *	  table, following the transaction they were made in.
+ *	  and migrate.ddl_log kept in memory and written together, following
+ *	  the transaction they were made in: stored as they are (direct.c), or
+ *	  where a table cannot take them so, with one INSERT per table.
  *
  * src/catalog/writes.c
  *
@@ -42,6 +43,7 @@
 #include "utils/snapmgr.h"
 #include "utils/pg_lsn.h"
 #include "utils/timestamp.h"
+#include "utils/xid8.h"
 
 #include "base/owner.h"
 #include "base/util.h"
@@ -56,8 +58,8 @@
  * statement paying the executor's start and end and a switch to the
  * extension owner.  Instead the rows are made when their revision runs,
  * with every value taken then (times, roles, application_name, WAL
- * position), kept in memory, and written by one INSERT per table
- * (catalog_flush) at the end of the push, and before any other catalog
+ * position), kept in memory, and written together, each table opened once
+ * (catalog_flush), at the end of the push, and before any other catalog
  * query runs, so that nothing migrate reads ever misses them.  They are
  * written in the order they were made, so their sequence numbers come out
  * as before; a DDL log row takes its number when it is made, as other
@@ -429,16 +431,171 @@ fill_history(void *kept, ColumnArray *c, int i)
 
 #define MAX_KEPT_COLUMNS 12
 
+/* A name value, as the column takes it */
+static Datum
+name_datum(const char *s)
+{
+	return DirectFunctionCall1(namein, CStringGetDatum(s));
+}
+
+static Datum
+text_or_null(const char *s, bool *isnull)
+{
+	*isnull = s == NULL;
+	return s ? CStringGetTextDatum(s) : (Datum) 0;
+}
+
+/* What pg_current_xact_id() says: the top transaction's id, assigned now */
+static Datum
+current_xact_id(void)
+{
+	return FullTransactionIdGetDatum(GetTopFullTransactionId());
+}
+
+/* The next value of the catalog's sequence seqname, with no privilege check */
+static Datum
+catalog_nextval(const char *seqname)
+{
+	Oid			seqid = get_relname_relid(seqname, ext_catalog_schema());
+
+	if (!OidIsValid(seqid))
+		elog(ERROR, "sequence migrate.%s is missing", seqname);
+	return Int64GetDatum(nextval_internal(seqid, false));
+}
+
 /*
- * How the kept rows of one table are written: an INSERT ... SELECT FROM
- * ROWS FROM (unnest($1), unnest($2), ...) over one array per column, of
- * the element types given, which fill() sets from one kept row.  What the
- * server fills in itself, the same all through the call, is left to the
- * statement: the transaction id, the backend's pid, and for the history its
- * number and the session's user and address.
+ * The columns of each table as direct.c stores them (catalog_int.h): every
+ * column, what SQL's defaults filled in given too (the sequence numbers,
+ * the session's user and address, the backend's pid, the transaction),
+ * with the same values.
+ */
+enum
+{
+	DDL_SEQ, DDL_LOGGED_AT, DDL_SESSION_ROLE, DDL_RUN_BY, DDL_APPLICATION_NAME,
+	DDL_BACKEND_PID, DDL_XID, DDL_COMMAND_TAG, DDL_OBJECT_TYPE,
+	DDL_OBJECT_IDENTITY, DDL_SCHEMA_NAME, DDL_DROPPED, DDL_STATEMENT,
+	DDL_REVISION, DDL_NCOLS
+};
+
+static const DirectColumn ddl_columns[DDL_NCOLS] = {
+	{"seq", INT8OID}, {"logged_at", TIMESTAMPTZOID}, {"session_role", NAMEOID},
+	{"run_by", NAMEOID}, {"application_name", TEXTOID},
+	{"backend_pid", INT4OID}, {"xid", XID8OID}, {"command_tag", TEXTOID},
+	{"object_type", TEXTOID}, {"object_identity", TEXTOID},
+	{"schema_name", TEXTOID}, {"dropped", BOOLOID}, {"statement", TEXTOID},
+	{"revision", TEXTOID}
+};
+
+static void
+row_ddl(void *kept, Datum *v, bool *n)
+{
+	KeptDdl    *k = kept;
+	DdlLogRow  *r = &k->row;
+
+	v[DDL_SEQ] = Int64GetDatum(k->seq);
+	v[DDL_LOGGED_AT] = TimestampTzGetDatum(r->logged_at);
+	v[DDL_SESSION_ROLE] = name_datum(r->session_role);
+	v[DDL_RUN_BY] = name_datum(r->run_by);
+	v[DDL_APPLICATION_NAME] = text_or_null(r->application_name, &n[DDL_APPLICATION_NAME]);
+	v[DDL_BACKEND_PID] = Int32GetDatum(MyProcPid);
+	v[DDL_XID] = current_xact_id();
+	v[DDL_COMMAND_TAG] = text_or_null(r->command_tag, &n[DDL_COMMAND_TAG]);
+	v[DDL_OBJECT_TYPE] = text_or_null(r->object_type, &n[DDL_OBJECT_TYPE]);
+	v[DDL_OBJECT_IDENTITY] = text_or_null(r->object_identity, &n[DDL_OBJECT_IDENTITY]);
+	v[DDL_SCHEMA_NAME] = text_or_null(r->schema_name, &n[DDL_SCHEMA_NAME]);
+	v[DDL_DROPPED] = BoolGetDatum(r->dropped);
+	v[DDL_STATEMENT] = text_or_null(r->statement, &n[DDL_STATEMENT]);
+	v[DDL_REVISION] = text_or_null(r->revision, &n[DDL_REVISION]);
+}
+
+enum
+{
+	APPLIED_ID, APPLIED_AT, APPLIED_BY, APPLIED_DURATION, APPLIED_NCOLS
+};
+
+static const DirectColumn applied_columns[APPLIED_NCOLS] = {
+	{"id", TEXTOID}, {"applied_at", TIMESTAMPTZOID}, {"applied_by", NAMEOID},
+	{"duration", INTERVALOID}
+};
+
+static void
+row_applied(void *kept, Datum *v, bool *n)
+{
+	KeptApplied *r = kept;
+
+	v[APPLIED_ID] = CStringGetTextDatum(r->id);
+	v[APPLIED_AT] = TimestampTzGetDatum(r->at);
+	v[APPLIED_BY] = name_datum(r->role);
+	n[APPLIED_DURATION] = r->duration == NULL;
+	v[APPLIED_DURATION] = r->duration ? IntervalPGetDatum(r->duration) : (Datum) 0;
+}
+
+enum
+{
+	HIST_SEQ, HIST_REVISION, HIST_ACTION, HIST_STARTED_AT, HIST_DURATION,
+	HIST_SESSION_ROLE, HIST_RUN_BY, HIST_APPLICATION_NAME, HIST_CLIENT_ADDR,
+	HIST_BACKEND_PID, HIST_XID, HIST_WAL_LSN, HIST_CHECKSUM, HIST_ERROR,
+	HIST_SQLSTATE, HIST_STATEMENT, HIST_LINE, HIST_FINGERPRINT, HIST_NCOLS
+};
+
+static const DirectColumn history_columns[HIST_NCOLS] = {
+	{"seq", INT8OID}, {"revision", TEXTOID}, {"action", TEXTOID},
+	{"started_at", TIMESTAMPTZOID}, {"duration", INTERVALOID},
+	{"session_role", NAMEOID}, {"run_by", NAMEOID},
+	{"application_name", TEXTOID}, {"client_addr", INETOID},
+	{"backend_pid", INT4OID}, {"xid", XID8OID}, {"wal_lsn", PG_LSNOID},
+	{"checksum", TEXTOID}, {"error", TEXTOID}, {"sqlstate", TEXTOID},
+	{"statement", INT4OID}, {"line", INT4OID}, {"fingerprint", TEXTOID}
+};
+
+static void
+row_history(void *kept, Datum *v, bool *n)
+{
+	KeptHistory *r = kept;
+	LOCAL_FCINFO(fcinfo, 0);
+
+	v[HIST_SEQ] = catalog_nextval("history_seq");
+	v[HIST_REVISION] = CStringGetTextDatum(r->id);
+	v[HIST_ACTION] = CStringGetTextDatum(r->action);
+	v[HIST_STARTED_AT] = TimestampTzGetDatum(r->started);
+	n[HIST_DURATION] = r->duration == NULL;
+	v[HIST_DURATION] = r->duration ? IntervalPGetDatum(r->duration) : (Datum) 0;
+	v[HIST_SESSION_ROLE] = name_datum(GetUserNameFromId(GetSessionUserId(), false));
+	v[HIST_RUN_BY] = name_datum(r->role);
+	v[HIST_APPLICATION_NAME] = text_or_null(r->application_name, &n[HIST_APPLICATION_NAME]);
+	/* inet_client_addr(): NULL on a Unix socket */
+	InitFunctionCallInfoData(*fcinfo, NULL, 0, InvalidOid, NULL, NULL);
+	v[HIST_CLIENT_ADDR] = inet_client_addr(fcinfo);
+	n[HIST_CLIENT_ADDR] = fcinfo->isnull;
+	v[HIST_BACKEND_PID] = Int32GetDatum(MyProcPid);
+	v[HIST_XID] = current_xact_id();
+	v[HIST_WAL_LSN] = LSNGetDatum(r->wal_lsn);
+	v[HIST_CHECKSUM] = text_or_null(r->checksum, &n[HIST_CHECKSUM]);
+	v[HIST_ERROR] = text_or_null(r->error, &n[HIST_ERROR]);
+	v[HIST_SQLSTATE] = text_or_null(r->sqlstate, &n[HIST_SQLSTATE]);
+	n[HIST_STATEMENT] = n[HIST_LINE] = r->statement <= 0;
+	v[HIST_STATEMENT] = Int32GetDatum(r->statement);
+	v[HIST_LINE] = Int32GetDatum(r->line);
+	n[HIST_FINGERPRINT] = true;
+}
+
+/*
+ * How the kept rows of one table are written.  Where the table can take
+ * them (direct.c), each row is stored as it is: relname, the columns, and
+ * row() to give one kept row's values.  Otherwise (a table that has been
+ * given a trigger or a column of its own), with SQL: an INSERT ... SELECT
+ * FROM ROWS FROM (unnest($1), unnest($2), ...) over one array per column,
+ * of the element types given, which fill() sets from one kept row.  What
+ * the server fills in itself, the same all through the call, is left to
+ * the statement: the transaction id, the backend's pid, and for the history
+ * its number and the session's user and address.
  */
 typedef struct KeptTable
 {
+	const char *relname;
+	const DirectColumn *columns;
+	int			ncolumns;
+	void		(*row) (void *kept, Datum *values, bool *nulls);
 	const char *sql;
 	int			ncols;
 	Oid			types[MAX_KEPT_COLUMNS];
@@ -446,6 +603,7 @@ typedef struct KeptTable
 } KeptTable;
 
 static const KeptTable ddl_table = {
+	"ddl_log", ddl_columns, DDL_NCOLS, row_ddl,
 	"INSERT INTO migrate.ddl_log (logged_at, session_role, run_by,"
 	" application_name, xid, command_tag, object_type, object_identity,"
 	" schema_name, dropped, statement, revision, seq)"
@@ -466,6 +624,7 @@ static const KeptTable ddl_table = {
 };
 
 static const KeptTable applied_table = {
+	"applied", applied_columns, APPLIED_NCOLS, row_applied,
 	"INSERT INTO migrate.applied (id, applied_at, applied_by, duration)"
 	" SELECT a.id, a.applied_at, a.applied_by, a.duration"
 	" FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2),"
@@ -477,6 +636,7 @@ static const KeptTable applied_table = {
 };
 
 static const KeptTable history_table = {
+	"history", history_columns, HIST_NCOLS, row_history,
 	"INSERT INTO migrate.history (revision, action, started_at, duration,"
 	" run_by, application_name, xid, wal_lsn, checksum, error, sqlstate,"
 	" statement, line)"
@@ -497,6 +657,38 @@ static const KeptTable history_table = {
 };
 
 /*
+ * Store the kept rows of one table as they are (direct.c), in their order;
+ * false, having written nothing, when the table cannot take them so.
+ */
+static bool
+insert_kept_direct(const KeptTable *t, List *rows)
+{
+	DirectWriter *w = direct_open(t->relname, t->columns, t->ncolumns);
+	MemoryContext row_cxt;
+	MemoryContext oldcxt;
+	ListCell   *lc;
+
+	if (w == NULL)
+		return false;
+	row_cxt = AllocSetContextCreate(CurrentMemoryContext, "migrate kept row",
+									ALLOCSET_SMALL_SIZES);
+	foreach(lc, rows)
+	{
+		Datum		values[DIRECT_MAX_COLUMNS];
+		bool		nulls[DIRECT_MAX_COLUMNS] = {0};
+
+		oldcxt = MemoryContextSwitchTo(row_cxt);
+		t->row(lfirst(lc), values, nulls);
+		direct_insert(w, values, nulls);
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextReset(row_cxt);
+	}
+	MemoryContextDelete(row_cxt);
+	direct_close(w);
+	return true;
+}
+
+/*
  * Write the kept rows of one table with one statement, in their order (the
  * function scan returns them so, and the sequence defaults are taken in
  * that order).
@@ -511,6 +703,8 @@ insert_kept(const KeptTable *t, List *rows)
 	ListCell   *lc;
 
 	if (n == 0)
+		return;
+	if (insert_kept_direct(t, rows))
 		return;
 	for (int j = 0; j < t->ncols; j++)
 	{

@@ -298,7 +298,7 @@ store_revision(RevisionRow *row, const char *id, parents_chooser choose,
 					ereport(ERROR,
 							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							 errmsg("revision \"%s\" cannot revise itself", id)));
-				if (catalog_get_revision(parent) == NULL)
+				if (!catalog_revision_exists(parent))
 					ereport(ERROR,
 							(errcode(ERRCODE_UNDEFINED_OBJECT),
 							 errmsg("parent revision \"%s\" does not exist", parent),

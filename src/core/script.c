@@ -379,8 +379,8 @@ script_parse(const char *text, const char *what)
  * transaction block (no_transaction_block's "step" family), and no
  * BEGIN/COMMIT pair.
  */
-MigrateScript *
-script_parse_mode(const char *text, const char *what, bool transactional)
+static MigrateScript *
+parse_script(const char *text, const char *what, bool transactional)
 {
 	MigrateScript *script = palloc0(sizeof(MigrateScript));
 	ErrorContextCallback errcb;
@@ -486,6 +486,75 @@ script_parse_mode(const char *text, const char *what, bool transactional)
 	script->nstmts = n;
 
 	return script;
+}
+
+/*
+ * The scripts parsed last, kept while the memory they were parsed into
+ * lives: registering a revision reads its up script three times (checked,
+ * hashed, linted), each with the same text, which is one parse, not three.
+ * An entry is the same text (the same string, unchanged), name and mode;
+ * a reset callback of its memory context forgets it.  Nothing changes a
+ * parsed script after it is made.
+ */
+#define SCRIPT_MEMO_SIZE 4
+
+typedef struct ScriptMemo
+{
+	const char *text;			/* the string parsed; NULL: empty */
+	char	   *copy;			/* its text then, in cxt */
+	size_t		len;
+	char		what[16];
+	bool		transactional;
+	MigrateScript *script;
+	MemoryContext cxt;
+} ScriptMemo;
+
+static ScriptMemo script_memo[SCRIPT_MEMO_SIZE];
+static int	script_memo_next = 0;
+
+static void
+script_memo_forget(void *arg)
+{
+	MemoryContext cxt = (MemoryContext) arg;
+
+	for (int i = 0; i < SCRIPT_MEMO_SIZE; i++)
+		if (script_memo[i].cxt == cxt)
+			script_memo[i].text = NULL;
+}
+
+MigrateScript *
+script_parse_mode(const char *text, const char *what, bool transactional)
+{
+	size_t		len = strlen(text);
+	ScriptMemo *m;
+	MemoryContextCallback *cb;
+
+	for (int i = 0; i < SCRIPT_MEMO_SIZE; i++)
+	{
+		m = &script_memo[i];
+		if (m->text == text && m->len == len &&
+			m->transactional == transactional &&
+			strcmp(m->what, what) == 0 &&
+			memcmp(m->copy, text, len) == 0)
+			return m->script;
+	}
+	if (strlen(what) >= sizeof(m->what))
+		return parse_script(text, what, transactional);
+	m = &script_memo[script_memo_next];
+	script_memo_next = (script_memo_next + 1) % SCRIPT_MEMO_SIZE;
+	m->text = NULL;
+	m->script = parse_script(text, what, transactional);
+	m->copy = pnstrdup(text, len);
+	cb = palloc(sizeof(MemoryContextCallback));
+	cb->func = script_memo_forget;
+	cb->arg = CurrentMemoryContext;
+	MemoryContextRegisterResetCallback(CurrentMemoryContext, cb);
+	m->len = len;
+	strlcpy(m->what, what, sizeof(m->what));
+	m->transactional = transactional;
+	m->cxt = CurrentMemoryContext;
+	m->text = text;
+	return m->script;
 }
 
 static bool

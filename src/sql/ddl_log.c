@@ -53,6 +53,7 @@
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
+#include "base/owner.h"
 #include "base/util.h"
 #include "base/session.h"
 #include "catalog/catalog.h"
@@ -251,7 +252,7 @@ ddl_log_active(void)
 	if (migrate_in_scratch())
 		return false;
 	/* the extension itself is being dropped: its log goes with it */
-	if (!OidIsValid(get_extension_oid("migrate", true)))
+	if (!ext_installed())
 		return false;
 	return true;
 }

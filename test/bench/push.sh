@@ -21,6 +21,7 @@
 #    '{parent}', up => $up$...$up$, down => $down$...$down$)), replayed in
 #    one psql session (psql -f file1 -f file2 ...), against the floor: files
 #    that INSERT the same text into a plain table, replayed the same way.
+#    Target: at most 1.3x the floor.
 # 3. Scale: revisions of one small statement each,
 #      CREATE FUNCTION f_i() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT i';
 #    at N and at S (default 10,000) revisions: registration, migrate_push()
@@ -75,6 +76,7 @@ if ! [[ $revisions =~ ^[1-9][0-9]*$ && $scale =~ ^[1-9][0-9]*$ && $runs =~ ^[1-9
 fi
 push_target=1.10
 deploy_target=1.5
+registration_target=1.3
 scale_target=1.2
 quick_target=0.050
 tool_packages=(python3-alembic python3-psycopg2 sqitch libdbd-pg-perl)
@@ -154,6 +156,7 @@ write_revisions() {
 	local dir=$1 n=$2 kind=$3 i id file parent='{}' up down width=${#2}
 	((width >= 5)) || width=5
 	mkdir -p "$dir/add" "$dir/insert"
+	: >"$dir/ddl.sql"
 	for ((i = 1; i <= n; i++)); do
 		revision_sql "$kind" "$i"
 		printf -v id 'r%0*d' "$width" "$i"
@@ -334,7 +337,9 @@ fi
 echo "push: writing $revisions table revisions and $revisions + $scale function revisions"
 write_revisions "$workdir/tables" "$revisions" table
 write_revisions "$workdir/small.$revisions" "$revisions" function
-write_revisions "$workdir/small.$scale" "$scale" function
+if ((scale != revisions)); then
+	write_revisions "$workdir/small.$scale" "$scale" function
+fi
 if [[ -n $python ]]; then
 	write_alembic "$workdir/tables" "$revisions"
 fi
@@ -434,8 +439,11 @@ for ((run = 1; run <= runs; run++)); do
 	fi
 done
 
-# Part 3 and 4: times[s_<case>.<size>], in seconds
-sizes=("$revisions" "$scale")
+# Part 3 and 4: times[s_<case>.<size>], in seconds (one size when N = S)
+sizes=("$revisions")
+if ((scale != revisions)); then
+	sizes+=("$scale")
+fi
 declare -A hwm=() hwm_before=() hwm_shared=()
 echo "push: part 3 and 4, $revisions and $scale CREATE FUNCTION revisions, $runs runs"
 for ((run = 1; run <= runs; run++)); do
@@ -510,10 +518,13 @@ for c in floor push deploy alembic1 alembicN sqitch; do
 	esac
 done
 echo "registration of the same $revisions revisions, replayed in one psql session"
-for c in reg_floor reg; do
-	# shellcheck disable=SC2086  # a list of words
-	row "  ${label[$c]}" "$(median ${times[$c]})" "$(median_ratio "${ratios[$c]}")"
-done
+# shellcheck disable=SC2086  # a list of words
+row "  ${label[reg_floor]}" "$(median ${times[reg_floor]})" "$(median_ratio "${ratios[reg_floor]}")"
+# shellcheck disable=SC2086  # a list of words
+s=$(median ${times[reg]})
+r=$(median_ratio "${ratios[reg]}")
+row "  ${label[reg]}" "$s" "$r" "<= ${registration_target}x" \
+	"$(verdict "${r%x}" "$registration_target")"
 echo "scale: CREATE FUNCTION f_i() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT i', per revision"
 for c in floor registration push deploy; do
 	# shellcheck disable=SC2086  # lists of words
