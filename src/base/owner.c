@@ -193,7 +193,10 @@ extension_facts(void)
 		schema_ext = InvalidOid;
 		schema_nsp = find_member(ext.extoid, NamespaceRelationId, NULL, NULL);
 		if (!OidIsValid(schema_nsp))
-			elog(ERROR, "extension \"migrate\" has no catalog schema");
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("the catalog of extension \"migrate\" is damaged: its schema is missing"),
+					 errhint("Restore it from a backup, or DROP EXTENSION migrate and create it again.")));
 		/* kept only if no schema changed while it was looked up */
 		if (seen == schema_invalidations)
 			schema_ext = ext.extoid;

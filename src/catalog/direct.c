@@ -134,8 +134,7 @@ catalog_table(const char *relname)
 	relid = get_relname_relid(relname, nsp);
 	if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_RELATION ||
 		getExtensionOfObject(RelationRelationId, relid) != ext_oid())
-		elog(ERROR, "table migrate.%s of extension \"migrate\" is missing",
-			 relname);
+		catalog_damaged(psprintf("table migrate.%s is missing", relname));
 	if (t == NULL)
 	{
 		if (nknown == DIRECT_MAX_TABLES)
@@ -310,9 +309,8 @@ unique_index_on(Relation rel, const char *colname)
 			return index;
 		index_close(index, AccessShareLock);
 	}
-	elog(ERROR, "table migrate.%s has no unique index on \"%s\"",
-		 RelationGetRelationName(rel), colname);
-	return NULL;				/* keep the compiler quiet */
+	catalog_damaged(psprintf("table migrate.%s has no unique index on \"%s\"",
+							 RelationGetRelationName(rel), colname));
 }
 
 /*
@@ -361,8 +359,8 @@ direct_max_int8(const char *relname, const char *colname)
 	int64		result = 0;
 
 	if (TupleDescAttr(RelationGetDescr(rel), attno - 1)->atttypid != INT8OID)
-		elog(ERROR, "column \"%s\" of table migrate.%s is not a bigint",
-			 colname, relname);
+		catalog_damaged(psprintf("column \"%s\" of table migrate.%s is not a bigint",
+								 colname, relname));
 	scan = systable_beginscan_ordered(rel, index, snapshot, 0, NULL);
 	while (HeapTupleIsValid(tuple = systable_getnext_ordered(scan, BackwardScanDirection)))
 	{

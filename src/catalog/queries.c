@@ -244,7 +244,7 @@ catalog_lock(void)
 	Oid			relid = get_relname_relid(LOCK_TABLE, ext_catalog_schema());
 
 	if (!OidIsValid(relid))
-		elog(ERROR, "table migrate.applied is missing");
+		catalog_damaged("table migrate.applied is missing");
 	if (ConditionalLockRelationOid(relid, ShareUpdateExclusiveLock))
 		return;
 	report_lock_holders(relid);
@@ -256,16 +256,26 @@ catalog_lock(void)
  * library serves a catalog created at 0.1 until ALTER EXTENSION migrate
  * UPDATE, and every revision of such a catalog is transactional.
  */
+/*
+ * The extension's own catalog lacks what it was created with: what (e.g.
+ * "table migrate.revision is missing") is reported, with the way out.
+ */
+void
+catalog_damaged(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("the catalog of extension \"migrate\" is damaged: %s", what),
+			 errhint("Restore it from a backup, or DROP EXTENSION migrate and create it again.")));
+}
+
 static bool
 catalog_knows_transactional(void)
 {
 	Oid			relid = get_relname_relid("revision", ext_catalog_schema());
 
 	if (!OidIsValid(relid))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("the catalog table migrate.revision is missing"),
-				 errhint("The extension's catalog was damaged: restore it from a backup, or DROP EXTENSION migrate and create it again.")));
+		catalog_damaged("table migrate.revision is missing");
 	return get_attnum(relid, "transactional") != InvalidAttrNumber;
 }
 

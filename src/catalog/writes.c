@@ -459,7 +459,7 @@ catalog_nextval(const char *seqname)
 	Oid			seqid = get_relname_relid(seqname, ext_catalog_schema());
 
 	if (!OidIsValid(seqid))
-		elog(ERROR, "sequence migrate.%s is missing", seqname);
+		catalog_damaged(psprintf("sequence migrate.%s is missing", seqname));
 	return Int64GetDatum(nextval_internal(seqid, false));
 }
 
@@ -784,7 +784,7 @@ catalog_log_ddl(List *rows)
 	 */
 	seqid = get_relname_relid("ddl_log_seq", ext_catalog_schema());
 	if (!OidIsValid(seqid))
-		elog(ERROR, "sequence migrate.ddl_log_seq is missing");
+		catalog_damaged("sequence migrate.ddl_log_seq is missing");
 
 	oldcxt = MemoryContextSwitchTo(kept_context());
 	foreach(lc, rows)
