@@ -68,21 +68,7 @@ CREATE TABLE $1.t_new (id int PRIMARY KEY, label text);
 SQL
 }
 
-# The sampler of test/bench/drift.sh: the largest RssAnon of a pid, in kB
-cat >"$workdir/sampler.pl" <<'PERL'
-use strict;
-my ($pid, $stop) = @ARGV;
-my ($max, $n) = (0, 0);
-until (-e $stop) {
-	open(my $fh, '<', "/proc/$pid/status") or last;
-	while (<$fh>) {
-		if (/^RssAnon:\s+(\d+)/) { $max = $1 if $1 > $max; last }
-	}
-	close $fh;
-	$n++;
-}
-print "$max $n\n";
-PERL
+bench_write_sampler
 
 # One migrate_diff() call in a fresh session, its memory sampled: prints
 # the seconds, the private peak in kB, ok, the number of changes, and
@@ -145,16 +131,22 @@ awk -v s="$start" -v e="$EPOCHREALTIME" -v b="$(wc -c <"$workdir/desired.sql")" 
 printf '\\set desired `cat %s`\n' "$workdir/desired.sql" >"$workdir/set.sql"
 
 declare -a dump=() schema_s=() schema_mem=() restore=() sql_s=() sql_mem=()
+# Stop unless the call just read proved its migration and wrote the three
+# changes ($ok and $found of the line diff_session printed); $1 names it
+check_answer() {
+	if [[ $ok != t || $found != t ]]; then
+		echo "bench: $1: ok = $ok, the three changes in up: $found" >&2
+		exit 1
+	fi
+}
+
 for ((run = 1; run <= runs; run++)); do
 	d=$(seconds pg_dump --schema-only "${restrict[@]}" --schema=app -d bench_diff_schema -f "$workdir/dump.sql")
 	dump+=("$d")
 
 	out=$(diff_session bench_diff_schema "migrate_diff('app_next', 'app')")
 	read -r s1 mem ok n found <<<"$out"
-	if [[ $ok != t || $found != t ]]; then
-		echo "bench: migrate_diff('app_next', 'app'): ok = $ok, the three changes in up: $found" >&2
-		exit 1
-	fi
+	check_answer "migrate_diff('app_next', 'app')"
 	schema_s+=("$s1")
 	schema_mem+=("$mem")
 
@@ -165,10 +157,7 @@ for ((run = 1; run <= runs; run++)); do
 
 	out=$(diff_session bench_diff_sql "migrate_diff(:'desired')" "$workdir/set.sql")
 	read -r s2 mem ok n found <<<"$out"
-	if [[ $ok != t || $found != t ]]; then
-		echo "bench: migrate_diff(desired SQL): ok = $ok, the three changes in up: $found" >&2
-		exit 1
-	fi
+	check_answer "migrate_diff(desired SQL)"
 	sql_s+=("$s2")
 	sql_mem+=("$mem")
 	echo "  run $run: pg_dump -s -n app $d s, migrate_diff(schema) $s1 s ($n changes);" \

@@ -101,21 +101,7 @@ SELECT migrate_fingerprint() IS NOT NULL;
 \! grep -E '^(VmHWM|RssShmem):' "/proc/$BENCH_PID/status"
 SQL
 
-# The sampler: the largest RssAnon of a pid until a file exists, in kB
-cat >"$workdir/sampler.pl" <<'PERL'
-use strict;
-my ($pid, $stop) = @ARGV;
-my ($max, $n) = (0, 0);
-until (-e $stop) {
-	open(my $fh, '<', "/proc/$pid/status") or last;
-	while (<$fh>) {
-		if (/^RssAnon:\s+(\d+)/) { $max = $1 if $1 > $max; last }
-	}
-	close $fh;
-	$n++;
-}
-print "$max $n\n";
-PERL
+bench_write_sampler
 
 # The classic check: dump the live schema, compare it with the release dump;
 # prints the seconds and "same" or "differs"

@@ -68,3 +68,24 @@ at_most() {
 at_least() {
 	awk -v v="$1" -v t="$2" 'BEGIN { print (v >= t ? "met" : "not met") }'
 }
+
+# Write $workdir/sampler.pl: "perl sampler.pl PID STOPFILE" reads RssAnon of
+# /proc/PID/status as fast as it can until STOPFILE exists, then prints the
+# largest value seen (kB) and the number of samples.  The kernel keeps a peak
+# of the whole resident set only (VmHWM), which counts shared buffers too.
+bench_write_sampler() {
+	cat >"$workdir/sampler.pl" <<'PERL'
+use strict;
+my ($pid, $stop) = @ARGV;
+my ($max, $n) = (0, 0);
+until (-e $stop) {
+	open(my $fh, '<', "/proc/$pid/status") or last;
+	while (<$fh>) {
+		if (/^RssAnon:\s+(\d+)/) { $max = $1 if $1 > $max; last }
+	}
+	close $fh;
+	$n++;
+}
+print "$max $n\n";
+PERL
+}
