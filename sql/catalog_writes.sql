@@ -110,6 +110,28 @@ SELECT migrate_add('forbidden', 'CREATE TABLE regress_cw.forbidden2 (i int)',
 SET migrate.guard = off;
 ALTER TABLE migrate.revision DROP CONSTRAINT regress_no_forbidden;
 RESET migrate.guard;
+-- nothing of the dropped constraint is kept: the same registration goes in
+SELECT migrate_add('forbidden', 'CREATE TABLE regress_cw.forbidden2 (i int)',
+				   id => 'cw3');
+-- a constraint is judged by its function as it is now: replaced, the
+-- function refuses what it let through before, in the same session
+CREATE FUNCTION regress_cw.message_ok(m text) RETURNS boolean
+	LANGUAGE sql IMMUTABLE AS $$ SELECT m <> 'refused first' $$;
+SET migrate.guard = off;
+ALTER TABLE migrate.revision ADD CONSTRAINT regress_message_ok
+	CHECK (regress_cw.message_ok(message));
+RESET migrate.guard;
+SELECT migrate_add('refused later', 'CREATE TABLE regress_cw.later1 (i int)',
+				   id => 'cw4');
+CREATE OR REPLACE FUNCTION regress_cw.message_ok(m text) RETURNS boolean
+	LANGUAGE sql IMMUTABLE AS $$ SELECT m <> 'refused later' $$;
+\set VERBOSITY terse
+SELECT migrate_add('refused later', 'CREATE TABLE regress_cw.later2 (i int)',
+				   id => 'cw5');
+\set VERBOSITY default
+SET migrate.guard = off;
+ALTER TABLE migrate.revision DROP CONSTRAINT regress_message_ok;
+RESET migrate.guard;
 SELECT id FROM migrate.revision ORDER BY position;
 SET client_min_messages = warning;
 DROP EXTENSION migrate;

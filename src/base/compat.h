@@ -16,6 +16,8 @@
  *   17  pg_attribute.attstattarget became a nullable int2 (NULL for the
  *       default) at the end of the row, where it was an int4 (-1).
  *   18  PortalRun() lost its run_once argument.
+ *   18  ResultRelInfo.ri_ConstraintExprs became ri_CheckConstraintExprs, and
+ *       a CHECK constraint can be NOT ENFORCED (ConstrCheck.ccenforced).
  *   18  a syscache on pg_extension.oid (EXTENSIONOID), which later minor
  *       releases of 15 to 17 have too: the Makefile finds it in the
  *       server's headers, as no PG_VERSION_NUM tells a minor release.
@@ -152,5 +154,19 @@ struct EState;
 struct RangeTblEntry;
 extern void compat_init_range_table(struct EState *estate,
 									struct RangeTblEntry *rte);
+
+/*
+ * The prepared CHECK constraints of a result relation (one per
+ * constr->check entry, NULL for one not enforced), which the executor makes
+ * when they are NULL; and whether a CHECK constraint is enforced (18 has
+ * NOT ENFORCED ones, which it skips) (catalog/direct.c)
+ */
+#if PG_VERSION_NUM >= 180000
+#define compat_rri_check_exprs(rri) ((rri)->ri_CheckConstraintExprs)
+#define compat_check_enforced(cc) ((cc)->ccenforced)
+#else
+#define compat_rri_check_exprs(rri) ((rri)->ri_ConstraintExprs)
+#define compat_check_enforced(cc) (true)
+#endif
 
 #endif							/* MIGRATE_COMPAT_H */

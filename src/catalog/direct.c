@@ -53,12 +53,15 @@
 #include "commands/trigger.h"
 #include "executor/executor.h"
 #include "nodes/makefuncs.h"
+#include "optimizer/optimizer.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 
 #include "base/compat.h"
 #include "base/owner.h"
@@ -85,12 +88,33 @@ struct DirectWriter
  * answers another OID).
  */
 #define DIRECT_MAX_TABLES 8
+#define DIRECT_MAX_INDEXES 4
 
 typedef struct KnownTable
 {
 	const char *name;			/* a literal of the catalog module */
 	Oid			nsp;
 	Oid			relid;			/* InvalidOid: not known */
+
+	/*
+	 * The table's CHECK constraints, prepared: what the executor would
+	 * parse, plan and compile again for every row stored (ExecRelCheck
+	 * makes them once per ResultRelInfo, and each row here has its own).
+	 * checks_relid is the table they were made for; they live in
+	 * checks_cxt, under CacheMemoryContext.
+	 */
+	Oid			checks_relid;	/* InvalidOid: none made, or outdated */
+	int			nchecks;
+	ExprState **checks;
+	MemoryContext checks_cxt;
+
+	/* the unique indexes found on its columns (unique_index_on) */
+	int			nindexes;
+	struct
+	{
+		const char *column;		/* a literal of the catalog module */
+		Oid			indexid;
+	}			indexes[DIRECT_MAX_INDEXES];
 } KnownTable;
 
 static KnownTable known[DIRECT_MAX_TABLES];
@@ -98,13 +122,44 @@ static int	nknown = 0;
 static uint64 direct_invalidations = 0;
 static bool direct_callback_registered = false;
 
+/*
+ * Any change to a table (a relcache invalidation: a constraint added,
+ * dropped or renamed, the table renamed, dropped or altered) forgets it and
+ * its prepared constraints; so does any change to a function (a
+ * constraint's function redefined), as a cached plan would be forgotten.
+ * The memory of outdated constraints is freed when they are next needed,
+ * not here: a writer open now may still be using them.
+ */
 static void
 direct_forget_table(Datum arg, Oid relid)
 {
 	direct_invalidations++;
 	for (int i = 0; i < nknown; i++)
-		if (!OidIsValid(relid) || known[i].relid == relid)
+		if (!OidIsValid(relid) || known[i].relid == relid ||
+			known[i].checks_relid == relid)
+		{
 			known[i].relid = InvalidOid;
+			known[i].checks_relid = InvalidOid;
+			known[i].nindexes = 0;
+		}
+}
+
+static void
+direct_forget_checks(Datum arg, int cacheid, uint32 hashvalue)
+{
+	direct_invalidations++;
+	for (int i = 0; i < nknown; i++)
+		known[i].checks_relid = InvalidOid;
+}
+
+/* What is known of the catalog table relname, or NULL */
+static KnownTable *
+known_table(const char *relname)
+{
+	for (int i = 0; i < nknown; i++)
+		if (strcmp(known[i].name, relname) == 0)
+			return &known[i];
+	return NULL;
 }
 
 /*
@@ -115,18 +170,17 @@ static Oid
 catalog_table(const char *relname)
 {
 	Oid			nsp = ext_catalog_schema();
-	KnownTable *t = NULL;
+	KnownTable *t;
 	Oid			relid;
 	uint64		seen;
 
 	if (!direct_callback_registered)
 	{
 		CacheRegisterRelcacheCallback(direct_forget_table, (Datum) 0);
+		CacheRegisterSyscacheCallback(PROCOID, direct_forget_checks, (Datum) 0);
 		direct_callback_registered = true;
 	}
-	for (int i = 0; i < nknown; i++)
-		if (strcmp(known[i].name, relname) == 0)
-			t = &known[i];
+	t = known_table(relname);
 	if (t && t->nsp == nsp && OidIsValid(t->relid))
 		return t->relid;
 
@@ -140,12 +194,64 @@ catalog_table(const char *relname)
 		if (nknown == DIRECT_MAX_TABLES)
 			return relid;		/* not kept: never the case */
 		t = &known[nknown++];
+		memset(t, 0, sizeof(*t));
 		t->name = relname;
 	}
 	t->nsp = nsp;
 	/* kept only if no table changed while it was looked up */
 	t->relid = seen == direct_invalidations ? relid : InvalidOid;
 	return relid;
+}
+
+/*
+ * Give the writer's result relation the table's CHECK constraints, prepared
+ * once and kept across transactions, as ExecRelCheck would make them: one
+ * per constraint of the relcache entry, in its order, NULL for one not
+ * enforced, each planned as an expression and compiled without a parent
+ * (ExecPrepareExpr, in memory of our own).  The executor uses them as they
+ * are when they are there.  Made again after any invalidation of the table
+ * or of a function; the outdated ones are handed to the transaction's
+ * memory, freed when it ends, when no writer can be using them any more.
+ */
+static void
+use_prepared_checks(const char *relname, ResultRelInfo *rri, Relation rel)
+{
+	KnownTable *t = known_table(relname);
+	TupleConstr *constr = RelationGetDescr(rel)->constr;
+	int			ncheck = constr ? constr->num_check : 0;
+	uint64		seen = direct_invalidations;
+	MemoryContext old;
+
+	if (t == NULL || ncheck == 0)
+		return;				/* the executor makes them, as it always does */
+	if (t->checks_relid == RelationGetRelid(rel) && t->nchecks == ncheck)
+	{
+		compat_rri_check_exprs(rri) = t->checks;
+		return;
+	}
+	if (t->checks_cxt)
+		MemoryContextSetParent(t->checks_cxt, TopTransactionContext);
+	t->checks_relid = InvalidOid;
+	t->checks_cxt = AllocSetContextCreate(CacheMemoryContext,
+										  "migrate catalog checks",
+										  ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(t->checks_cxt);
+	t->checks = palloc0(ncheck * sizeof(ExprState *));
+	for (int i = 0; i < ncheck; i++)
+	{
+		Expr	   *expr;
+
+		if (!compat_check_enforced(&constr->check[i]))
+			continue;
+		expr = expression_planner(stringToNode(constr->check[i].ccbin));
+		t->checks[i] = ExecInitExpr(expr, NULL);
+	}
+	MemoryContextSwitchTo(old);
+	t->nchecks = ncheck;
+	/* kept only if nothing changed while they were made */
+	if (seen == direct_invalidations)
+		t->checks_relid = RelationGetRelid(rel);
+	compat_rri_check_exprs(rri) = t->checks;
 }
 
 /*
@@ -234,6 +340,7 @@ direct_open(const char *relname, const DirectColumn *cols, int ncols)
 	compat_init_range_table(w->estate, rte);
 	w->rri = makeNode(ResultRelInfo);
 	InitResultRelInfo(w->rri, w->rel, 1, NULL, 0);
+	use_prepared_checks(relname, w->rri, w->rel);
 	w->estate->es_output_cid = GetCurrentCommandId(true);
 	ExecOpenIndices(w->rri, false);
 	w->slot = ExecInitExtraTupleSlot(w->estate, RelationGetDescr(w->rel),
@@ -287,26 +394,60 @@ direct_close(DirectWriter *w)
 	pfree(w);
 }
 
+/* Whether index is a valid unique index of the one column attno */
+static bool
+unique_index_of(Relation index, AttrNumber attno)
+{
+	Form_pg_index form = index->rd_index;
+
+	return form->indisunique && form->indisvalid && form->indnkeyatts == 1 &&
+		form->indkey.values[0] == attno && index->rd_indexprs == NIL &&
+		index->rd_indpred == NIL;
+}
+
 /*
- * The unique index of rel whose one key column is colname, open, or an
- * error: the catalog's tables have one for each column read here.
+ * The unique index of rel (the catalog table relname) whose one key column
+ * is colname, open, or an error: the catalog's tables have one for each
+ * column read here.  The index found is remembered with the table and
+ * forgotten with it; it is checked again each time it is opened.
  */
 static Relation
-unique_index_on(Relation rel, const char *colname)
+unique_index_on(const char *relname, Relation rel, const char *colname)
 {
 	AttrNumber	attno = get_attnum(RelationGetRelid(rel), colname);
-	List	   *indexes = RelationGetIndexList(rel);
+	KnownTable *t = known_table(relname);
+	uint64		seen = direct_invalidations;
+	List	   *indexes;
 	ListCell   *lc;
 
+	for (int i = 0; t && t->relid == RelationGetRelid(rel) && i < t->nindexes; i++)
+		if (strcmp(t->indexes[i].column, colname) == 0)
+		{
+			Relation	index = index_open(t->indexes[i].indexid, AccessShareLock);
+
+			if (index->rd_index->indrelid == RelationGetRelid(rel) &&
+				unique_index_of(index, attno))
+				return index;
+			index_close(index, AccessShareLock);
+			break;
+		}
+	indexes = RelationGetIndexList(rel);
 	foreach(lc, indexes)
 	{
 		Relation	index = index_open(lfirst_oid(lc), AccessShareLock);
-		Form_pg_index form = index->rd_index;
 
-		if (form->indisunique && form->indisvalid && form->indnkeyatts == 1 &&
-			form->indkey.values[0] == attno && index->rd_indexprs == NIL &&
-			index->rd_indpred == NIL)
+		if (unique_index_of(index, attno))
+		{
+			/* kept only if nothing changed while it was found */
+			if (t && t->relid == RelationGetRelid(rel) &&
+				seen == direct_invalidations && t->nindexes < DIRECT_MAX_INDEXES)
+			{
+				t->indexes[t->nindexes].column = colname;
+				t->indexes[t->nindexes].indexid = RelationGetRelid(index);
+				t->nindexes++;
+			}
 			return index;
+		}
 		index_close(index, AccessShareLock);
 	}
 	catalog_damaged(psprintf("table migrate.%s has no unique index on \"%s\"",
@@ -324,7 +465,7 @@ bool
 direct_has_row(const char *relname, const char *colname, const char *value)
 {
 	Relation	rel = table_open(catalog_table(relname), AccessShareLock);
-	Relation	index = unique_index_on(rel, colname);
+	Relation	index = unique_index_on(relname, rel, colname);
 	Snapshot	snapshot = RegisterSnapshot(GetTransactionSnapshot());
 	SysScanDesc scan;
 	ScanKeyData key;
@@ -352,7 +493,7 @@ int64
 direct_max_int8(const char *relname, const char *colname)
 {
 	Relation	rel = table_open(catalog_table(relname), AccessShareLock);
-	Relation	index = unique_index_on(rel, colname);
+	Relation	index = unique_index_on(relname, rel, colname);
 	Snapshot	snapshot = RegisterSnapshot(GetTransactionSnapshot());
 	AttrNumber	attno = index->rd_index->indkey.values[0];
 	SysScanDesc scan;
