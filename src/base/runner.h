@@ -21,6 +21,8 @@ typedef struct MigrateStmt
 	int			len;			/* byte length, without the ';' */
 	int			line;			/* 1-based line of its first token */
 	const char *command;		/* its command tag ("ALTER TABLE"), static */
+	struct Node *parsetree;		/* its raw parse tree (RawStmt.stmt), read
+								 * only: what the lint judges */
 } MigrateStmt;
 
 /* A script split into statements (core/script.c makes them) */

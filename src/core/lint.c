@@ -1228,14 +1228,11 @@ lint_script(const char *sql, bool transactional, int lock_timeout)
 	for (int i = 0; i < script->nstmts; i++)
 	{
 		MigrateStmt *stmt = &script->stmts[i];
-		char	   *text = pnstrdup(sql + stmt->offset, stmt->len);
-		List	   *raw = raw_parser(text, RAW_PARSE_DEFAULT);
-		ListCell   *lc;
 
 		ls.stmt = stmt;
-		ls.text = one_line(text, stmt->len);
-		foreach(lc, raw)
-			check_statement(&ls, ((RawStmt *) lfirst(lc))->stmt);
+		ls.text = one_line(sql + stmt->offset, stmt->len);
+		/* the tree the script was split with: the statement is not parsed again */
+		check_statement(&ls, stmt->parsetree);
 	}
 	return ls.findings;
 }

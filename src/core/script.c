@@ -457,6 +457,7 @@ parse_script(const char *text, const char *what, bool transactional)
 		st->line = line;
 		/* as the server names it to a client, from the raw tree as it does */
 		st->command = CreateCommandName(rs->stmt);
+		st->parsetree = rs->stmt;
 		n++;
 	}
 	script->nstmts = n;
