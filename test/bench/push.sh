@@ -20,8 +20,13 @@
 #    migrate_export() writes them (SELECT migrate_add(id => ..., revises =>
 #    '{parent}', up => $up$...$up$, down => $down$...$down$)), replayed in
 #    one psql session (psql -f file1 -f file2 ...), against the floor: files
-#    that INSERT the same text into a plain table, replayed the same way.
-#    Target: at most 1.3x the floor.
+#    that INSERT the same text into a plain table and return its id
+#    (INSERT ... RETURNING id), replayed the same way.  Target: at most 1.3x
+#    the floor.  migrate_add() returns the id, one row per file, so the
+#    floor returns one too; the plain INSERT, which returns no row, is timed
+#    and shown beside it (README "Decisions": the registration floor).
+#    Three registrations a run, each after its own floors: one takes a few
+#    tenths of a second, about the size of a shared machine's noise.
 # 3. Scale: revisions of one small statement each,
 #      CREATE FUNCTION f_i() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT i';
 #    at N and at S (default 10,000) revisions: registration, migrate_push()
@@ -78,6 +83,7 @@ push_target=1.10
 deploy_target=1.5
 registration_target=1.3
 scale_target=1.2
+reg_reps=3
 quick_target=0.050
 tool_packages=(python3-alembic python3-psycopg2 sqitch libdbd-pg-perl)
 
@@ -150,12 +156,13 @@ revision_sql() {
 #   ddl.sql           every up script, in order (the floor of a push)
 #   add/<n>_<id>.sql  one registration file per revision, as migrate_export()
 #                     writes them, each naming its parent
-#   insert/<n>.sql    the same text inserted into a plain table (the floor of
+#   insert/<n>.sql    the same text inserted into a plain table
+#   returning/<n>.sql the same INSERT returning the id (the floor of
 #                     registration)
 write_revisions() {
 	local dir=$1 n=$2 kind=$3 i id file parent='{}' up down width=${#2}
 	((width >= 5)) || width=5
-	mkdir -p "$dir/add" "$dir/insert"
+	mkdir -p "$dir/add" "$dir/insert" "$dir/returning"
 	: >"$dir/ddl.sql"
 	for ((i = 1; i <= n; i++)); do
 		revision_sql "$kind" "$i"
@@ -168,6 +175,9 @@ write_revisions() {
 		# shellcheck disable=SC2016
 		printf -- 'INSERT INTO revision (id, message, parents, up_sql, down_sql)\nVALUES (%s, %s, %s, $up$%s$up$, $down$%s$down$);\n' \
 			"'$id'" "'$kind $i'" "'$parent'" "$up" "$down" >"$dir/insert/$file"
+		# shellcheck disable=SC2016
+		printf -- 'INSERT INTO revision (id, message, parents, up_sql, down_sql)\nVALUES (%s, %s, %s, $up$%s$up$, $down$%s$down$)\nRETURNING id;\n' \
+			"'$id'" "'$kind $i'" "'$parent'" "$up" "$down" >"$dir/returning/$file"
 		parent="{$id}"
 	done
 }
@@ -358,7 +368,8 @@ declare -A label=(
 	[alembic1]="Alembic upgrade head, one transaction"
 	[alembicN]="Alembic upgrade head, one per revision"
 	[sqitch]="Sqitch deploy"
-	[reg_floor]="INSERT into a plain table (the floor)"
+	[reg_plain]="INSERT into a plain table"
+	[reg_floor]="INSERT ... RETURNING id (the floor)"
 	[reg]="SELECT migrate_add(...), one file each"
 	[s_floor]="psql -1 -f (the floor)"
 	[s_registration]="registration, one file each"
@@ -402,16 +413,30 @@ for ((run = 1; run <= runs; run++)); do
 	check_applied bench_floor "$revisions" table
 	record floor "$floor" "$floor"
 
-	fresh_database bench_insert
-	sql -d bench_insert -c "CREATE TABLE revision (id text PRIMARY KEY, message text NOT NULL,
-		parents text[] NOT NULL, up_sql text NOT NULL, down_sql text,
-		position bigserial, created_at timestamptz NOT NULL DEFAULT now())"
-	checkpoint
-	replay_args "$workdir/tables/insert"
-	reg_floor=$(timed replay -d bench_insert "${files[@]}")
-	record reg_floor "$reg_floor" "$reg_floor"
-	s=$(register bench_push "$workdir/tables" "$revisions")
-	record reg "$s" "$reg_floor"
+	# a registration of 1,000 files takes a few tenths of a second, where a
+	# shared machine's noise is of the same size: reg_reps of them per run,
+	# each with its own floors just before it
+	for ((rep = 1; rep <= reg_reps; rep++)); do
+		for floor_kind in insert returning; do
+			fresh_database bench_insert
+			sql -d bench_insert -c "CREATE TABLE revision (id text PRIMARY KEY, message text NOT NULL,
+				parents text[] NOT NULL, up_sql text NOT NULL, down_sql text,
+				position bigserial, created_at timestamptz NOT NULL DEFAULT now())"
+			checkpoint
+			replay_args "$workdir/tables/$floor_kind"
+			if [[ $floor_kind == insert ]]; then
+				reg_plain=$(timed replay -d bench_insert "${files[@]}")
+			else
+				reg_floor=$(timed replay -d bench_insert "${files[@]}")
+			fi
+		done
+		record reg_floor "$reg_floor" "$reg_floor"
+		record reg_plain "$reg_plain" "$reg_floor"
+		s=$(register bench_push "$workdir/tables" "$revisions")
+		record reg "$s" "$reg_floor"
+		# the ratio to the plain INSERT, shown beside the target's
+		ratios[reg_to_plain]+="$(ratio "$s" "$reg_plain") "
+	done
 
 	sql -d postgres -c "DROP DATABASE IF EXISTS bench_deploy" -c "CREATE DATABASE bench_deploy TEMPLATE bench_push"
 	checkpoint
@@ -517,14 +542,17 @@ for c in floor push deploy alembic1 alembicN sqitch; do
 	*) row "  ${label[$c]}" "$s" "$r" ;;
 	esac
 done
-echo "registration of the same $revisions revisions, replayed in one psql session"
+echo "registration of the same $revisions revisions, replayed in one psql session ($reg_reps a run)"
 # shellcheck disable=SC2086  # a list of words
 row "  ${label[reg_floor]}" "$(median ${times[reg_floor]})" "$(median_ratio "${ratios[reg_floor]}")"
+# shellcheck disable=SC2086  # a list of words
+row "  ${label[reg_plain]}" "$(median ${times[reg_plain]})" "$(median_ratio "${ratios[reg_plain]}")"
 # shellcheck disable=SC2086  # a list of words
 s=$(median ${times[reg]})
 r=$(median_ratio "${ratios[reg]}")
 row "  ${label[reg]}" "$s" "$r" "<= ${registration_target}x" \
 	"$(verdict "${r%x}" "$registration_target")"
+row "    the same, to the plain INSERT" "" "$(median_ratio "${ratios[reg_to_plain]}")"
 echo "scale: CREATE FUNCTION f_i() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT i', per revision"
 for c in floor registration push deploy; do
 	# shellcheck disable=SC2086  # lists of words
