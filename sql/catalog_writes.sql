@@ -132,6 +132,34 @@ SELECT migrate_add('refused later', 'CREATE TABLE regress_cw.later2 (i int)',
 SET migrate.guard = off;
 ALTER TABLE migrate.revision DROP CONSTRAINT regress_message_ok;
 RESET migrate.guard;
+-- a constraint through a domain follows the domain: a constraint added to
+-- it refuses the next registration, in the same session
+CREATE DOMAIN regress_cw.message_text AS text;
+SET migrate.guard = off;
+ALTER TABLE migrate.revision ADD CONSTRAINT regress_message_domain
+	CHECK ((message::regress_cw.message_text) IS NOT NULL);
+RESET migrate.guard;
+SELECT migrate_add('refused by the domain', 'CREATE TABLE regress_cw.dom1 (i int)',
+				   id => 'cw6');
+ALTER DOMAIN regress_cw.message_text ADD CONSTRAINT regress_not_refused
+	CHECK (VALUE <> 'refused by the domain');
+\set VERBOSITY terse
+SELECT migrate_add('refused by the domain', 'CREATE TABLE regress_cw.dom2 (i int)',
+				   id => 'cw7');
+\set VERBOSITY default
+SET migrate.guard = off;
+ALTER TABLE migrate.revision DROP CONSTRAINT regress_message_domain;
+-- a constraint on the whole row: what it keeps while it runs is the
+-- writer's own, registration after registration
+ALTER TABLE migrate.revision ADD CONSTRAINT regress_whole_row
+	CHECK (pg_catalog.length(revision::text) > 0);
+RESET migrate.guard;
+SELECT migrate_add('whole row 1', 'CREATE TABLE regress_cw.row1 (i int)', id => 'cw8');
+SELECT migrate_add('whole row 2', 'CREATE TABLE regress_cw.row2 (i int)', id => 'cw9');
+SELECT migrate_add('whole row 3', 'CREATE TABLE regress_cw.row3 (i int)', id => 'cw10');
+SET migrate.guard = off;
+ALTER TABLE migrate.revision DROP CONSTRAINT regress_whole_row;
+RESET migrate.guard;
 SELECT id FROM migrate.revision ORDER BY position;
 SET client_min_messages = warning;
 DROP EXTENSION migrate;

@@ -16,8 +16,9 @@
  *   17  pg_attribute.attstattarget became a nullable int2 (NULL for the
  *       default) at the end of the row, where it was an int4 (-1).
  *   18  PortalRun() lost its run_once argument.
- *   18  ResultRelInfo.ri_ConstraintExprs became ri_CheckConstraintExprs, and
- *       a CHECK constraint can be NOT ENFORCED (ConstrCheck.ccenforced).
+ *   18  ResultRelInfo.ri_ConstraintExprs became ri_CheckConstraintExprs, a
+ *       CHECK constraint can be NOT ENFORCED (ConstrCheck.ccenforced), and
+ *       a column can be a virtual generated one.
  *   18  a syscache on pg_extension.oid (EXTENSIONOID), which later minor
  *       releases of 15 to 17 have too: the Makefile finds it in the
  *       server's headers, as no PG_VERSION_NUM tells a minor release.
@@ -167,6 +168,16 @@ extern void compat_init_range_table(struct EState *estate,
 #else
 #define compat_rri_check_exprs(rri) ((rri)->ri_ConstraintExprs)
 #define compat_check_enforced(cc) (true)
+#endif
+
+/*
+ * Whether a table has virtual generated columns (18 has them; the
+ * executor expands them in a CHECK constraint before preparing it)
+ */
+#if PG_VERSION_NUM >= 180000
+#define compat_has_generated_virtual(constr) ((constr)->has_generated_virtual)
+#else
+#define compat_has_generated_virtual(constr) (false)
 #endif
 
 #endif							/* MIGRATE_COMPAT_H */

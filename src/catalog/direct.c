@@ -97,15 +97,16 @@ typedef struct KnownTable
 	Oid			relid;			/* InvalidOid: not known */
 
 	/*
-	 * The table's CHECK constraints, prepared: what the executor would
-	 * parse, plan and compile again for every row stored (ExecRelCheck
-	 * makes them once per ResultRelInfo, and each row here has its own).
-	 * checks_relid is the table they were made for; they live in
-	 * checks_cxt, under CacheMemoryContext.
+	 * The table's CHECK constraints, planned: what the executor would read
+	 * and plan again for every row stored (ExecRelCheck prepares them once
+	 * per ResultRelInfo, and each row here has its own).  checks_relid is
+	 * the table they were planned for; they live in checks_cxt, under
+	 * CacheMemoryContext.  Only the plans are kept: each writer compiles
+	 * them in its own memory (use_planned_checks).
 	 */
-	Oid			checks_relid;	/* InvalidOid: none made, or outdated */
+	Oid			checks_relid;	/* InvalidOid: none planned, or outdated */
 	int			nchecks;
-	ExprState **checks;
+	Expr	  **checks;			/* NULL entries: not enforced */
 	MemoryContext checks_cxt;
 
 	/* the unique indexes found on its columns (unique_index_on) */
@@ -125,10 +126,14 @@ static bool direct_callback_registered = false;
 /*
  * Any change to a table (a relcache invalidation: a constraint added,
  * dropped or renamed, the table renamed, dropped or altered) forgets it and
- * its prepared constraints; so does any change to a function (a
- * constraint's function redefined), as a cached plan would be forgotten.
- * The memory of outdated constraints is freed when they are next needed,
- * not here: a writer open now may still be using them.
+ * its planned constraints.  So does a change to anything a plan of an
+ * expression depends on, as the server's plan cache forgets its plans: a
+ * function (redefined, its rights changed: a SQL function is inlined with
+ * the rights of the time), a type (a domain's constraints, which planning
+ * folds away when it has none), an operator, a schema, and a role or a
+ * role's membership (the rights an inlined function was checked with).
+ * The memory of outdated plans is freed when they are next needed, not
+ * here: a writer open now may still be using them.
  */
 static void
 direct_forget_table(Datum arg, Oid relid)
@@ -176,8 +181,13 @@ catalog_table(const char *relname)
 
 	if (!direct_callback_registered)
 	{
+		static const int plan_caches[] = {PROCOID, TYPEOID, OPEROID,
+			NAMESPACEOID, AUTHOID, AUTHMEMMEMROLE};
+
 		CacheRegisterRelcacheCallback(direct_forget_table, (Datum) 0);
-		CacheRegisterSyscacheCallback(PROCOID, direct_forget_checks, (Datum) 0);
+		for (int i = 0; i < lengthof(plan_caches); i++)
+			CacheRegisterSyscacheCallback(plan_caches[i], direct_forget_checks,
+										  (Datum) 0);
 		direct_callback_registered = true;
 	}
 	t = known_table(relname);
@@ -204,54 +214,59 @@ catalog_table(const char *relname)
 }
 
 /*
- * Give the writer's result relation the table's CHECK constraints, prepared
- * once and kept across transactions, as ExecRelCheck would make them: one
- * per constraint of the relcache entry, in its order, NULL for one not
- * enforced, each planned as an expression and compiled without a parent
- * (ExecPrepareExpr, in memory of our own).  The executor uses them as they
- * are when they are there.  Made again after any invalidation of the table
- * or of a function; the outdated ones are handed to the transaction's
- * memory, freed when it ends, when no writer can be using them any more.
+ * Give the writer's result relation the table's CHECK constraints, as
+ * ExecRelCheck would make them: one per constraint of the relcache entry,
+ * in its order, NULL for one not enforced, each compiled without a parent
+ * (ExecPrepareExpr) in the writer's own memory, so that nothing a
+ * constraint keeps while it runs outlives the writer, and the rights to
+ * run its functions are checked for each writer, as for each statement.
+ * What is kept across transactions is the reading and planning of each
+ * (stringToNode, expression_planner), which is most of the cost; planned
+ * again after any invalidation of the table or of what a plan depends on
+ * (direct_forget_table).  Outdated plans are handed to the transaction's
+ * memory and freed when it ends, when no writer can be using them.
  */
 static void
-use_prepared_checks(const char *relname, ResultRelInfo *rri, Relation rel)
+use_planned_checks(const char *relname, DirectWriter *w)
 {
 	KnownTable *t = known_table(relname);
+	Relation	rel = w->rel;
 	TupleConstr *constr = RelationGetDescr(rel)->constr;
 	int			ncheck = constr ? constr->num_check : 0;
 	uint64		seen = direct_invalidations;
+	ExprState **states;
 	MemoryContext old;
 
 	if (t == NULL || ncheck == 0)
 		return;				/* the executor makes them, as it always does */
-	if (t->checks_relid == RelationGetRelid(rel) && t->nchecks == ncheck)
+	if (t->checks_relid != RelationGetRelid(rel) || t->nchecks != ncheck)
 	{
-		compat_rri_check_exprs(rri) = t->checks;
-		return;
+		if (t->checks_cxt)
+			MemoryContextSetParent(t->checks_cxt, TopTransactionContext);
+		t->checks_cxt = NULL;
+		t->checks_relid = InvalidOid;
+		t->checks_cxt = AllocSetContextCreate(CacheMemoryContext,
+											  "migrate catalog checks",
+											  ALLOCSET_SMALL_SIZES);
+		old = MemoryContextSwitchTo(t->checks_cxt);
+		t->checks = palloc0(ncheck * sizeof(Expr *));
+		for (int i = 0; i < ncheck; i++)
+			if (compat_check_enforced(&constr->check[i]))
+				t->checks[i] = expression_planner(stringToNode(constr->check[i].ccbin));
+		MemoryContextSwitchTo(old);
+		t->nchecks = ncheck;
+		/* kept only if nothing changed while they were planned */
+		if (seen == direct_invalidations)
+			t->checks_relid = RelationGetRelid(rel);
 	}
-	if (t->checks_cxt)
-		MemoryContextSetParent(t->checks_cxt, TopTransactionContext);
-	t->checks_relid = InvalidOid;
-	t->checks_cxt = AllocSetContextCreate(CacheMemoryContext,
-										  "migrate catalog checks",
-										  ALLOCSET_SMALL_SIZES);
-	old = MemoryContextSwitchTo(t->checks_cxt);
-	t->checks = palloc0(ncheck * sizeof(ExprState *));
-	for (int i = 0; i < ncheck; i++)
-	{
-		Expr	   *expr;
 
-		if (!compat_check_enforced(&constr->check[i]))
-			continue;
-		expr = expression_planner(stringToNode(constr->check[i].ccbin));
-		t->checks[i] = ExecInitExpr(expr, NULL);
-	}
+	old = MemoryContextSwitchTo(w->estate->es_query_cxt);
+	states = palloc0(ncheck * sizeof(ExprState *));
+	for (int i = 0; i < ncheck; i++)
+		if (t->checks[i])
+			states[i] = ExecInitExpr(t->checks[i], NULL);
 	MemoryContextSwitchTo(old);
-	t->nchecks = ncheck;
-	/* kept only if nothing changed while they were made */
-	if (seen == direct_invalidations)
-		t->checks_relid = RelationGetRelid(rel);
-	compat_rri_check_exprs(rri) = t->checks;
+	compat_rri_check_exprs(w->rri) = states;
 }
 
 /*
@@ -269,7 +284,8 @@ direct_writable(DirectWriter *w, const DirectColumn *cols, int ncols)
 
 	if (rel->rd_rel->relkind != RELKIND_RELATION ||
 		rel->rd_rel->relrowsecurity || rel->rd_rules != NULL ||
-		(desc->constr && desc->constr->has_generated_stored) ||
+		(desc->constr && (desc->constr->has_generated_stored ||
+						  compat_has_generated_virtual(desc->constr))) ||
 		ncols > DIRECT_MAX_COLUMNS)
 		return false;
 	w->after_triggers = false;
@@ -340,7 +356,7 @@ direct_open(const char *relname, const DirectColumn *cols, int ncols)
 	compat_init_range_table(w->estate, rte);
 	w->rri = makeNode(ResultRelInfo);
 	InitResultRelInfo(w->rri, w->rel, 1, NULL, 0);
-	use_prepared_checks(relname, w->rri, w->rel);
+	use_planned_checks(relname, w);
 	w->estate->es_output_cid = GetCurrentCommandId(true);
 	ExecOpenIndices(w->rri, false);
 	w->slot = ExecInitExtraTupleSlot(w->estate, RelationGetDescr(w->rel),
