@@ -702,13 +702,30 @@ desired_read_database(const char *sql, List *schemas, bool framed)
 			break;
 		if (pg_atomic_read_u32(&sh->state) == DESIRED_FAILED)
 		{
+			int			code;
+			char	   *message;
+			char	   *detail;
+			char	   *hint;
+
 			pg_read_barrier();
+			code = sh->sqlerrcode;
+			message = pstrdup(sh->message);
+			detail = pstrdup(sh->detail);
+			hint = pstrdup(sh->hint);
+
+			/*
+			 * the keeper drops the scratch database after it says it failed
+			 * (when it made one): that is done before the error is said, as
+			 * before an answer below
+			 */
+			dsm_detach(seg);
+			(void) WaitForBackgroundWorkerShutdown(keeper);
 			ereport(ERROR,
-					(errcode(sh->sqlerrcode),
+					(errcode(code),
 					 errmsg("could not create a scratch database for the desired state: %s",
-							sh->message),
-					 sh->detail[0] ? errdetail_internal("%s", sh->detail) : 0,
-					 sh->hint[0] ? errhint("%s", sh->hint) : 0));
+							message),
+					 detail[0] ? errdetail_internal("%s", detail) : 0,
+					 hint[0] ? errhint("%s", hint) : 0));
 		}
 		if (res == SHM_MQ_DETACHED ||
 			GetBackgroundWorkerPid(keeper, &pid) == BGWH_STOPPED)
