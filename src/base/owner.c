@@ -193,10 +193,7 @@ extension_facts(void)
 		schema_ext = InvalidOid;
 		schema_nsp = find_member(ext.extoid, NamespaceRelationId, NULL, NULL);
 		if (!OidIsValid(schema_nsp))
-			ereport(ERROR,
-					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("the catalog of extension \"migrate\" is damaged: its schema is missing"),
-					 errhint("Restore it from a backup, or DROP EXTENSION migrate and create it again.")));
+			catalog_damaged("its schema is missing");
 		/* kept only if no schema changed while it was looked up */
 		if (seen == schema_invalidations)
 			schema_ext = ext.extoid;
@@ -223,6 +220,19 @@ Oid
 ext_oid(void)
 {
 	return extension_facts()->extoid;
+}
+
+/*
+ * The extension's own catalog lacks what it was created with: what (e.g.
+ * "table migrate.revision is missing") is reported, with the way out.
+ */
+void
+catalog_damaged(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("the catalog of extension \"migrate\" is damaged: %s", what),
+			 errhint("Restore it from a backup, or DROP EXTENSION migrate and create it again.")));
 }
 
 /*

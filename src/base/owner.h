@@ -25,6 +25,8 @@ extern void owner_leave(OwnerSwitch *sw);
 extern bool ext_installed(void);
 extern Oid	ext_oid(void);
 extern Oid	ext_catalog_schema(void);
+/* no noreturn mark: PostgreSQL 18 spells it differently; callers return after */
+extern void catalog_damaged(const char *what);
 extern void ext_check_may_call(const char *fname);
 
 /* What a column of text that may carry secrets shows to others */

@@ -20,8 +20,6 @@ extern void catalog_exec(const char *sql, int nargs, Oid *types,
 extern char *catalog_get_text(int r, int i);
 extern Datum catalog_get_datum(int r, int i, bool *isnull);
 extern bool catalog_pending_rows(void);
-/* no noreturn mark: PostgreSQL 18 spells it differently; callers return after */
-extern void catalog_damaged(const char *what);
 extern void catalog_flush(void);
 
 /* direct.c: rows stored into a catalog table without SQL */

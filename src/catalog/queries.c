@@ -256,19 +256,6 @@ catalog_lock(void)
  * library serves a catalog created at 0.1 until ALTER EXTENSION migrate
  * UPDATE, and every revision of such a catalog is transactional.
  */
-/*
- * The extension's own catalog lacks what it was created with: what (e.g.
- * "table migrate.revision is missing") is reported, with the way out.
- */
-void
-catalog_damaged(const char *what)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-			 errmsg("the catalog of extension \"migrate\" is damaged: %s", what),
-			 errhint("Restore it from a backup, or DROP EXTENSION migrate and create it again.")));
-}
-
 static bool
 catalog_knows_transactional(void)
 {
